@@ -1,0 +1,102 @@
+// adieu's native configuration: what a client or a server brings to its
+// connections (certificates, trust, versions, algorithms, ALPN, verification,
+// tickets). A Config is built once, then shared read-only by any number of
+// connections on any threads (hold it in a std::shared_ptr<const Config>).
+//
+// Setters return false and fill `error` with one line that names the problem
+// (a missing file, a key that does not match its certificate, an unknown
+// algorithm name); the Config is unchanged on failure.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace adieu {
+
+enum class Role : uint8_t { client, server };
+
+// Peer certificate verification.
+//  - On a client: `required` (default) verifies the server's chain against the
+//    trust anchors and the server name; `none` accepts any certificate.
+//  - On a server: `none` (default) asks for no client certificate; `optional`
+//    asks for one and verifies it if sent; `required` also fails the handshake
+//    (certificate_required) when the client sends none.
+enum class VerifyMode : uint8_t { none, optional, required };
+
+// What happens to a connection's session when it ends without our close_notify
+// having been sent (see the session issue and SSL_set_shutdown(3)).
+enum class UncleanSessionPolicy : uint8_t {
+  remove,  // the man pages' rule (default): the session is removed, not resumable
+  keep,    // BoringSSL's choice: keep it
+};
+
+class Config {
+ public:
+  explicit Config(Role role);
+  ~Config();
+  Config(const Config&) = delete;
+  Config& operator=(const Config&) = delete;
+
+  Role role() const;
+
+  // --- Our certificate -----------------------------------------------------
+  // Loads a PEM certificate chain (leaf first; more certificates may follow)
+  // and its PEM private key; `chain_file`, if not empty, adds intermediates.
+  // A server may add several: it picks the one whose names match the client's
+  // SNI (the first one when none does or no SNI was sent). Fails if the key
+  // does not match the leaf.
+  bool add_certificate(const std::string& cert_file, const std::string& key_file,
+                       const std::string& chain_file, std::string* error);
+  // The same from PEM text in memory.
+  bool add_certificate_pem(std::string_view cert_pem, std::string_view key_pem,
+                           std::string* error);
+
+  // --- Trust -----------------------------------------------------------------
+  bool load_ca_file(const std::string& path, std::string* error);
+  bool load_ca_dir(const std::string& path, std::string* error);
+  bool load_system_trust(std::string* error);
+  void set_verify(VerifyMode mode);
+
+  // --- Algorithms and versions ------------------------------------------------
+  // TLS 1.3 suites by IANA or OpenSSL name ("TLS_AES_128_GCM_SHA256"),
+  // colon-separated, in preference order.
+  bool set_cipher_suites(const std::string& list, std::string* error);
+  // Groups by name ("X25519", "P-256"/"prime256v1", "P-384"/"secp384r1"),
+  // colon-separated, in preference order. A client sends a key share for the
+  // first one only (so a server preferring another triggers HelloRetryRequest).
+  bool set_groups(const std::string& list, std::string* error);
+  // Versions as wire values (0x0304 = TLS 1.3). adieu implements TLS 1.3 only
+  // today: a range without 0x0304 fails with an error.
+  bool set_versions(uint16_t min_version, uint16_t max_version, std::string* error);
+
+  // --- Extensions --------------------------------------------------------------
+  // ALPN protocols in preference order. A server picks its first protocol the
+  // client also offered, and fails with no_application_protocol when the
+  // client offered ALPN and none matches.
+  bool set_alpn(const std::vector<std::string>& protocols, std::string* error);
+  // Number of NewSessionTickets a server sends after the handshake (default 2).
+  void set_ticket_count(unsigned count);
+  // Session policy on unclean close (see UncleanSessionPolicy).
+  void set_unclean_session_policy(UncleanSessionPolicy policy);
+
+  // --- Diagnostics -------------------------------------------------------------
+  // Receives one NSS key log line (no newline) per secret. The default, when the
+  // SSLKEYLOGFILE environment variable is set when the Config is made, appends
+  // to that file.
+  void set_keylog(std::function<void(std::string_view line)> sink);
+  bool set_keylog_file(const std::string& path, std::string* error);
+
+  // Internal state, for the engine.
+  struct Impl;
+  Impl& impl() { return *impl_; }
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace adieu

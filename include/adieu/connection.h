@@ -1,0 +1,163 @@
+// adieu::Connection: one TLS 1.3 connection as a sans-I/O state machine.
+//
+// The connection never touches a socket. The application (or an adapter such
+// as adieu/socket.h) moves bytes:
+//
+//   transport -> receive(bytes) / receive_eof()
+//   pending_output() / consume_output(n) -> transport
+//   read(buf) / write(data) / close()  <-> application
+//
+// Each direction of the connection has its own state (ReadState,
+// WriteState), as RFC 8446 section 6.1 closes each direction on its own:
+//  - close() queues close_notify and closes our write side only; we can still
+//    read until the peer's close_notify (half-close).
+//  - The peer's close_notify closes our read side only; it is never answered
+//    automatically, and we may keep writing.
+//  - A transport EOF before the peer's close_notify is a truncation
+//    (ReadState::truncated), never confused with a clean end; it is reported
+//    only after all plaintext decrypted before it has been read.
+//  - A fatal alert, sent or received, ends both directions.
+//
+// Errors are values, never exceptions. The first fatal error is sticky: every
+// later call reports the same error().
+#pragma once
+
+#include <adieu/alert.h>
+#include <adieu/config.h>
+#include <adieu/error.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace adieu {
+
+enum class WriteState : uint8_t {
+  open,                 // application data may be sent
+  close_notify_queued,  // close() was called; the alert waits in pending_output()
+  close_notify_sent,    // the alert has been taken by the transport (consume_output)
+  fatal_alert_sent,     // we ended the connection with an error alert
+};
+
+enum class ReadState : uint8_t {
+  open,                   // more records may come
+  close_notify_received,  // clean end of the peer's data
+  fatal_alert_received,   // the peer ended the connection with an error alert
+  truncated,              // transport EOF without close_notify
+  error,                  // the peer's bytes were invalid (we sent a fatal alert)
+};
+
+const char* write_state_name(WriteState state);
+const char* read_state_name(ReadState state);
+
+// The outcome of read().
+enum class ReadStatus : uint8_t {
+  data,         // `bytes` > 0 bytes were copied
+  want_input,   // nothing to read yet: feed more transport bytes
+  closed,       // the peer's close_notify: no more data will come
+  truncated,    // the transport ended without close_notify
+  error,        // the connection failed: see error()
+};
+
+struct ReadResult {
+  size_t bytes = 0;
+  ReadStatus status = ReadStatus::want_input;
+};
+
+// A NewSessionTicket received by a client, as the session layer will need it.
+struct ReceivedTicket {
+  uint32_t lifetime_seconds = 0;
+  uint32_t age_add = 0;
+  std::vector<uint8_t> nonce;
+  std::vector<uint8_t> ticket;
+  uint64_t received_at_ms = 0;
+};
+
+class Connection {
+ public:
+  // A client for `server_name` (sent as SNI unless it is an IP literal or
+  // empty, and checked against the server's certificate when verifying).
+  static std::unique_ptr<Connection> client(std::shared_ptr<const Config> config,
+                                            const std::string& server_name);
+  static std::unique_ptr<Connection> server(std::shared_ptr<const Config> config);
+  // Wipes every secret; sends nothing (call close() first for a clean end).
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // --- Transport side --------------------------------------------------------
+  // Takes bytes received from the peer and processes every complete record.
+  // Returns error(): Error::none while the connection is healthy. Bytes that
+  // arrive after the read side closed are discarded.
+  Error receive(std::span<const uint8_t> bytes);
+  // The transport has ended. A read side still open becomes truncated (once
+  // buffered plaintext has been read), and the write side can no longer send.
+  void receive_eof();
+  // Bytes waiting to be sent, in order; empty when there are none.
+  std::span<const uint8_t> pending_output() const;
+  // Marks the first `n` pending bytes as handed to the transport.
+  void consume_output(size_t n);
+
+  // --- Application side ------------------------------------------------------
+  bool handshake_done() const;
+  // Copies up to out.size() bytes of the peer's application data.
+  ReadResult read(std::span<uint8_t> out);
+  // Plaintext bytes decrypted and not yet read.
+  size_t pending_plaintext() const;
+  // Encrypts `data` into pending_output(). Error::not_connected before the
+  // handshake is done, Error::write_after_close after close(), the sticky error
+  // after a failure; Error::none on success (all bytes were taken).
+  Error write(std::span<const uint8_t> data);
+  // Queues close_notify and closes our write side. Idempotent; sends nothing
+  // after a fatal alert. During the handshake it abandons the handshake and
+  // queues user_canceled followed by close_notify (RFC 8446 section 6.1); the
+  // handshake will never complete. Returns error() (none normally).
+  Error close();
+  // Sends a KeyUpdate (RFC 8446 section 4.6.3), asking the peer to update too
+  // when `request_peer`. Error::not_connected before the handshake is done,
+  // Error::write_after_close after close().
+  Error key_update(bool request_peer);
+
+  // --- State -------------------------------------------------------------------
+  Role role() const;
+  WriteState write_state() const;
+  ReadState read_state() const;
+  // The first fatal error, or Error::none.
+  Error error() const;
+  // The fatal alert we sent / the alert the peer ended the connection with.
+  std::optional<Alert> alert_sent() const;
+  std::optional<Alert> alert_received() const;
+
+  // --- Negotiated parameters (valid once handshake_done()) ----------------------
+  uint16_t version() const;                 // 0x0304
+  uint16_t cipher_suite() const;            // 0x1301...
+  const char* cipher_suite_name() const;    // "TLS_AES_128_GCM_SHA256"
+  uint16_t group() const;                   // 0x001d...
+  const char* group_name() const;           // "x25519", "secp256r1", "secp384r1"
+  uint16_t peer_signature_scheme() const;   // 0 when the peer did not sign
+  const std::string& alpn() const;          // empty when none
+  const std::string& server_name() const;   // the SNI sent (client) or received (server)
+  bool hello_retry_request() const;         // the handshake went through HRR
+  // The peer's certificate chain (leaf first, DER), empty when none was sent.
+  const std::vector<std::vector<uint8_t>>& peer_certificates() const;
+  // Number of KeyUpdates received from the peer / sent by us.
+  uint64_t key_updates_received() const;
+  uint64_t key_updates_sent() const;
+
+  // Client: tickets received so far (in order); take_tickets() hands them over.
+  std::vector<ReceivedTicket> take_tickets();
+  size_t tickets_received() const;
+
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  explicit Connection(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace adieu

@@ -1,0 +1,39 @@
+// A fixed-capacity buffer for key material that wipes itself with
+// OPENSSL_cleanse when destroyed or overwritten.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace adieu::crypto {
+
+class Secret {
+ public:
+  static constexpr size_t kCapacity = 64;
+
+  Secret() = default;
+  explicit Secret(std::span<const uint8_t> bytes);  // truncates past kCapacity (asserts in debug)
+  Secret(const Secret& other);
+  Secret& operator=(const Secret& other);
+  ~Secret();
+
+  std::span<const uint8_t> span() const { return {bytes_.data(), size_}; }
+  std::span<uint8_t> mutable_span() { return {bytes_.data(), size_}; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  // Sets the length (<= kCapacity) so callers can fill mutable_span().
+  void resize(size_t n);
+  // Wipes the bytes and sets the length to 0.
+  void wipe();
+
+ private:
+  std::array<uint8_t, kCapacity> bytes_{};
+  size_t size_ = 0;
+};
+
+// Constant-time comparison (CRYPTO_memcmp); false when the sizes differ.
+bool constant_time_equal(std::span<const uint8_t> a, std::span<const uint8_t> b);
+
+}  // namespace adieu::crypto

@@ -1,0 +1,93 @@
+// Private keys, certificates and TLS 1.3 signature schemes
+// (RFC 8446 section 4.2.3). Certificates are parsed once from their DER.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "crypto/random.h"
+
+namespace adieu::crypto {
+
+enum class SignatureScheme : uint16_t {
+  rsa_pkcs1_sha256 = 0x0401,
+  rsa_pkcs1_sha384 = 0x0501,
+  rsa_pkcs1_sha512 = 0x0601,
+  ecdsa_secp256r1_sha256 = 0x0403,
+  ecdsa_secp384r1_sha384 = 0x0503,
+  ecdsa_secp521r1_sha512 = 0x0603,
+  rsa_pss_rsae_sha256 = 0x0804,
+  rsa_pss_rsae_sha384 = 0x0805,
+  rsa_pss_rsae_sha512 = 0x0806,
+  ed25519 = 0x0807,
+  rsa_pss_pss_sha256 = 0x0809,
+  rsa_pss_pss_sha384 = 0x080a,
+  rsa_pss_pss_sha512 = 0x080b,
+};
+
+// The schemes adieu accepts in CertificateVerify, in preference order
+// (rsa_pkcs1_* are for certificate signatures only).
+std::span<const SignatureScheme> handshake_signature_schemes();
+// What adieu sends in signature_algorithms_cert / accepts in chains.
+std::span<const SignatureScheme> certificate_signature_schemes();
+
+class PrivateKey {
+ public:
+  // Loads a PEM private key (PKCS#8 or traditional) from a file or memory;
+  // nullopt and `error` set to one line naming the problem on failure.
+  static std::optional<PrivateKey> from_pem_file(const std::string& path, std::string& error);
+  static std::optional<PrivateKey> from_pem(std::span<const uint8_t> pem, std::string& error);
+  // Wraps an EVP_PKEY (takes a reference; does not steal the caller's).
+  static std::optional<PrivateKey> from_evp(void* evp_pkey);
+
+  PrivateKey(PrivateKey&&) noexcept;
+  PrivateKey& operator=(PrivateKey&&) noexcept;
+  PrivateKey(const PrivateKey&);  // shares the key (EVP_PKEY_up_ref)
+  ~PrivateKey();
+
+  // The schemes this key can sign with, in preference order.
+  std::vector<SignatureScheme> schemes() const;
+  // Signs `message` (the whole TLS 1.3 content to sign, not a digest). RSA-PSS
+  // uses salt length = hash length. False on failure.
+  bool sign(SignatureScheme scheme, std::span<const uint8_t> message, std::vector<uint8_t>& out,
+            Random& random) const;
+  void* evp() const;  // the EVP_PKEY*
+
+ private:
+  PrivateKey() = default;
+  struct Key;
+  std::shared_ptr<Key> key_;
+};
+
+// One parsed X.509 certificate (shared, immutable).
+class Certificate {
+ public:
+  // nullopt if the DER does not parse.
+  static std::optional<Certificate> from_der(std::span<const uint8_t> der);
+  // All certificates in a PEM file / buffer, in order; empty + `error` on failure.
+  static std::vector<Certificate> from_pem_file(const std::string& path, std::string& error);
+  static std::vector<Certificate> from_pem(std::span<const uint8_t> pem, std::string& error);
+
+  std::span<const uint8_t> der() const;
+  void* x509() const;  // the X509*
+  // Verifies a CertificateVerify-style signature with this certificate's key:
+  // false if the scheme does not fit the key type or the signature is wrong.
+  bool verify(SignatureScheme scheme, std::span<const uint8_t> message,
+              std::span<const uint8_t> signature) const;
+  // True when `key` is this certificate's private key.
+  bool matches(const PrivateKey& key) const;
+  // Subject names for SNI selection: DNS names of subjectAltName, else the CN.
+  std::vector<std::string> dns_names() const;
+  // True when the certificate's name matches `name` (X509_check_host, wildcards allowed).
+  bool matches_host(const std::string& name) const;
+
+ private:
+  struct Cert;
+  std::shared_ptr<const Cert> cert_;
+};
+
+}  // namespace adieu::crypto

@@ -1,0 +1,46 @@
+// X.509 chain verification with libcrypto's X509_STORE: trust anchors from a
+// CA file, a CA directory, or the system's default paths; the leaf is checked
+// against a host name or an IP address.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include "crypto/signature.h"
+
+namespace adieu::crypto {
+
+struct VerifyResult {
+  bool ok = false;
+  int x509_error = 0;   // X509_V_* code (0 = X509_V_OK)
+  std::string message;  // X509_verify_cert_error_string, or our own text
+};
+
+class TrustStore {
+ public:
+  TrustStore();
+  ~TrustStore();
+  TrustStore(const TrustStore&) = delete;
+  TrustStore& operator=(const TrustStore&) = delete;
+
+  // Adds anchors. Each returns false and sets `error` to one line on failure.
+  bool load_file(const std::string& path, std::string& error);
+  bool load_dir(const std::string& path, std::string& error);
+  bool load_system_defaults(std::string& error);
+  bool add(const Certificate& cert);
+
+  // Verifies `chain` (leaf first) for a TLS server (is_server_cert) or client.
+  // `name`, if not empty, must match the leaf: an IP literal is checked as an
+  // IP address (X509_check_ip_asc), anything else as a DNS name.
+  VerifyResult verify(std::span<const Certificate> chain, bool is_server_cert,
+                      const std::string& name) const;
+
+  void* x509_store() const;  // the X509_STORE*
+
+ private:
+  struct Store;
+  std::unique_ptr<Store> store_;
+};
+
+}  // namespace adieu::crypto

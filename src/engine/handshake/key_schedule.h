@@ -1,0 +1,58 @@
+// The TLS 1.3 key schedule (RFC 8446 section 7.1): early, handshake and
+// master secrets, and the traffic, finished, exporter and resumption secrets
+// derived from them. Secrets are wiped when replaced or destroyed.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "crypto/hash.h"
+#include "crypto/hkdf.h"
+#include "crypto/secret.h"
+
+namespace adieu::handshake {
+
+using crypto::HashAlg;
+using crypto::Secret;
+
+class KeySchedule {
+ public:
+  explicit KeySchedule(HashAlg alg) : alg_(alg) {}
+  HashAlg alg() const { return alg_; }
+
+  // Early Secret = HKDF-Extract(0, psk); an empty psk means hash_size zeros.
+  void set_early(std::span<const uint8_t> psk);
+  // binder_key for a resumption PSK ("res binder").
+  Secret resumption_binder_key() const;
+  // Handshake Secret = HKDF-Extract(Derive-Secret(early, "derived", ""), ecdhe);
+  // an empty ecdhe means hash_size zeros (psk_ke).
+  void set_handshake(std::span<const uint8_t> ecdhe);
+  Secret client_handshake_traffic(std::span<const uint8_t> transcript_hash) const;
+  Secret server_handshake_traffic(std::span<const uint8_t> transcript_hash) const;
+  // Master Secret = HKDF-Extract(Derive-Secret(handshake, "derived", ""), 0).
+  void set_master();
+  Secret client_application_traffic(std::span<const uint8_t> transcript_hash) const;
+  Secret server_application_traffic(std::span<const uint8_t> transcript_hash) const;
+  Secret exporter_master(std::span<const uint8_t> transcript_hash) const;
+  Secret resumption_master(std::span<const uint8_t> transcript_hash) const;
+
+  // Derive-Secret(secret, label, messages-hash).
+  static Secret derive_secret(HashAlg alg, std::span<const uint8_t> secret, std::string_view label,
+                              std::span<const uint8_t> transcript_hash);
+  // verify_data = HMAC(HKDF-Expand-Label(base_key, "finished", "", Hash.length), transcript_hash).
+  static Secret finished_verify_data(HashAlg alg, std::span<const uint8_t> base_key,
+                                     std::span<const uint8_t> transcript_hash);
+  // application_traffic_secret_N+1 (RFC 8446 section 7.2).
+  static Secret next_traffic_secret(HashAlg alg, std::span<const uint8_t> secret);
+  // PSK for a ticket = HKDF-Expand-Label(resumption_master, "resumption", nonce, Hash.length).
+  static Secret ticket_psk(HashAlg alg, std::span<const uint8_t> resumption_master,
+                           std::span<const uint8_t> nonce);
+
+ private:
+  HashAlg alg_;
+  Secret early_;
+  Secret handshake_;
+  Secret master_;
+};
+
+}  // namespace adieu::handshake

@@ -1,0 +1,181 @@
+// Handshake message codecs (RFC 8446 section 4). Each message has a struct,
+// parse() over the message body (without the 4-byte handshake header) and
+// serialize() that appends the whole message, header included.
+//
+// parse() returns Error::none or the error whose alert must be sent
+// (decode_error for malformed bytes, illegal_parameter for a forbidden value,
+// ...). Semantic checks that need connection state (was this extension
+// offered?) are the handshake's job, not the codec's; the codec rejects only
+// what is malformed on its own: bad lengths, trailing bytes, duplicate
+// extensions, a pre_shared_key that is not last, empty vectors the RFC gives a
+// minimum length of 1 or more.
+#pragma once
+
+#include <adieu/error.h>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "messages/handshake_types.h"
+#include "wire/reader.h"
+#include "wire/writer.h"
+
+namespace adieu::messages {
+
+using wire::Bytes;
+using ByteVec = std::vector<uint8_t>;
+
+struct KeyShareEntry {
+  uint16_t group = 0;
+  ByteVec key_exchange;
+};
+
+struct PskIdentity {
+  ByteVec identity;
+  uint32_t obfuscated_ticket_age = 0;
+};
+
+struct OfferedPsks {
+  std::vector<PskIdentity> identities;
+  std::vector<ByteVec> binders;
+};
+
+// An extension this codec does not interpret, kept for round trips.
+struct UnknownExtension {
+  uint16_t type = 0;
+  ByteVec data;
+};
+
+struct ClientHello {
+  uint16_t legacy_version = kTls12;
+  std::array<uint8_t, 32> random{};
+  ByteVec legacy_session_id;  // 0..32 bytes
+  std::vector<uint16_t> cipher_suites;
+  ByteVec legacy_compression_methods{0};
+
+  // Extensions; an absent extension is nullopt. serialize() writes them in
+  // this order, then `unknown`, then pre_shared_key last.
+  std::optional<std::string> server_name;  // host_name entry of server_name
+  std::optional<std::vector<uint16_t>> supported_groups;
+  std::optional<std::vector<uint16_t>> signature_algorithms;
+  std::optional<std::vector<uint16_t>> signature_algorithms_cert;
+  std::optional<std::vector<std::string>> alpn;
+  std::optional<std::vector<KeyShareEntry>> key_shares;
+  std::optional<std::vector<uint16_t>> supported_versions;
+  std::optional<ByteVec> cookie;
+  std::optional<ByteVec> psk_key_exchange_modes;
+  bool early_data = false;
+  bool post_handshake_auth = false;
+  std::vector<UnknownExtension> unknown;
+  std::optional<OfferedPsks> pre_shared_key;
+
+  Error parse(Bytes body);
+  void serialize(wire::Writer& out) const;
+  // Size in bytes of the binders list at the end of a serialized ClientHello
+  // that has pre_shared_key (2-byte length prefix included): the transcript for
+  // binders is the message without these bytes (RFC 8446 section 4.2.11.2).
+  size_t binders_size() const;
+};
+
+// ServerHello and HelloRetryRequest (the latter has the special random).
+struct ServerHello {
+  uint16_t legacy_version = kTls12;
+  std::array<uint8_t, 32> random{};
+  ByteVec legacy_session_id_echo;
+  uint16_t cipher_suite = 0;
+  uint8_t legacy_compression_method = 0;
+
+  std::optional<uint16_t> supported_version;
+  std::optional<KeyShareEntry> key_share;      // ServerHello
+  std::optional<uint16_t> selected_group;      // HelloRetryRequest key_share
+  std::optional<ByteVec> cookie;               // HelloRetryRequest
+  std::optional<uint16_t> selected_psk;        // pre_shared_key
+  std::vector<UnknownExtension> unknown;
+
+  bool is_hello_retry_request() const;
+  Error parse(Bytes body);
+  void serialize(wire::Writer& out) const;
+};
+
+struct EncryptedExtensions {
+  bool server_name_ack = false;                 // empty server_name
+  std::optional<std::string> alpn;              // exactly one protocol
+  std::optional<std::vector<uint16_t>> supported_groups;
+  bool early_data = false;
+  std::vector<UnknownExtension> unknown;
+
+  Error parse(Bytes body);
+  void serialize(wire::Writer& out) const;
+};
+
+struct CertificateEntry {
+  ByteVec cert_data;  // DER
+  std::vector<UnknownExtension> extensions;
+};
+
+struct CertificateMsg {
+  ByteVec request_context;
+  std::vector<CertificateEntry> entries;
+
+  Error parse(Bytes body);
+  void serialize(wire::Writer& out) const;
+};
+
+struct CertificateRequest {
+  ByteVec request_context;
+  std::vector<uint16_t> signature_algorithms;  // required, non-empty
+  std::optional<std::vector<uint16_t>> signature_algorithms_cert;
+  std::optional<std::vector<ByteVec>> certificate_authorities;  // DER names
+  std::vector<UnknownExtension> unknown;
+
+  Error parse(Bytes body);
+  void serialize(wire::Writer& out) const;
+};
+
+struct CertificateVerify {
+  uint16_t scheme = 0;
+  ByteVec signature;
+
+  Error parse(Bytes body);
+  void serialize(wire::Writer& out) const;
+};
+
+struct Finished {
+  ByteVec verify_data;  // the length is checked by the handshake (hash size)
+
+  Error parse(Bytes body);
+  void serialize(wire::Writer& out) const;
+};
+
+struct NewSessionTicket {
+  uint32_t ticket_lifetime = 0;
+  uint32_t ticket_age_add = 0;
+  ByteVec ticket_nonce;
+  ByteVec ticket;  // non-empty
+  std::optional<uint32_t> max_early_data_size;
+  std::vector<UnknownExtension> unknown;
+
+  Error parse(Bytes body);
+  void serialize(wire::Writer& out) const;
+};
+
+struct KeyUpdate {
+  bool update_requested = false;  // parse rejects values other than 0/1 (illegal_parameter)
+
+  Error parse(Bytes body);
+  void serialize(wire::Writer& out) const;
+};
+
+// Writes a handshake header for `type` and opens the 24-bit body; close with
+// out.close_vec(handle).
+size_t begin_message(wire::Writer& out, HandshakeType type);
+
+// The synthetic message_hash message that replaces ClientHello1 in the
+// transcript after a HelloRetryRequest: 254 00 00 Hash.length Hash(CH1).
+ByteVec message_hash(std::span<const uint8_t> client_hello1_hash);
+
+}  // namespace adieu::messages

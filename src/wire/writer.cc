@@ -1,0 +1,71 @@
+#include "wire/writer.h"
+
+namespace adieu::wire {
+
+void Writer::u16(uint16_t v) {
+  u8(static_cast<uint8_t>(v >> 8));
+  u8(static_cast<uint8_t>(v));
+}
+
+void Writer::u24(uint32_t v) {
+  if (v >= (1u << 24)) ok_ = false;
+  u8(static_cast<uint8_t>(v >> 16));
+  u16(static_cast<uint16_t>(v));
+}
+
+void Writer::u32(uint32_t v) {
+  u16(static_cast<uint16_t>(v >> 16));
+  u16(static_cast<uint16_t>(v));
+}
+
+void Writer::u64(uint64_t v) {
+  u32(static_cast<uint32_t>(v >> 32));
+  u32(static_cast<uint32_t>(v));
+}
+
+void Writer::vec8(std::span<const uint8_t> b) {
+  size_t h = open_vec8();
+  bytes(b);
+  close_vec(h);
+}
+
+void Writer::vec16(std::span<const uint8_t> b) {
+  size_t h = open_vec16();
+  bytes(b);
+  close_vec(h);
+}
+
+void Writer::vec24(std::span<const uint8_t> b) {
+  size_t h = open_vec24();
+  bytes(b);
+  close_vec(h);
+}
+
+size_t Writer::open_vec(int prefix_bytes) {
+  open_at_.push_back(out_->size());
+  prefix_width_.push_back(prefix_bytes);
+  out_->insert(out_->end(), static_cast<size_t>(prefix_bytes), 0);
+  return open_at_.size() - 1;
+}
+
+void Writer::close_vec(size_t handle) {
+  if (handle + 1 != open_at_.size()) {  // not the innermost open vector
+    ok_ = false;
+    return;
+  }
+  size_t at = open_at_.back();
+  int width = prefix_width_.back();
+  open_at_.pop_back();
+  prefix_width_.pop_back();
+  size_t len = out_->size() - at - static_cast<size_t>(width);
+  if (len >> (8 * width) != 0) {
+    ok_ = false;
+    return;
+  }
+  for (int i = width - 1; i >= 0; --i) {
+    (*out_)[at + static_cast<size_t>(i)] = static_cast<uint8_t>(len);
+    len >>= 8;
+  }
+}
+
+}  // namespace adieu::wire

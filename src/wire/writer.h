@@ -1,0 +1,50 @@
+// Growable byte writer with length prefixes filled in afterwards (BoringSSL's
+// CBB): open_vec16() reserves the prefix, close_vec() writes the body length
+// and fails the writer if it does not fit the prefix.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace adieu::wire {
+
+class Writer {
+ public:
+  Writer() = default;
+  // Appends to `out` (which is not cleared).
+  explicit Writer(std::vector<uint8_t>& out) : out_(&out) {}
+
+  bool ok() const { return ok_; }
+  std::vector<uint8_t>& buffer() { return *out_; }
+  size_t size() const { return out_->size(); }
+
+  void u8(uint8_t v) { out_->push_back(v); }
+  void u16(uint16_t v);
+  void u24(uint32_t v);
+  void u32(uint32_t v);
+  void u64(uint64_t v);
+  void bytes(std::span<const uint8_t> b) { out_->insert(out_->end(), b.begin(), b.end()); }
+  // Length-prefixed vectors in one call.
+  void vec8(std::span<const uint8_t> b);
+  void vec16(std::span<const uint8_t> b);
+  void vec24(std::span<const uint8_t> b);
+
+  // Opens a vector whose `prefix_bytes`-wide length is written by close_vec().
+  // Returns a handle for close_vec(); vectors must be closed innermost first.
+  size_t open_vec(int prefix_bytes);
+  size_t open_vec8() { return open_vec(1); }
+  size_t open_vec16() { return open_vec(2); }
+  size_t open_vec24() { return open_vec(3); }
+  void close_vec(size_t handle);
+
+ private:
+  std::vector<uint8_t> own_;
+  std::vector<uint8_t>* out_ = &own_;
+  std::vector<int> prefix_width_;  // indexed in open order, for close_vec
+  std::vector<size_t> open_at_;
+  bool ok_ = true;
+};
+
+}  // namespace adieu::wire
