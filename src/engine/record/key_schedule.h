@@ -1,4 +1,5 @@
-// The TLS 1.3 key schedule (RFC 8446 section 7.1): early, handshake and
+// The TLS 1.3 key schedule (it lives beside the record layer, whose
+// traffic keys it feeds) (RFC 8446 section 7.1): early, handshake and
 // master secrets, and the traffic, finished, exporter and resumption secrets
 // derived from them. Secrets are wiped when replaced or destroyed.
 #pragma once
@@ -10,7 +11,7 @@
 #include "crypto/hkdf.h"
 #include "crypto/secret.h"
 
-namespace adieu::handshake {
+namespace adieu::record {
 
 using crypto::HashAlg;
 using crypto::Secret;
@@ -55,4 +56,4 @@ class KeySchedule {
   Secret master_;
 };
 
-}  // namespace adieu::handshake
+}  // namespace adieu::record
