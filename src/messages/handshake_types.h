@@ -1,6 +1,7 @@
 // TLS 1.3 code points used by the message codecs (RFC 8446 section 4).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace adieu::messages {

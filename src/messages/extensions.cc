@@ -1,0 +1,150 @@
+#include "messages/extensions.h"
+
+#include <algorithm>
+
+namespace adieu::messages::detail {
+
+Error split_extensions(Bytes block, std::vector<RawExtension>& out) {
+  out.clear();
+  wire::Reader r(block);
+  while (r.ok() && r.remaining() > 0) {
+    RawExtension ext;
+    ext.type = r.u16();
+    ext.data = r.vec16();
+    if (!r.ok()) return Error::decode_error;
+    out.push_back(ext);
+  }
+  if (!r.done()) return Error::decode_error;
+
+  // Sorting a copy keeps this O(n log n) for blocks of thousands of empty
+  // extensions.
+  std::vector<uint16_t> types;
+  types.reserve(out.size());
+  for (const RawExtension& ext : out) types.push_back(ext.type);
+  std::sort(types.begin(), types.end());
+  if (std::adjacent_find(types.begin(), types.end()) != types.end()) {
+    return Error::illegal_parameter;
+  }
+  return Error::none;
+}
+
+bool is_recognized_extension(uint16_t type) {
+  switch (static_cast<ExtensionType>(type)) {
+    case ExtensionType::server_name:
+    case ExtensionType::supported_groups:
+    case ExtensionType::signature_algorithms:
+    case ExtensionType::alpn:
+    case ExtensionType::padding:
+    case ExtensionType::pre_shared_key:
+    case ExtensionType::early_data:
+    case ExtensionType::supported_versions:
+    case ExtensionType::cookie:
+    case ExtensionType::psk_key_exchange_modes:
+    case ExtensionType::certificate_authorities:
+    case ExtensionType::post_handshake_auth:
+    case ExtensionType::signature_algorithms_cert:
+    case ExtensionType::key_share:
+      return true;
+  }
+  return false;
+}
+
+bool read_vec(wire::Reader& r, int prefix_bytes, size_t min_bytes, Bytes& out) {
+  size_t len = 0;
+  switch (prefix_bytes) {
+    case 1:
+      len = r.u8();
+      break;
+    case 2:
+      len = r.u16();
+      break;
+    default:
+      len = r.u24();
+      break;
+  }
+  out = r.bytes(len);
+  if (r.ok() && len < min_bytes) r.fail();
+  return r.ok();
+}
+
+bool read_vec(wire::Reader& r, int prefix_bytes, size_t min_bytes, ByteVec& out) {
+  Bytes body;
+  if (!read_vec(r, prefix_bytes, min_bytes, body)) return false;
+  out.assign(body.begin(), body.end());
+  return true;
+}
+
+bool read_u16_list(wire::Reader& r, int prefix_bytes, size_t min_bytes,
+                   std::vector<uint16_t>& out) {
+  Bytes body;
+  if (!read_vec(r, prefix_bytes, min_bytes, body)) return false;
+  if (body.size() % 2 != 0) {
+    r.fail();
+    return false;
+  }
+  out.clear();
+  out.reserve(body.size() / 2);
+  for (size_t i = 0; i < body.size(); i += 2) {
+    out.push_back(static_cast<uint16_t>((body[i] << 8) | body[i + 1]));
+  }
+  return true;
+}
+
+void write_u16_list(wire::Writer& w, int prefix_bytes, const std::vector<uint16_t>& list) {
+  size_t h = w.open_vec(prefix_bytes);
+  for (uint16_t v : list) w.u16(v);
+  w.close_vec(h);
+}
+
+bool read_key_share_entry(wire::Reader& r, KeyShareEntry& out) {
+  out.group = r.u16();
+  return read_vec(r, 2, 1, out.key_exchange);
+}
+
+void write_key_share_entry(wire::Writer& w, const KeyShareEntry& entry) {
+  w.u16(entry.group);
+  w.vec16(entry.key_exchange);
+}
+
+size_t open_extension(wire::Writer& w, uint16_t type) {
+  w.u16(type);
+  return w.open_vec16();
+}
+
+void write_empty_extension(wire::Writer& w, ExtensionType type) {
+  w.u16(static_cast<uint16_t>(type));
+  w.u16(0);
+}
+
+void write_unknown_extensions(wire::Writer& w, const std::vector<UnknownExtension>& list) {
+  for (const UnknownExtension& ext : list) {
+    w.u16(ext.type);
+    w.vec16(ext.data);
+  }
+}
+
+Error parse_empty_extension(Bytes data, bool& flag) {
+  if (!data.empty()) return Error::decode_error;
+  flag = true;
+  return Error::none;
+}
+
+Error parse_u16_list_extension(Bytes data, int prefix_bytes, size_t min_bytes,
+                               std::optional<std::vector<uint16_t>>& out) {
+  out.emplace();
+  return parse_whole(
+      data, [&](wire::Reader& r) { return read_u16_list(r, prefix_bytes, min_bytes, *out); });
+}
+
+void write_u16_list_extension(wire::Writer& w, ExtensionType type, int prefix_bytes,
+                              const std::vector<uint16_t>& list) {
+  size_t ext = open_extension(w, type);
+  write_u16_list(w, prefix_bytes, list);
+  w.close_vec(ext);
+}
+
+void keep_unknown(const RawExtension& ext, std::vector<UnknownExtension>& out) {
+  out.push_back(UnknownExtension{ext.type, ByteVec(ext.data.begin(), ext.data.end())});
+}
+
+}  // namespace adieu::messages::detail

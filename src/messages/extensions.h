@@ -1,0 +1,86 @@
+// Helpers shared by the message codecs: extension blocks (RFC 8446 section
+// 4.2), length-prefixed vectors with the presentation language's minimum
+// lengths, and the lists of u16 code points most extensions carry.
+// Internal to src/messages/.
+#pragma once
+
+#include <adieu/error.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "messages/messages.h"
+#include "wire/reader.h"
+#include "wire/writer.h"
+
+namespace adieu::messages::detail {
+
+// One extension as found in a block: its type and extension_data, unparsed.
+struct RawExtension {
+  uint16_t type = 0;
+  Bytes data;
+};
+
+// Splits the body of an `Extension extensions<..>` vector into its
+// extensions, in order. decode_error when an extension overruns the block,
+// illegal_parameter when a type appears twice (RFC 8446 section 4.2).
+Error split_extensions(Bytes block, std::vector<RawExtension>& out);
+
+// True for the types of ExtensionType: the ones this codec recognizes. RFC
+// 8446 section 4.2: a recognized extension in a message it is not specified
+// for is an illegal_parameter.
+bool is_recognized_extension(uint16_t type);
+
+// Reads a vector with a `prefix_bytes`-wide length and at least `min_bytes`
+// bytes of body. False (and `r` failed) when the vector overruns `r` or is
+// shorter than its minimum.
+bool read_vec(wire::Reader& r, int prefix_bytes, size_t min_bytes, Bytes& out);
+// Same, copying the body.
+bool read_vec(wire::Reader& r, int prefix_bytes, size_t min_bytes, ByteVec& out);
+
+// A vector of u16 code points (cipher suites, groups, signature schemes,
+// versions): an even length of at least `min_bytes`.
+bool read_u16_list(wire::Reader& r, int prefix_bytes, size_t min_bytes, std::vector<uint16_t>& out);
+void write_u16_list(wire::Writer& w, int prefix_bytes, const std::vector<uint16_t>& list);
+
+// KeyShareEntry: group, key_exchange<1..2^16-1> (RFC 8446 section 4.2.8).
+bool read_key_share_entry(wire::Reader& r, KeyShareEntry& out);
+void write_key_share_entry(wire::Writer& w, const KeyShareEntry& entry);
+
+// Writes an extension's type and opens its extension_data; close it with
+// w.close_vec(handle).
+size_t open_extension(wire::Writer& w, uint16_t type);
+inline size_t open_extension(wire::Writer& w, ExtensionType type) {
+  return open_extension(w, static_cast<uint16_t>(type));
+}
+// An extension with empty extension_data (early_data, post_handshake_auth...).
+void write_empty_extension(wire::Writer& w, ExtensionType type);
+void write_unknown_extensions(wire::Writer& w, const std::vector<UnknownExtension>& list);
+
+// Runs `parse(reader)` over an extension's whole extension_data:
+// decode_error when it returns false or leaves bytes behind.
+template <class Parse>
+Error parse_whole(Bytes data, Parse&& parse) {
+  wire::Reader r(data);
+  if (!parse(r) || !r.done()) return Error::decode_error;
+  return Error::none;
+}
+// An extension whose extension_data must be empty: sets `flag`.
+Error parse_empty_extension(Bytes data, bool& flag);
+// An extension whose extension_data is one u16 list (see read_u16_list).
+Error parse_u16_list_extension(Bytes data, int prefix_bytes, size_t min_bytes,
+                               std::optional<std::vector<uint16_t>>& out);
+void write_u16_list_extension(wire::Writer& w, ExtensionType type, int prefix_bytes,
+                              const std::vector<uint16_t>& list);
+
+// The bytes of a string (host names, ALPN protocol names).
+inline Bytes string_bytes(const std::string& s) {
+  return Bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
+// Keeps an extension this codec does not interpret.
+void keep_unknown(const RawExtension& ext, std::vector<UnknownExtension>& out);
+
+}  // namespace adieu::messages::detail
