@@ -1,0 +1,249 @@
+// adieu-client: a TLS 1.3 test client in the manner of `openssl s_client`.
+// Sends stdin to the server and prints what comes back on stdout. At stdin's
+// end it sends close_notify and waits (at most -timeout seconds) for the
+// server's; when the server closes first it answers with its own. Prints the
+// negotiated parameters and how the connection ended on stderr; exits 0 only
+// when both close_notify alerts crossed.
+#include <adieu/config.h>
+#include <adieu/connection.h>
+#include <adieu/socket.h>
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "tool_common.h"
+
+namespace adieu::tools {
+namespace {
+
+constexpr const char* kProgram = "adieu-client";
+
+const std::vector<OptionSpec> kOptions = {
+    {"connect", "host:port", "server to connect to (default localhost:4433)"},
+    {"servername", "name", "SNI and name to verify (default: the -connect host)"},
+    {"CAfile", "file", "PEM trust anchors to verify the server with"},
+    {"noverify", "", "do not verify the server's certificate"},
+    {"cert", "file", "PEM client certificate chain, leaf first"},
+    {"key", "file", "PEM private key of -cert"},
+    {"cert_chain", "file", "PEM intermediates sent after -cert"},
+    {"alpn", "list", "ALPN protocols, comma-separated, in preference order"},
+    {"ciphersuites", "list", "TLS 1.3 cipher suites, colon-separated"},
+    {"groups", "list", "key exchange groups, colon-separated; a key share goes for the first"},
+    {"keyupdate", "", "send a KeyUpdate (update_requested) after the handshake"},
+    {"timeout", "seconds",
+     "limit for connect, handshake and the wait for the server's"
+     " close_notify (default 10)"},
+    {"keylogfile", "file", "append NSS key log lines (SSLKEYLOGFILE format)"},
+    {"quiet", "", "do not print the handshake parameters"},
+    {"help", "", "print this help"},
+};
+
+constexpr const char* kUsage =
+    "A TLS 1.3 client for tests. Verifies the server with -CAfile (or the system's\n"
+    "trust store) unless -noverify. Exit status: 0 when both close_notify alerts\n"
+    "crossed, 1 on a failure or an unclean end (truncation, alert, timeout), 2 on\n"
+    "a usage error.";
+
+using Clock = std::chrono::steady_clock;
+
+int remaining_ms(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return static_cast<int>(std::max<int64_t>(0, left.count()));
+}
+
+// Connects to host:port within `timeout_ms`, trying every address.
+int connect_to(const std::string& target, int timeout_ms, std::string* host_out) {
+  std::string host;
+  std::string port;
+  if (!split_host_port(target, false, &host, &port) || host.empty()) {
+    fail(kProgram, "-connect: '" + target + "' is not host:port", kExitUsage);
+  }
+  *host_out = host;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &found);
+  if (rc != 0) fail(kProgram, "cannot connect to " + target + ": " + gai_strerror(rc));
+  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> addresses(found, freeaddrinfo);
+  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::string problem = "no address";
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
+    if (fd < 0) {
+      problem = std::strerror(errno);
+      continue;
+    }
+    int err = 0;
+    if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+      err = errno;
+      if (err == EINPROGRESS) {
+        pollfd entry{fd, POLLOUT, 0};
+        int ready;
+        do {
+          ready = poll(&entry, 1, remaining_ms(deadline));
+        } while (ready < 0 && errno == EINTR);
+        socklen_t length = sizeof err;
+        if (ready == 0) {
+          err = ETIMEDOUT;
+        } else if (ready < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &length) != 0) {
+          err = errno;
+        }
+      }
+    }
+    if (err == 0) {
+      fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+      return fd;
+    }
+    problem = std::strerror(err);
+    ::close(fd);
+  }
+  fail(kProgram, "cannot connect to " + target + ": " + problem);
+}
+
+bool write_all(int fd, const uint8_t* data, size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// Prints the end, returns the exit status.
+int finish(Socket& socket, const IoResult& last) {
+  const Connection& c = socket.connection();
+  if (c.handshake_done()) {
+    std::fprintf(stderr, "key_updates_sent=%llu key_updates_received=%llu tickets=%zu\n",
+                 static_cast<unsigned long long>(c.key_updates_sent()),
+                 static_cast<unsigned long long>(c.key_updates_received()), c.tickets_received());
+  }
+  std::fprintf(stderr, "%s\n", describe_end(c, last).c_str());
+  return ended_cleanly(c) ? 0 : kExitFailure;
+}
+
+// Moves data both ways until the connection ends; returns the exit status.
+int exchange(Socket& socket, int timeout_ms) {
+  std::array<uint8_t, 16384> buffer;
+  bool stdin_open = true;
+  Clock::time_point close_deadline{};
+  for (;;) {
+    pollfd fds[2] = {{socket.fd(), POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+    if (socket.wants_write()) fds[0].events |= POLLOUT;
+    const nfds_t count = stdin_open ? 2 : 1;
+    const int wait = stdin_open ? -1 : remaining_ms(close_deadline);
+    int ready = poll(fds, count, wait);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) {
+      IoResult failed;
+      failed.status = IoStatus::error;
+      failed.os_error = errno;
+      return finish(socket, failed);
+    }
+    if (ready == 0) {
+      IoResult timed_out;
+      timed_out.status = IoStatus::timed_out;
+      return finish(socket, timed_out);
+    }
+    if (fds[0].revents & POLLOUT) {
+      socket.set_mode(Socket::Mode::non_blocking);
+      IoResult sent = socket.flush();
+      if (sent.status == IoStatus::error) return finish(socket, sent);
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      socket.set_mode(Socket::Mode::non_blocking);
+      for (;;) {
+        IoResult got = socket.read(buffer);
+        if (got.status == IoStatus::done) {
+          if (!write_all(STDOUT_FILENO, buffer.data(), got.bytes)) stdin_open = false;
+          continue;
+        }
+        if (got.would_block()) break;
+        if (got.status == IoStatus::closed) {
+          // The server closed first: answer with our close_notify.
+          socket.set_mode(Socket::Mode::blocking);
+          return finish(socket, socket.close());
+        }
+        return finish(socket, got);
+      }
+    }
+    if (count == 2 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+      if (n < 0 && errno == EINTR) continue;
+      socket.set_mode(Socket::Mode::blocking);
+      if (n > 0) {
+        IoResult put =
+            socket.write(std::span<const uint8_t>(buffer.data(), static_cast<size_t>(n)));
+        if (!put.ok()) return finish(socket, put);
+      } else {
+        // stdin ended: close our side, then wait for the server's close_notify.
+        stdin_open = false;
+        IoResult closed = socket.close();
+        if (!closed.ok()) return finish(socket, closed);
+        close_deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+      }
+    }
+  }
+}
+
+int run(int argc, char** argv) {
+  Options options = parse_options(argc, argv, kProgram, kUsage, kOptions);
+  int timeout_ms = 10000;
+  if (options.has("timeout")) {
+    timeout_ms =
+        static_cast<int>(parse_number(kProgram, "timeout", options.get("timeout"), 1, 86400)) *
+        1000;
+  }
+  auto config = std::make_shared<Config>(Role::client);
+  apply_common_options(kProgram, options, *config);
+  std::string error;
+  if (options.has("noverify")) {
+    config->set_verify(VerifyMode::none);
+  } else {
+    config->set_verify(VerifyMode::required);
+    if (!options.has("CAfile") && !config->load_system_trust(&error)) fail(kProgram, error);
+  }
+
+  std::string host;
+  const int fd = connect_to(options.get("connect", "localhost:4433"), timeout_ms, &host);
+  const std::string server_name = options.get("servername", host);
+  Socket socket(Connection::client(config, server_name), fd, Socket::Mode::blocking,
+                Socket::FdOwnership::owned);
+  socket.set_timeout_ms(timeout_ms);
+  IoResult shaken = socket.handshake();
+  if (!shaken.ok()) {
+    std::fprintf(stderr, "handshake failed\n");
+    return finish(socket, shaken);
+  }
+  if (!options.has("quiet")) {
+    std::fprintf(stderr, "connected to %s: %s\n", peer_address(fd).c_str(),
+                 describe_parameters(socket.connection()).c_str());
+  }
+  if (options.has("keyupdate")) {
+    IoResult updated = socket.key_update(true);
+    if (!updated.ok()) return finish(socket, updated);
+  }
+  return exchange(socket, timeout_ms);
+}
+
+}  // namespace
+}  // namespace adieu::tools
+
+int main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);
+  return adieu::tools::run(argc, argv);
+}
