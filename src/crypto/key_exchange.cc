@@ -1,0 +1,224 @@
+#include "crypto/key_exchange.h"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/param_build.h>
+
+#include <array>
+
+#include "crypto/libcrypto_raii.h"
+
+namespace adieu::crypto {
+
+namespace {
+
+constexpr size_t kX25519Size = 32;
+constexpr int kMaxScalarDraws = 16;  // P-256 rejects ~2^-32 of draws, P-384 ~2^-190
+
+struct NistCurve {
+  const char* name;  // libcrypto's group name
+  int nid;
+  size_t scalar_size;
+};
+
+const NistCurve kP256{SN_X9_62_prime256v1, NID_X9_62_prime256v1, 32};
+const NistCurve kP384{SN_secp384r1, NID_secp384r1, 48};
+
+// The curve's group, built once per process and only read afterwards (EC_GROUP
+// is safe to share for const use).
+const EC_GROUP* group_of(const NistCurve& curve) {
+  if (curve.nid == kP256.nid) {
+    static const EC_GROUP* p256 = EC_GROUP_new_by_curve_name(kP256.nid);
+    return p256;
+  }
+  static const EC_GROUP* p384 = EC_GROUP_new_by_curve_name(kP384.nid);
+  return p384;
+}
+
+const NistCurve* nist_curve(Group group) {
+  switch (group) {
+    case Group::secp256r1:
+      return &kP256;
+    case Group::secp384r1:
+      return &kP384;
+    case Group::x25519:
+      break;
+  }
+  return nullptr;
+}
+
+// Uncompressed point: 0x04 || X || Y (RFC 8446 section 4.2.8.2).
+size_t point_size(const NistCurve& curve) {
+  return 1 + 2 * curve.scalar_size;
+}
+
+EvpPkeyPtr x25519_from_private(std::span<const uint8_t> private_key,
+                               std::vector<uint8_t>& public_key) {
+  EvpPkeyPtr pkey(EVP_PKEY_new_raw_private_key_ex(nullptr, "X25519", nullptr, private_key.data(),
+                                                  private_key.size()));
+  if (!pkey) return nullptr;
+  public_key.resize(kX25519Size);
+  size_t length = public_key.size();
+  if (EVP_PKEY_get_raw_public_key(pkey.get(), public_key.data(), &length) != 1 ||
+      length != kX25519Size) {
+    return nullptr;
+  }
+  return pkey;
+}
+
+// Draws a scalar in [1, order-1] by rejection sampling: uniform, and the
+// bytes a FixedRandom supplies are used as they are when already in range.
+BnPtr draw_scalar(const NistCurve& curve, Random& random) {
+  const BIGNUM* order = EC_GROUP_get0_order(group_of(curve));
+  std::array<uint8_t, 48> bytes{};
+  std::span<uint8_t> scalar(bytes.data(), curve.scalar_size);
+  BnPtr result(BN_secure_new());
+  if (!result || order == nullptr) return nullptr;
+  BN_set_flags(result.get(), BN_FLG_CONSTTIME);
+  for (int i = 0; i < kMaxScalarDraws; ++i) {
+    if (!random.fill(scalar)) break;
+    bool ok = BN_bin2bn(scalar.data(), static_cast<int>(scalar.size()), result.get()) != nullptr;
+    if (!ok) break;
+    if (!BN_is_zero(result.get()) && BN_cmp(result.get(), order) < 0) {
+      OPENSSL_cleanse(bytes.data(), bytes.size());
+      return result;
+    }
+  }
+  OPENSSL_cleanse(bytes.data(), bytes.size());
+  return nullptr;
+}
+
+EvpPkeyPtr nist_from_private(const NistCurve& curve, const BIGNUM* scalar,
+                             std::vector<uint8_t>& public_key) {
+  const EC_GROUP* group = group_of(curve);
+  EcPointPtr point(EC_POINT_new(group));
+  if (!point || EC_POINT_mul(group, point.get(), scalar, nullptr, nullptr, nullptr) != 1) {
+    return nullptr;
+  }
+  public_key.resize(point_size(curve));
+  if (EC_POINT_point2oct(group, point.get(), POINT_CONVERSION_UNCOMPRESSED, public_key.data(),
+                         public_key.size(), nullptr) != public_key.size()) {
+    return nullptr;
+  }
+
+  OsslParamBldPtr builder(OSSL_PARAM_BLD_new());
+  if (!builder ||
+      OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve.name, 0) !=
+          1 ||
+      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_PRIV_KEY, scalar) != 1 ||
+      OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, public_key.data(),
+                                       public_key.size()) != 1) {
+    return nullptr;
+  }
+  // The builder keeps the private key in secure memory; OSSL_PARAM_free wipes it.
+  OsslParamPtr params(OSSL_PARAM_BLD_to_param(builder.get()));
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  EVP_PKEY* raw = nullptr;
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_KEYPAIR, params.get()) != 1) {
+    return nullptr;
+  }
+  return EvpPkeyPtr(raw);
+}
+
+// The peer's public value as a key of our key's type; nullptr if the value is
+// malformed. For the NIST curves, decoding the uncompressed point checks that
+// its coordinates are in range and that it lies on the curve; it cannot be the
+// point at infinity. That is the whole validation RFC 8446 section 4.2.8.2
+// asks for: the curves have cofactor 1.
+EvpPkeyPtr peer_key(Group group, EVP_PKEY* own, std::span<const uint8_t> peer_public) {
+  if (group == Group::x25519) {
+    if (peer_public.size() != kX25519Size) return nullptr;
+    return EvpPkeyPtr(EVP_PKEY_new_raw_public_key_ex(nullptr, "X25519", nullptr, peer_public.data(),
+                                                     peer_public.size()));
+  }
+  const NistCurve* curve = nist_curve(group);
+  if (curve == nullptr || peer_public.size() != point_size(*curve) ||
+      peer_public[0] != POINT_CONVERSION_UNCOMPRESSED) {
+    return nullptr;
+  }
+  EvpPkeyPtr peer(EVP_PKEY_new());
+  if (!peer || EVP_PKEY_copy_parameters(peer.get(), own) != 1 ||
+      EVP_PKEY_set1_encoded_public_key(peer.get(), peer_public.data(), peer_public.size()) != 1) {
+    return nullptr;
+  }
+  return peer;
+}
+
+}  // namespace
+
+bool group_supported(uint16_t code) {
+  switch (static_cast<Group>(code)) {
+    case Group::secp256r1:
+    case Group::secp384r1:
+    case Group::x25519:
+      return true;
+  }
+  return false;
+}
+
+struct KeyShare::Key {
+  EvpPkeyPtr pkey;
+};
+
+KeyShare::KeyShare() = default;
+KeyShare::KeyShare(KeyShare&&) noexcept = default;
+KeyShare& KeyShare::operator=(KeyShare&&) noexcept = default;
+KeyShare::~KeyShare() = default;
+
+std::optional<KeyShare> KeyShare::generate(Group group, Random& random) {
+  ErrorQueueMark mark;
+  KeyShare share;
+  share.group_ = group;
+  share.key_ = std::make_unique<Key>();
+  if (group == Group::x25519) {
+    std::array<uint8_t, kX25519Size> private_key{};
+    if (random.fill(private_key)) {
+      share.key_->pkey = x25519_from_private(private_key, share.public_key_);
+    }
+    OPENSSL_cleanse(private_key.data(), private_key.size());
+  } else if (const NistCurve* curve = nist_curve(group)) {
+    if (group_of(*curve) == nullptr) return std::nullopt;
+    BnPtr scalar = draw_scalar(*curve, random);
+    if (scalar) share.key_->pkey = nist_from_private(*curve, scalar.get(), share.public_key_);
+  }
+  if (!share.key_->pkey) return std::nullopt;
+  return share;
+}
+
+std::optional<Secret> KeyShare::derive(std::span<const uint8_t> peer_public) const {
+  if (!key_ || !key_->pkey) return std::nullopt;
+  ErrorQueueMark mark;
+  EvpPkeyPtr peer = peer_key(group_, key_->pkey.get(), peer_public);
+  if (!peer) return std::nullopt;
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_->pkey.get(), nullptr));
+  // The peer was validated while decoding (see peer_key), so no second check.
+  if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1 ||
+      EVP_PKEY_derive_set_peer_ex(ctx.get(), peer.get(), 0) != 1) {
+    return std::nullopt;
+  }
+  Secret secret;
+  secret.resize(Secret::kCapacity);
+  size_t length = secret.size();
+  if (EVP_PKEY_derive(ctx.get(), secret.mutable_span().data(), &length) != 1 ||
+      length > Secret::kCapacity) {
+    return std::nullopt;
+  }
+  secret.resize(length);
+  // RFC 8446 section 7.4.2 / RFC 7748 section 6.1: an all-zero X25519 result
+  // means the peer sent a small-order point; abort.
+  if (group_ == Group::x25519) {
+    static constexpr std::array<uint8_t, kX25519Size> kZero{};
+    if (length != kX25519Size || CRYPTO_memcmp(secret.span().data(), kZero.data(), length) == 0) {
+      return std::nullopt;
+    }
+  }
+  return secret;
+}
+
+}  // namespace adieu::crypto

@@ -1,0 +1,188 @@
+// Signature schemes: the lists adieu offers and how each scheme maps onto
+// libcrypto. PrivateKey is in private_key.cc, Certificate in certificate.cc.
+#include "crypto/signature.h"
+
+#include <openssl/core_names.h>
+#include <openssl/obj_mac.h>
+#include <openssl/objects.h>
+#include <openssl/rsa.h>
+
+#include <array>
+#include <cstring>
+
+#include "crypto/signature_scheme.h"
+
+namespace adieu::crypto {
+
+namespace {
+
+enum class Hash { none, sha256, sha384, sha512 };
+
+struct SchemeInfo {
+  SignatureScheme scheme;
+  KeyKind key;
+  Hash hash;
+  bool pss;
+};
+
+constexpr std::array kSchemes{
+    SchemeInfo{SignatureScheme::rsa_pkcs1_sha256, KeyKind::rsa, Hash::sha256, false},
+    SchemeInfo{SignatureScheme::rsa_pkcs1_sha384, KeyKind::rsa, Hash::sha384, false},
+    SchemeInfo{SignatureScheme::rsa_pkcs1_sha512, KeyKind::rsa, Hash::sha512, false},
+    SchemeInfo{SignatureScheme::ecdsa_secp256r1_sha256, KeyKind::ec_p256, Hash::sha256, false},
+    SchemeInfo{SignatureScheme::ecdsa_secp384r1_sha384, KeyKind::ec_p384, Hash::sha384, false},
+    SchemeInfo{SignatureScheme::ecdsa_secp521r1_sha512, KeyKind::ec_p521, Hash::sha512, false},
+    SchemeInfo{SignatureScheme::rsa_pss_rsae_sha256, KeyKind::rsa, Hash::sha256, true},
+    SchemeInfo{SignatureScheme::rsa_pss_rsae_sha384, KeyKind::rsa, Hash::sha384, true},
+    SchemeInfo{SignatureScheme::rsa_pss_rsae_sha512, KeyKind::rsa, Hash::sha512, true},
+    SchemeInfo{SignatureScheme::ed25519, KeyKind::ed25519, Hash::none, false},
+    SchemeInfo{SignatureScheme::rsa_pss_pss_sha256, KeyKind::rsa_pss, Hash::sha256, true},
+    SchemeInfo{SignatureScheme::rsa_pss_pss_sha384, KeyKind::rsa_pss, Hash::sha384, true},
+    SchemeInfo{SignatureScheme::rsa_pss_pss_sha512, KeyKind::rsa_pss, Hash::sha512, true},
+};
+
+const SchemeInfo* find_scheme(SignatureScheme scheme) {
+  for (const SchemeInfo& info : kSchemes) {
+    if (info.scheme == scheme) return &info;
+  }
+  return nullptr;
+}
+
+// Digests are fetched once per process and kept (never freed: they are
+// shared, immutable, and needed until exit).
+const EVP_MD* digest(Hash hash) {
+  switch (hash) {
+    case Hash::sha256: {
+      static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+      return md;
+    }
+    case Hash::sha384: {
+      static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA2-384", nullptr);
+      return md;
+    }
+    case Hash::sha512: {
+      static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA2-512", nullptr);
+      return md;
+    }
+    case Hash::none:
+      break;
+  }
+  return nullptr;
+}
+
+size_t digest_size(Hash hash) {
+  switch (hash) {
+    case Hash::sha256:
+      return 32;
+    case Hash::sha384:
+      return 48;
+    case Hash::sha512:
+      return 64;
+    case Hash::none:
+      break;
+  }
+  return 0;
+}
+
+// An RSA-PSS key may carry parameters that restrict it to one hash
+// (RFC 4055 section 3.1); true when `hash` is allowed.
+bool pss_key_allows(const EVP_PKEY* pkey, Hash hash) {
+  char name[64] = {};
+  size_t length = 0;
+  if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_RSA_DIGEST, name, sizeof name,
+                                     &length) != 1) {
+    return true;  // unrestricted
+  }
+  const EVP_MD* md = digest(hash);
+  return md != nullptr && EVP_MD_is_a(md, name);
+}
+
+constexpr std::array kHandshakeSchemes{
+    SignatureScheme::ecdsa_secp256r1_sha256, SignatureScheme::ecdsa_secp384r1_sha384,
+    SignatureScheme::ecdsa_secp521r1_sha512, SignatureScheme::ed25519,
+    SignatureScheme::rsa_pss_rsae_sha256,    SignatureScheme::rsa_pss_rsae_sha384,
+    SignatureScheme::rsa_pss_rsae_sha512,    SignatureScheme::rsa_pss_pss_sha256,
+    SignatureScheme::rsa_pss_pss_sha384,     SignatureScheme::rsa_pss_pss_sha512,
+};
+
+constexpr std::array kCertificateSchemes{
+    SignatureScheme::ecdsa_secp256r1_sha256, SignatureScheme::ecdsa_secp384r1_sha384,
+    SignatureScheme::ecdsa_secp521r1_sha512, SignatureScheme::ed25519,
+    SignatureScheme::rsa_pss_rsae_sha256,    SignatureScheme::rsa_pss_rsae_sha384,
+    SignatureScheme::rsa_pss_rsae_sha512,    SignatureScheme::rsa_pss_pss_sha256,
+    SignatureScheme::rsa_pss_pss_sha384,     SignatureScheme::rsa_pss_pss_sha512,
+    SignatureScheme::rsa_pkcs1_sha256,       SignatureScheme::rsa_pkcs1_sha384,
+    SignatureScheme::rsa_pkcs1_sha512,
+};
+
+}  // namespace
+
+std::span<const SignatureScheme> handshake_signature_schemes() {
+  return kHandshakeSchemes;
+}
+
+std::span<const SignatureScheme> certificate_signature_schemes() {
+  return kCertificateSchemes;
+}
+
+KeyKind key_kind(const EVP_PKEY* pkey) {
+  if (pkey == nullptr) return KeyKind::unsupported;
+  if (EVP_PKEY_is_a(pkey, "RSA")) return KeyKind::rsa;
+  if (EVP_PKEY_is_a(pkey, "RSA-PSS")) return KeyKind::rsa_pss;
+  if (EVP_PKEY_is_a(pkey, "ED25519")) return KeyKind::ed25519;
+  if (EVP_PKEY_is_a(pkey, "EC")) {
+    char name[64] = {};
+    size_t length = 0;
+    if (EVP_PKEY_get_group_name(pkey, name, sizeof name, &length) != 1) {
+      return KeyKind::unsupported;
+    }
+    switch (OBJ_sn2nid(name)) {
+      case NID_X9_62_prime256v1:
+        return KeyKind::ec_p256;
+      case NID_secp384r1:
+        return KeyKind::ec_p384;
+      case NID_secp521r1:
+        return KeyKind::ec_p521;
+      default:
+        return KeyKind::unsupported;
+    }
+  }
+  return KeyKind::unsupported;
+}
+
+bool scheme_fits_key(SignatureScheme scheme, KeyKind kind, const EVP_PKEY* pkey) {
+  const SchemeInfo* info = find_scheme(scheme);
+  if (info == nullptr || kind == KeyKind::unsupported || info->key != kind) return false;
+  if (info->pss) {
+    // EMSA-PSS needs emLen >= hLen + sLen + 2 with sLen = hLen (RFC 8017
+    // section 9.1.1); emLen is ceil((modBits - 1) / 8).
+    int bits = EVP_PKEY_get_bits(pkey);
+    if (bits <= 0) return false;
+    size_t em_length = (static_cast<size_t>(bits) - 1 + 7) / 8;
+    if (em_length < 2 * digest_size(info->hash) + 2) return false;
+    if (kind == KeyKind::rsa_pss && !pss_key_allows(pkey, info->hash)) return false;
+  }
+  return true;
+}
+
+bool init_signature(EVP_MD_CTX* ctx, SignatureScheme scheme, EVP_PKEY* pkey, bool sign) {
+  const SchemeInfo* info = find_scheme(scheme);
+  if (info == nullptr) return false;
+  const EVP_MD* md = digest(info->hash);
+  if (info->hash != Hash::none && md == nullptr) return false;
+  EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
+  int ok = sign ? EVP_DigestSignInit(ctx, &pctx, md, nullptr, pkey)
+                : EVP_DigestVerifyInit(ctx, &pctx, md, nullptr, pkey);
+  if (ok != 1 || pctx == nullptr) return false;
+  if (info->pss) {
+    return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+           EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1 &&
+           EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
+  }
+  if (info->key == KeyKind::rsa) {
+    return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
+  }
+  return true;
+}
+
+}  // namespace adieu::crypto
