@@ -1,0 +1,148 @@
+// Record protection follows the pattern of libssl's own TLS 1.3 code: the key
+// is set once (EVP_CipherInit_ex2 with the cipher and key), and each record
+// only re-initialises the nonce and direction on the same EVP_CIPHER_CTX,
+// which keeps the expanded key. Nothing is allocated per record.
+#include "crypto/aead.h"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include <array>
+#include <climits>
+
+namespace adieu::crypto {
+
+namespace {
+
+struct CipherDeleter {
+  void operator()(EVP_CIPHER* cipher) const { EVP_CIPHER_free(cipher); }
+};
+struct CipherCtxDeleter {
+  void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+};
+using CipherPtr = std::unique_ptr<EVP_CIPHER, CipherDeleter>;
+
+// Fetched once per process; null if the provider lacks the algorithm.
+const EVP_CIPHER* fetch_cipher(AeadAlg alg) {
+  static const CipherPtr aes128(EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr));
+  static const CipherPtr aes256(EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr));
+  static const CipherPtr chacha(EVP_CIPHER_fetch(nullptr, "ChaCha20-Poly1305", nullptr));
+  switch (alg) {
+    case AeadAlg::aes_128_gcm:
+      return aes128.get();
+    case AeadAlg::aes_256_gcm:
+      return aes256.get();
+    case AeadAlg::chacha20_poly1305:
+      return chacha.get();
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+size_t aead_key_size(AeadAlg alg) {
+  return alg == AeadAlg::aes_128_gcm ? 16 : 32;
+}
+
+struct Aead::State {
+  std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter> ctx{EVP_CIPHER_CTX_new()};
+  std::array<uint8_t, kAeadNonceSize> iv{};
+  bool ready = false;
+
+  // Keys the context for record `seq` in the given direction:
+  // nonce = iv XOR seq, seq big-endian in the last 8 bytes (RFC 8446 section 5.3).
+  bool start(uint64_t seq, int encrypt) {
+    std::array<uint8_t, kAeadNonceSize> nonce = iv;
+    for (size_t i = 0; i < 8; ++i) {
+      nonce[kAeadNonceSize - 1 - i] ^= static_cast<uint8_t>(seq >> (8 * i));
+    }
+    return EVP_CipherInit_ex2(ctx.get(), nullptr, nullptr, nonce.data(), encrypt, nullptr) == 1;
+  }
+
+  bool add_aad(std::span<const uint8_t> aad) {
+    if (aad.empty()) return true;
+    if (aad.size() > INT_MAX) return false;
+    int outl = 0;
+    return EVP_CipherUpdate(ctx.get(), nullptr, &outl, aad.data(), static_cast<int>(aad.size())) ==
+           1;
+  }
+
+  // In place; AEAD stream modes output exactly as many bytes as they take.
+  bool process(std::span<uint8_t> data) {
+    if (data.empty()) return true;
+    if (data.size() > INT_MAX) return false;
+    int outl = 0;
+    return EVP_CipherUpdate(ctx.get(), data.data(), &outl, data.data(),
+                            static_cast<int>(data.size())) == 1 &&
+           static_cast<size_t>(outl) == data.size();
+  }
+
+  bool finish() {
+    uint8_t unused[16];
+    int outl = 0;
+    return EVP_CipherFinal_ex(ctx.get(), unused, &outl) == 1 && outl == 0;
+  }
+};
+
+Aead::Aead() : state_(std::make_unique<State>()) {}
+
+Aead::~Aead() {
+  clear();
+}
+
+bool Aead::init(AeadAlg alg, std::span<const uint8_t> key, std::span<const uint8_t> iv) {
+  clear();
+  const EVP_CIPHER* cipher = fetch_cipher(alg);
+  if (!state_->ctx || cipher == nullptr || key.size() != aead_key_size(alg) ||
+      iv.size() != kAeadNonceSize) {
+    return false;
+  }
+  // The 12-byte nonce is both ciphers' default IV length.
+  if (EVP_CipherInit_ex2(state_->ctx.get(), cipher, key.data(), nullptr, 1, nullptr) != 1 ||
+      EVP_CIPHER_CTX_get_iv_length(state_->ctx.get()) != static_cast<int>(kAeadNonceSize)) {
+    clear();
+    return false;
+  }
+  std::copy(iv.begin(), iv.end(), state_->iv.begin());
+  state_->ready = true;
+  return true;
+}
+
+bool Aead::ready() const {
+  return state_->ready;
+}
+
+void Aead::clear() {
+  if (state_->ctx) EVP_CIPHER_CTX_reset(state_->ctx.get());  // frees and wipes the key schedule
+  OPENSSL_cleanse(state_->iv.data(), state_->iv.size());
+  state_->ready = false;
+}
+
+bool Aead::seal(uint64_t seq, std::span<const uint8_t> aad, std::span<uint8_t> data,
+                std::span<uint8_t, kAeadTagSize> tag) {
+  if (!state_->ready || !state_->start(seq, 1) || !state_->add_aad(aad) || !state_->process(data) ||
+      !state_->finish()) {
+    return false;
+  }
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag.data(), tag.size()),
+      OSSL_PARAM_construct_end()};
+  return EVP_CIPHER_CTX_get_params(state_->ctx.get(), params) == 1;
+}
+
+bool Aead::open(uint64_t seq, std::span<const uint8_t> aad, std::span<uint8_t> data,
+                std::span<const uint8_t, kAeadTagSize> tag) {
+  if (!state_->ready || !state_->start(seq, 0)) return false;
+  // The provider copies the expected tag; it is compared in finish()
+  // (in constant time, by libcrypto).
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG,
+                                        const_cast<uint8_t*>(tag.data()), tag.size()),
+      OSSL_PARAM_construct_end()};
+  return EVP_CIPHER_CTX_set_params(state_->ctx.get(), params) == 1 && state_->add_aad(aad) &&
+         state_->process(data) && state_->finish();
+}
+
+}  // namespace adieu::crypto
