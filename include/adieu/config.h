@@ -52,8 +52,7 @@ class Config {
   bool add_certificate(const std::string& cert_file, const std::string& key_file,
                        const std::string& chain_file, std::string* error);
   // The same from PEM text in memory.
-  bool add_certificate_pem(std::string_view cert_pem, std::string_view key_pem,
-                           std::string* error);
+  bool add_certificate_pem(std::string_view cert_pem, std::string_view key_pem, std::string* error);
 
   // --- Trust -----------------------------------------------------------------
   bool load_ca_file(const std::string& path, std::string* error);

@@ -56,11 +56,11 @@ const char* read_state_name(ReadState state);
 
 // The outcome of read().
 enum class ReadStatus : uint8_t {
-  data,         // `bytes` > 0 bytes were copied
-  want_input,   // nothing to read yet: feed more transport bytes
-  closed,       // the peer's close_notify: no more data will come
-  truncated,    // the transport ended without close_notify
-  error,        // the connection failed: see error()
+  data,        // `bytes` > 0 bytes were copied
+  want_input,  // nothing to read yet: feed more transport bytes
+  closed,      // the peer's close_notify: no more data will come
+  truncated,   // the transport ended without close_notify
+  error,       // the connection failed: see error()
 };
 
 struct ReadResult {
@@ -94,8 +94,10 @@ class Connection {
   // Returns error(): Error::none while the connection is healthy. Bytes that
   // arrive after the read side closed are discarded.
   Error receive(std::span<const uint8_t> bytes);
-  // The transport has ended. A read side still open becomes truncated (once
-  // buffered plaintext has been read), and the write side can no longer send.
+  // The transport's receive direction has ended. A read side still open
+  // becomes truncated once every record received before the end has been
+  // processed and its plaintext read. The write side is not affected (a TCP
+  // half-close still lets us send).
   void receive_eof();
   // Bytes waiting to be sent, in order; empty when there are none.
   std::span<const uint8_t> pending_output() const;
@@ -133,15 +135,15 @@ class Connection {
   std::optional<Alert> alert_received() const;
 
   // --- Negotiated parameters (valid once handshake_done()) ----------------------
-  uint16_t version() const;                 // 0x0304
-  uint16_t cipher_suite() const;            // 0x1301...
-  const char* cipher_suite_name() const;    // "TLS_AES_128_GCM_SHA256"
-  uint16_t group() const;                   // 0x001d...
-  const char* group_name() const;           // "x25519", "secp256r1", "secp384r1"
-  uint16_t peer_signature_scheme() const;   // 0 when the peer did not sign
-  const std::string& alpn() const;          // empty when none
-  const std::string& server_name() const;   // the SNI sent (client) or received (server)
-  bool hello_retry_request() const;         // the handshake went through HRR
+  uint16_t version() const;                // 0x0304
+  uint16_t cipher_suite() const;           // 0x1301...
+  const char* cipher_suite_name() const;   // "TLS_AES_128_GCM_SHA256"
+  uint16_t group() const;                  // 0x001d...
+  const char* group_name() const;          // "x25519", "secp256r1", "secp384r1"
+  uint16_t peer_signature_scheme() const;  // 0 when the peer did not sign
+  const std::string& alpn() const;         // empty when none
+  const std::string& server_name() const;  // the SNI sent (client) or received (server)
+  bool hello_retry_request() const;        // the handshake went through HRR
   // The peer's certificate chain (leaf first, DER), empty when none was sent.
   const std::vector<std::vector<uint8_t>>& peer_certificates() const;
   // Number of KeyUpdates received from the peer / sent by us.

@@ -11,25 +11,25 @@ enum class Error : uint8_t {
   none = 0,
 
   // The peer's bytes were invalid: we send a fatal alert.
-  decode_error,          // a message or record does not parse        -> decode_error
-  unexpected_message,    // a message not allowed in this state       -> unexpected_message
-  bad_record_mac,        // a record does not authenticate            -> bad_record_mac
-  record_overflow,       // a record or plaintext over the limit      -> record_overflow
-  illegal_parameter,     // a field with a forbidden value            -> illegal_parameter
-  handshake_failure,     // no common parameters                      -> handshake_failure
-  protocol_version,      // no common TLS version                     -> protocol_version
-  missing_extension,     // a required extension is absent            -> missing_extension
-  unsupported_extension, // an extension we did not offer             -> unsupported_extension
-  decrypt_error,         // signature or Finished does not verify     -> decrypt_error
-  bad_certificate,       // a certificate cannot be parsed or used    -> bad_certificate
-  unknown_ca,            // the chain does not reach a trusted root   -> unknown_ca
-  certificate_expired,   // a certificate outside its validity        -> certificate_expired
-  certificate_unknown,   // verification failed otherwise (hostname)  -> certificate_unknown
-  certificate_required,  // the client sent no certificate, required  -> certificate_required
-  unrecognized_name,     // no certificate for the requested name     -> unrecognized_name
+  decode_error,             // a message or record does not parse        -> decode_error
+  unexpected_message,       // a message not allowed in this state       -> unexpected_message
+  bad_record_mac,           // a record does not authenticate            -> bad_record_mac
+  record_overflow,          // a record or plaintext over the limit      -> record_overflow
+  illegal_parameter,        // a field with a forbidden value            -> illegal_parameter
+  handshake_failure,        // no common parameters                      -> handshake_failure
+  protocol_version,         // no common TLS version                     -> protocol_version
+  missing_extension,        // a required extension is absent            -> missing_extension
+  unsupported_extension,    // an extension we did not offer             -> unsupported_extension
+  decrypt_error,            // signature or Finished does not verify     -> decrypt_error
+  bad_certificate,          // a certificate cannot be parsed or used    -> bad_certificate
+  unknown_ca,               // the chain does not reach a trusted root   -> unknown_ca
+  certificate_expired,      // a certificate outside its validity        -> certificate_expired
+  certificate_unknown,      // verification failed otherwise (hostname)  -> certificate_unknown
+  certificate_required,     // the client sent no certificate, required  -> certificate_required
+  unrecognized_name,        // no certificate for the requested name     -> unrecognized_name
   no_application_protocol,  // no common ALPN protocol                -> no_application_protocol
   insufficient_security,
-  internal_error,        // a libcrypto failure or a bug             -> internal_error
+  internal_error,  // a libcrypto failure or a bug             -> internal_error
 
   // The peer ended the connection with a fatal alert (see peer_alert()).
   peer_alert,
@@ -38,8 +38,8 @@ enum class Error : uint8_t {
   truncated,
 
   // API misuse: nothing is sent, the connection stays as it was.
-  write_after_close,     // write() after close()
-  not_connected,         // data I/O before the handshake completed
+  write_after_close,  // write() after close()
+  not_connected,      // data I/O before the handshake completed
   bad_argument,
 };
 

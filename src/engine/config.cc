@@ -1,0 +1,272 @@
+#include <adieu/config.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <sstream>
+
+#include "engine/config_impl.h"
+
+namespace adieu {
+namespace {
+
+uint64_t system_clock_ms() {
+  using namespace std::chrono;
+  return static_cast<uint64_t>(
+      duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+}
+
+std::vector<std::string> split(const std::string& list, char sep) {
+  std::vector<std::string> out;
+  std::stringstream in(list);
+  std::string item;
+  while (std::getline(in, item, sep)) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+void set_error(std::string* error, std::string text) {
+  if (error) *error = std::move(text);
+}
+
+// An NSS key log file shared by every connection of a config.
+std::function<void(std::string_view)> file_keylog(const std::string& path, std::string* error) {
+  std::FILE* f = std::fopen(path.c_str(), "a");
+  if (!f) {
+    set_error(error, "cannot open key log file " + path);
+    return {};
+  }
+  std::shared_ptr<std::FILE> file(f, [](std::FILE* p) { std::fclose(p); });
+  auto lock = std::make_shared<std::mutex>();
+  return [file, lock](std::string_view line) {
+    std::lock_guard<std::mutex> guard(*lock);
+    std::fwrite(line.data(), 1, line.size(), file.get());
+    std::fputc('\n', file.get());
+    std::fflush(file.get());
+  };
+}
+
+std::optional<crypto::Group> group_by_name(const std::string& name) {
+  if (name == "X25519" || name == "x25519") return crypto::Group::x25519;
+  if (name == "P-256" || name == "prime256v1" || name == "secp256r1")
+    return crypto::Group::secp256r1;
+  if (name == "P-384" || name == "secp384r1") return crypto::Group::secp384r1;
+  return std::nullopt;
+}
+
+std::optional<crypto::CipherSuite> suite_by_name(const std::string& name) {
+  for (crypto::CipherSuite s : crypto::all_cipher_suites()) {
+    if (name == crypto::suite_info(s).name) return s;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Config::Impl::Impl(Role r)
+    : role(r),
+      verify(r == Role::client ? VerifyMode::required : VerifyMode::none),
+      suites(crypto::all_cipher_suites().begin(), crypto::all_cipher_suites().end()),
+      groups{crypto::Group::x25519, crypto::Group::secp256r1, crypto::Group::secp384r1},
+      clock_ms(system_clock_ms) {
+  if (const char* path = std::getenv("SSLKEYLOGFILE"); path && *path) {
+    keylog = file_keylog(path, nullptr);
+  }
+}
+
+const CertifiedKey* Config::Impl::certificate_for(const std::string& server_name) const {
+  if (certificates.empty()) return nullptr;
+  if (!server_name.empty()) {
+    for (const CertifiedKey& ck : certificates) {
+      if (ck.chain.front().matches_host(server_name)) return &ck;
+    }
+  }
+  return &certificates.front();
+}
+
+Config::Config(Role role) : impl_(std::make_unique<Impl>(role)) {}
+Config::~Config() = default;
+
+Role Config::role() const {
+  return impl_->role;
+}
+
+namespace {
+
+bool add_certified_key(Config::Impl& impl, std::vector<crypto::Certificate> chain,
+                       crypto::PrivateKey key, const std::string& where, std::string* error) {
+  if (chain.empty()) {
+    set_error(error, "no certificate found in " + where);
+    return false;
+  }
+  if (!chain.front().matches(key)) {
+    set_error(error, "private key does not match the certificate in " + where);
+    return false;
+  }
+  CertifiedKey ck{std::move(chain), {}, std::move(key), {}};
+  for (const crypto::Certificate& c : ck.chain) {
+    ck.chain_der.emplace_back(c.der().begin(), c.der().end());
+  }
+  ck.schemes = ck.key.schemes();
+  if (ck.schemes.empty()) {
+    set_error(error, "unsupported private key type in " + where);
+    return false;
+  }
+  impl.certificates.push_back(std::move(ck));
+  return true;
+}
+
+}  // namespace
+
+bool Config::add_certificate(const std::string& cert_file, const std::string& key_file,
+                             const std::string& chain_file, std::string* error) {
+  std::string err;
+  std::vector<crypto::Certificate> chain = crypto::Certificate::from_pem_file(cert_file, err);
+  if (chain.empty()) {
+    set_error(error, err.empty() ? "no certificate found in " + cert_file : err);
+    return false;
+  }
+  if (!chain_file.empty()) {
+    std::vector<crypto::Certificate> extra = crypto::Certificate::from_pem_file(chain_file, err);
+    if (extra.empty()) {
+      set_error(error, err.empty() ? "no certificate found in " + chain_file : err);
+      return false;
+    }
+    chain.insert(chain.end(), extra.begin(), extra.end());
+  }
+  std::optional<crypto::PrivateKey> key = crypto::PrivateKey::from_pem_file(key_file, err);
+  if (!key) {
+    set_error(error, err);
+    return false;
+  }
+  return add_certified_key(*impl_, std::move(chain), std::move(*key), cert_file, error);
+}
+
+bool Config::add_certificate_pem(std::string_view cert_pem, std::string_view key_pem,
+                                 std::string* error) {
+  std::string err;
+  auto bytes = [](std::string_view s) {
+    return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  std::vector<crypto::Certificate> chain = crypto::Certificate::from_pem(bytes(cert_pem), err);
+  if (chain.empty()) {
+    set_error(error, err.empty() ? "no certificate found in PEM text" : err);
+    return false;
+  }
+  std::optional<crypto::PrivateKey> key = crypto::PrivateKey::from_pem(bytes(key_pem), err);
+  if (!key) {
+    set_error(error, err);
+    return false;
+  }
+  return add_certified_key(*impl_, std::move(chain), std::move(*key), "PEM text", error);
+}
+
+bool Config::load_ca_file(const std::string& path, std::string* error) {
+  std::string err;
+  if (!impl_->trust.load_file(path, err)) {
+    set_error(error, err);
+    return false;
+  }
+  return true;
+}
+
+bool Config::load_ca_dir(const std::string& path, std::string* error) {
+  std::string err;
+  if (!impl_->trust.load_dir(path, err)) {
+    set_error(error, err);
+    return false;
+  }
+  return true;
+}
+
+bool Config::load_system_trust(std::string* error) {
+  std::string err;
+  if (!impl_->trust.load_system_defaults(err)) {
+    set_error(error, err);
+    return false;
+  }
+  return true;
+}
+
+void Config::set_verify(VerifyMode mode) {
+  impl_->verify = mode;
+}
+
+bool Config::set_cipher_suites(const std::string& list, std::string* error) {
+  std::vector<crypto::CipherSuite> suites;
+  for (const std::string& name : split(list, ':')) {
+    std::optional<crypto::CipherSuite> s = suite_by_name(name);
+    if (!s) {
+      set_error(error, "unknown TLS 1.3 cipher suite: " + name);
+      return false;
+    }
+    suites.push_back(*s);
+  }
+  if (suites.empty()) {
+    set_error(error, "empty cipher suite list");
+    return false;
+  }
+  impl_->suites = std::move(suites);
+  return true;
+}
+
+bool Config::set_groups(const std::string& list, std::string* error) {
+  std::vector<crypto::Group> groups;
+  for (const std::string& name : split(list, ':')) {
+    std::optional<crypto::Group> g = group_by_name(name);
+    if (!g) {
+      set_error(error, "unknown group: " + name);
+      return false;
+    }
+    groups.push_back(*g);
+  }
+  if (groups.empty()) {
+    set_error(error, "empty group list");
+    return false;
+  }
+  impl_->groups = std::move(groups);
+  return true;
+}
+
+bool Config::set_versions(uint16_t min_version, uint16_t max_version, std::string* error) {
+  if (min_version > 0x0304 || max_version < 0x0304) {
+    set_error(error, "no protocols available: adieu implements TLS 1.3 only");
+    return false;
+  }
+  return true;
+}
+
+bool Config::set_alpn(const std::vector<std::string>& protocols, std::string* error) {
+  for (const std::string& p : protocols) {
+    if (p.empty() || p.size() > 255) {
+      set_error(error, "ALPN protocol names must be 1 to 255 bytes");
+      return false;
+    }
+  }
+  impl_->alpn = protocols;
+  return true;
+}
+
+void Config::set_ticket_count(unsigned count) {
+  impl_->ticket_count = count;
+}
+
+void Config::set_unclean_session_policy(UncleanSessionPolicy policy) {
+  impl_->unclean_session_policy = policy;
+}
+
+void Config::set_keylog(std::function<void(std::string_view)> sink) {
+  impl_->keylog = std::move(sink);
+}
+
+bool Config::set_keylog_file(const std::string& path, std::string* error) {
+  auto sink = file_keylog(path, error);
+  if (!sink) return false;
+  impl_->keylog = std::move(sink);
+  return true;
+}
+
+}  // namespace adieu

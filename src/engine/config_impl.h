@@ -1,0 +1,50 @@
+// The state behind adieu::Config, as the engine reads it.
+#pragma once
+
+#include <adieu/config.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/cipher_suite.h"
+#include "crypto/key_exchange.h"
+#include "crypto/random.h"
+#include "crypto/signature.h"
+#include "crypto/trust_store.h"
+
+namespace adieu {
+
+// A certificate chain (leaf first, parsed once) with its private key.
+struct CertifiedKey {
+  std::vector<crypto::Certificate> chain;
+  std::vector<std::vector<uint8_t>> chain_der;  // what goes into Certificate messages
+  crypto::PrivateKey key;
+  std::vector<crypto::SignatureScheme> schemes;  // key.schemes(), computed once
+};
+
+struct Config::Impl {
+  explicit Impl(Role r);
+
+  Role role;
+  std::vector<CertifiedKey> certificates;
+  crypto::TrustStore trust;
+  VerifyMode verify;
+  std::vector<crypto::CipherSuite> suites;
+  std::vector<crypto::Group> groups;
+  std::vector<std::string> alpn;
+  unsigned ticket_count = 2;
+  UncleanSessionPolicy unclean_session_policy = UncleanSessionPolicy::remove;
+  std::function<void(std::string_view)> keylog;
+
+  // Test hooks: the randomness and the clock every connection of this config uses.
+  crypto::Random* random = &crypto::system_random();
+  std::function<uint64_t()> clock_ms;
+
+  // The certificate for a client's SNI: the first whose names match, else the first.
+  const CertifiedKey* certificate_for(const std::string& server_name) const;
+};
+
+}  // namespace adieu

@@ -1,0 +1,506 @@
+// Record plumbing and the connection's end: how bytes in become records and
+// records become plaintext, alerts and handshake messages; how each direction
+// closes (RFC 8446 section 6.1).
+#include <adieu/connection.h>
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "engine/connection_impl.h"
+
+namespace adieu {
+
+using record::ContentType;
+
+namespace {
+constexpr uint8_t kWarning = 1;
+constexpr uint8_t kFatal = 2;
+}  // namespace
+
+Connection::Impl::Impl(Role r, std::shared_ptr<const Config> cfg)
+    : role(r), config_owner(std::move(cfg)), config(config_owner->impl()), random(*config.random) {}
+
+Connection::Impl::~Impl() = default;
+
+// ---------------------------------------------------------------------------
+// Input
+
+void Connection::Impl::process_input() {
+  while (plain_len == 0 && read_state == ReadState::open && error == Error::none) {
+    std::span<uint8_t> avail(in.data() + in_pos, in.size() - in_pos);
+    if (avail.empty()) break;
+    size_t consumed = 0;
+    record::Record rec;
+    Error err = Error::none;
+    record::RecordDecoder::Status status = decoder.decode(avail, consumed, rec, err);
+    if (status == record::RecordDecoder::Status::need_more) break;
+    if (status == record::RecordDecoder::Status::error) {
+      fail(err);
+      break;
+    }
+    in_pos += consumed;
+    handle_record(rec);
+  }
+  if (read_state != ReadState::open) {
+    // Bytes after the end of the read side are never delivered.
+    in_pos = in.size();
+    plain_len = 0;
+  }
+  if (plain_len == 0 && in_pos == in.size()) {
+    std::vector<uint8_t>().swap(in);  // idle connections hold no record buffer
+    in_pos = 0;
+  }
+  if (eof && plain_len == 0 && read_state == ReadState::open && error == Error::none) {
+    // Everything received before the end has been processed, and no
+    // close_notify came: the peer's data may have been truncated.
+    if (state == HandshakeState::connected) {
+      read_state = ReadState::truncated;
+      decoder.keys().wipe();
+    } else {
+      fail(Error::truncated);
+    }
+  }
+}
+
+void Connection::Impl::handle_record(record::Record& rec) {
+  switch (rec.type) {
+    case ContentType::change_cipher_spec:
+      // RFC 8446 section 5: an unprotected change_cipher_spec of value 1 is
+      // dropped during the handshake (middlebox compatibility), refused after.
+      if (rec.was_encrypted || rec.fragment.size() != 1 || rec.fragment[0] != 1 ||
+          state == HandshakeState::connected || state == HandshakeState::wait_client_hello ||
+          !handshake_buffer.empty()) {
+        fail(Error::unexpected_message);
+      }
+      return;
+    case ContentType::alert:
+      handle_alert(rec.fragment);
+      return;
+    case ContentType::handshake:
+      handle_handshake_bytes(rec.fragment);
+      return;
+    case ContentType::application_data:
+      if (state == HandshakeState::abandoned) return;  // we are leaving: drop it
+      if (state != HandshakeState::connected || !handshake_buffer.empty()) {
+        fail(Error::unexpected_message);
+        return;
+      }
+      plain_pos = static_cast<size_t>(rec.fragment.data() - in.data());
+      plain_len = rec.fragment.size();
+      return;
+    default:
+      fail(Error::unexpected_message);
+  }
+}
+
+void Connection::Impl::handle_alert(std::span<const uint8_t> body) {
+  if (body.size() != 2 || !handshake_buffer.empty()) {
+    fail(body.size() != 2 ? Error::decode_error : Error::unexpected_message);
+    return;
+  }
+  Alert alert = static_cast<Alert>(body[1]);
+  if (alert == Alert::close_notify) {
+    // RFC 8446 section 6.1: the peer will send no more; our write side stays
+    // as it is (half-close) and nothing is sent in answer.
+    read_state = ReadState::close_notify_received;
+    alert_received = alert;
+    decoder.keys().wipe();
+    return;
+  }
+  if (alert == Alert::user_canceled) return;  // a close_notify should follow
+  // Every other alert ends the connection, whatever its level (RFC 8446 section 6).
+  alert_received = alert;
+  fail(Error::peer_alert);
+}
+
+void Connection::Impl::handle_handshake_bytes(std::span<const uint8_t> data) {
+  if (data.empty()) {
+    fail(Error::unexpected_message);
+    return;
+  }
+  if (state == HandshakeState::abandoned) return;
+  std::span<const uint8_t> pending = data;
+  if (!handshake_buffer.empty()) {
+    handshake_buffer.insert(handshake_buffer.end(), data.begin(), data.end());
+    pending = handshake_buffer;
+  }
+  size_t used = 0;
+  bool keys_changed = false;
+  while (error == Error::none && pending.size() - used >= messages::kHandshakeHeaderSize) {
+    if (keys_changed) {
+      // A message after a key change in the same record: RFC 8446 section 5.1.
+      fail(Error::unexpected_message);
+      return;
+    }
+    const uint8_t* p = pending.data() + used;
+    size_t length = (size_t{p[1]} << 16) | (size_t{p[2]} << 8) | p[3];
+    if (length > messages::kMaxHandshakeMessage) {
+      fail(Error::illegal_parameter);
+      return;
+    }
+    size_t total = messages::kHandshakeHeaderSize + length;
+    if (pending.size() - used < total) break;
+    uint64_t key_epoch_before = read_key_epoch;
+    Error err =
+        handle_message(static_cast<messages::HandshakeType>(p[0]), pending.subspan(used, total));
+    if (err != Error::none) {
+      fail(err);
+      return;
+    }
+    used += total;
+    keys_changed = read_key_epoch != key_epoch_before;
+    if (state == HandshakeState::abandoned || read_state != ReadState::open) return;
+  }
+  if (keys_changed && used != pending.size()) {
+    fail(Error::unexpected_message);
+    return;
+  }
+  if (pending.data() == handshake_buffer.data()) {
+    handshake_buffer.erase(handshake_buffer.begin(),
+                           handshake_buffer.begin() + static_cast<ptrdiff_t>(used));
+  } else {
+    handshake_buffer.assign(pending.begin() + static_cast<ptrdiff_t>(used), pending.end());
+  }
+  flush_flight();
+}
+
+// ---------------------------------------------------------------------------
+// Output
+
+bool Connection::Impl::send_record(ContentType type, std::span<const uint8_t> data) {
+  size_t before = out.size();
+  if (!encoder.write(type, data, out)) {
+    out.resize(before);
+    fail(Error::internal_error);
+    return false;
+  }
+  out_total_produced += out.size() - before;
+  return true;
+}
+
+void Connection::Impl::send_handshake(const std::vector<uint8_t>& msg) {
+  if (transcript) transcript->update(msg);
+  flight.insert(flight.end(), msg.begin(), msg.end());
+}
+
+void Connection::Impl::flush_flight() {
+  if (flight.empty() || error != Error::none) {
+    flight.clear();
+    return;
+  }
+  send_record(ContentType::handshake, flight);
+  flight.clear();
+  std::vector<uint8_t>().swap(flight);
+}
+
+void Connection::Impl::send_change_cipher_spec() {
+  static constexpr uint8_t kRecord[] = {20, 3, 3, 0, 1, 1};
+  out.insert(out.end(), std::begin(kRecord), std::end(kRecord));
+  out_total_produced += sizeof(kRecord);
+  sent_change_cipher_spec = true;
+}
+
+void Connection::Impl::send_alert(uint8_t level, Alert alert) {
+  flight.clear();
+  const uint8_t body[2] = {level, static_cast<uint8_t>(alert)};
+  send_record(ContentType::alert, body);
+}
+
+Error Connection::Impl::fail(Error err) {
+  if (error != Error::none) return error;
+  error = err;
+  state = HandshakeState::failed;
+  plain_len = 0;
+  switch (err) {
+    case Error::peer_alert:
+      read_state = ReadState::fatal_alert_received;
+      break;
+    case Error::truncated:
+      read_state = ReadState::truncated;
+      break;
+    default:
+      if (read_state == ReadState::open) read_state = ReadState::error;
+      // No alert after our close_notify (as OpenSSL since PR #15159).
+      if (write_state == WriteState::open) {
+        alert_sent = error_alert(err);
+        send_alert(kFatal, *alert_sent);
+        write_state = WriteState::fatal_alert_sent;
+      }
+      break;
+  }
+  decoder.keys().wipe();
+  encoder.keys().wipe();
+  return err;
+}
+
+void Connection::Impl::queue_close_notify() {
+  flush_flight();
+  send_alert(kWarning, Alert::close_notify);  // warning level, as OpenSSL (R46)
+  write_state = WriteState::close_notify_queued;
+  close_notify_end = out_total_produced;
+  encoder.keys().wipe();  // this direction is closed
+  note_output_consumed();
+}
+
+void Connection::Impl::note_output_consumed() {
+  if (write_state == WriteState::close_notify_queued && out_total_consumed >= close_notify_end) {
+    write_state = WriteState::close_notify_sent;
+  }
+}
+
+void Connection::Impl::keylog(const char* label, const crypto::Secret& secret) const {
+  if (!config.keylog) return;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string line(label);
+  line += ' ';
+  for (uint8_t b : client_random) {
+    line += kHex[b >> 4];
+    line += kHex[b & 15];
+  }
+  line += ' ';
+  for (uint8_t b : secret.span()) {
+    line += kHex[b >> 4];
+    line += kHex[b & 15];
+  }
+  config.keylog(line);
+}
+
+bool Connection::Impl::install_read_keys(const crypto::Secret& secret) {
+  ++read_key_epoch;
+  if (!decoder.keys().install(suite->suite, secret)) {
+    fail(Error::internal_error);
+    return false;
+  }
+  return true;
+}
+
+bool Connection::Impl::install_write_keys(const crypto::Secret& secret) {
+  flush_flight();
+  if (!encoder.keys().install(suite->suite, secret)) {
+    fail(Error::internal_error);
+    return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Public API
+
+Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Connection::~Connection() = default;
+
+std::unique_ptr<Connection> Connection::client(std::shared_ptr<const Config> config,
+                                               const std::string& server_name) {
+  auto impl = std::make_unique<Impl>(Role::client, std::move(config));
+  impl->server_name = server_name;
+  std::unique_ptr<Connection> conn(new Connection(std::move(impl)));
+  conn->impl_->start_client();
+  return conn;
+}
+
+std::unique_ptr<Connection> Connection::server(std::shared_ptr<const Config> config) {
+  auto impl = std::make_unique<Impl>(Role::server, std::move(config));
+  impl->state = HandshakeState::wait_client_hello;
+  return std::unique_ptr<Connection>(new Connection(std::move(impl)));
+}
+
+Error Connection::receive(std::span<const uint8_t> bytes) {
+  Impl& c = *impl_;
+  if (c.read_state != ReadState::open || c.error != Error::none || c.eof) return c.error;
+  c.in.insert(c.in.end(), bytes.begin(), bytes.end());
+  c.process_input();
+  return c.error;
+}
+
+void Connection::receive_eof() {
+  impl_->eof = true;
+  impl_->process_input();
+}
+
+std::span<const uint8_t> Connection::pending_output() const {
+  return {impl_->out.data() + impl_->out_pos, impl_->out.size() - impl_->out_pos};
+}
+
+void Connection::consume_output(size_t n) {
+  Impl& c = *impl_;
+  n = std::min(n, c.out.size() - c.out_pos);
+  c.out_pos += n;
+  c.out_total_consumed += n;
+  if (c.out_pos == c.out.size()) {
+    std::vector<uint8_t>().swap(c.out);
+    c.out_pos = 0;
+  }
+  c.note_output_consumed();
+}
+
+bool Connection::handshake_done() const {
+  return impl_->state == HandshakeState::connected;
+}
+
+ReadResult Connection::read(std::span<uint8_t> out) {
+  Impl& c = *impl_;
+  c.process_input();
+  size_t copied = 0;
+  while (copied < out.size() && c.plain_len > 0) {
+    size_t n = std::min(out.size() - copied, c.plain_len);
+    std::memcpy(out.data() + copied, c.in.data() + c.plain_pos, n);
+    c.plain_pos += n;
+    c.plain_len -= n;
+    copied += n;
+    if (c.plain_len == 0) c.process_input();
+  }
+  if (copied > 0) return {copied, ReadStatus::data};
+  switch (c.read_state) {
+    case ReadState::open:
+      return {0, c.error == Error::none ? ReadStatus::want_input : ReadStatus::error};
+    case ReadState::close_notify_received:
+      return {0, ReadStatus::closed};
+    case ReadState::truncated:
+      return {0, ReadStatus::truncated};
+    default:
+      return {0, ReadStatus::error};
+  }
+}
+
+size_t Connection::pending_plaintext() const {
+  return impl_->plain_len;
+}
+
+Error Connection::write(std::span<const uint8_t> data) {
+  Impl& c = *impl_;
+  if (c.error != Error::none) return c.error;
+  if (c.write_state != WriteState::open) return Error::write_after_close;
+  if (c.state != HandshakeState::connected) return Error::not_connected;
+  if (data.empty()) return Error::none;
+  if (c.encoder.needs_key_update()) c.send_key_update(false);
+  c.send_record(ContentType::application_data, data);
+  return c.error;
+}
+
+Error Connection::close() {
+  Impl& c = *impl_;
+  if (c.write_state == WriteState::fatal_alert_sent) return c.error;
+  if (c.write_state != WriteState::open) return c.error;
+  if (c.error != Error::none) return c.error;
+  if (c.state != HandshakeState::connected) {
+    // RFC 8446 section 6.1: user_canceled, then close_notify, abandons the handshake.
+    c.flush_flight();
+    c.send_alert(kWarning, Alert::user_canceled);
+    c.state = HandshakeState::abandoned;
+    c.handshake_buffer.clear();
+  }
+  c.queue_close_notify();
+  return c.error;
+}
+
+Error Connection::key_update(bool request_peer) {
+  Impl& c = *impl_;
+  if (c.error != Error::none) return c.error;
+  if (c.write_state != WriteState::open) return Error::write_after_close;
+  if (c.state != HandshakeState::connected) return Error::not_connected;
+  return c.send_key_update(request_peer);
+}
+
+Role Connection::role() const {
+  return impl_->role;
+}
+WriteState Connection::write_state() const {
+  return impl_->write_state;
+}
+ReadState Connection::read_state() const {
+  return impl_->read_state;
+}
+Error Connection::error() const {
+  return impl_->error;
+}
+std::optional<Alert> Connection::alert_sent() const {
+  return impl_->alert_sent;
+}
+std::optional<Alert> Connection::alert_received() const {
+  return impl_->alert_received;
+}
+uint16_t Connection::version() const {
+  return handshake_done() ? 0x0304 : 0;
+}
+uint16_t Connection::cipher_suite() const {
+  return impl_->suite ? static_cast<uint16_t>(impl_->suite->suite) : 0;
+}
+const char* Connection::cipher_suite_name() const {
+  return impl_->suite ? impl_->suite->name : "none";
+}
+uint16_t Connection::group() const {
+  return impl_->group;
+}
+const char* Connection::group_name() const {
+  switch (impl_->group) {
+    case 0x001d:
+      return "x25519";
+    case 0x0017:
+      return "secp256r1";
+    case 0x0018:
+      return "secp384r1";
+    default:
+      return "none";
+  }
+}
+uint16_t Connection::peer_signature_scheme() const {
+  return impl_->peer_scheme;
+}
+const std::string& Connection::alpn() const {
+  return impl_->alpn;
+}
+const std::string& Connection::server_name() const {
+  return impl_->server_name;
+}
+bool Connection::hello_retry_request() const {
+  return impl_->retried;
+}
+const std::vector<std::vector<uint8_t>>& Connection::peer_certificates() const {
+  return impl_->peer_certificates;
+}
+uint64_t Connection::key_updates_received() const {
+  return impl_->key_updates_received;
+}
+uint64_t Connection::key_updates_sent() const {
+  return impl_->key_updates_sent;
+}
+std::vector<ReceivedTicket> Connection::take_tickets() {
+  return std::move(impl_->tickets);
+}
+size_t Connection::tickets_received() const {
+  return impl_->tickets_received;
+}
+
+const char* write_state_name(WriteState state) {
+  switch (state) {
+    case WriteState::open:
+      return "open";
+    case WriteState::close_notify_queued:
+      return "close_notify_queued";
+    case WriteState::close_notify_sent:
+      return "close_notify_sent";
+    case WriteState::fatal_alert_sent:
+      return "fatal_alert_sent";
+  }
+  return "unknown";
+}
+
+const char* read_state_name(ReadState state) {
+  switch (state) {
+    case ReadState::open:
+      return "open";
+    case ReadState::close_notify_received:
+      return "close_notify_received";
+    case ReadState::fatal_alert_received:
+      return "fatal_alert_received";
+    case ReadState::truncated:
+      return "truncated";
+    case ReadState::error:
+      return "error";
+  }
+  return "unknown";
+}
+
+}  // namespace adieu

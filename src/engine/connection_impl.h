@@ -1,0 +1,179 @@
+// The state behind adieu::Connection. The record plumbing and the shutdown
+// state machine live in connection.cc; the handshake of each role in
+// handshake/client.cc and handshake/server.cc; post-handshake messages in
+// handshake/post_handshake.cc. All are member functions of this one struct so
+// that every transition of the connection's state is in plain sight.
+#pragma once
+
+#include <adieu/connection.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/cipher_suite.h"
+#include "crypto/hash.h"
+#include "crypto/key_exchange.h"
+#include "crypto/secret.h"
+#include "engine/config_impl.h"
+#include "engine/record/key_schedule.h"
+#include "engine/record/record.h"
+#include "messages/messages.h"
+
+namespace adieu {
+
+// Where the handshake is. One state per message we wait for (RFC 8446 A.1, A.2).
+enum class HandshakeState : uint8_t {
+  start,
+  // client
+  wait_server_hello,
+  wait_encrypted_extensions,
+  wait_certificate_or_request,
+  wait_certificate,
+  wait_certificate_verify,
+  wait_finished,
+  // server
+  wait_client_hello,
+  wait_client_hello_after_retry,
+  wait_client_certificate,
+  wait_client_certificate_verify,
+  wait_client_finished,
+  // both
+  connected,
+  abandoned,  // close() during the handshake
+  failed,
+};
+
+struct Connection::Impl {
+  Impl(Role role, std::shared_ptr<const Config> config);
+  ~Impl();
+
+  // --- configuration
+  Role role;
+  std::shared_ptr<const Config> config_owner;
+  const Config::Impl& config;
+  crypto::Random& random;
+
+  // --- transport buffers
+  std::vector<uint8_t> in;  // received bytes; [in_pos, end) not yet decoded
+  size_t in_pos = 0;
+  std::vector<uint8_t> out;  // bytes to send; [out_pos, end) not yet consumed
+  size_t out_pos = 0;
+  uint64_t out_total_consumed = 0;  // bytes ever consumed by the transport
+  uint64_t out_total_produced = 0;  // bytes ever appended to `out`
+  bool eof = false;
+
+  // The plaintext of the current application data record, inside `in`.
+  size_t plain_pos = 0;
+  size_t plain_len = 0;
+
+  record::RecordEncoder encoder;
+  record::RecordDecoder decoder;
+  std::vector<uint8_t> handshake_buffer;  // handshake bytes not yet a whole message
+  std::vector<uint8_t> flight;            // handshake messages not yet in a record
+  uint64_t read_key_epoch = 0;            // bumped whenever the read keys change
+
+  // --- the connection's end
+  WriteState write_state = WriteState::open;
+  ReadState read_state = ReadState::open;
+  uint64_t close_notify_end = 0;  // out_total_produced just after our close_notify
+  Error error = Error::none;
+  std::optional<Alert> alert_sent;
+  std::optional<Alert> alert_received;
+
+  // --- handshake
+  HandshakeState state = HandshakeState::start;
+  std::optional<crypto::SuiteInfo> suite;
+  std::optional<crypto::Hash> transcript;
+  std::vector<uint8_t> client_hello_bytes;  // until the hash is known (client) / HRR
+  std::optional<record::KeySchedule> schedule;
+  std::vector<crypto::KeyShare> key_shares;  // client: the shares we offered
+  std::array<uint8_t, 32> client_random{};
+  std::vector<uint8_t> session_id;
+  crypto::Secret client_handshake_secret;
+  crypto::Secret server_handshake_secret;
+  crypto::Secret client_application_secret;
+  crypto::Secret server_application_secret;
+  crypto::Secret resumption_master;
+  bool retried = false;         // a HelloRetryRequest happened
+  std::vector<uint8_t> cookie;  // HRR cookie (sent by server / echoed by client)
+  std::optional<crypto::Group> hrr_group;
+  bool certificate_requested = false;  // server asked for our certificate
+  messages::CertificateRequest certificate_request;
+  const CertifiedKey* our_certificate = nullptr;
+  crypto::SignatureScheme our_scheme{};
+  std::vector<crypto::Certificate> peer_chain;
+  std::string verify_message;          // why the peer's chain was refused
+  messages::ClientHello client_hello;  // client: what we sent (for the second ClientHello)
+  bool middlebox_compat = false;
+  bool sent_change_cipher_spec = false;
+
+  // --- negotiated
+  uint16_t group = 0;
+  uint16_t peer_scheme = 0;
+  std::string alpn;
+  std::string server_name;
+  std::vector<std::vector<uint8_t>> peer_certificates;
+  uint64_t key_updates_received = 0;
+  uint64_t key_updates_sent = 0;
+  std::vector<ReceivedTicket> tickets;
+  size_t tickets_received = 0;
+
+  // --- record plumbing (connection.cc)
+  // Decodes records while no plaintext is waiting to be read.
+  void process_input();
+  void handle_record(record::Record& rec);
+  void handle_alert(std::span<const uint8_t> body);
+  // Parses whole handshake messages out of record fragments (RFC 8446
+  // section 5.1: messages may span records but not key changes).
+  void handle_handshake_bytes(std::span<const uint8_t> data);
+  // Appends a record to `out`; fails the connection on a libcrypto error.
+  bool send_record(record::ContentType type, std::span<const uint8_t> data);
+  // Adds a whole handshake message (header included) to the transcript and to
+  // the flight being built; flush_flight() sends the flight in as few records
+  // as possible (it is also flushed before our write keys change).
+  void send_handshake(const std::vector<uint8_t>& msg);
+  void flush_flight();
+  // The unprotected change_cipher_spec of middlebox compatibility mode.
+  void send_change_cipher_spec();
+  // Ends the connection with `err`, sending its fatal alert when we still may.
+  Error fail(Error err);
+  void send_alert(uint8_t level, Alert alert);
+  void queue_close_notify();
+  void note_output_consumed();
+  void release_idle_buffers();
+  void keylog(const char* label, const crypto::Secret& secret) const;
+
+  // --- handshake (client.cc / server.cc / post_handshake.cc)
+  Error start_client();
+  Error handle_message(messages::HandshakeType type, std::span<const uint8_t> msg);
+  Error client_handle(messages::HandshakeType type, std::span<const uint8_t> msg);
+  Error client_handle_retry(const messages::ServerHello& hrr, std::span<const uint8_t> msg);
+  Error client_send_second_flight();
+  Error server_handle(messages::HandshakeType type, std::span<const uint8_t> msg);
+  Error server_handle_client_hello(const messages::ClientHello& ch, std::span<const uint8_t> msg);
+  Error server_send_retry(crypto::Group group_wanted, std::span<const uint8_t> msg);
+  Error server_send_flight(const messages::ClientHello& ch);
+  Error post_handshake(messages::HandshakeType type, std::span<const uint8_t> msg);
+  Error send_new_session_tickets();
+  Error send_key_update(bool request_peer);
+
+  // Helpers shared by both roles (handshake/common.cc).
+  Error verify_peer_chain(std::span<const uint8_t> body, bool is_server_cert);
+  Error verify_certificate_verify(std::span<const uint8_t> body, bool from_server);
+  Error verify_finished(std::span<const uint8_t> body, const crypto::Secret& base_key);
+  Error send_certificate(std::span<const uint8_t> context);
+  Error send_certificate_verify(bool from_server);
+  Error send_finished(const crypto::Secret& base_key);
+  bool install_read_keys(const crypto::Secret& secret);
+  bool install_write_keys(const crypto::Secret& secret);
+  bool choose_scheme(const std::vector<uint16_t>& peer_schemes);
+  void derive_handshake_secrets(const crypto::Secret& shared);
+  void derive_application_secrets();
+  void handshake_complete();
+};
+
+}  // namespace adieu

@@ -1,0 +1,274 @@
+// The connection's end, direction by direction (ARCHITECTURE.md, RFC 8446
+// section 6.1): every path asserts the bytes on the wire and both states.
+#include <gtest/gtest.h>
+
+#include "engine/connection_impl.h"
+#include "pair.h"
+
+namespace adieu::test {
+namespace {
+
+// TLS 1.3 close_notify: 5-byte header + alert (2) + inner type (1) + tag (16).
+constexpr size_t kCloseNotifySize = 24;
+
+Pair connected() {
+  Pair p;
+  p.pump();
+  EXPECT_TRUE(p.client->handshake_done());
+  EXPECT_TRUE(p.server->handshake_done());
+  return p;
+}
+
+TEST(Shutdown, ClientFirstBidirectional) {
+  Pair p = connected();
+  EXPECT_EQ(p.client->write_state(), WriteState::open);
+  ASSERT_EQ(p.client->close(), Error::none);
+  EXPECT_EQ(p.client->write_state(), WriteState::close_notify_queued);
+  ASSERT_EQ(p.client->pending_output().size(), kCloseNotifySize);
+  std::vector<uint8_t> alert = take_output(*p.client);
+  EXPECT_EQ(alert[0], 23);  // the alert hides inside application_data
+  EXPECT_EQ(p.client->write_state(), WriteState::close_notify_sent);
+  EXPECT_EQ(p.client->read_state(), ReadState::open);
+
+  p.server->receive(alert);
+  EXPECT_EQ(p.server->read_state(), ReadState::close_notify_received);
+  EXPECT_EQ(p.server->write_state(), WriteState::open);  // never answered automatically
+  EXPECT_TRUE(p.server->pending_output().empty());
+  uint8_t buf[16];
+  EXPECT_EQ(p.server->read(buf).status, ReadStatus::closed);
+  EXPECT_EQ(p.server->read(buf).status, ReadStatus::closed);  // repeatable
+
+  // Half-close: the server still writes, the client still reads.
+  ASSERT_EQ(p.server->write(bytes("last words")), Error::none);
+  ASSERT_EQ(p.server->close(), Error::none);
+  p.server_to_client();
+  EXPECT_EQ(p.read_all(*p.client), "last words");
+  EXPECT_EQ(p.client->read(buf).status, ReadStatus::closed);
+  EXPECT_EQ(p.client->read_state(), ReadState::close_notify_received);
+  EXPECT_EQ(p.client->write_state(), WriteState::close_notify_sent);
+  EXPECT_EQ(p.server->write_state(), WriteState::close_notify_sent);
+  EXPECT_EQ(p.client->error(), Error::none);
+  EXPECT_EQ(p.server->error(), Error::none);
+}
+
+TEST(Shutdown, ServerFirstBidirectional) {
+  Pair p = connected();
+  ASSERT_EQ(p.server->close(), Error::none);
+  EXPECT_EQ(p.server_to_client().size(), kCloseNotifySize);
+  EXPECT_EQ(p.client->read_state(), ReadState::close_notify_received);
+  ASSERT_EQ(p.client->write(bytes("after server close")), Error::none);
+  ASSERT_EQ(p.client->close(), Error::none);
+  p.client_to_server();
+  EXPECT_EQ(p.read_all(*p.server), "after server close");
+  EXPECT_EQ(p.server->read_state(), ReadState::close_notify_received);
+}
+
+TEST(Shutdown, CloseIsIdempotent) {
+  Pair p = connected();
+  ASSERT_EQ(p.client->close(), Error::none);
+  ASSERT_EQ(p.client->close(), Error::none);
+  EXPECT_EQ(p.client->pending_output().size(), kCloseNotifySize);
+  take_output(*p.client);
+  ASSERT_EQ(p.client->close(), Error::none);
+  EXPECT_TRUE(p.client->pending_output().empty());
+  EXPECT_EQ(p.client->write_state(), WriteState::close_notify_sent);
+}
+
+TEST(Shutdown, WriteAfterCloseIsMisuseAndSendsNothing) {
+  Pair p = connected();
+  ASSERT_EQ(p.client->close(), Error::none);
+  take_output(*p.client);
+  EXPECT_EQ(p.client->write(bytes("late")), Error::write_after_close);
+  EXPECT_EQ(p.client->key_update(false), Error::write_after_close);
+  EXPECT_TRUE(p.client->pending_output().empty());
+  EXPECT_EQ(p.client->error(), Error::none);  // misuse is not a connection failure
+}
+
+TEST(Shutdown, WriteKeysWipedWhenTheDirectionCloses) {
+  Pair p = connected();
+  EXPECT_TRUE(p.client->impl().encoder.keys().encrypted());
+  ASSERT_EQ(p.client->close(), Error::none);
+  EXPECT_FALSE(p.client->impl().encoder.keys().encrypted());
+  EXPECT_TRUE(p.client->impl().decoder.keys().encrypted());  // still reading
+  p.client_to_server();
+  EXPECT_FALSE(p.server->impl().decoder.keys().encrypted());
+}
+
+TEST(Shutdown, EofWithoutCloseNotifyIsTruncationAfterBufferedData) {
+  Pair p = connected();
+  ASSERT_EQ(p.server->write(bytes("partial answer")), Error::none);
+  p.server_to_client();
+  p.client->receive_eof();
+  // The data decrypted before the end is delivered first...
+  EXPECT_EQ(p.client->read_state(), ReadState::open);
+  EXPECT_EQ(p.read_all(*p.client), "partial answer");
+  // ...then the end is reported as what it is.
+  uint8_t buf[8];
+  EXPECT_EQ(p.client->read(buf).status, ReadStatus::truncated);
+  EXPECT_EQ(p.client->read_state(), ReadState::truncated);
+  EXPECT_NE(p.client->read(buf).status, ReadStatus::closed);
+}
+
+TEST(Shutdown, EofInsideARecordIsTruncation) {
+  Pair p = connected();
+  ASSERT_EQ(p.server->write(bytes("0123456789")), Error::none);
+  std::vector<uint8_t> rec = take_output(*p.server);
+  p.client->receive(std::span<const uint8_t>(rec.data(), rec.size() - 1));
+  p.client->receive_eof();
+  uint8_t buf[16];
+  EXPECT_EQ(p.client->read(buf).status, ReadStatus::truncated);
+}
+
+TEST(Shutdown, EofAfterCloseNotifyIsAClean End) {
+  Pair p = connected();
+  ASSERT_EQ(p.server->close(), Error::none);
+  p.server_to_client();
+  p.client->receive_eof();
+  EXPECT_EQ(p.client->read_state(), ReadState::close_notify_received);
+  uint8_t buf[8];
+  EXPECT_EQ(p.client->read(buf).status, ReadStatus::closed);
+}
+
+TEST(Shutdown, BytesAfterCloseNotifyAreNeverDelivered) {
+  Pair p = connected();
+  ASSERT_EQ(p.server->write(bytes("before")), Error::none);
+  ASSERT_EQ(p.server->close(), Error::none);
+  std::vector<uint8_t> wire = take_output(*p.server);
+  // Anything after the close_notify, even garbage, is ignored.
+  const uint8_t junk[] = {23, 3, 3, 0, 5, 1, 2, 3, 4, 5, 0xff, 0xff};
+  wire.insert(wire.end(), std::begin(junk), std::end(junk));
+  p.client->receive(wire);
+  EXPECT_EQ(p.read_all(*p.client), "before");
+  EXPECT_EQ(p.client->read_state(), ReadState::close_notify_received);
+  EXPECT_EQ(p.client->error(), Error::none);
+  EXPECT_EQ(p.client->receive(junk), Error::none);
+  EXPECT_EQ(p.read_all(*p.client), "");
+}
+
+TEST(Shutdown, TicketsAndKeyUpdateWhileWaitingForCloseNotify) {
+  Pair p;
+  p.client_to_server();
+  p.server_to_client();
+  p.client_to_server();  // server done; its tickets are pending
+  ASSERT_TRUE(p.client->handshake_done());
+  ASSERT_EQ(p.client->close(), Error::none);  // close before reading the tickets
+  p.client_to_server();
+  ASSERT_EQ(p.server->key_update(true), Error::none);
+  ASSERT_EQ(p.server->close(), Error::none);
+  p.server_to_client();
+  EXPECT_EQ(p.client->error(), Error::none);
+  EXPECT_EQ(p.client->tickets_received(), 2u);
+  EXPECT_EQ(p.client->key_updates_received(), 1u);
+  EXPECT_EQ(p.client->key_updates_sent(), 0u);  // our write side is closed: no answer
+  EXPECT_TRUE(p.client->pending_output().empty());
+  EXPECT_EQ(p.client->read_state(), ReadState::close_notify_received);
+}
+
+TEST(Shutdown, KeyUpdateRequestIsAnsweredWhileOpen) {
+  Pair p = connected();
+  ASSERT_EQ(p.client->key_update(true), Error::none);
+  p.pump();
+  EXPECT_EQ(p.server->key_updates_received(), 1u);
+  EXPECT_EQ(p.server->key_updates_sent(), 1u);
+  EXPECT_EQ(p.client->key_updates_received(), 1u);
+  ASSERT_EQ(p.client->write(bytes("new keys")), Error::none);
+  ASSERT_EQ(p.server->write(bytes("both ways")), Error::none);
+  p.pump();
+  EXPECT_EQ(p.read_all(*p.server), "new keys");
+  EXPECT_EQ(p.read_all(*p.client), "both ways");
+}
+
+TEST(Shutdown, CloseDuringHandshakeSendsUserCanceledThenCloseNotify) {
+  Pair p;
+  p.client_to_server();                       // ClientHello
+  ASSERT_EQ(p.server->close(), Error::none);  // the server gives up after its flight
+  EXPECT_EQ(p.server->write_state(), WriteState::close_notify_queued);
+  EXPECT_FALSE(p.server->handshake_done());
+  p.server_to_client();
+  EXPECT_EQ(p.client->alert_received(), Alert::close_notify);
+  EXPECT_EQ(p.client->read_state(), ReadState::close_notify_received);
+  EXPECT_FALSE(p.client->handshake_done());
+  EXPECT_EQ(p.client->write(bytes("x")), Error::not_connected);
+}
+
+TEST(Shutdown, ClientCloseBeforeAnyAnswerIsPlaintext) {
+  Pair p;
+  std::vector<uint8_t> hello = take_output(*p.client);
+  ASSERT_EQ(p.client->close(), Error::none);
+  std::vector<uint8_t> alerts = take_output(*p.client);
+  // user_canceled (warning) then close_notify (warning), unprotected.
+  const std::vector<uint8_t> expected = {21, 3, 3, 0, 2, 1, 90, 21, 3, 3, 0, 2, 1, 0};
+  EXPECT_EQ(alerts, expected);
+  EXPECT_EQ(p.client->write_state(), WriteState::close_notify_sent);
+}
+
+TEST(Shutdown, FatalAlertEndsBothDirectionsAndCloseSendsNothing) {
+  Pair p = connected();
+  ASSERT_EQ(p.server->write(bytes("data")), Error::none);
+  std::vector<uint8_t> rec = take_output(*p.server);
+  rec.back() ^= 1;  // break the tag
+  EXPECT_EQ(p.client->receive(rec), Error::bad_record_mac);
+  EXPECT_EQ(p.client->write_state(), WriteState::fatal_alert_sent);
+  EXPECT_EQ(p.client->read_state(), ReadState::error);
+  EXPECT_EQ(p.client->alert_sent(), Alert::bad_record_mac);
+  p.client_to_server();
+  EXPECT_EQ(p.server->read_state(), ReadState::fatal_alert_received);
+  EXPECT_EQ(p.server->alert_received(), Alert::bad_record_mac);
+  EXPECT_EQ(p.server->error(), Error::peer_alert);
+  // Sticky: every later call reports the same error, nothing more is sent.
+  EXPECT_EQ(p.client->close(), Error::bad_record_mac);
+  EXPECT_EQ(p.client->write(bytes("x")), Error::bad_record_mac);
+  EXPECT_TRUE(p.client->pending_output().empty());
+  uint8_t buf[4];
+  EXPECT_EQ(p.client->read(buf).status, ReadStatus::error);
+  EXPECT_EQ(p.server->write(bytes("x")), Error::peer_alert);
+}
+
+TEST(Shutdown, NoAlertAfterOurCloseNotify) {
+  Pair p = connected();
+  ASSERT_EQ(p.client->close(), Error::none);
+  take_output(*p.client);
+  ASSERT_EQ(p.server->write(bytes("data")), Error::none);
+  std::vector<uint8_t> rec = take_output(*p.server);
+  rec.back() ^= 1;
+  EXPECT_EQ(p.client->receive(rec), Error::bad_record_mac);
+  EXPECT_TRUE(p.client->pending_output().empty());  // no alert after close_notify
+  EXPECT_EQ(p.client->write_state(), WriteState::close_notify_sent);
+  EXPECT_EQ(p.client->read_state(), ReadState::error);
+}
+
+TEST(Shutdown, CutAtEveryPositionOfTheLastRecords) {
+  Pair ref = connected();
+  ASSERT_EQ(ref.server->write(bytes("tail")), Error::none);
+  ASSERT_EQ(ref.server->close(), Error::none);
+  size_t total = ref.server->pending_output().size();
+  for (size_t cut = 0; cut <= total; ++cut) {
+    Pair p = connected();
+    ASSERT_EQ(p.server->write(bytes("tail")), Error::none);
+    ASSERT_EQ(p.server->close(), Error::none);
+    std::vector<uint8_t> wire = take_output(*p.server);
+    p.client->receive(std::span<const uint8_t>(wire.data(), cut));
+    p.client->receive_eof();
+    std::string got = p.read_all(*p.client);
+    uint8_t buf[4];
+    ReadStatus end = p.client->read(buf).status;
+    if (cut == total) {
+      EXPECT_EQ(end, ReadStatus::closed);
+      EXPECT_EQ(got, "tail");
+    } else {
+      EXPECT_EQ(end, ReadStatus::truncated) << cut;
+      EXPECT_TRUE(got.empty() || got == "tail") << cut;
+    }
+  }
+}
+
+TEST(Shutdown, IdleConnectionHoldsNoRecordBuffers) {
+  Pair p = connected();
+  EXPECT_EQ(p.client->impl().in.capacity(), 0u);
+  EXPECT_EQ(p.client->impl().out.capacity(), 0u);
+  EXPECT_EQ(p.server->impl().in.capacity(), 0u);
+  EXPECT_EQ(p.server->impl().out.capacity(), 0u);
+}
+
+}  // namespace
+}  // namespace adieu::test
