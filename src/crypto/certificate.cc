@@ -61,7 +61,8 @@ std::vector<Certificate> parse_pem(std::span<const uint8_t> pem, const std::stri
     return certificates;
   }
   ErrorQueueMark mark;
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  static const uint8_t kEmpty = 0;  // BIO_new_mem_buf refuses a null pointer
+  BioPtr bio(BIO_new_mem_buf(pem.empty() ? &kEmpty : pem.data(), static_cast<int>(pem.size())));
   if (!bio) {
     error = "out of memory reading " + source;
     return certificates;

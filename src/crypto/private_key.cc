@@ -65,7 +65,8 @@ EvpPkeyPtr parse_private_key(std::span<const uint8_t> pem, const std::string& so
     return nullptr;
   }
   ErrorQueueMark mark;
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  static const uint8_t kEmpty = 0;  // BIO_new_mem_buf refuses a null pointer
+  BioPtr bio(BIO_new_mem_buf(pem.empty() ? &kEmpty : pem.data(), static_cast<int>(pem.size())));
   EvpPkeyPtr pkey;
   if (bio) {
     pkey.reset(

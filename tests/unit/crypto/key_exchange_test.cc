@@ -1,0 +1,237 @@
+#include "crypto/key_exchange.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "unit/crypto/hex.h"
+
+namespace adieu::crypto {
+namespace {
+
+using test::from_hex;
+using test::to_hex;
+
+// RFC 7748 section 6.1.
+const char kAlicePrivate[] = "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a";
+const char kAlicePublic[] = "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a";
+const char kBobPrivate[] = "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb";
+const char kBobPublic[] = "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f";
+const char kSharedSecret[] = "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742";
+
+// The base points (SEC 2): the public key of the private scalar 1.
+const char kP256Generator[] =
+    "04"
+    "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296"
+    "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5";
+const char kP384Generator[] =
+    "04"
+    "aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760a"
+    "b7"
+    "3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e"
+    "5f";
+
+std::vector<uint8_t> scalar_one(size_t size) {
+  std::vector<uint8_t> scalar(size, 0);
+  scalar.back() = 1;
+  return scalar;
+}
+
+class KeyExchangeRoundTrip : public ::testing::TestWithParam<Group> {};
+
+TEST_P(KeyExchangeRoundTrip, BothSidesDeriveTheSameSecret) {
+  std::optional<KeyShare> client = KeyShare::generate(GetParam(), system_random());
+  std::optional<KeyShare> server = KeyShare::generate(GetParam(), system_random());
+  ASSERT_TRUE(client && server);
+  EXPECT_EQ(client->group(), GetParam());
+  EXPECT_NE(to_hex(client->public_key()), to_hex(server->public_key()));
+
+  std::optional<Secret> client_secret = client->derive(server->public_key());
+  std::optional<Secret> server_secret = server->derive(client->public_key());
+  ASSERT_TRUE(client_secret && server_secret);
+  size_t expected_size = GetParam() == Group::secp384r1 ? 48 : 32;
+  EXPECT_EQ(client_secret->size(), expected_size);
+  EXPECT_EQ(to_hex(client_secret->span()), to_hex(server_secret->span()));
+
+  // A third party's key gives another secret.
+  std::optional<KeyShare> other = KeyShare::generate(GetParam(), system_random());
+  ASSERT_TRUE(other);
+  std::optional<Secret> other_secret = client->derive(other->public_key());
+  ASSERT_TRUE(other_secret);
+  EXPECT_NE(to_hex(other_secret->span()), to_hex(client_secret->span()));
+}
+
+TEST_P(KeyExchangeRoundTrip, PublicValueHasTheTlsEncoding) {
+  std::optional<KeyShare> share = KeyShare::generate(GetParam(), system_random());
+  ASSERT_TRUE(share);
+  switch (GetParam()) {
+    case Group::x25519:
+      EXPECT_EQ(share->public_key().size(), 32u);
+      break;
+    case Group::secp256r1:
+      ASSERT_EQ(share->public_key().size(), 65u);
+      EXPECT_EQ(share->public_key()[0], 0x04);
+      break;
+    case Group::secp384r1:
+      ASSERT_EQ(share->public_key().size(), 97u);
+      EXPECT_EQ(share->public_key()[0], 0x04);
+      break;
+  }
+}
+
+TEST_P(KeyExchangeRoundTrip, RejectsPeerValuesOfTheWrongLength) {
+  std::optional<KeyShare> share = KeyShare::generate(GetParam(), system_random());
+  std::optional<KeyShare> peer = KeyShare::generate(GetParam(), system_random());
+  ASSERT_TRUE(share && peer);
+  std::vector<uint8_t> value(peer->public_key().begin(), peer->public_key().end());
+  std::vector<uint8_t> longer = value;
+  longer.push_back(0);
+  std::vector<uint8_t> shorter(value.begin(), value.end() - 1);
+  EXPECT_FALSE(share->derive(longer));
+  EXPECT_FALSE(share->derive(shorter));
+  EXPECT_FALSE(share->derive({}));
+  EXPECT_TRUE(share->derive(value));
+}
+
+TEST_P(KeyExchangeRoundTrip, FailsWhenRandomRunsDry) {
+  FixedRandom empty({});
+  EXPECT_FALSE(KeyShare::generate(GetParam(), empty));
+}
+
+INSTANTIATE_TEST_SUITE_P(AllGroups, KeyExchangeRoundTrip,
+                         ::testing::Values(Group::x25519, Group::secp256r1, Group::secp384r1),
+                         [](const ::testing::TestParamInfo<Group>& info) {
+                           switch (info.param) {
+                             case Group::x25519:
+                               return "x25519";
+                             case Group::secp256r1:
+                               return "secp256r1";
+                             case Group::secp384r1:
+                               return "secp384r1";
+                           }
+                           return "unknown";
+                         });
+
+TEST(KeyExchange, X25519KeyFromFixedRandomMatchesRfc7748) {
+  FixedRandom alice_random(from_hex(kAlicePrivate));
+  FixedRandom bob_random(from_hex(kBobPrivate));
+  std::optional<KeyShare> alice = KeyShare::generate(Group::x25519, alice_random);
+  std::optional<KeyShare> bob = KeyShare::generate(Group::x25519, bob_random);
+  ASSERT_TRUE(alice && bob);
+  EXPECT_EQ(to_hex(alice->public_key()), kAlicePublic);
+  EXPECT_EQ(to_hex(bob->public_key()), kBobPublic);
+
+  std::optional<Secret> secret = alice->derive(from_hex(kBobPublic));
+  ASSERT_TRUE(secret);
+  EXPECT_EQ(to_hex(secret->span()), kSharedSecret);
+  secret = bob->derive(from_hex(kAlicePublic));
+  ASSERT_TRUE(secret);
+  EXPECT_EQ(to_hex(secret->span()), kSharedSecret);
+}
+
+TEST(KeyExchange, NistKeyFromFixedRandomIsThatScalar) {
+  FixedRandom p256_random(scalar_one(32));
+  std::optional<KeyShare> p256 = KeyShare::generate(Group::secp256r1, p256_random);
+  ASSERT_TRUE(p256);
+  EXPECT_EQ(to_hex(p256->public_key()), kP256Generator);
+
+  FixedRandom p384_random(scalar_one(48));
+  std::optional<KeyShare> p384 = KeyShare::generate(Group::secp384r1, p384_random);
+  ASSERT_TRUE(p384);
+  EXPECT_EQ(to_hex(p384->public_key()), kP384Generator);
+}
+
+TEST(KeyExchange, NistScalarsOutOfRangeAreDrawnAgain) {
+  // 0 and 2^256-1 (>= the order) are not private keys; the third draw is used.
+  std::vector<uint8_t> pool(32, 0x00);
+  pool.insert(pool.end(), 32, 0xff);
+  std::vector<uint8_t> one = scalar_one(32);
+  pool.insert(pool.end(), one.begin(), one.end());
+  FixedRandom random(pool);
+  std::optional<KeyShare> share = KeyShare::generate(Group::secp256r1, random);
+  ASSERT_TRUE(share);
+  EXPECT_EQ(to_hex(share->public_key()), kP256Generator);
+
+  FixedRandom only_bad(std::vector<uint8_t>(32, 0xff));
+  EXPECT_FALSE(KeyShare::generate(Group::secp256r1, only_bad));
+}
+
+TEST(KeyExchange, NistSecretMatchesAKnownScalarProduct) {
+  // Our scalar 1 times the peer's point is the peer's point: the secret is its X.
+  FixedRandom random(scalar_one(32));
+  std::optional<KeyShare> share = KeyShare::generate(Group::secp256r1, random);
+  std::optional<KeyShare> peer = KeyShare::generate(Group::secp256r1, system_random());
+  ASSERT_TRUE(share && peer);
+  std::optional<Secret> secret = share->derive(peer->public_key());
+  ASSERT_TRUE(secret);
+  EXPECT_EQ(to_hex(secret->span()), to_hex(peer->public_key().subspan(1, 32)));
+}
+
+TEST(KeyExchange, RejectsPointsNotOnTheCurve) {
+  for (Group group : {Group::secp256r1, Group::secp384r1}) {
+    std::optional<KeyShare> share = KeyShare::generate(group, system_random());
+    std::optional<KeyShare> peer = KeyShare::generate(group, system_random());
+    ASSERT_TRUE(share && peer);
+    std::vector<uint8_t> value(peer->public_key().begin(), peer->public_key().end());
+    std::vector<uint8_t> off_curve = value;
+    off_curve.back() ^= 0x01;  // change Y
+    EXPECT_FALSE(share->derive(off_curve));
+
+    std::vector<uint8_t> zero(value.size(), 0);
+    zero[0] = 0x04;  // (0, 0): the usual stand-in for the point at infinity
+    EXPECT_FALSE(share->derive(zero));
+
+    std::vector<uint8_t> bad_form = value;
+    bad_form[0] = 0x05;
+    EXPECT_FALSE(share->derive(bad_form));
+
+    // Compressed points are not allowed in TLS 1.3 (RFC 8446 section 4.2.8.2).
+    std::vector<uint8_t> compressed(value.begin(), value.begin() + 1 + (value.size() - 1) / 2);
+    compressed[0] = 0x02 | (value.back() & 1);
+    EXPECT_FALSE(share->derive(compressed));
+
+    // X coordinate >= p.
+    std::vector<uint8_t> too_big = value;
+    std::fill(too_big.begin() + 1, too_big.begin() + 1 + (value.size() - 1) / 2, 0xff);
+    EXPECT_FALSE(share->derive(too_big));
+
+    EXPECT_TRUE(share->derive(value));
+  }
+}
+
+TEST(KeyExchange, RejectsX25519SmallOrderPoints) {
+  std::optional<KeyShare> share = KeyShare::generate(Group::x25519, system_random());
+  ASSERT_TRUE(share);
+  // u = 0 and u = 1 give an all-zero shared secret (RFC 7748 section 6.1).
+  std::vector<uint8_t> zero(32, 0);
+  EXPECT_FALSE(share->derive(zero));
+  std::vector<uint8_t> one(32, 0);
+  one[0] = 1;
+  EXPECT_FALSE(share->derive(one));
+  // A point of order 8.
+  EXPECT_FALSE(
+      share->derive(from_hex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")));
+}
+
+TEST(KeyExchange, KeySharesMove) {
+  std::optional<KeyShare> share = KeyShare::generate(Group::x25519, system_random());
+  std::optional<KeyShare> peer = KeyShare::generate(Group::x25519, system_random());
+  ASSERT_TRUE(share && peer);
+  std::string public_hex = to_hex(share->public_key());
+  KeyShare moved = std::move(*share);
+  EXPECT_EQ(to_hex(moved.public_key()), public_hex);
+  EXPECT_TRUE(moved.derive(peer->public_key()));
+}
+
+TEST(KeyExchange, SupportedGroups) {
+  EXPECT_TRUE(group_supported(0x001d));
+  EXPECT_TRUE(group_supported(0x0017));
+  EXPECT_TRUE(group_supported(0x0018));
+  EXPECT_FALSE(group_supported(0x0019));  // secp521r1
+  EXPECT_FALSE(group_supported(0x001e));  // x448
+  EXPECT_FALSE(group_supported(0x0100));  // ffdhe2048
+  EXPECT_FALSE(group_supported(0));
+}
+
+}  // namespace
+}  // namespace adieu::crypto
