@@ -1,0 +1,108 @@
+// RFC 8446 section 7.1. Every Derive-Secret over the empty transcript
+// ("derived", "res binder") hashes the empty string; that hash is computed
+// once per process and hash. A stage whose input is missing (set_master
+// before set_handshake) or whose derivation failed stays empty, and every
+// secret derived from an empty stage is empty too (HKDF-Expand refuses a PRK
+// shorter than Hash.length), so a failure can never yield a usable key.
+#include "engine/record/key_schedule.h"
+
+#include <array>
+
+namespace adieu::record {
+
+namespace {
+
+const Secret& empty_hash(HashAlg alg) {
+  static const Secret sha256 = crypto::hash(HashAlg::sha256, {});
+  static const Secret sha384 = crypto::hash(HashAlg::sha384, {});
+  return alg == HashAlg::sha384 ? sha384 : sha256;
+}
+
+// Hash.length zeros: the PSK/ECDHE input when there is none, and the IKM of
+// the master secret.
+std::span<const uint8_t> zeros(HashAlg alg) {
+  static constexpr std::array<uint8_t, 48> kZeros{};
+  return std::span<const uint8_t>(kZeros).first(crypto::hash_size(alg));
+}
+
+}  // namespace
+
+Secret KeySchedule::derive_secret(HashAlg alg, std::span<const uint8_t> secret,
+                                  std::string_view label,
+                                  std::span<const uint8_t> transcript_hash) {
+  return crypto::hkdf_expand_label(alg, secret, label, transcript_hash, crypto::hash_size(alg));
+}
+
+void KeySchedule::set_early(std::span<const uint8_t> psk) {
+  early_ = crypto::hkdf_extract(alg_, {}, psk.empty() ? zeros(alg_) : psk);
+  handshake_.wipe();
+  master_.wipe();
+}
+
+Secret KeySchedule::resumption_binder_key() const {
+  return derive_secret(alg_, early_.span(), "res binder", empty_hash(alg_).span());
+}
+
+void KeySchedule::set_handshake(std::span<const uint8_t> ecdhe) {
+  if (early_.empty()) set_early({});  // no PSK: the early secret still starts the chain
+  const Secret derived = derive_secret(alg_, early_.span(), "derived", empty_hash(alg_).span());
+  master_.wipe();
+  if (derived.empty()) {  // a libcrypto failure: leave the stage empty, never half-derived
+    handshake_.wipe();
+    return;
+  }
+  handshake_ = crypto::hkdf_extract(alg_, derived.span(), ecdhe.empty() ? zeros(alg_) : ecdhe);
+}
+
+Secret KeySchedule::client_handshake_traffic(std::span<const uint8_t> transcript_hash) const {
+  return derive_secret(alg_, handshake_.span(), "c hs traffic", transcript_hash);
+}
+
+Secret KeySchedule::server_handshake_traffic(std::span<const uint8_t> transcript_hash) const {
+  return derive_secret(alg_, handshake_.span(), "s hs traffic", transcript_hash);
+}
+
+void KeySchedule::set_master() {
+  const Secret derived = derive_secret(alg_, handshake_.span(), "derived", empty_hash(alg_).span());
+  if (derived.empty()) {  // no handshake secret, or a libcrypto failure
+    master_.wipe();
+    return;
+  }
+  master_ = crypto::hkdf_extract(alg_, derived.span(), zeros(alg_));
+}
+
+Secret KeySchedule::client_application_traffic(std::span<const uint8_t> transcript_hash) const {
+  return derive_secret(alg_, master_.span(), "c ap traffic", transcript_hash);
+}
+
+Secret KeySchedule::server_application_traffic(std::span<const uint8_t> transcript_hash) const {
+  return derive_secret(alg_, master_.span(), "s ap traffic", transcript_hash);
+}
+
+Secret KeySchedule::exporter_master(std::span<const uint8_t> transcript_hash) const {
+  return derive_secret(alg_, master_.span(), "exp master", transcript_hash);
+}
+
+Secret KeySchedule::resumption_master(std::span<const uint8_t> transcript_hash) const {
+  return derive_secret(alg_, master_.span(), "res master", transcript_hash);
+}
+
+Secret KeySchedule::finished_verify_data(HashAlg alg, std::span<const uint8_t> base_key,
+                                         std::span<const uint8_t> transcript_hash) {
+  const Secret finished_key =
+      crypto::hkdf_expand_label(alg, base_key, "finished", {}, crypto::hash_size(alg));
+  if (finished_key.empty()) return Secret();
+  return crypto::hmac(alg, finished_key.span(), transcript_hash);
+}
+
+Secret KeySchedule::next_traffic_secret(HashAlg alg, std::span<const uint8_t> secret) {
+  return crypto::hkdf_expand_label(alg, secret, "traffic upd", {}, crypto::hash_size(alg));
+}
+
+Secret KeySchedule::ticket_psk(HashAlg alg, std::span<const uint8_t> resumption_master,
+                               std::span<const uint8_t> nonce) {
+  return crypto::hkdf_expand_label(alg, resumption_master, "resumption", nonce,
+                                   crypto::hash_size(alg));
+}
+
+}  // namespace adieu::record
