@@ -1,0 +1,539 @@
+#include "engine/record/record.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/record/key_schedule.h"
+#include "unit/crypto/hex.h"
+
+namespace adieu::record {
+namespace {
+
+using crypto::CipherSuite;
+using test::as_bytes;
+using test::from_hex;
+using test::to_hex;
+using Status = RecordDecoder::Status;
+
+crypto::Secret make_secret(CipherSuite suite, uint8_t fill) {
+  return crypto::Secret(
+      std::vector<uint8_t>(crypto::hash_size(crypto::suite_info(suite).hash), fill));
+}
+
+// One decode call's results.
+struct Decoded {
+  Status status;
+  size_t consumed = 0;
+  Record record;
+  Error error = Error::none;
+  std::string fragment() const {
+    return std::string(record.fragment.begin(), record.fragment.end());
+  }
+};
+
+Decoded decode(RecordDecoder& decoder, std::span<uint8_t> input) {
+  Decoded d{};
+  d.status = decoder.decode(input, d.consumed, d.record, d.error);
+  return d;
+}
+
+// Builds a protected record by hand from a whole TLSInnerPlaintext (content,
+// type and padding as the test wants them), sealed with `keys`' AEAD under its
+// next sequence number, so tests can craft what RecordEncoder never writes.
+std::vector<uint8_t> seal_inner(DirectionKeys& keys, std::span<const uint8_t> inner,
+                                uint8_t outer_type = 23) {
+  const size_t length = inner.size() + crypto::kAeadTagSize;
+  std::vector<uint8_t> record = {outer_type, 0x03, 0x03, static_cast<uint8_t>(length >> 8),
+                                 static_cast<uint8_t>(length)};
+  record.insert(record.end(), inner.begin(), inner.end());
+  record.resize(record.size() + crypto::kAeadTagSize);
+  uint64_t seq = 0;
+  EXPECT_TRUE(keys.next_sequence(seq));
+  EXPECT_TRUE(keys.aead().seal(
+      seq, {record.data(), kHeaderSize}, {record.data() + kHeaderSize, inner.size()},
+      std::span<uint8_t, crypto::kAeadTagSize>(record.data() + kHeaderSize + inner.size(),
+                                               crypto::kAeadTagSize)));
+  return record;
+}
+
+// An encoder and a decoder sharing one traffic secret.
+struct Pair {
+  RecordEncoder encoder;
+  RecordDecoder decoder;
+  DirectionKeys crafter;  // same keys, for seal_inner
+  explicit Pair(CipherSuite suite = CipherSuite::aes_128_gcm_sha256) {
+    const crypto::Secret secret = make_secret(suite, 0x5c);
+    EXPECT_TRUE(encoder.keys().install(suite, secret));
+    EXPECT_TRUE(decoder.keys().install(suite, secret));
+    EXPECT_TRUE(crafter.install(suite, secret));
+  }
+};
+
+// ---------------------------------------------------------------------------
+// Plaintext records
+
+TEST(RecordPlaintext, Framing) {
+  RecordEncoder encoder;
+  EXPECT_FALSE(encoder.keys().encrypted());
+  EXPECT_EQ(encoder.record_overhead(), 5u);
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(encoder.write(ContentType::handshake, as_bytes("abc"), out));
+  EXPECT_EQ(to_hex(out), "1603030003616263");
+
+  encoder.set_plaintext_version(0x0301);  // first ClientHello
+  ASSERT_TRUE(encoder.write(ContentType::alert, from_hex("0232"), out));
+  EXPECT_EQ(to_hex(out),
+            "1603030003616263"
+            "15030100020232");
+
+  RecordDecoder decoder;
+  Decoded d = decode(decoder, out);
+  ASSERT_EQ(d.status, Status::record);
+  EXPECT_EQ(d.consumed, 8u);
+  EXPECT_EQ(d.record.type, ContentType::handshake);
+  EXPECT_FALSE(d.record.was_encrypted);
+  EXPECT_EQ(d.fragment(), "abc");
+  d = decode(decoder, std::span<uint8_t>(out).subspan(8));
+  ASSERT_EQ(d.status, Status::record);
+  EXPECT_EQ(d.consumed, 7u);
+  EXPECT_EQ(d.record.type, ContentType::alert);
+  EXPECT_EQ(to_hex(d.record.fragment), "0232");
+}
+
+TEST(RecordPlaintext, EncoderRefusesEmptyRecordsAndApplicationData) {
+  RecordEncoder encoder;
+  std::vector<uint8_t> out = {0xaa};
+  EXPECT_FALSE(encoder.write(ContentType::handshake, {}, out));
+  EXPECT_FALSE(encoder.write(ContentType::alert, {}, out));
+  EXPECT_FALSE(encoder.write(ContentType::application_data, as_bytes("x"), out));
+  EXPECT_FALSE(encoder.write(ContentType::application_data, {}, out));
+  EXPECT_FALSE(encoder.write(ContentType::invalid, as_bytes("x"), out));
+  EXPECT_EQ(out, std::vector<uint8_t>{0xaa});  // nothing appended
+}
+
+TEST(RecordPlaintext, Fragmentation) {
+  RecordEncoder encoder;
+  std::vector<uint8_t> data(40000);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i % 251);
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(encoder.write(ContentType::handshake, data, out));
+  ASSERT_EQ(out.size(), data.size() + 3 * kHeaderSize);
+
+  RecordDecoder decoder;
+  std::vector<uint8_t> joined;
+  std::vector<size_t> sizes;
+  std::span<uint8_t> rest(out);
+  while (!rest.empty()) {
+    Decoded d = decode(decoder, rest);
+    ASSERT_EQ(d.status, Status::record);
+    sizes.push_back(d.record.fragment.size());
+    joined.insert(joined.end(), d.record.fragment.begin(), d.record.fragment.end());
+    rest = rest.subspan(d.consumed);
+  }
+  EXPECT_EQ(sizes, (std::vector<size_t>{16384, 16384, 7232}));
+  EXPECT_EQ(joined, data);
+}
+
+TEST(RecordPlaintext, DecoderErrors) {
+  RecordDecoder decoder;
+  // Application data before keys.
+  std::vector<uint8_t> app = from_hex("1703030001ff");
+  Decoded d = decode(decoder, app);
+  EXPECT_EQ(d.status, Status::error);
+  EXPECT_EQ(d.error, Error::unexpected_message);
+  // Empty handshake and alert records (RFC 8446 section 5.1).
+  std::vector<uint8_t> empty_hs = from_hex("1603030000");
+  d = decode(decoder, empty_hs);
+  EXPECT_EQ(d.status, Status::error);
+  EXPECT_EQ(d.error, Error::unexpected_message);
+  std::vector<uint8_t> empty_alert = from_hex("1503030000");
+  EXPECT_EQ(decode(decoder, empty_alert).error, Error::unexpected_message);
+  // Unknown content type.
+  std::vector<uint8_t> heartbeat = from_hex("1803030001ff");
+  d = decode(decoder, heartbeat);
+  EXPECT_EQ(d.status, Status::error);
+  EXPECT_EQ(d.error, Error::unexpected_message);
+  // Over 2^14 bytes of plaintext: rejected from the header alone.
+  std::vector<uint8_t> big = from_hex("1603034001");
+  d = decode(decoder, big);
+  EXPECT_EQ(d.status, Status::error);
+  EXPECT_EQ(d.error, Error::record_overflow);
+  // Exactly 2^14 is fine (and needs its body).
+  std::vector<uint8_t> max = from_hex("1603034000");
+  EXPECT_EQ(decode(decoder, max).status, Status::need_more);
+}
+
+TEST(RecordPlaintext, RecordVersions) {
+  RecordDecoder decoder;
+  for (const char* hex : {"1603000001aa", "1603010001aa", "1603030001aa", "16030f0001aa"}) {
+    std::vector<uint8_t> rec = from_hex(hex);
+    EXPECT_EQ(decode(decoder, rec).status, Status::record) << hex;
+  }
+  for (const char* hex : {"1602000001aa", "1604030001aa", "1600000001aa", "16fe030001aa"}) {
+    std::vector<uint8_t> rec = from_hex(hex);
+    const Decoded d = decode(decoder, rec);
+    EXPECT_EQ(d.status, Status::error) << hex;
+    EXPECT_EQ(d.error, Error::decode_error) << hex;
+  }
+}
+
+TEST(RecordPlaintext, ChangeCipherSpecPassesThrough) {
+  RecordDecoder decoder;
+  std::vector<uint8_t> ccs = from_hex("140303000101");
+  const Decoded d = decode(decoder, ccs);
+  ASSERT_EQ(d.status, Status::record);
+  EXPECT_EQ(d.record.type, ContentType::change_cipher_spec);
+  EXPECT_EQ(to_hex(d.record.fragment), "01");
+}
+
+// ---------------------------------------------------------------------------
+// Protected records, for each cipher suite
+
+class RecordProtected : public ::testing::TestWithParam<CipherSuite> {};
+
+TEST_P(RecordProtected, RoundTripHidesTheContentType) {
+  Pair p(GetParam());
+  EXPECT_EQ(p.encoder.record_overhead(), 5u + 1 + 16);
+  for (ContentType type :
+       {ContentType::handshake, ContentType::alert, ContentType::application_data}) {
+    std::vector<uint8_t> out;
+    ASSERT_TRUE(p.encoder.write(type, as_bytes("hello"), out));
+    // Outer: application_data, 0x0303, 5 + 1 + 16 bytes; never the plaintext.
+    ASSERT_EQ(out.size(), 5u + 5 + 1 + 16);
+    EXPECT_EQ(to_hex(std::span<const uint8_t>(out).first(5)), "1703030016");
+    EXPECT_EQ(std::string(out.begin() + 5, out.begin() + 10).find("hello"), std::string::npos);
+
+    const Decoded d = decode(p.decoder, out);
+    ASSERT_EQ(d.status, Status::record);
+    EXPECT_EQ(d.consumed, out.size());
+    EXPECT_EQ(d.record.type, type);
+    EXPECT_TRUE(d.record.was_encrypted);
+    EXPECT_EQ(d.fragment(), "hello");
+    // The fragment points into the input buffer: decrypted in place.
+    EXPECT_EQ(d.record.fragment.data(), out.data() + 5);
+  }
+  EXPECT_EQ(p.encoder.keys().sequence(), 3u);
+  EXPECT_EQ(p.decoder.keys().sequence(), 3u);
+}
+
+TEST_P(RecordProtected, EmptyApplicationData) {
+  Pair p(GetParam());
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(p.encoder.write(ContentType::application_data, {}, out));
+  ASSERT_EQ(out.size(), 5u + 1 + 16);
+  const Decoded d = decode(p.decoder, out);
+  ASSERT_EQ(d.status, Status::record);
+  EXPECT_EQ(d.record.type, ContentType::application_data);
+  EXPECT_TRUE(d.record.fragment.empty());
+  EXPECT_FALSE(p.encoder.write(ContentType::handshake, {}, out));
+}
+
+TEST_P(RecordProtected, FragmentsA40000ByteWriteIntoThreeRecords) {
+  Pair p(GetParam());
+  std::vector<uint8_t> data(40000);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 31 + 7);
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(p.encoder.write(ContentType::application_data, data, out));
+  ASSERT_EQ(out.size(), data.size() + 3 * (5 + 1 + 16));
+  EXPECT_EQ(p.encoder.keys().sequence(), 3u);
+
+  std::vector<uint8_t> joined;
+  std::vector<size_t> sizes;
+  std::span<uint8_t> rest(out);
+  while (!rest.empty()) {
+    const Decoded d = decode(p.decoder, rest);
+    ASSERT_EQ(d.status, Status::record);
+    EXPECT_EQ(d.record.type, ContentType::application_data);
+    sizes.push_back(d.record.fragment.size());
+    joined.insert(joined.end(), d.record.fragment.begin(), d.record.fragment.end());
+    rest = rest.subspan(d.consumed);
+  }
+  EXPECT_EQ(sizes, (std::vector<size_t>{16384, 16384, 7232}));
+  EXPECT_EQ(joined, data);
+  EXPECT_EQ(p.decoder.keys().sequence(), 3u);
+}
+
+TEST_P(RecordProtected, SequenceNumbersAdvanceAndBindRecords) {
+  Pair p(GetParam());
+  std::vector<uint8_t> first;
+  std::vector<uint8_t> second;
+  ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("one"), first));
+  ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("two"), second));
+  EXPECT_EQ(p.encoder.keys().sequence(), 2u);
+  // Identical plaintext under different sequence numbers differs.
+  std::vector<uint8_t> again;
+  ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("one"), again));
+  EXPECT_NE(first, again);
+
+  // Out of order: the second record does not open as record 0.
+  RecordDecoder reordered;
+  ASSERT_TRUE(reordered.keys().install(GetParam(), make_secret(GetParam(), 0x5c)));
+  std::vector<uint8_t> second_copy = second;  // opening works in place
+  const Decoded d = decode(reordered, second_copy);
+  EXPECT_EQ(d.status, Status::error);
+  EXPECT_EQ(d.error, Error::bad_record_mac);
+
+  EXPECT_EQ(decode(p.decoder, first).fragment(), "one");
+  EXPECT_EQ(decode(p.decoder, second).fragment(), "two");
+  EXPECT_EQ(p.decoder.keys().sequence(), 2u);
+}
+
+TEST_P(RecordProtected, PaddingIsRemoved) {
+  Pair p(GetParam());
+  std::vector<uint8_t> inner = {'h', 'i', 0x00, 'x', 22};  // a zero inside the content stays
+  inner.resize(inner.size() + 200, 0);
+  std::vector<uint8_t> rec = seal_inner(p.crafter, inner);
+  const Decoded d = decode(p.decoder, rec);
+  ASSERT_EQ(d.status, Status::record);
+  EXPECT_EQ(d.record.type, ContentType::handshake);
+  EXPECT_EQ(to_hex(d.record.fragment),
+            "6869"
+            "00"
+            "78");
+  EXPECT_EQ(d.consumed, rec.size());
+}
+
+TEST_P(RecordProtected, FlippedBitIsBadRecordMac) {
+  Pair p(GetParam());
+  std::vector<uint8_t> good;
+  ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("attack at dawn"), good));
+  // Every byte after the type and version (length bytes would change the
+  // framing): header length is AAD, then ciphertext, then tag.
+  for (size_t i = 5; i < good.size(); ++i) {
+    RecordDecoder decoder;
+    ASSERT_TRUE(decoder.keys().install(GetParam(), make_secret(GetParam(), 0x5c)));
+    std::vector<uint8_t> bad = good;
+    bad[i] ^= 0x04;
+    const Decoded d = decode(decoder, bad);
+    EXPECT_EQ(d.status, Status::error) << "byte " << i;
+    EXPECT_EQ(d.error, Error::bad_record_mac) << "byte " << i;
+  }
+  // The version byte is authenticated too (it is part of the AAD).
+  std::vector<uint8_t> bad = good;
+  bad[2] = 0x01;
+  EXPECT_EQ(decode(p.decoder, bad).error, Error::bad_record_mac);
+}
+
+TEST_P(RecordProtected, Overflow) {
+  Pair p(GetParam());
+  // TLSCiphertext.length over 2^14 + 256: rejected from the header alone.
+  std::vector<uint8_t> header = {0x17, 0x03, 0x03, 0x41, 0x01};
+  Decoded d = decode(p.decoder, header);
+  EXPECT_EQ(d.status, Status::error);
+  EXPECT_EQ(d.error, Error::record_overflow);
+  // Exactly 2^14 + 256 is acceptable framing: the decoder waits for it.
+  header[4] = 0x00;
+  EXPECT_EQ(decode(p.decoder, header).status, Status::need_more);
+
+  // Inner plaintext of 2^14 bytes of content (+ type) is the maximum.
+  std::vector<uint8_t> inner(kMaxPlaintext, 'a');
+  inner.push_back(23);
+  std::vector<uint8_t> rec = seal_inner(p.crafter, inner);
+  d = decode(p.decoder, rec);
+  ASSERT_EQ(d.status, Status::record);
+  EXPECT_EQ(d.record.fragment.size(), kMaxPlaintext);
+
+  // 2^14 + 1 bytes of content: record_overflow, though it authenticates.
+  inner.assign(kMaxPlaintext + 1, 'a');
+  inner.push_back(23);
+  rec = seal_inner(p.crafter, inner);
+  d = decode(p.decoder, rec);
+  EXPECT_EQ(d.status, Status::error);
+  EXPECT_EQ(d.error, Error::record_overflow);
+
+  // 2^14 bytes of content with padding: TLSInnerPlaintext over 2^14 + 1.
+  Pair q(GetParam());
+  inner.assign(kMaxPlaintext, 'a');
+  inner.push_back(23);
+  inner.push_back(0);
+  rec = seal_inner(q.crafter, inner);
+  d = decode(q.decoder, rec);
+  EXPECT_EQ(d.status, Status::error);
+  EXPECT_EQ(d.error, Error::record_overflow);
+}
+
+TEST_P(RecordProtected, AllZeroInnerPlaintextIsUnexpected) {
+  for (size_t zeros : {0, 1, 40}) {
+    Pair p(GetParam());
+    std::vector<uint8_t> rec = seal_inner(p.crafter, std::vector<uint8_t>(zeros, 0));
+    const Decoded d = decode(p.decoder, rec);
+    EXPECT_EQ(d.status, Status::error) << zeros;
+    EXPECT_EQ(d.error, Error::unexpected_message) << zeros;
+  }
+}
+
+TEST_P(RecordProtected, BadInnerTypes) {
+  // A protected change_cipher_spec, an unknown type, empty handshake and alert.
+  for (const char* inner : {"0114", "0118", "16", "15", "160000"}) {
+    Pair p(GetParam());
+    std::vector<uint8_t> rec = seal_inner(p.crafter, from_hex(inner));
+    const Decoded d = decode(p.decoder, rec);
+    EXPECT_EQ(d.status, Status::error) << inner;
+    EXPECT_EQ(d.error, Error::unexpected_message) << inner;
+  }
+}
+
+TEST_P(RecordProtected, OuterTypes) {
+  Pair p(GetParam());
+  // Plaintext handshake or alert once keys are in use.
+  for (const char* hex : {"1603030001aa", "1503030002022a"}) {
+    std::vector<uint8_t> rec = from_hex(hex);
+    const Decoded d = decode(p.decoder, rec);
+    EXPECT_EQ(d.status, Status::error) << hex;
+    EXPECT_EQ(d.error, Error::unexpected_message) << hex;
+  }
+  // An outer change_cipher_spec is returned as is, unprotected.
+  std::vector<uint8_t> ccs = from_hex("140303000101");
+  const Decoded d = decode(p.decoder, ccs);
+  ASSERT_EQ(d.status, Status::record);
+  EXPECT_EQ(d.record.type, ContentType::change_cipher_spec);
+  EXPECT_FALSE(d.record.was_encrypted);
+  EXPECT_EQ(p.decoder.keys().sequence(), 0u);  // consumed no sequence number
+  // And the encoder sends change_cipher_spec in the clear even with keys.
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(p.encoder.write(ContentType::change_cipher_spec, from_hex("01"), out));
+  EXPECT_EQ(to_hex(out), "140303000101");
+  EXPECT_EQ(p.encoder.keys().sequence(), 0u);
+}
+
+TEST_P(RecordProtected, ShorterThanATag) {
+  Pair p(GetParam());
+  std::vector<uint8_t> rec = from_hex("170303000f");
+  rec.resize(5 + 15, 0x41);
+  const Decoded d = decode(p.decoder, rec);
+  EXPECT_EQ(d.status, Status::error);
+  EXPECT_EQ(d.error, Error::bad_record_mac);
+}
+
+TEST_P(RecordProtected, NeedMoreForEveryTruncation) {
+  Pair p(GetParam());
+  std::vector<uint8_t> full;
+  ASSERT_TRUE(p.encoder.write(ContentType::handshake, as_bytes("a complete handshake"), full));
+  for (size_t n = 0; n < full.size(); ++n) {
+    // A buffer of exactly n bytes, so a sanitizer build catches any read past it.
+    std::vector<uint8_t> prefix(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(n));
+    const Decoded d = decode(p.decoder, prefix);
+    EXPECT_EQ(d.status, Status::need_more) << n;
+    EXPECT_EQ(d.consumed, 0u) << n;
+    EXPECT_EQ(prefix, std::vector<uint8_t>(full.begin(), full.begin() + n)) << "modified " << n;
+  }
+  EXPECT_EQ(p.decoder.keys().sequence(), 0u);  // waiting consumed no sequence number
+  const Decoded d = decode(p.decoder, full);
+  ASSERT_EQ(d.status, Status::record);
+  EXPECT_EQ(d.fragment(), "a complete handshake");
+}
+
+TEST_P(RecordProtected, KeyUpdate) {
+  const CipherSuite suite = GetParam();
+  Pair p(suite);
+  RecordDecoder stale;
+  ASSERT_TRUE(stale.keys().install(suite, make_secret(suite, 0x5c)));
+
+  std::vector<uint8_t> before;
+  ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("before"), before));
+  std::vector<uint8_t> before_copy = before;  // opening works in place
+  ASSERT_EQ(decode(p.decoder, before).fragment(), "before");
+  ASSERT_EQ(decode(stale, before_copy).fragment(), "before");
+
+  const crypto::Secret old_secret = p.encoder.keys().traffic_secret();
+  ASSERT_TRUE(p.encoder.keys().update());
+  EXPECT_EQ(p.encoder.keys().sequence(), 0u);  // a new key starts at 0
+  EXPECT_EQ(
+      to_hex(p.encoder.keys().traffic_secret().span()),
+      to_hex(KeySchedule::next_traffic_secret(crypto::suite_info(suite).hash, old_secret.span())
+                 .span()));
+
+  std::vector<uint8_t> after;
+  ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("after"), after));
+  std::vector<uint8_t> after_copy = after;  // opening works in place
+  const Decoded old_key = decode(stale, after_copy);
+  EXPECT_EQ(old_key.status, Status::error);
+  EXPECT_EQ(old_key.error, Error::bad_record_mac);
+
+  ASSERT_TRUE(p.decoder.keys().update());
+  const Decoded new_key = decode(p.decoder, after);
+  ASSERT_EQ(new_key.status, Status::record);
+  EXPECT_EQ(new_key.fragment(), "after");
+}
+
+TEST_P(RecordProtected, WipeMakesTheDirectionUnusableForApplicationData) {
+  Pair p(GetParam());
+  p.encoder.keys().wipe();
+  EXPECT_FALSE(p.encoder.keys().encrypted());
+  EXPECT_TRUE(p.encoder.keys().traffic_secret().empty());
+  std::vector<uint8_t> out;
+  EXPECT_FALSE(p.encoder.write(ContentType::application_data, as_bytes("secret"), out));
+  EXPECT_TRUE(out.empty());
+  EXPECT_FALSE(p.encoder.keys().update());
+}
+
+TEST_P(RecordProtected, SeveralRecordsInOneBuffer) {
+  Pair p(GetParam());
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(p.encoder.write(ContentType::handshake, as_bytes("first"), out));
+  ASSERT_TRUE(p.encoder.write(ContentType::alert, from_hex("0100"), out));
+  std::span<uint8_t> rest(out);
+  Decoded d = decode(p.decoder, rest);
+  ASSERT_EQ(d.status, Status::record);
+  EXPECT_EQ(d.fragment(), "first");
+  rest = rest.subspan(d.consumed);
+  d = decode(p.decoder, rest);
+  ASSERT_EQ(d.status, Status::record);
+  EXPECT_EQ(d.record.type, ContentType::alert);
+  EXPECT_EQ(to_hex(d.record.fragment), "0100");
+  EXPECT_EQ(d.consumed, rest.size());
+}
+
+INSTANTIATE_TEST_SUITE_P(AllSuites, RecordProtected,
+                         ::testing::Values(CipherSuite::aes_128_gcm_sha256,
+                                           CipherSuite::aes_256_gcm_sha384,
+                                           CipherSuite::chacha20_poly1305_sha256),
+                         [](const auto& info) {
+                           std::string name = crypto::suite_info(info.param).name;
+                           return name;
+                         });
+
+TEST(DirectionKeys, InstallDerivesKeyAndIvPerRfc8446Section7_3) {
+  // RFC 8448 section 3: the server handshake traffic secret gives key
+  // 3fce516009c21727d0f2e4e86ee403bc and iv 5d313eb2671276ee13000b30.
+  DirectionKeys keys;
+  const crypto::Secret secret(
+      from_hex("b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38"));
+  ASSERT_TRUE(keys.install(CipherSuite::aes_128_gcm_sha256, secret));
+  EXPECT_TRUE(keys.encrypted());
+  EXPECT_EQ(to_hex(keys.traffic_secret().span()), to_hex(secret.span()));
+
+  crypto::Aead reference;
+  ASSERT_TRUE(reference.init(crypto::AeadAlg::aes_128_gcm,
+                             from_hex("3fce516009c21727d0f2e4e86ee403bc"),
+                             from_hex("5d313eb2671276ee13000b30")));
+  std::vector<uint8_t> a = from_hex("0102030405");
+  std::vector<uint8_t> b = a;
+  std::array<uint8_t, 16> tag_a{};
+  std::array<uint8_t, 16> tag_b{};
+  ASSERT_TRUE(keys.aead().seal(7, {}, a, tag_a));
+  ASSERT_TRUE(reference.seal(7, {}, b, tag_b));
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(tag_a, tag_b);
+}
+
+TEST(DirectionKeys, InstallRejectsAnUnusableSecret) {
+  DirectionKeys keys;
+  EXPECT_FALSE(keys.install(CipherSuite::aes_128_gcm_sha256, crypto::Secret()));
+  EXPECT_FALSE(keys.encrypted());
+}
+
+TEST(DirectionKeys, SequenceNumbers) {
+  DirectionKeys keys;
+  uint64_t seq = 99;
+  ASSERT_TRUE(keys.next_sequence(seq));
+  EXPECT_EQ(seq, 0u);
+  ASSERT_TRUE(keys.next_sequence(seq));
+  EXPECT_EQ(seq, 1u);
+  EXPECT_EQ(keys.sequence(), 2u);
+}
+
+}  // namespace
+}  // namespace adieu::record
