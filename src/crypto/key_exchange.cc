@@ -57,10 +57,38 @@ size_t point_size(const NistCurve& curve) {
   return 1 + 2 * curve.scalar_size;
 }
 
-EvpPkeyPtr x25519_from_private(std::span<const uint8_t> private_key,
-                               std::vector<uint8_t>& public_key) {
-  EvpPkeyPtr pkey(EVP_PKEY_new_raw_private_key_ex(nullptr, "X25519", nullptr, private_key.data(),
-                                                  private_key.size()));
+enum class KeyType { x25519 = 0, ec = 1 };
+
+// A context ready for EVP_PKEY_fromdata, one per thread and key type:
+// creating one looks the key manager up by name, which costs about as much
+// as importing an X25519 key. EVP_PKEY_fromdata only reads the context.
+EVP_PKEY_CTX* fromdata_context(KeyType type) {
+  thread_local EvpPkeyCtxPtr contexts[2];
+  EvpPkeyCtxPtr& context = contexts[static_cast<int>(type)];
+  if (!context) {
+    EvpPkeyCtxPtr fresh(
+        EVP_PKEY_CTX_new_from_name(nullptr, type == KeyType::x25519 ? "X25519" : "EC", nullptr));
+    if (!fresh || EVP_PKEY_fromdata_init(fresh.get()) != 1) return nullptr;
+    context = std::move(fresh);
+  }
+  return context.get();
+}
+
+EvpPkeyPtr import_key(KeyType type, int selection, OSSL_PARAM* params) {
+  EVP_PKEY_CTX* context = fromdata_context(type);
+  EVP_PKEY* raw = nullptr;
+  if (context == nullptr || EVP_PKEY_fromdata(context, &raw, selection, params) != 1) {
+    return nullptr;
+  }
+  return EvpPkeyPtr(raw);
+}
+
+// libcrypto computes the public key from the private one.
+EvpPkeyPtr x25519_from_private(std::span<uint8_t> private_key, std::vector<uint8_t>& public_key) {
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY,
+                                                           private_key.data(), private_key.size()),
+                         OSSL_PARAM_construct_end()};
+  EvpPkeyPtr pkey = import_key(KeyType::x25519, EVP_PKEY_KEYPAIR, params);
   if (!pkey) return nullptr;
   public_key.resize(kX25519Size);
   size_t length = public_key.size();
@@ -117,13 +145,8 @@ EvpPkeyPtr nist_from_private(const NistCurve& curve, const BIGNUM* scalar,
   }
   // The builder keeps the private key in secure memory; OSSL_PARAM_free wipes it.
   OsslParamPtr params(OSSL_PARAM_BLD_to_param(builder.get()));
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
-  EVP_PKEY* raw = nullptr;
-  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
-      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_KEYPAIR, params.get()) != 1) {
-    return nullptr;
-  }
-  return EvpPkeyPtr(raw);
+  if (!params) return nullptr;
+  return import_key(KeyType::ec, EVP_PKEY_KEYPAIR, params.get());
 }
 
 // The peer's public value as a key of our key's type; nullptr if the value is
@@ -134,8 +157,12 @@ EvpPkeyPtr nist_from_private(const NistCurve& curve, const BIGNUM* scalar,
 EvpPkeyPtr peer_key(Group group, EVP_PKEY* own, std::span<const uint8_t> peer_public) {
   if (group == Group::x25519) {
     if (peer_public.size() != kX25519Size) return nullptr;
-    return EvpPkeyPtr(EVP_PKEY_new_raw_public_key_ex(nullptr, "X25519", nullptr, peer_public.data(),
-                                                     peer_public.size()));
+    // The params only point at the peer's bytes; the import copies them.
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_octet_string(
+            OSSL_PKEY_PARAM_PUB_KEY, const_cast<uint8_t*>(peer_public.data()), peer_public.size()),
+        OSSL_PARAM_construct_end()};
+    return import_key(KeyType::x25519, EVP_PKEY_PUBLIC_KEY, params);
   }
   const NistCurve* curve = nist_curve(group);
   if (curve == nullptr || peer_public.size() != point_size(*curve) ||
