@@ -143,7 +143,9 @@ class Socket {
   // close(), then reads and drops application data until the peer's
   // close_notify (returns closed, `bytes` = application bytes dropped) or the
   // end of the transport (truncated), or an error / timed_out /
-  // want_read / want_write. Called before the handshake has completed it
+  // want_read / want_write. When the transport had already ended without
+  // close_notify it reports truncated, even if sending ours failed. Called
+  // before the handshake has completed it
   // returns what close() returns: the handshake was abandoned, so there is no
   // close_notify to wait for.
   IoResult close_and_wait();

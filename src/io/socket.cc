@@ -269,6 +269,12 @@ IoResult Socket::close() {
 IoResult Socket::close_and_wait() {
   const bool established = connection_->handshake_done();
   IoResult closed = close();
+  // The peer's end, when already known, says more than a failure to send our
+  // close_notify to a peer that has gone (EPIPE).
+  if (closed.status == IoStatus::error && closed.os_error != 0 &&
+      connection_->read_state() == ReadState::truncated) {
+    return truncated_result();
+  }
   if (!closed.ok() || !established) return closed;
   std::array<uint8_t, 4096> sink;
   size_t dropped = 0;

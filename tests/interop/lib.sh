@@ -1,0 +1,285 @@
+# Helpers shared by the interop scripts (sourced, bash).
+#
+# Environment (set by CMake, see CMakeLists.txt):
+#   ADIEU_SERVER, ADIEU_CLIENT  paths of the built tools
+#   ADIEU_TEST_DATA             tests/data (certificates and keys)
+#   INTEROP_KEEP=1              keep the work directory (logs) after the run
+#
+# Every peer started here is killed when the script exits (trap EXIT).
+# Ports: our own server and `openssl s_server` listen on port 0 and report the
+# port they got; gnutls-serv cannot, so it gets a random free port, retried
+# when it loses a race for it.
+
+set -u
+
+: "${ADIEU_SERVER:?ADIEU_SERVER must point to adieu-server}"
+: "${ADIEU_CLIENT:?ADIEU_CLIENT must point to adieu-client}"
+: "${ADIEU_TEST_DATA:?ADIEU_TEST_DATA must point to tests/data}"
+D=$ADIEU_TEST_DATA
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/adieu-interop.XXXXXX")
+PIDS=()
+FDS=()
+FAILURES=0
+CHECKS=0
+SUMMARY=()
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  if [[ "${INTEROP_KEEP:-0}" == 1 ]]; then
+    echo "logs kept in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+
+log() { printf '%s\n' "$*"; }
+
+# ok/not ok lines; FAILURES counts the failed checks.
+pass() {
+  CHECKS=$((CHECKS + 1))
+  log "  ok: $*"
+}
+failed() {
+  CHECKS=$((CHECKS + 1))
+  FAILURES=$((FAILURES + 1))
+  log "  FAILED: $*"
+}
+
+# Prints a log file indented, for failure diagnostics (last 25 lines).
+show() {
+  local f
+  for f in "$@"; do
+    [[ -f "$f" ]] || continue
+    log "  --- $(basename "$f") (last lines):"
+    tail -n 25 "$f" | sed 's/^/  | /'
+  done
+}
+
+# expect_grep DESCRIPTION FILE FIXED-STRING: the file contains the text.
+expect_grep() {
+  local what=$1 file=$2 text=$3
+  if grep -qF -- "$text" "$file" 2>/dev/null; then
+    pass "$what"
+    return 0
+  fi
+  failed "$what: '$text' not found in $(basename "$file")"
+  show "$file"
+  return 1
+}
+
+# expect_no_grep DESCRIPTION FILE FIXED-STRING: the file does not contain it.
+expect_no_grep() {
+  local what=$1 file=$2 text=$3
+  if ! grep -qF -- "$text" "$file" 2>/dev/null; then
+    pass "$what"
+    return 0
+  fi
+  failed "$what: '$text' unexpectedly found in $(basename "$file")"
+  show "$file"
+  return 1
+}
+
+# expect_status DESCRIPTION ACTUAL EXPECTED
+expect_status() {
+  if [[ "$2" == "$3" ]]; then
+    pass "$1 (exit $2)"
+    return 0
+  fi
+  failed "$1: exit status $2, expected $3"
+  return 1
+}
+
+# expect_nonzero DESCRIPTION ACTUAL
+expect_nonzero() {
+  if [[ "$2" != 0 ]]; then
+    pass "$1 (exit $2)"
+    return 0
+  fi
+  failed "$1: exit status 0, expected a failure"
+  return 1
+}
+
+# wait_for_text FILE REGEX SECONDS PID: waits until FILE matches REGEX.
+# Returns 1 when the time is up or the process PID has exited.
+wait_for_text() {
+  local file=$1 regex=$2 seconds=$3 pid=$4 i
+  for ((i = 0; i < seconds * 20; i++)); do
+    if grep -qE -- "$regex" "$file" 2>/dev/null; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
+}
+
+# wait_exit PID SECONDS: waits for a background peer to exit; kills it after
+# SECONDS. Sets WAIT_STATUS to its exit status (137 when killed).
+wait_exit() {
+  local pid=$1 seconds=$2 i
+  for ((i = 0; i < seconds * 20; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  WAIT_STATUS=$?
+}
+
+# A stdin for a long-lived peer: a FIFO opened read-write on a new descriptor
+# (so neither side blocks and the peer never sees EOF). Sets STDIN_FIFO and
+# STDIN_FD; write commands with: printf 'K\n' >&"$STDIN_FD".
+open_stdin_fifo() {
+  local name=$1
+  STDIN_FIFO="$WORK/$name.stdin"
+  mkfifo "$STDIN_FIFO"
+  exec {STDIN_FD}<>"$STDIN_FIFO"
+  FDS+=("$STDIN_FD")
+}
+
+# start_adieu_server NAME ARGS...: runs adieu-server on 127.0.0.1 and a free
+# port. Sets PORT and SERVER_PID; output in $WORK/NAME.out / NAME.err.
+start_adieu_server() {
+  local name=$1
+  shift
+  "$ADIEU_SERVER" -accept 127.0.0.1:0 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  if ! wait_for_text "$WORK/$name.err" 'listening on 127\.0\.0\.1:[0-9]+' 10 "$SERVER_PID"; then
+    failed "$name: adieu-server did not start"
+    show "$WORK/$name.err"
+    return 1
+  fi
+  PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/$name.err" | head -n 1)
+}
+
+# start_openssl_server NAME ARGS...: `openssl s_server` on 127.0.0.1 and a
+# free port, with -msg, its stdin a FIFO (STDIN_FD) for commands. Sets PORT,
+# SERVER_PID.
+start_openssl_server() {
+  local name=$1
+  shift
+  open_stdin_fifo "$name"
+  openssl s_server -accept 127.0.0.1:0 -msg "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" \
+    <"$STDIN_FIFO" &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  if ! wait_for_text "$WORK/$name.out" '^ACCEPT 127\.0\.0\.1:[0-9]+' 10 "$SERVER_PID"; then
+    failed "$name: openssl s_server did not start"
+    show "$WORK/$name.out" "$WORK/$name.err"
+    return 1
+  fi
+  PORT=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/$name.out" | head -n 1)
+}
+
+# A port nobody listens on now (gnutls-serv cannot pick its own).
+random_free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    if ! ss -Htan 2>/dev/null | awk '{print $4}' | grep -q ":$port\$"; then
+      echo "$port"
+      return
+    fi
+  done
+}
+
+# start_gnutls_server NAME ARGS...: gnutls-serv on a free port, debug level 5
+# (its log shows every alert sent and received). Sets PORT, SERVER_PID.
+start_gnutls_server() {
+  local name=$1 attempt
+  shift
+  for attempt in 1 2 3 4 5; do
+    PORT=$(random_free_port)
+    gnutls-serv -p "$PORT" -d 5 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
+    SERVER_PID=$!
+    PIDS+=("$SERVER_PID")
+    local i
+    for ((i = 0; i < 200; i++)); do
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      if ss -Hltn "sport = :$PORT" 2>/dev/null | grep -q LISTEN; then return 0; fi
+      sleep 0.05
+    done
+    kill -9 "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+  done
+  failed "$name: gnutls-serv did not start"
+  show "$WORK/$name.out" "$WORK/$name.err"
+  return 1
+}
+
+stop_server() {
+  kill -9 "$SERVER_PID" 2>/dev/null
+  wait "$SERVER_PID" 2>/dev/null
+  return 0
+}
+
+# GnuTLS priority string for one TLS 1.3 suite and one group.
+#   gnutls_priority TLS_AES_128_GCM_SHA256 x25519
+gnutls_priority() {
+  local cipher group
+  case "$1" in
+    TLS_AES_128_GCM_SHA256) cipher=AES-128-GCM ;;
+    TLS_AES_256_GCM_SHA384) cipher=AES-256-GCM ;;
+    TLS_CHACHA20_POLY1305_SHA256) cipher=CHACHA20-POLY1305 ;;
+    *) cipher=ALL ;;
+  esac
+  case "$2" in
+    x25519 | X25519) group=GROUP-X25519 ;;
+    P-256 | secp256r1) group=GROUP-SECP256R1 ;;
+    P-384 | secp384r1) group=GROUP-SECP384R1 ;;
+    *) group=GROUP-ALL ;;
+  esac
+  echo "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+$cipher:-GROUP-ALL:+$group"
+}
+
+# Certificate sets by short name: sets CERT (leaf), CHAIN (intermediates),
+# FULLCHAIN (leaf + intermediates), KEY, ROOT, SIG (the TLS 1.3 signature
+# scheme a peer should use with it).
+use_cert() {
+  case "$1" in
+    ecdsa)
+      CERT=$D/ecdsa-leaf.pem CHAIN=$D/ecdsa-chain.pem FULLCHAIN=$D/ecdsa-fullchain.pem
+      KEY=$D/ecdsa-leaf.key ROOT=$D/ecdsa-root.pem SIG=ecdsa_secp256r1_sha256
+      ;;
+    rsa)
+      CERT=$D/rsa-leaf.pem CHAIN=$D/rsa-chain.pem FULLCHAIN=$D/rsa-fullchain.pem
+      KEY=$D/rsa-leaf.key ROOT=$D/rsa-root.pem SIG=rsa_pss_rsae_sha256
+      ;;
+    ed25519)
+      CERT=$D/ed25519-leaf.pem CHAIN=$D/ecdsa-chain.pem FULLCHAIN=$D/ed25519-fullchain.pem
+      KEY=$D/ed25519-leaf.key ROOT=$D/ecdsa-root.pem SIG=ed25519
+      ;;
+    *)
+      echo "unknown certificate set $1" >&2
+      return 1
+      ;;
+  esac
+}
+
+# The end line every interop script prints, and its exit status.
+finish() {
+  local title=$1
+  if ((${#SUMMARY[@]} > 0)); then
+    log ""
+    log "$title"
+    printf '%s\n' "${SUMMARY[@]}"
+  fi
+  log ""
+  if ((FAILURES > 0)); then
+    log "$FAILURES of $CHECKS checks FAILED"
+    exit 1
+  fi
+  log "all $CHECKS checks passed"
+  exit 0
+}
+
+# The peers must be installed (CI installs openssl and gnutls-bin).
+for program in openssl gnutls-cli gnutls-serv ss; do
+  if ! command -v "$program" >/dev/null; then
+    echo "SKIP: $program is not installed"
+    exit 77
+  fi
+done
