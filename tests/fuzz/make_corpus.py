@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of tests/fuzz/corpus/ from RFC 8448's traces.
+
+Run by hand when a fuzzer is added or its input format changes:
+    python3 tests/fuzz/make_corpus.py [path/to/shared]
+The seeds are committed; run_fuzzers.sh copies them before fuzzing so the
+committed corpora never grow.
+"""
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SHARED = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..", "shared")
+
+
+def load_traces(path):
+    sections, current = {}, None
+    for line in open(path):
+        line = line.strip()
+        if line.startswith("["):
+            current = sections.setdefault(line[1:-1], {})
+        elif "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            try:
+                current[key.strip()] = bytes.fromhex("".join(value.split()))
+            except ValueError:  # CurrentTimestamp is decimal
+                pass
+    return sections
+
+
+def body(message):
+    """A handshake message without its 4-byte header."""
+    assert int.from_bytes(message[1:4], "big") == len(message) - 4
+    return message[4:]
+
+
+def chunk(flag, data):
+    """A chunk of record_decoder_fuzzer's encrypted mode."""
+    return bytes([flag]) + struct.pack(">H", len(data)) + data
+
+
+def write(name, seeds):
+    folder = os.path.join(HERE, "corpus", name)
+    os.makedirs(folder, exist_ok=True)
+    for old in os.listdir(folder):
+        os.remove(os.path.join(folder, old))
+    for seed_name, data in seeds.items():
+        with open(os.path.join(folder, seed_name), "wb") as f:
+            f.write(data)
+
+
+def main():
+    t = load_traces(os.path.join(SHARED, "testdata", "rfc8448", "transcripts.vec"))
+    short = {
+        "Simple_1RTT_Handshake": "simple",
+        "Resumed_0RTT_Handshake": "resumed",
+        "HelloRetryRequest_Handshake": "hrr",
+        "Client_Authentication_Handshake": "client_auth",
+        "Middlebox_Compatibility_Mode": "middlebox",
+    }
+
+    def per_section(key, transform=body):
+        seeds = {}
+        for section, name in short.items():
+            if key in t[section] and transform(t[section][key]) not in seeds.values():
+                seeds[name] = transform(t[section][key])
+        return seeds
+
+    record_body = lambda record: body(record[5:])
+    write("client_hello", {**per_section("Record_ClientHello_1", record_body),
+                           "hrr_second": record_body(t["HelloRetryRequest_Handshake"]["Record_ClientHello_2"])})
+    write("server_hello", {**per_section("Message_ServerHello"),
+                           "hrr_request": record_body(t["HelloRetryRequest_Handshake"]["Record_HelloRetryRequest"])})
+    write("encrypted_extensions", per_section("Message_EncryptedExtensions"))
+    write("certificate", per_section("Message_Server_Certificate"))
+    write("certificate_request", per_section("Message_CertificateRequest"))
+    write("certificate_verify", per_section("Message_Server_CertificateVerify"))
+    write("finished", per_section("Message_Server_Finished"))
+    ticket = t["Simple_1RTT_Handshake"]["SessionTicket"]
+    write("new_session_ticket", {
+        "simple": bytes.fromhex("0000001e fad6aac5 02 0000 00b2") + ticket + bytes.fromhex("0008 002a 0004 00000400"),
+        "no_extensions": bytes.fromhex("00001c20 01020304 00 0004 aabbccdd 0000"),
+    })
+    write("key_update", {"not_requested": b"\x00", "requested": b"\x01"})
+
+    simple = t["Simple_1RTT_Handshake"]
+    ee = simple["Message_EncryptedExtensions"]
+    fin = simple["Message_Server_Finished"]
+    write("record_decoder", {
+        # byte 0: bit 0 encrypted, bits 1-2 cipher suite.
+        "plain_client_hello": b"\x00" + simple["Record_ClientHello_1"],
+        "plain_server_hello_ccs": b"\x00" + simple["Record_ServerHello"] + bytes.fromhex("140303000101"),
+        "plain_alert": b"\x00" + bytes.fromhex("15030300020100"),
+        "aes128_flight": b"\x01" + chunk(1, ee + b"\x16") + chunk(1, fin + b"\x16\x00\x00\x00"),
+        "aes256_app_data": b"\x03" + chunk(1, b"hello\x17") + chunk(1, b"\x01\x00\x15") + chunk(1, b"\x00" * 4),
+        "chacha_ccs_then_record": b"\x05" + chunk(1, fin + b"\x16") + chunk(0, bytes.fromhex("140303000101")),
+        "aes128_rfc_ciphertext": b"\x01" + chunk(0, simple["Record_ServerHandshakeMessages"]),
+    })
+
+
+if __name__ == "__main__":
+    main()
