@@ -1,0 +1,195 @@
+// The adieu half: two adieu::Connection engines; the transport moves each
+// end's pending_output() into the peer's queue (on the sender's account, as
+// libssl's BIO write is) and hands the queue to the peer's receive().
+#include <adieu/config.h>
+#include <adieu/connection.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "byte_queue.h"
+#include "meter.h"
+#include "tls_pair.h"
+
+namespace adieu::bench {
+namespace {
+
+using meter::SideScope;
+
+// Hands everything `connection` has to send to the transport.
+void flush(Connection& connection, ByteQueue& out) {
+  for (auto pending = connection.pending_output(); !pending.empty();
+       pending = connection.pending_output()) {
+    out.append(pending);
+    connection.consume_output(pending.size());
+  }
+}
+
+// Gives `connection` everything in flight towards it.
+bool deliver(Connection& connection, ByteQueue& in) {
+  if (in.empty()) return connection.error() == Error::none;
+  Error error = connection.receive(in.data());
+  in.clear();
+  return error == Error::none;
+}
+
+class AdieuPair final : public TlsPair {
+ public:
+  AdieuPair(std::shared_ptr<const Config> client_config,
+            std::shared_ptr<const Config> server_config)
+      : client_config_(std::move(client_config)), server_config_(std::move(server_config)) {}
+
+  ~AdieuPair() override { teardown(); }
+
+  bool handshake() override {
+    {
+      SideScope scope(Side::client);
+      client_ = Connection::client(client_config_, kServerName);
+      if (!client_) return false;
+      flush(*client_, to_server_);
+    }
+    {
+      SideScope scope(Side::server);
+      server_ = Connection::server(server_config_);
+      if (!server_) return false;
+    }
+    for (int flights = 0; flights < 16; ++flights) {
+      if (!to_server_.empty()) {
+        SideScope scope(Side::server);
+        if (!deliver(*server_, to_server_)) return false;
+        flush(*server_, to_client_);
+      }
+      if (!to_client_.empty()) {
+        SideScope scope(Side::client);
+        if (!deliver(*client_, to_client_)) return false;
+        flush(*client_, to_server_);
+      }
+      if (to_server_.empty() && to_client_.empty()) {
+        return client_->handshake_done() && server_->handshake_done();
+      }
+    }
+    return false;
+  }
+
+  bool send(Side from, std::span<const uint8_t> data, size_t times) override {
+    SideScope scope(from);
+    Connection& connection = end(from);
+    ByteQueue& out = from == Side::client ? to_server_ : to_client_;
+    for (size_t i = 0; i < times; ++i) {
+      if (connection.write(data) != Error::none) return false;
+      flush(connection, out);
+    }
+    return true;
+  }
+
+  int64_t receive_all(Side to, std::span<uint8_t> scratch) override {
+    SideScope scope(to);
+    Connection& connection = end(to);
+    if (!deliver(connection, to == Side::client ? to_client_ : to_server_)) return -1;
+    int64_t total = 0;
+    for (;;) {
+      ReadResult result = connection.read(scratch);
+      if (result.status == ReadStatus::data) {
+        total += static_cast<int64_t>(result.bytes);
+      } else {
+        return result.status == ReadStatus::want_input ? total : -1;
+      }
+    }
+  }
+
+  bool close() override {
+    {
+      SideScope scope(Side::client);
+      if (client_->close() != Error::none) return false;
+      flush(*client_, to_server_);
+    }
+    uint8_t byte;
+    {
+      SideScope scope(Side::server);
+      if (!deliver(*server_, to_server_)) return false;
+      if (server_->read(std::span<uint8_t>(&byte, 1)).status != ReadStatus::closed) return false;
+      if (server_->close() != Error::none) return false;
+      flush(*server_, to_client_);
+    }
+    SideScope scope(Side::client);
+    if (!deliver(*client_, to_client_)) return false;
+    return client_->read(std::span<uint8_t>(&byte, 1)).status == ReadStatus::closed;
+  }
+
+  void teardown() override {
+    if (client_) {
+      SideScope scope(Side::client);
+      client_.reset();
+    }
+    if (server_) {
+      SideScope scope(Side::server);
+      server_.reset();
+    }
+  }
+
+  std::string describe() override {
+    if (!client_) return "";
+    char scheme[16];
+    std::snprintf(scheme, sizeof scheme, "0x%04x", client_->peer_signature_scheme());
+    return std::string(client_->cipher_suite_name()) + " " + client_->group_name() + " " + scheme +
+           ", " + std::to_string(client_->peer_certificates().size()) + " certs, " +
+           std::to_string(client_->tickets_received()) + " tickets received";
+  }
+
+ private:
+  Connection& end(Side side) { return side == Side::client ? *client_ : *server_; }
+
+  std::shared_ptr<const Config> client_config_;
+  std::shared_ptr<const Config> server_config_;
+  ByteQueue to_server_;
+  ByteQueue to_client_;
+  std::unique_ptr<Connection> client_;
+  std::unique_ptr<Connection> server_;
+};
+
+class AdieuFactory final : public PairFactory {
+ public:
+  AdieuFactory(std::shared_ptr<const Config> client_config,
+               std::shared_ptr<const Config> server_config)
+      : client_config_(std::move(client_config)), server_config_(std::move(server_config)) {}
+  std::unique_ptr<TlsPair> make_pair() override {
+    return std::make_unique<AdieuPair>(client_config_, server_config_);
+  }
+
+ private:
+  std::shared_ptr<const Config> client_config_;
+  std::shared_ptr<const Config> server_config_;
+};
+
+bool common_setup(Config& config, const Scenario& scenario, std::string* error) {
+  return config.set_versions(0x0304, 0x0304, error) && config.set_groups("X25519", error) &&
+         config.set_cipher_suites(scenario.cipher_suites, error);
+}
+
+class AdieuLibrary final : public Library {
+ public:
+  const char* name() const override { return "adieu"; }
+
+  std::unique_ptr<PairFactory> factory(const Scenario& scenario, const CertFiles& files,
+                                       std::string* error) override {
+    auto client = std::make_shared<Config>(Role::client);
+    auto server = std::make_shared<Config>(Role::server);
+    if (!common_setup(*client, scenario, error) || !common_setup(*server, scenario, error)) {
+      return nullptr;
+    }
+    if (!client->load_ca_file(files.root, error)) return nullptr;
+    client->set_verify(VerifyMode::required);
+    if (!server->add_certificate(files.leaf, files.key, files.intermediate, error)) return nullptr;
+    server->set_ticket_count(2);  // the default, as OpenSSL's
+    return std::make_unique<AdieuFactory>(std::move(client), std::move(server));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Library> make_adieu_library() {
+  return std::make_unique<AdieuLibrary>();
+}
+
+}  // namespace adieu::bench

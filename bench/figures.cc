@@ -1,0 +1,163 @@
+#include "figures.h"
+
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "alloc_counter.h"
+#include "meter.h"
+
+namespace adieu::bench {
+namespace {
+
+constexpr int kWarmupHandshakes = 2;
+constexpr size_t kBatchBytes = 64 * 1024;
+constexpr size_t kScratchBytes = 16 * 1024;
+
+bool warm_up(PairFactory& factory, std::string* error) {
+  for (int i = 0; i < kWarmupHandshakes; ++i) {
+    auto pair = factory.make_pair();
+    if (!pair->handshake()) {
+      *error = "handshake failed";
+      return false;
+    }
+  }
+  return true;
+}
+
+double per_second(double count, uint64_t ns) {
+  return ns == 0 ? 0 : count * 1e9 / static_cast<double>(ns);
+}
+
+}  // namespace
+
+std::optional<HandshakeRound> measure_handshakes(PairFactory& factory, int handshakes,
+                                                 std::string* error) {
+  if (!warm_up(factory, error)) return std::nullopt;
+  meter::set_timing(true);
+  HandshakeRound round;
+  uint64_t client_ns = 0, server_ns = 0, wall_ns = 0;
+  uint64_t client_allocations = 0, server_allocations = 0;
+  for (int i = 0; i < handshakes; ++i) {
+    auto pair = factory.make_pair();
+    const uint64_t client_before = meter::elapsed_ns(Side::client);
+    const uint64_t server_before = meter::elapsed_ns(Side::server);
+    const uint64_t client_allocs_before = alloc::counts(Side::client).allocations;
+    const uint64_t server_allocs_before = alloc::counts(Side::server).allocations;
+    const uint64_t start = meter::now_ns();
+    const bool ok = pair->handshake();
+    wall_ns += meter::now_ns() - start;
+    client_ns += meter::elapsed_ns(Side::client) - client_before;
+    server_ns += meter::elapsed_ns(Side::server) - server_before;
+    client_allocations += alloc::counts(Side::client).allocations - client_allocs_before;
+    server_allocations += alloc::counts(Side::server).allocations - server_allocs_before;
+    if (!ok) {
+      *error = "handshake " + std::to_string(i) + " failed";
+      return std::nullopt;
+    }
+    if (i == 0) round.negotiated = pair->describe();
+  }
+  round.client_per_s = per_second(handshakes, client_ns);
+  round.server_per_s = per_second(handshakes, server_ns);
+  round.both_per_s = per_second(handshakes, wall_ns);
+  round.client_allocations = static_cast<double>(client_allocations) / handshakes;
+  round.server_allocations = static_cast<double>(server_allocations) / handshakes;
+  return round;
+}
+
+std::optional<BulkRound> measure_bulk(PairFactory& factory, size_t write_size, size_t total_bytes,
+                                      std::string* error) {
+  auto pair = factory.make_pair();
+  if (!pair->handshake()) {
+    *error = "handshake failed";
+    return std::nullopt;
+  }
+  std::vector<uint8_t> data(write_size);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 131 + 7);
+  std::vector<uint8_t> scratch(kScratchBytes);
+
+  // The data path works before it is timed: one write arrives intact.
+  if (!pair->send(Side::client, data, 1) ||
+      pair->receive_all(Side::server, scratch) != static_cast<int64_t>(write_size) ||
+      std::memcmp(scratch.data(), data.data(), write_size) != 0) {
+    *error = "bulk data did not arrive intact";
+    return std::nullopt;
+  }
+
+  const size_t writes_per_batch = kBatchBytes / write_size;
+  const size_t batch_bytes = writes_per_batch * write_size;
+  const size_t batches = (total_bytes + batch_bytes - 1) / batch_bytes;
+  meter::set_timing(true);
+  meter::reset();
+  const uint64_t start = meter::now_ns();
+  for (size_t b = 0; b < batches; ++b) {
+    if (!pair->send(Side::client, data, writes_per_batch) ||
+        pair->receive_all(Side::server, scratch) != static_cast<int64_t>(batch_bytes)) {
+      *error = "bulk transfer failed";
+      return std::nullopt;
+    }
+  }
+  const uint64_t wall_ns = meter::now_ns() - start;
+  const double bytes = static_cast<double>(batches * batch_bytes);
+  return BulkRound{per_second(bytes, meter::elapsed_ns(Side::client)),
+                   per_second(bytes, meter::elapsed_ns(Side::server)), per_second(bytes, wall_ns)};
+}
+
+std::optional<IdleRound> measure_idle(PairFactory& factory, int connections, std::string* error) {
+  if (!warm_up(factory, error)) return std::nullopt;
+  std::vector<std::unique_ptr<TlsPair>> pairs;
+  pairs.reserve(static_cast<size_t>(connections));
+  for (int i = 0; i < connections; ++i) pairs.push_back(factory.make_pair());
+
+  const int64_t client_before = alloc::counts(Side::client).live_bytes;
+  const int64_t server_before = alloc::counts(Side::server).live_bytes;
+  for (auto& pair : pairs) {
+    if (!pair->handshake()) {
+      *error = "handshake failed";
+      return std::nullopt;
+    }
+  }
+  IdleRound round;
+  round.client_bytes =
+      static_cast<double>(alloc::counts(Side::client).live_bytes - client_before) / connections;
+  round.server_bytes =
+      static_cast<double>(alloc::counts(Side::server).live_bytes - server_before) / connections;
+
+  // Close and teardown are timed over the whole batch, without per-call clocks.
+  meter::set_timing(false);
+  uint64_t start = meter::now_ns();
+  for (auto& pair : pairs) {
+    if (!pair->close()) {
+      meter::set_timing(true);
+      *error = "bidirectional close failed";
+      return std::nullopt;
+    }
+  }
+  round.close_ns = static_cast<double>(meter::now_ns() - start) / connections;
+  start = meter::now_ns();
+  for (auto& pair : pairs) pair->teardown();
+  round.teardown_ns = static_cast<double>(meter::now_ns() - start) / connections;
+  meter::set_timing(true);
+
+  round.leaked_bytes = (alloc::counts(Side::client).live_bytes - client_before) +
+                       (alloc::counts(Side::server).live_bytes - server_before);
+  return round;
+}
+
+bool run_callgrind_handshakes(PairFactory& factory, Side side, int handshakes, std::string* error) {
+  if (!warm_up(factory, error)) return false;
+  meter::set_timing(false);
+  for (int i = 0; i < handshakes; ++i) {
+    auto pair = factory.make_pair();
+    meter::set_callgrind_side(side);
+    const bool ok = pair->handshake();
+    meter::set_callgrind_side(Side::harness);
+    if (!ok) {
+      *error = "handshake failed";
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace adieu::bench

@@ -1,0 +1,118 @@
+#include "options.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+namespace adieu::bench {
+namespace {
+
+constexpr const char* kUsage = R"(usage: adieu-bench [options]
+
+Runs adieu and OpenSSL's libssl side by side in one process (TLS 1.3, x25519,
+the same certificates, an in-memory transport) and prints every figure for
+both, with the ratio adieu/openssl and the fraction of libcrypto's own limit.
+
+  --quick                  about a second: 3 short rounds of everything (CI)
+  --lines                  only the `name adieu openssl ratio` lines
+  --only=LIST              sections among handshake,bulk,idle,limits
+  --lib=adieu|openssl      run one library only
+  --rounds=N               rounds per figure, alternating the libraries (5)
+  --handshakes=N           handshakes per round (100)
+  --bulk-mib=N             MiB per bulk round (32)
+  --connections=N          idle connections per round (100)
+  --data-dir=DIR           certificates (the source tree's tests/data)
+
+Instruction counts (run under valgrind --tool=callgrind --collect-atstart=no):
+  --callgrind-side=client|server --lib=adieu|openssl [--chain=ecdsa|rsa]
+  [--handshakes=N]         runs N handshakes (after 2 unmeasured), collecting
+                           only inside that side's calls
+)";
+
+bool starts_with(std::string_view text, std::string_view prefix, std::string_view* rest) {
+  if (text.substr(0, prefix.size()) != prefix) return false;
+  *rest = text.substr(prefix.size());
+  return true;
+}
+
+bool positive(std::string_view text, long* value) {
+  std::string copy(text);
+  char* end = nullptr;
+  *value = std::strtol(copy.c_str(), &end, 10);
+  return !copy.empty() && *end == '\0' && *value > 0 && *value < 1000000000;
+}
+
+}  // namespace
+
+bool Options::wants(const char* section) const {
+  if (only.empty()) return true;
+  std::string_view list = only;
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    if (list.substr(0, comma) == section) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+std::optional<Options> parse_options(int argc, char** argv, int* exit_status) {
+  Options options;
+  bool handshakes_set = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i], value;
+    long number = 0;
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      *exit_status = 0;
+      return std::nullopt;
+    } else if (arg == "--quick") {
+      options.quick = true;
+    } else if (arg == "--lines") {
+      options.lines_only = true;
+    } else if (starts_with(arg, "--only=", &value)) {
+      options.only = value;
+    } else if (starts_with(arg, "--lib=", &value) && (value == "adieu" || value == "openssl")) {
+      options.library = value;
+    } else if (starts_with(arg, "--rounds=", &value) && positive(value, &number)) {
+      options.rounds = static_cast<int>(number);
+    } else if (starts_with(arg, "--handshakes=", &value) && positive(value, &number)) {
+      options.handshakes = static_cast<int>(number);
+      handshakes_set = true;
+    } else if (starts_with(arg, "--bulk-mib=", &value) && positive(value, &number)) {
+      options.bulk_bytes = static_cast<size_t>(number) << 20;
+    } else if (starts_with(arg, "--connections=", &value) && positive(value, &number)) {
+      options.connections = static_cast<int>(number);
+    } else if (starts_with(arg, "--data-dir=", &value)) {
+      options.data_dir = value;
+    } else if (starts_with(arg, "--callgrind-side=", &value) &&
+               (value == "client" || value == "server")) {
+      options.callgrind_side = value == "client" ? Side::client : Side::server;
+    } else if (starts_with(arg, "--chain=", &value) && (value == "ecdsa" || value == "rsa")) {
+      options.chain = value == "ecdsa" ? Chain::ecdsa : Chain::rsa;
+    } else {
+      std::fprintf(stderr, "adieu-bench: bad argument '%s'\n%s", argv[i], kUsage);
+      *exit_status = 2;
+      return std::nullopt;
+    }
+  }
+  if (options.quick) {
+    options.rounds = 3;
+    if (!handshakes_set) options.handshakes = 10;
+    options.bulk_bytes = 1u << 20;
+    options.connections = 10;
+    options.primitive_iterations = 20;
+  }
+  if (options.callgrind_side) {
+    if (options.library.empty()) {
+      std::fprintf(stderr, "adieu-bench: --callgrind-side needs --lib=adieu|openssl\n");
+      *exit_status = 2;
+      return std::nullopt;
+    }
+    if (!handshakes_set) options.handshakes = 10;
+  }
+  return options;
+}
+
+}  // namespace adieu::bench

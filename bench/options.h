@@ -1,0 +1,34 @@
+// Command line of adieu-bench.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "side.h"
+#include "tls_pair.h"
+
+namespace adieu::bench {
+
+struct Options {
+  bool quick = false;
+  bool lines_only = false;
+  int rounds = 5;
+  int handshakes = 100;           // per round, per library, per chain
+  size_t bulk_bytes = 32u << 20;  // per round, per suite and write size
+  int connections = 100;          // idle connections per round
+  int primitive_iterations = 200;
+  std::string data_dir = ADIEU_BENCH_DATA_DIR;
+  std::string only;     // comma-separated sections; empty: all
+  std::string library;  // "adieu" or "openssl"; empty: both
+  // Callgrind mode: handshakes only, collection around this side's calls only.
+  std::optional<Side> callgrind_side;
+  Chain chain = Chain::ecdsa;
+
+  bool wants(const char* section) const;
+};
+
+// Returns nullopt after printing the usage (for --help, status 0) or an error
+// (status 2) to stderr; `exit_status` says which.
+std::optional<Options> parse_options(int argc, char** argv, int* exit_status);
+
+}  // namespace adieu::bench
