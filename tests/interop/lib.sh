@@ -283,3 +283,52 @@ for program in openssl gnutls-cli gnutls-serv ss; do
     exit 77
   fi
 done
+
+# run_adieu_client TAG STDIN-TEXT ARGS...: adieu-client to 127.0.0.1:$PORT,
+# stdin the given text (then EOF). Output in $WORK/TAG.cli.out / .err;
+# sets RC.
+run_adieu_client() {
+  local tag=$1 input=$2
+  shift 2
+  printf '%b' "$input" | timeout 30 "$ADIEU_CLIENT" -connect "127.0.0.1:$PORT" \
+    -servername localhost -timeout 5 "$@" >"$WORK/$tag.cli.out" 2>"$WORK/$tag.cli.err"
+  RC=$?
+}
+
+# run_openssl_client TAG STDIN-TEXT PAUSE ARGS...: openssl s_client -msg to
+# 127.0.0.1:$PORT; stdin is the text, then PAUSE seconds, then EOF (at which
+# s_client sends close_notify). Output in $WORK/TAG.cli.out / .err; sets RC.
+run_openssl_client() {
+  local tag=$1 input=$2 pause=$3
+  shift 3
+  (printf '%b' "$input"; sleep "$pause") | timeout 30 openssl s_client \
+    -connect "127.0.0.1:$PORT" -servername localhost -msg "$@" \
+    >"$WORK/$tag.cli.out" 2>"$WORK/$tag.cli.err"
+  RC=$?
+}
+
+# run_gnutls_client TAG STDIN-TEXT PAUSE ARGS...: gnutls-cli -d 5 to
+# 127.0.0.1:$PORT verifying "localhost"; same stdin scheme. Sets RC.
+run_gnutls_client() {
+  local tag=$1 input=$2 pause=$3
+  shift 3
+  (printf '%b' "$input"; sleep "$pause") | timeout 30 gnutls-cli -d 5 -p "$PORT" \
+    --verify-hostname localhost --sni-hostname localhost "$@" 127.0.0.1 \
+    >"$WORK/$tag.cli.out" 2>"$WORK/$tag.cli.err"
+  RC=$?
+}
+
+# expect_count DESCRIPTION FILE FIXED-STRING N: the text occurs on N lines.
+expect_count() {
+  local what=$1 file=$2 text=$3 n=$4 got
+  got=$(grep -cF -- "$text" "$file" 2>/dev/null)
+  if [[ "$got" == "$n" ]]; then
+    pass "$what"
+    return 0
+  fi
+  failed "$what: '$text' found on ${got:-0} lines of $(basename "$file"), expected $n"
+  show "$file"
+  return 1
+}
+
+CLEAN="ended: read=close_notify_received write=close_notify_sent: clean"
