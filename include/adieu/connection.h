@@ -119,6 +119,9 @@ class Connection {
   // queues user_canceled followed by close_notify (RFC 8446 section 6.1); the
   // handshake will never complete. Returns error() (none normally).
   Error close();
+  // Ends the connection at once with a fatal `alert` (sent unless our write
+  // side is already closed). Afterwards error() is Error::aborted.
+  void abort(Alert alert);
   // Sends a KeyUpdate (RFC 8446 section 4.6.3), asking the peer to update too
   // when `request_peer`. Error::not_connected before the handshake is done,
   // Error::write_after_close after close().
@@ -144,6 +147,10 @@ class Connection {
   const std::string& alpn() const;         // empty when none
   const std::string& server_name() const;  // the SNI sent (client) or received (server)
   bool hello_retry_request() const;        // the handshake went through HRR
+  // The X.509 verification result of the peer's chain (X509_V_OK = 0 when it
+  // verified or was not checked; an X509_V_ERR_* code otherwise), and its text.
+  int verify_result() const;
+  const std::string& verify_message() const;
   // The peer's certificate chain (leaf first, DER), empty when none was sent.
   const std::vector<std::vector<uint8_t>>& peer_certificates() const;
   // Number of KeyUpdates received from the peer / sent by us.

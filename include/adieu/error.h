@@ -31,8 +31,11 @@ enum class Error : uint8_t {
   insufficient_security,
   internal_error,  // a libcrypto failure or a bug             -> internal_error
 
-  // The peer ended the connection with a fatal alert (see peer_alert()).
+  // The peer ended the connection with a fatal alert (see alert_received()).
   peer_alert,
+
+  // The application ended the connection with Connection::abort().
+  aborted,
 
   // The transport ended without close_notify: possible truncation attack.
   truncated,

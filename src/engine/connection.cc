@@ -395,6 +395,17 @@ Error Connection::close() {
   return c.error;
 }
 
+void Connection::abort(Alert alert) {
+  Impl& c = *impl_;
+  if (c.error != Error::none) return;
+  if (c.write_state == WriteState::open) {
+    c.write_state = WriteState::fatal_alert_sent;  // fail() then sends nothing more
+    c.alert_sent = alert;
+    c.send_alert(kFatal, alert);
+  }
+  c.fail(Error::aborted);
+}
+
 Error Connection::key_update(bool request_peer) {
   Impl& c = *impl_;
   if (c.error != Error::none) return c.error;
@@ -456,6 +467,12 @@ const std::string& Connection::server_name() const {
 }
 bool Connection::hello_retry_request() const {
   return impl_->retried;
+}
+int Connection::verify_result() const {
+  return impl_->verify_result;
+}
+const std::string& Connection::verify_message() const {
+  return impl_->verify_message;
 }
 const std::vector<std::vector<uint8_t>>& Connection::peer_certificates() const {
   return impl_->peer_certificates;

@@ -107,6 +107,7 @@ struct Connection::Impl {
   crypto::SignatureScheme our_scheme{};
   std::vector<crypto::Certificate> peer_chain;
   std::string verify_message;          // why the peer's chain was refused
+  int verify_result = 0;               // its X509_V_* code
   messages::ClientHello client_hello;  // client: what we sent (for the second ClientHello)
   bool middlebox_compat = false;
   bool sent_change_cipher_spec = false;

@@ -9,7 +9,7 @@ namespace adieu::test {
 namespace {
 
 // TLS 1.3 close_notify: 5-byte header + alert (2) + inner type (1) + tag (16).
-constexpr size_t kCloseNotifySize = 24;
+constexpr size_t kCloseNotifySize = 24;  // also the size of any TLS 1.3 alert
 
 Pair connected() {
   Pair p;
@@ -274,6 +274,35 @@ TEST(Shutdown, IdleConnectionHoldsNoRecordBuffers) {
   EXPECT_EQ(p.client->impl().out.capacity(), 0u);
   EXPECT_EQ(p.server->impl().in.capacity(), 0u);
   EXPECT_EQ(p.server->impl().out.capacity(), 0u);
+}
+
+}  // namespace
+}  // namespace adieu::test
+
+namespace adieu::test {
+namespace {
+
+TEST(Shutdown, AbortSendsTheGivenAlertOnce) {
+  Pair p = connected();
+  p.client->abort(Alert::decode_error);
+  EXPECT_EQ(p.client->error(), Error::aborted);
+  EXPECT_EQ(p.client->write_state(), WriteState::fatal_alert_sent);
+  EXPECT_EQ(p.client->alert_sent(), Alert::decode_error);
+  EXPECT_EQ(p.client->pending_output().size(), kCloseNotifySize);  // one alert record
+  p.client_to_server();
+  EXPECT_EQ(p.server->alert_received(), Alert::decode_error);
+  p.client->abort(Alert::internal_error);
+  EXPECT_TRUE(p.client->pending_output().empty());
+}
+
+TEST(Shutdown, AbortAfterCloseNotifySendsNothing) {
+  Pair p = connected();
+  ASSERT_EQ(p.client->close(), Error::none);
+  take_output(*p.client);
+  p.client->abort(Alert::decode_error);
+  EXPECT_TRUE(p.client->pending_output().empty());
+  EXPECT_EQ(p.client->write_state(), WriteState::close_notify_sent);
+  EXPECT_EQ(p.client->error(), Error::aborted);
 }
 
 }  // namespace

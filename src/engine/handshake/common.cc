@@ -79,6 +79,7 @@ Error Connection::Impl::verify_peer_chain(std::span<const uint8_t> body, bool is
       config.trust.verify(peer_chain, is_server_cert, is_server_cert ? server_name : std::string());
   if (!result.ok) {
     verify_message = result.message;
+    verify_result = result.x509_error;
     return verify_error(result.x509_error);
   }
   return Error::none;

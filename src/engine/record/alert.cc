@@ -104,6 +104,7 @@ Alert error_alert(Error error) {
     case Error::insufficient_security:
       return Alert::insufficient_security;
     case Error::internal_error:
+    case Error::aborted:  // abort() sends the alert it is given instead
       return Alert::internal_error;
     // Errors for which we send no fatal alert.
     case Error::none:
@@ -173,6 +174,8 @@ const char* error_string(Error error) {
       return "internal error";
     case Error::peer_alert:
       return "peer sent a fatal alert";
+    case Error::aborted:
+      return "connection aborted by the application";
     case Error::truncated:
       return "connection closed without close_notify (possible truncation)";
     case Error::write_after_close:
