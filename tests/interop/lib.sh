@@ -26,8 +26,10 @@ SUMMARY=()
 
 cleanup() {
   local pid
-  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  {
+    for pid in "${PIDS[@]}"; do kill -9 "$pid"; done
+    for pid in "${PIDS[@]}"; do wait "$pid"; done
+  } 2>/dev/null
   if [[ "${INTEROP_KEEP:-0}" == 1 ]]; then
     echo "logs kept in $WORK"
   else
@@ -103,6 +105,27 @@ expect_nonzero() {
   return 1
 }
 
+# spawn IN OUT ERR COMMAND...: runs COMMAND in the background with the given
+# stdin/stdout/stderr files, without the FIFO descriptors this shell holds
+# (a peer holding a FIFO's write end would never see its stdin end). Sets
+# SPAWNED_PID; the process is killed at exit.
+spawn() {
+  local in=$1 out=$2 err=$3
+  shift 3
+  (
+    for fd in "${FDS[@]}"; do eval "exec $fd>&-"; done
+    exec "$@" <"$in" >"$out" 2>"$err"
+  ) &
+  SPAWNED_PID=$!
+  PIDS+=("$SPAWNED_PID")
+}
+
+# kill_now PID: SIGKILL, reaped at once (so bash prints no "Killed" notice).
+kill_now() {
+  { kill -9 "$1" && wait "$1"; } 2>/dev/null
+  return 0
+}
+
 # wait_for_text FILE REGEX SECONDS PID: waits until FILE matches REGEX.
 # Returns 1 when the time is up or the process PID has exited.
 wait_for_text() {
@@ -123,8 +146,7 @@ wait_exit() {
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
-  kill -9 "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
+  { kill -9 "$pid"; wait "$pid"; } 2>/dev/null
   WAIT_STATUS=$?
 }
 
@@ -144,9 +166,8 @@ open_stdin_fifo() {
 start_adieu_server() {
   local name=$1
   shift
-  "$ADIEU_SERVER" -accept 127.0.0.1:0 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
-  SERVER_PID=$!
-  PIDS+=("$SERVER_PID")
+  spawn /dev/null "$WORK/$name.out" "$WORK/$name.err" "$ADIEU_SERVER" -accept 127.0.0.1:0 "$@"
+  SERVER_PID=$SPAWNED_PID
   if ! wait_for_text "$WORK/$name.err" 'listening on 127\.0\.0\.1:[0-9]+' 10 "$SERVER_PID"; then
     failed "$name: adieu-server did not start"
     show "$WORK/$name.err"
@@ -162,10 +183,9 @@ start_openssl_server() {
   local name=$1
   shift
   open_stdin_fifo "$name"
-  openssl s_server -accept 127.0.0.1:0 -msg "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" \
-    <"$STDIN_FIFO" &
-  SERVER_PID=$!
-  PIDS+=("$SERVER_PID")
+  spawn "$STDIN_FIFO" "$WORK/$name.out" "$WORK/$name.err" \
+    openssl s_server -accept 127.0.0.1:0 -msg "$@"
+  SERVER_PID=$SPAWNED_PID
   if ! wait_for_text "$WORK/$name.out" '^ACCEPT 127\.0\.0\.1:[0-9]+' 10 "$SERVER_PID"; then
     failed "$name: openssl s_server did not start"
     show "$WORK/$name.out" "$WORK/$name.err"
@@ -193,28 +213,22 @@ start_gnutls_server() {
   shift
   for attempt in 1 2 3 4 5; do
     PORT=$(random_free_port)
-    gnutls-serv -p "$PORT" -d 5 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
-    SERVER_PID=$!
-    PIDS+=("$SERVER_PID")
+    spawn /dev/null "$WORK/$name.out" "$WORK/$name.err" gnutls-serv -p "$PORT" -d 5 "$@"
+    SERVER_PID=$SPAWNED_PID
     local i
     for ((i = 0; i < 200; i++)); do
       kill -0 "$SERVER_PID" 2>/dev/null || break
       if ss -Hltn "sport = :$PORT" 2>/dev/null | grep -q LISTEN; then return 0; fi
       sleep 0.05
     done
-    kill -9 "$SERVER_PID" 2>/dev/null
-    wait "$SERVER_PID" 2>/dev/null
+    kill_now "$SERVER_PID"
   done
   failed "$name: gnutls-serv did not start"
   show "$WORK/$name.out" "$WORK/$name.err"
   return 1
 }
 
-stop_server() {
-  kill -9 "$SERVER_PID" 2>/dev/null
-  wait "$SERVER_PID" 2>/dev/null
-  return 0
-}
+stop_server() { kill_now "$SERVER_PID"; }
 
 # GnuTLS priority string for one TLS 1.3 suite and one group.
 #   gnutls_priority TLS_AES_128_GCM_SHA256 x25519
@@ -332,3 +346,21 @@ expect_count() {
 }
 
 CLEAN="ended: read=close_notify_received write=close_notify_sent: clean"
+
+# expect_order DESCRIPTION FILE FIRST SECOND: both texts occur, FIRST on an
+# earlier line than SECOND.
+expect_order() {
+  local what=$1 file=$2 first=$3 second=$4 a b
+  a=$(grep -nF -- "$first" "$file" 2>/dev/null | head -n 1 | cut -d: -f1)
+  b=$(grep -nF -- "$second" "$file" 2>/dev/null | head -n 1 | cut -d: -f1)
+  if [[ -n "$a" && -n "$b" && "$a" -lt "$b" ]]; then
+    pass "$what"
+    return 0
+  fi
+  failed "$what: expected '$first' (line ${a:-none}) before '$second' (line ${b:-none}) in $(basename "$file")"
+  show "$file"
+  return 1
+}
+
+# Milliseconds since the epoch.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
