@@ -18,7 +18,7 @@ expect_grep "s_server selected http/1.1" "$WORK/os.srv.out" "ALPN protocols sele
 
 log "== openssl s_client -alpn h2,http/1.1 -> adieu-server -alpn http/1.1,h2 (server order wins)"
 start_adieu_server so.srv -cert "$FULLCHAIN" -key "$KEY" -alpn http/1.1,h2 -naccept 1
-run_openssl_client so 'alpn\n' 0.3 -CAfile "$ROOT" -verify_return_error -alpn h2,http/1.1
+run_openssl_client so 'alpn\n' 'alpn' -CAfile "$ROOT" -verify_return_error -alpn h2,http/1.1
 wait_exit "$SERVER_PID" 5
 expect_status "s_client succeeds" "$RC" 0
 expect_grep "s_client negotiated http/1.1" "$WORK/so.cli.out" "ALPN protocol: http/1.1"
@@ -27,7 +27,7 @@ expect_grep "adieu-server saw both close_notify" "$WORK/so.srv.out" "$CLEAN"
 
 log "== openssl s_client -alpn foo -> adieu-server -alpn h2: no_application_protocol"
 start_adieu_server som.srv -cert "$FULLCHAIN" -key "$KEY" -alpn h2 -naccept 1
-run_openssl_client som 'alpn\n' 0.3 -CAfile "$ROOT" -verify_return_error -alpn foo
+run_openssl_client som 'alpn\n' 'alpn' -CAfile "$ROOT" -verify_return_error -alpn foo
 wait_exit "$SERVER_PID" 5
 expect_nonzero "s_client fails" "$RC"
 expect_grep "adieu-server sent no_application_protocol" "$WORK/som.srv.out" \
@@ -38,7 +38,7 @@ expect_grep "s_client received no_application_protocol" "$WORK/som.cli.err" \
 
 log "== openssl s_client without ALPN -> adieu-server -alpn h2: none negotiated"
 start_adieu_server son.srv -cert "$FULLCHAIN" -key "$KEY" -alpn h2 -naccept 1
-run_openssl_client son 'alpn\n' 0.3 -CAfile "$ROOT" -verify_return_error
+run_openssl_client son 'alpn\n' 'alpn' -CAfile "$ROOT" -verify_return_error
 wait_exit "$SERVER_PID" 5
 expect_status "s_client succeeds" "$RC" 0
 expect_grep "s_client negotiated none" "$WORK/son.cli.out" "No ALPN negotiated"
@@ -56,7 +56,7 @@ expect_grep "gnutls-serv negotiated h2" "$WORK/gs.srv.out" "Application protocol
 
 log "== gnutls-cli --alpn http/1.1 --alpn h2 -> adieu-server -alpn h2"
 start_adieu_server gc.srv -cert "$FULLCHAIN" -key "$KEY" -alpn h2 -naccept 1
-run_gnutls_client gc 'alpn\n' 0.3 --x509cafile "$ROOT" --alpn http/1.1 --alpn h2
+run_gnutls_client gc 'alpn\n' 'alpn' --x509cafile "$ROOT" --alpn http/1.1 --alpn h2
 wait_exit "$SERVER_PID" 5
 expect_status "gnutls-cli succeeds" "$RC" 0
 expect_grep "gnutls-cli negotiated h2" "$WORK/gc.cli.out" "Application protocol: h2"

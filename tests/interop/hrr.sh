@@ -28,7 +28,7 @@ expect_count "s_server received one ClientHello" "$WORK/ctl.srv.out" "], ClientH
 
 log "== openssl s_client (X25519:P-256) -> adieu-server -groups P-256"
 start_adieu_server so.srv -cert "$FULLCHAIN" -key "$KEY" -groups P-256 -naccept 1
-run_openssl_client so 'hrr\n' 0.3 -CAfile "$ROOT" -verify_return_error -groups X25519:P-256
+run_openssl_client so 'hrr\n' 'hrr' -CAfile "$ROOT" -verify_return_error -groups X25519:P-256
 wait_exit "$SERVER_PID" 5
 expect_status "s_client succeeds" "$RC" 0
 expect_count "s_client sent two ClientHellos" "$WORK/so.cli.out" "], ClientHello" 2
@@ -52,7 +52,7 @@ expect_grep "echo came back" "$WORK/gs.cli.out" "hrr"
 
 log "== gnutls-cli (single key share, X25519 then P-256) -> adieu-server -groups P-256"
 start_adieu_server gc.srv -cert "$FULLCHAIN" -key "$KEY" -groups P-256 -naccept 1
-run_gnutls_client gc 'hrr\n' 0.3 --x509cafile "$ROOT" --single-key-share \
+run_gnutls_client gc 'hrr\n' 'hrr' --x509cafile "$ROOT" --single-key-share \
   --priority NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1
 wait_exit "$SERVER_PID" 5
 expect_status "gnutls-cli succeeds" "$RC" 0

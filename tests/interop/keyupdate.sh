@@ -12,10 +12,19 @@ KU_NOT_REQUESTED="    18 00 00 01 00"
 log "== openssl s_client 'K' -> adieu-server"
 start_adieu_server so.srv -cert "$FULLCHAIN" -key "$KEY" -naccept 1
 # "K" on its own line makes s_client send a KeyUpdate with update_requested.
-(printf 'before\n'; sleep 0.3; printf 'K\n'; sleep 0.3; printf 'after\n'; sleep 0.3) |
-  timeout 30 openssl s_client -connect "127.0.0.1:$PORT" -servername localhost -msg \
-    -CAfile "$ROOT" -verify_return_error >"$WORK/so.cli.out" 2>"$WORK/so.cli.err"
-RC=$?
+open_stdin_fifo so.cli
+spawn "$STDIN_FIFO" "$WORK/so.cli.out" "$WORK/so.cli.err" timeout 30 openssl s_client \
+  -connect "127.0.0.1:$PORT" -servername localhost -msg -CAfile "$ROOT" -verify_return_error
+CLIENT_PID=$SPAWNED_PID
+printf 'before\n' >&"$STDIN_FD"
+wait_for_line "$WORK/so.cli.out" "before" 10 "$CLIENT_PID"
+printf 'K\n' >&"$STDIN_FD"
+wait_for_line "$WORK/so.cli.out" "$KU_NOT_REQUESTED" 10 "$CLIENT_PID"
+printf 'after\n' >&"$STDIN_FD"
+wait_for_line "$WORK/so.cli.out" "after" 10 "$CLIENT_PID"
+exec {STDIN_FD}>&-
+wait_exit "$CLIENT_PID" 10
+RC=$WAIT_STATUS
 wait_exit "$SERVER_PID" 5
 expect_status "s_client succeeds" "$RC" 0
 expect_grep "s_client sent KeyUpdate(update_requested)" "$WORK/so.cli.out" "$KU_REQUESTED"
@@ -29,16 +38,19 @@ expect_grep "adieu-server saw both close_notify" "$WORK/so.srv.out" "$CLEAN"
 
 log "== adieu-client -keyupdate -> openssl s_server"
 start_openssl_server os.srv -cert "$CERT" -cert_chain "$CHAIN" -key "$KEY" -naccept 1
-(printf 'hello\n'; sleep 1) | timeout 30 "$ADIEU_CLIENT" -connect "127.0.0.1:$PORT" \
-  -servername localhost -CAfile "$ROOT" -keyupdate -timeout 5 \
-  >"$WORK/os.cli.out" 2>"$WORK/os.cli.err" &
-CLIENT_PID=$!
-PIDS+=("$CLIENT_PID")
+SERVER_FD=$STDIN_FD
+open_stdin_fifo os.cli
+spawn "$STDIN_FIFO" "$WORK/os.cli.out" "$WORK/os.cli.err" "$ADIEU_CLIENT" \
+  -connect "127.0.0.1:$PORT" -servername localhost -CAfile "$ROOT" -keyupdate -timeout 5
+CLIENT_PID=$SPAWNED_PID
+printf 'hello\n' >&"$STDIN_FD"
 # s_server answers the KeyUpdate when it next writes: make it write.
-wait_for_text "$WORK/os.srv.out" "^hello" 5 "$SERVER_PID"
-printf 'reply from s_server\n' >&"$STDIN_FD"
-wait "$CLIENT_PID"
-RC=$?
+wait_for_line "$WORK/os.srv.out" "hello" 10 "$SERVER_PID"
+printf 'reply from s_server\n' >&"$SERVER_FD"
+wait_for_line "$WORK/os.cli.out" "reply from s_server" 10 "$CLIENT_PID"
+exec {STDIN_FD}>&-
+wait_exit "$CLIENT_PID" 10
+RC=$WAIT_STATUS
 wait_exit "$SERVER_PID" 5
 expect_status "adieu-client ends cleanly" "$RC" 0
 expect_grep "s_server received KeyUpdate(update_requested)" "$WORK/os.srv.out" "$KU_REQUESTED"
@@ -53,15 +65,21 @@ expect_grep "adieu-client saw both close_notify" "$WORK/os.cli.err" "$CLEAN"
 
 log "== openssl s_server 'K' -> adieu-client"
 start_openssl_server osk.srv -cert "$CERT" -cert_chain "$CHAIN" -key "$KEY" -naccept 1
-(printf 'first\n'; sleep 1; printf 'second\n'; sleep 0.3) | timeout 30 "$ADIEU_CLIENT" \
-  -connect "127.0.0.1:$PORT" -servername localhost -CAfile "$ROOT" -timeout 5 \
-  >"$WORK/osk.cli.out" 2>"$WORK/osk.cli.err" &
-CLIENT_PID=$!
-PIDS+=("$CLIENT_PID")
-wait_for_text "$WORK/osk.srv.out" "^first" 5 "$SERVER_PID"
-printf 'K\n' >&"$STDIN_FD"
-wait "$CLIENT_PID"
-RC=$?
+SERVER_FD=$STDIN_FD
+open_stdin_fifo osk.cli
+spawn "$STDIN_FIFO" "$WORK/osk.cli.out" "$WORK/osk.cli.err" "$ADIEU_CLIENT" \
+  -connect "127.0.0.1:$PORT" -servername localhost -CAfile "$ROOT" -timeout 5
+CLIENT_PID=$SPAWNED_PID
+printf 'first\n' >&"$STDIN_FD"
+wait_for_line "$WORK/osk.srv.out" "first" 10 "$SERVER_PID"
+printf 'K\n' >&"$SERVER_FD"
+# Our answer arrives at s_server: then send more under the new keys.
+wait_for_line "$WORK/osk.srv.out" "$KU_NOT_REQUESTED" 10 "$SERVER_PID"
+printf 'second\n' >&"$STDIN_FD"
+wait_for_line "$WORK/osk.srv.out" "second" 10 "$SERVER_PID"
+exec {STDIN_FD}>&-
+wait_exit "$CLIENT_PID" 10
+RC=$WAIT_STATUS
 wait_exit "$SERVER_PID" 5
 expect_status "adieu-client ends cleanly" "$RC" 0
 expect_grep "s_server sent KeyUpdate(update_requested)" "$WORK/osk.srv.out" "$KU_REQUESTED"
@@ -88,10 +106,19 @@ expect_grep "adieu-client counted the updates" "$WORK/gs.cli.err" \
 
 log "== gnutls-cli ^renegotiate^ (a KeyUpdate in TLS 1.3) -> adieu-server"
 start_adieu_server gc.srv -cert "$FULLCHAIN" -key "$KEY" -naccept 1
-(printf 'before\n'; sleep 0.3; printf '^renegotiate^\n'; sleep 0.3; printf 'after\n'; sleep 0.3) |
-  timeout 30 gnutls-cli -d 5 -p "$PORT" --x509cafile "$ROOT" --verify-hostname localhost \
-    --inline-commands 127.0.0.1 >"$WORK/gc.cli.out" 2>"$WORK/gc.cli.err"
-RC=$?
+open_stdin_fifo gc.cli
+spawn "$STDIN_FIFO" "$WORK/gc.cli.out" "$WORK/gc.cli.err" timeout 30 gnutls-cli -d 5 \
+  -p "$PORT" --x509cafile "$ROOT" --verify-hostname localhost --inline-commands 127.0.0.1
+CLIENT_PID=$SPAWNED_PID
+printf 'before\n' >&"$STDIN_FD"
+wait_for_line "$WORK/gc.cli.out" "before" 10 "$CLIENT_PID"
+printf '^renegotiate^\n' >&"$STDIN_FD"
+wait_for_line "$WORK/gc.cli.out" "- ReHandshake was completed" 10 "$CLIENT_PID"
+printf 'after\n' >&"$STDIN_FD"
+wait_for_line "$WORK/gc.cli.out" "after" 10 "$CLIENT_PID"
+exec {STDIN_FD}>&-
+wait_exit "$CLIENT_PID" 10
+RC=$WAIT_STATUS
 wait_exit "$SERVER_PID" 5
 expect_status "gnutls-cli succeeds" "$RC" 0
 expect_grep "gnutls-cli sent KeyUpdate(update_requested)" "$WORK/gc.cli.err" \

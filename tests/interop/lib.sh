@@ -309,27 +309,57 @@ run_adieu_client() {
   RC=$?
 }
 
-# run_openssl_client TAG STDIN-TEXT PAUSE ARGS...: openssl s_client -msg to
-# 127.0.0.1:$PORT; stdin is the text, then PAUSE seconds, then EOF (at which
-# s_client sends close_notify). Output in $WORK/TAG.cli.out / .err; sets RC.
-run_openssl_client() {
-  local tag=$1 input=$2 pause=$3
-  shift 3
-  (printf '%b' "$input"; sleep "$pause") | timeout 30 openssl s_client \
-    -connect "127.0.0.1:$PORT" -servername localhost -msg "$@" \
-    >"$WORK/$tag.cli.out" 2>"$WORK/$tag.cli.err"
-  RC=$?
+# wait_for_line FILE LINE SECONDS PID: waits until FILE has LINE as a whole
+# line. Returns 1 when the time is up or PID has exited.
+wait_for_line() {
+  local file=$1 line=$2 seconds=$3 pid=$4 i
+  for ((i = 0; i < seconds * 20; i++)); do
+    if grep -qxF -- "$line" "$file" 2>/dev/null; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
 }
 
-# run_gnutls_client TAG STDIN-TEXT PAUSE ARGS...: gnutls-cli -d 5 to
-# 127.0.0.1:$PORT verifying "localhost"; same stdin scheme. Sets RC.
-run_gnutls_client() {
-  local tag=$1 input=$2 pause=$3
+# Runs a peer client with a FIFO as stdin: writes STDIN-TEXT, waits until its
+# stdout shows the line UNTIL (the echo; empty: until the client exits by
+# itself), then ends its stdin (at which it sends close_notify) and waits for
+# it to exit. No fixed pauses: the order of events is the same on a slow
+# machine. Sets RC.
+run_peer_client() {
+  local tag=$1 input=$2 until=$3
   shift 3
-  (printf '%b' "$input"; sleep "$pause") | timeout 30 gnutls-cli -d 5 -p "$PORT" \
-    --verify-hostname localhost --sni-hostname localhost "$@" 127.0.0.1 \
-    >"$WORK/$tag.cli.out" 2>"$WORK/$tag.cli.err"
-  RC=$?
+  open_stdin_fifo "$tag.cli"
+  local fd=$STDIN_FD
+  spawn "$STDIN_FIFO" "$WORK/$tag.cli.out" "$WORK/$tag.cli.err" timeout 30 "$@"
+  local pid=$SPAWNED_PID
+  printf '%b' "$input" >&"$fd"
+  if [[ -n "$until" ]]; then
+    wait_for_line "$WORK/$tag.cli.out" "$until" 10 "$pid"
+  else
+    wait_exit "$pid" 10
+  fi
+  exec {fd}>&-
+  wait_exit "$pid" 10
+  RC=$WAIT_STATUS
+}
+
+# run_openssl_client TAG STDIN-TEXT UNTIL ARGS...: openssl s_client -msg to
+# 127.0.0.1:$PORT (SNI localhost), see run_peer_client.
+run_openssl_client() {
+  local tag=$1 input=$2 until=$3
+  shift 3
+  run_peer_client "$tag" "$input" "$until" openssl s_client -connect "127.0.0.1:$PORT" \
+    -servername localhost -msg "$@"
+}
+
+# run_gnutls_client TAG STDIN-TEXT UNTIL ARGS...: gnutls-cli -d 5 to
+# 127.0.0.1:$PORT verifying and sending the name "localhost".
+run_gnutls_client() {
+  local tag=$1 input=$2 until=$3
+  shift 3
+  run_peer_client "$tag" "$input" "$until" gnutls-cli -d 5 -p "$PORT" \
+    --verify-hostname localhost --sni-hostname localhost "$@" 127.0.0.1
 }
 
 # expect_count DESCRIPTION FILE FIXED-STRING N: the text occurs on N lines.

@@ -71,13 +71,11 @@ run_openssl_to_adieu() {
   use_cert "$cert"
   start_adieu_server "$tag.srv" -cert "$FULLCHAIN" -key "$KEY" -ciphersuites "$suite" \
     -groups "$(openssl_group "$group")" -naccept 1 || return 1
-  # The pause lets the echo come back before s_client's stdin ends; at the end
-  # s_client sends close_notify (-msg shows it) and adieu-server answers.
-  (printf 'matrix %s\n' "$tag"; sleep 0.3) | timeout 20 openssl s_client \
-    -connect "127.0.0.1:$PORT" -servername localhost -CAfile "$ROOT" -verify_return_error \
-    -ciphersuites "$suite" -groups "$(openssl_group "$group")" -msg \
-    >"$WORK/$tag.cli.out" 2>"$WORK/$tag.cli.err"
-  local rc=$?
+  # Once the echo is back s_client's stdin ends: it sends close_notify (-msg
+  # shows it) and adieu-server answers.
+  run_openssl_client "$tag" "matrix $tag\n" "matrix $tag" -CAfile "$ROOT" -verify_return_error \
+    -ciphersuites "$suite" -groups "$(openssl_group "$group")"
+  local rc=$RC
   wait_exit "$SERVER_PID" 5
   expect_status "$tag: s_client succeeds" "$rc" 0
   expect_grep "$tag: s_client verified adieu-server" "$WORK/$tag.cli.out" \
@@ -123,11 +121,9 @@ run_gnutls_to_adieu() {
   start_adieu_server "$tag.srv" -cert "$FULLCHAIN" -key "$KEY" -ciphersuites "$suite" \
     -groups "$(openssl_group "$group")" -naccept 1 || return 1
   # At stdin's end gnutls-cli sends close_notify and waits for ours.
-  (printf 'matrix %s\n' "$tag"; sleep 0.3) | timeout 20 gnutls-cli -d 5 -p "$PORT" \
-    --x509cafile "$ROOT" --verify-hostname localhost --sni-hostname localhost \
-    --priority "$(gnutls_priority "$suite" "$group")" 127.0.0.1 \
-    >"$WORK/$tag.cli.out" 2>"$WORK/$tag.cli.err"
-  local rc=$?
+  run_gnutls_client "$tag" "matrix $tag\n" "matrix $tag" --x509cafile "$ROOT" \
+    --priority "$(gnutls_priority "$suite" "$group")"
+  local rc=$RC
   wait_exit "$SERVER_PID" 5
   expect_status "$tag: gnutls-cli succeeds" "$rc" 0
   expect_grep "$tag: gnutls-cli verified adieu-server" "$WORK/$tag.cli.out" \

@@ -35,7 +35,7 @@ expect_grep "s_server sent certificate_required" "$WORK/osn.srv.out" \
 
 log "== openssl s_client with a certificate -> adieu-server -Verify"
 start_adieu_server so.srv -cert "$FULLCHAIN" -key "$KEY" -Verify 2 -CAfile "$ROOT" -naccept 1
-run_openssl_client so 'mtls\n' 0.3 -CAfile "$ROOT" -verify_return_error \
+run_openssl_client so 'mtls\n' 'mtls' -CAfile "$ROOT" -verify_return_error \
   -cert "$D/client-leaf.pem" -cert_chain "$D/ecdsa-chain.pem" -key "$CLIENT_KEY"
 wait_exit "$SERVER_PID" 5
 expect_status "s_client succeeds" "$RC" 0
@@ -49,7 +49,7 @@ expect_grep "adieu-server saw both close_notify" "$WORK/so.srv.out" "$CLEAN"
 
 log "== openssl s_client without a certificate -> adieu-server -Verify: certificate_required"
 start_adieu_server son.srv -cert "$FULLCHAIN" -key "$KEY" -Verify 2 -CAfile "$ROOT" -naccept 1
-run_openssl_client son 'mtls\n' 0.3 -CAfile "$ROOT" -verify_return_error
+run_openssl_client son 'mtls\n' 'mtls' -CAfile "$ROOT" -verify_return_error
 wait_exit "$SERVER_PID" 5
 expect_nonzero "s_client fails" "$RC"
 expect_grep "adieu-server sent certificate_required" "$WORK/son.srv.out" \
@@ -60,7 +60,7 @@ expect_no_grep "the data was not echoed" "$WORK/son.cli.out" "mtls"
 
 log "== openssl s_client without a certificate -> adieu-server -verify (optional)"
 start_adieu_server soo.srv -cert "$FULLCHAIN" -key "$KEY" -verify 2 -CAfile "$ROOT" -naccept 1
-run_openssl_client soo 'optional\n' 0.3 -CAfile "$ROOT" -verify_return_error
+run_openssl_client soo 'optional\n' 'optional' -CAfile "$ROOT" -verify_return_error
 wait_exit "$SERVER_PID" 5
 expect_status "s_client succeeds" "$RC" 0
 expect_grep "s_client was asked for a certificate" "$WORK/soo.cli.out" "CertificateRequest"
@@ -70,7 +70,7 @@ expect_grep "adieu-server saw both close_notify" "$WORK/soo.srv.out" "$CLEAN"
 log "== openssl s_client with a certificate from another root -> adieu-server: unknown_ca"
 start_adieu_server sou.srv -cert "$FULLCHAIN" -key "$KEY" -Verify 2 -CAfile "$D/rsa-root.pem" \
   -naccept 1
-run_openssl_client sou 'mtls\n' 0.3 -CAfile "$ROOT" -verify_return_error \
+run_openssl_client sou 'mtls\n' 'mtls' -CAfile "$ROOT" -verify_return_error \
   -cert "$CLIENT_CERT" -key "$CLIENT_KEY"
 wait_exit "$SERVER_PID" 5
 expect_nonzero "s_client fails" "$RC"
@@ -103,7 +103,7 @@ expect_grep "gnutls-serv sent certificate_required" "$WORK/gsn.srv.err" \
 
 log "== gnutls-cli with a certificate -> adieu-server -Verify"
 start_adieu_server gc.srv -cert "$FULLCHAIN" -key "$KEY" -Verify 2 -CAfile "$ROOT" -naccept 1
-run_gnutls_client gc 'mtls\n' 0.3 --x509cafile "$ROOT" --x509certfile "$CLIENT_CERT" \
+run_gnutls_client gc 'mtls\n' 'mtls' --x509cafile "$ROOT" --x509certfile "$CLIENT_CERT" \
   --x509keyfile "$CLIENT_KEY"
 wait_exit "$SERVER_PID" 5
 expect_status "gnutls-cli succeeds" "$RC" 0
@@ -113,7 +113,7 @@ expect_grep "echo came back" "$WORK/gc.cli.out" "mtls"
 
 log "== gnutls-cli without a certificate -> adieu-server -Verify: certificate_required"
 start_adieu_server gcn.srv -cert "$FULLCHAIN" -key "$KEY" -Verify 2 -CAfile "$ROOT" -naccept 1
-run_gnutls_client gcn 'mtls\n' 0.3 --x509cafile "$ROOT"
+run_gnutls_client gcn 'mtls\n' 'mtls' --x509cafile "$ROOT"
 wait_exit "$SERVER_PID" 5
 expect_nonzero "gnutls-cli fails" "$RC"
 expect_grep "adieu-server sent certificate_required" "$WORK/gcn.srv.out" \
