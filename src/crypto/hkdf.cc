@@ -3,8 +3,8 @@
 // whose digest is set once; a call only re-keys it (EVP_MAC_init). This keeps
 // the key schedule, which runs a dozen HKDF steps per handshake, free of
 // per-call fetches and context allocations. (The price: a thread's context
-// holds the HMAC state of its last key until its next use or the thread's
-// end, when EVP_MAC_CTX_free wipes it.) All functions return an empty
+// holds its last key, and the HMAC state made from it, until its next use or
+// the thread's end, when both are wiped.) All functions return an empty
 // Secret on a libcrypto failure or an out-of-range length.
 #include "crypto/hkdf.h"
 
@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 
@@ -32,37 +33,72 @@ EVP_MAC* hmac_method() {
   return mac.get();
 }
 
-// This thread's HMAC context for `alg` with its digest set, or null.
-EVP_MAC_CTX* hmac_context(HashAlg alg) {
-  thread_local std::array<std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter>, 2> contexts;
-  auto& ctx = contexts[alg == HashAlg::sha384 ? 1 : 0];
-  if (!ctx) {
+// This thread's HMAC state for one hash: the context, its digest set once,
+// and a copy of the key it holds. A call with the key of the previous call
+// (HKDF-Expand-Label "key" then "iv" from one traffic secret, or several
+// Derive-Secret from one stage of the key schedule) then only resets the
+// context, skipping the two compression-function calls of HMAC keying.
+struct HmacSlot {
+  std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> ctx;
+  std::array<uint8_t, Secret::kCapacity> key{};
+  size_t key_size = 0;
+  bool keyed = false;
+
+  HmacSlot() = default;
+  HmacSlot(const HmacSlot&) = delete;
+  HmacSlot& operator=(const HmacSlot&) = delete;
+  ~HmacSlot() { OPENSSL_cleanse(key.data(), key.size()); }
+
+  bool holds(std::span<const uint8_t> k) const {
+    return keyed && k.size() == key_size &&
+           (k.empty() || CRYPTO_memcmp(k.data(), key.data(), k.size()) == 0);
+  }
+};
+
+// This thread's slot for `alg` with its context created, or null.
+HmacSlot* hmac_slot(HashAlg alg) {
+  thread_local std::array<HmacSlot, 2> slots;
+  HmacSlot& slot = slots[alg == HashAlg::sha384 ? 1 : 0];
+  if (!slot.ctx) {
     EVP_MAC* mac = hmac_method();
     if (mac == nullptr) return nullptr;
     std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> fresh(EVP_MAC_CTX_new(mac));
     if (!fresh) return nullptr;
-    char name[] = "SHA2-256";
-    char name384[] = "SHA2-384";
+    char sha256[] = "SHA2-256";
+    char sha384[] = "SHA2-384";
     const OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-                                         alg == HashAlg::sha384 ? name384 : name, 0),
+                                         alg == HashAlg::sha384 ? sha384 : sha256, 0),
         OSSL_PARAM_construct_end()};
     if (EVP_MAC_CTX_set_params(fresh.get(), params) != 1) return nullptr;
-    ctx = std::move(fresh);
+    slot.ctx = std::move(fresh);
   }
-  return ctx.get();
+  return &slot;
 }
 
-// Keys this thread's context for `alg` with `key` (an empty key is HMAC's
-// all-zero key). Returns null on failure.
+// This thread's context for `alg`, keyed with `key` (an empty key is
+// HMAC's all-zero key) and ready for input; null on failure.
 EVP_MAC_CTX* keyed_hmac(HashAlg alg, std::span<const uint8_t> key) {
-  EVP_MAC_CTX* ctx = hmac_context(alg);
+  HmacSlot* slot = hmac_slot(alg);
+  if (slot == nullptr) return nullptr;
+  EVP_MAC_CTX* ctx = slot->ctx.get();
+  if (slot->holds(key)) {
+    // A null key re-initialises the context with the key it holds.
+    if (EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1) return ctx;
+    slot->keyed = false;
+    return nullptr;
+  }
+  slot->keyed = false;
   // EVP_MAC_init treats a null key as "keep the previous key": pass a valid
   // pointer even for an empty key.
   static const uint8_t kNoKey = 0;
-  if (ctx == nullptr ||
-      EVP_MAC_init(ctx, key.empty() ? &kNoKey : key.data(), key.size(), nullptr) != 1) {
+  if (EVP_MAC_init(ctx, key.empty() ? &kNoKey : key.data(), key.size(), nullptr) != 1) {
     return nullptr;
+  }
+  if (key.size() <= slot->key.size()) {  // longer keys (rare: not TLS secrets) are not remembered
+    std::copy(key.begin(), key.end(), slot->key.begin());
+    slot->key_size = key.size();
+    slot->keyed = true;
   }
   return ctx;
 }

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "unit/crypto/hex.h"
@@ -88,6 +90,72 @@ TEST(Hmac, Rfc4231Case2) {
           hmac(HashAlg::sha384, as_bytes("Jefe"), as_bytes("what do ya want for nothing?")).span()),
       "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e8e2240ca5e69e2c78b3239ec"
       "fab21649");
+}
+
+// RFC 4231 test case 6: a key longer than the hash's block.
+TEST(Hmac, Rfc4231Case6LongKey) {
+  const std::vector<uint8_t> key(131, 0xaa);
+  EXPECT_EQ(to_hex(hmac(HashAlg::sha256, key,
+                        as_bytes("Test Using Larger Than Block-Size Key - Hash Key First"))
+                       .span()),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+// Each thread reuses one HMAC context per hash and skips rekeying when the
+// key repeats: interleaved keys, prefixes of keys, hashes and long keys must
+// each still give their own answer.
+TEST(Hmac, InterleavedKeysGiveIndependentResults) {
+  const std::vector<uint8_t> a(32, 0x01);
+  const std::vector<uint8_t> a_prefix(a.begin(), a.end() - 1);
+  std::vector<uint8_t> b = a;
+  b[31] = 0x02;
+  const std::vector<uint8_t> long_key(131, 0xaa);
+  const auto data = as_bytes("data");
+  const std::string ha = to_hex(hmac(HashAlg::sha256, a, data).span());
+  const std::string hb = to_hex(hmac(HashAlg::sha256, b, data).span());
+  const std::string hp = to_hex(hmac(HashAlg::sha256, a_prefix, data).span());
+  const std::string hl = to_hex(hmac(HashAlg::sha256, long_key, data).span());
+  const std::string h384 = to_hex(hmac(HashAlg::sha384, a, data).span());
+  EXPECT_NE(ha, hb);
+  EXPECT_NE(ha, hp);
+  EXPECT_NE(ha, hl);
+  EXPECT_EQ(h384.size(), 96u);
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(to_hex(hmac(HashAlg::sha256, a, data).span()), ha);
+    EXPECT_EQ(to_hex(hmac(HashAlg::sha256, a, data).span()), ha);  // same key twice
+    EXPECT_EQ(to_hex(hmac(HashAlg::sha384, a, data).span()), h384);
+    EXPECT_EQ(to_hex(hmac(HashAlg::sha256, a_prefix, data).span()), hp);
+    EXPECT_EQ(to_hex(hmac(HashAlg::sha256, b, data).span()), hb);
+    EXPECT_EQ(to_hex(hmac(HashAlg::sha256, long_key, data).span()), hl);
+    EXPECT_EQ(to_hex(hmac(HashAlg::sha256, long_key, data).span()), hl);
+  }
+  // The empty key and a zero key are the same HMAC key.
+  EXPECT_EQ(to_hex(hmac(HashAlg::sha256, {}, data).span()),
+            to_hex(hmac(HashAlg::sha256, std::vector<uint8_t>(32, 0), data).span()));
+}
+
+// Each thread has its own HMAC contexts: concurrent use gives right answers.
+TEST(Hkdf, ConcurrentThreads) {
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&wrong, t] {
+      const std::vector<uint8_t> ikm(22, 0x0b);
+      for (int i = 0; i < 200; ++i) {
+        const Secret prk = hkdf_extract(HashAlg::sha256, {}, ikm);
+        const Secret okm = hkdf_expand(HashAlg::sha256, prk.span(), {}, 42);
+        const Secret other = hmac(t % 2 ? HashAlg::sha384 : HashAlg::sha256, prk.span(), ikm);
+        if (to_hex(okm.span()) !=
+                "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96"
+                "c8" ||
+            other.empty()) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 // Values from RFC 8448 section 3 (simple 1-RTT handshake).
