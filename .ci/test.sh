@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds and runs every test, as CI does (.ci/run installs the packages first):
+#   1. release preset: build everything, ctest (unit, engine and interop tests)
+#   2. asan preset (ASan + UBSan): build everything, ctest again
+#   3. fuzz preset (clang, libFuzzer): build the fuzzers, run each briefly
+# Every stage runs even when an earlier one failed; the exit status is 1 when
+# any failed. JOBS (default 2) sets the build and test parallelism,
+# FUZZ_SECONDS (default 10) the time per fuzz target.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+jobs=${JOBS:-2}
+fuzz_seconds=${FUZZ_SECONDS:-10}
+failed=()
+start=$SECONDS
+
+stage() { printf '\n=== %s (%ds)\n' "$*" $((SECONDS - start)); }
+run() {
+  local name=$1
+  shift
+  if ! "$@"; then
+    echo "=== FAILED: $name"
+    failed+=("$name")
+    return 1
+  fi
+}
+
+for preset in release asan; do
+  stage "$preset: configure and build"
+  if run "$preset build" cmake --preset "$preset" &&
+    run "$preset build" cmake --build --preset "$preset" -j"$jobs"; then
+    stage "$preset: ctest"
+    run "$preset tests" ctest --preset "$preset" -j"$jobs"
+  fi
+done
+
+if [[ -f tests/fuzz/CMakeLists.txt ]]; then
+  stage "fuzz: configure and build"
+  if run "fuzz build" cmake --preset fuzz && run "fuzz build" cmake --build --preset fuzz -j"$jobs"; then
+    if [[ -f tests/fuzz/run_fuzzers.sh ]]; then
+      stage "fuzz: ${fuzz_seconds}s per target"
+      run "fuzzing" bash tests/fuzz/run_fuzzers.sh "$fuzz_seconds" build/fuzz
+    fi
+  fi
+fi
+
+stage "done"
+if ((${#failed[@]} > 0)); then
+  echo "FAILED: ${failed[*]}"
+  exit 1
+fi
+echo "all stages passed"
