@@ -1,0 +1,156 @@
+// TicketKeys: AES-256-GCM keys that seal stateless session tickets.
+//
+// Ticket layout: key_name(16) || nonce(12) || ciphertext || tag(16), with the
+// key name as additional data so a ticket cannot be moved to another key.
+// Every ticket gets a fresh random nonce (the Aead is initialised with the
+// key and that nonce as its static IV and used with sequence number 0, so
+// the nonce is used as is). Random 96-bit nonces are safe for far more
+// tickets than a key seals in one rotation period (NIST SP 800-38D section
+// 8.3 allows 2^32 per key).
+//
+// The newest key seals; every key not older than rotate + grace opens. Keys
+// are made lazily: the first seal() (or open()) makes one.
+#include <adieu/session.h>
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <array>
+#include <deque>
+#include <limits>
+
+#include "crypto/aead.h"
+#include "crypto/random.h"
+#include "crypto/secret.h"
+
+namespace adieu {
+
+namespace {
+
+constexpr size_t kKeyNameSize = 16;
+constexpr size_t kKeySize = 32;
+constexpr crypto::AeadAlg kAlg = crypto::AeadAlg::aes_256_gcm;
+constexpr size_t kOverhead = kKeyNameSize + crypto::kAeadNonceSize + crypto::kAeadTagSize;
+
+uint64_t saturating_add(uint64_t a, uint64_t b) {
+  return a > std::numeric_limits<uint64_t>::max() - b ? std::numeric_limits<uint64_t>::max()
+                                                      : a + b;
+}
+
+struct TicketKey {
+  std::array<uint8_t, kKeyNameSize> name{};
+  crypto::Secret key;  // wipes itself
+  uint64_t created_ms = 0;
+};
+
+}  // namespace
+
+struct TicketKeys::Impl {
+  std::mutex mutex;
+  uint64_t rotate_ms;
+  uint64_t keep_ms;            // rotate + grace: how long a key opens tickets
+  std::deque<TicketKey> keys;  // newest first
+  crypto::Aead aead;           // re-initialised for each ticket
+
+  Impl(uint32_t rotate_seconds, uint32_t grace_seconds)
+      : rotate_ms(uint64_t{rotate_seconds} * 1000),
+        keep_ms(uint64_t{rotate_seconds} * 1000 + uint64_t{grace_seconds} * 1000) {}
+
+  // Adds a new newest key; false (keys unchanged) if no randomness.
+  bool add_key(uint64_t now_ms) {
+    TicketKey k;
+    k.key.resize(kKeySize);
+    if (!crypto::system_random().fill(k.name) ||
+        !crypto::system_random().fill(k.key.mutable_span())) {
+      return false;
+    }
+    k.created_ms = now_ms;
+    keys.push_front(std::move(k));
+    return true;
+  }
+
+  // Rotates on schedule and forgets keys past their grace period. If no new
+  // key could be made, the old one stops sealing at its rotation time (see
+  // seal()) and opening at the end of its grace period.
+  void age(uint64_t now_ms) {
+    if (keys.empty() || now_ms >= saturating_add(keys.front().created_ms, rotate_ms)) {
+      add_key(now_ms);
+    }
+    while (!keys.empty() && now_ms >= saturating_add(keys.back().created_ms, keep_ms)) {
+      keys.pop_back();
+    }
+  }
+
+  const TicketKey* find(std::span<const uint8_t> name) const {
+    for (const TicketKey& k : keys) {
+      if (CRYPTO_memcmp(k.name.data(), name.data(), kKeyNameSize) == 0) return &k;
+    }
+    return nullptr;
+  }
+};
+
+TicketKeys::TicketKeys(uint32_t rotate_seconds, uint32_t grace_seconds)
+    : impl_(std::make_unique<Impl>(rotate_seconds, grace_seconds)) {}
+
+TicketKeys::~TicketKeys() = default;  // each key's Secret and the Aead wipe themselves
+
+void TicketKeys::rotate(uint64_t now_ms) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->add_key(now_ms);
+}
+
+std::vector<uint8_t> TicketKeys::seal(std::span<const uint8_t> plaintext, uint64_t now_ms) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->age(now_ms);
+  if (impl_->keys.empty()) return {};
+  const TicketKey& key = impl_->keys.front();
+  // A key past its rotation time (no new key could be made) seals nothing.
+  if (now_ms >= saturating_add(key.created_ms, impl_->rotate_ms)) return {};
+  if (plaintext.size() > std::numeric_limits<size_t>::max() - kOverhead) return {};
+
+  // Exact size up front: the plaintext (a serialized session, secret) is
+  // copied in and encrypted in place, and must not be left behind by a
+  // reallocation.
+  std::vector<uint8_t> ticket(kOverhead + plaintext.size());
+  std::span<uint8_t> out(ticket);
+  std::span<uint8_t> name = out.subspan(0, kKeyNameSize);
+  std::span<uint8_t> nonce = out.subspan(kKeyNameSize, crypto::kAeadNonceSize);
+  std::span<uint8_t> body = out.subspan(kKeyNameSize + crypto::kAeadNonceSize, plaintext.size());
+  std::span<uint8_t, crypto::kAeadTagSize> tag = out.last<crypto::kAeadTagSize>();
+  std::copy(key.name.begin(), key.name.end(), name.begin());
+  std::copy(plaintext.begin(), plaintext.end(), body.begin());
+  const bool sealed = crypto::system_random().fill(nonce) &&
+                      impl_->aead.init(kAlg, key.key.span(), nonce) &&
+                      impl_->aead.seal(0, name, body, tag);
+  impl_->aead.clear();
+  if (!sealed) {
+    OPENSSL_cleanse(ticket.data(), ticket.size());
+    return {};
+  }
+  return ticket;
+}
+
+std::optional<std::vector<uint8_t>> TicketKeys::open(std::span<const uint8_t> ticket,
+                                                     uint64_t now_ms) {
+  if (ticket.size() < kOverhead) return std::nullopt;
+  const auto name = ticket.subspan(0, kKeyNameSize);
+  const auto nonce = ticket.subspan(kKeyNameSize, crypto::kAeadNonceSize);
+  const auto body =
+      ticket.subspan(kKeyNameSize + crypto::kAeadNonceSize, ticket.size() - kOverhead);
+  const auto tag = ticket.last<crypto::kAeadTagSize>();
+
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->age(now_ms);
+  const TicketKey* key = impl_->find(name);
+  if (key == nullptr) return std::nullopt;
+  std::vector<uint8_t> plaintext(body.begin(), body.end());
+  const bool opened =
+      impl_->aead.init(kAlg, key->key.span(), nonce) && impl_->aead.open(0, name, plaintext, tag);
+  impl_->aead.clear();
+  if (!opened) {
+    OPENSSL_cleanse(plaintext.data(), plaintext.size());
+    return std::nullopt;
+  }
+  return plaintext;
+}
+
+}  // namespace adieu
