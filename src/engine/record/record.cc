@@ -89,7 +89,7 @@ size_t RecordEncoder::record_overhead() const {
 
 bool RecordEncoder::write(ContentType type, std::span<const uint8_t> data,
                           std::vector<uint8_t>& out) {
-  if (type == ContentType::invalid) return false;
+  if (!is_known_type(static_cast<uint8_t>(type))) return false;
   if (data.empty() && type != ContentType::application_data) return false;
 
   // change_cipher_spec is never protected (RFC 8446 section 5: middlebox
@@ -133,7 +133,10 @@ bool RecordEncoder::write(ContentType type, std::span<const uint8_t> data,
           !keys_.aead().seal(seq, {record, kHeaderSize}, {record + kHeaderSize, inner},
                              std::span<uint8_t, crypto::kAeadTagSize>(record + kHeaderSize + inner,
                                                                       crypto::kAeadTagSize))) {
-        out.resize(start);  // nothing half-written
+        // Nothing half-written. The sequence numbers of records sealed
+        // before the failure are spent, so the direction is out of step:
+        // the caller ends the connection (internal_error).
+        out.resize(start);
         return false;
       }
     }
