@@ -17,6 +17,9 @@
 
 namespace adieu {
 
+class SessionCache;
+class TicketKeys;
+
 enum class Role : uint8_t { client, server };
 
 // Peer certificate verification.
@@ -81,6 +84,23 @@ class Config {
   void set_ticket_count(unsigned count);
   // Session policy on unclean close (see UncleanSessionPolicy).
   void set_unclean_session_policy(UncleanSessionPolicy policy);
+
+  // --- Resumption (RFC 8446 section 2.2) ------------------------------------------
+  // Client: where received sessions are kept, by server name; a new connection
+  // to that name takes one out (tickets are single-use) and offers it.
+  // Server: switches to stateful tickets: each ticket is a random id into this
+  // cache. Without a cache a server seals the session into the ticket itself
+  // (stateless, with TicketKeys). nullptr turns the cache off.
+  void set_session_cache(std::shared_ptr<SessionCache> cache);
+  std::shared_ptr<SessionCache> session_cache() const;
+  // Server, stateless mode: the keys that seal tickets (one set is made per
+  // Config by default; share one between Configs or servers to share tickets).
+  void set_ticket_keys(std::shared_ptr<TicketKeys> keys);
+  // Allows psk_ke (resumption without a fresh ECDHE, no forward secrecy for
+  // the resumed connection); default off: only psk_dhe_ke.
+  void set_psk_ke(bool allowed);
+  // Turns resumption off (no PSK offered or accepted, no tickets issued).
+  void set_resumption(bool enabled);
 
   // --- Diagnostics -------------------------------------------------------------
   // Receives one NSS key log line (no newline) per secret. The default, when the

@@ -25,6 +25,7 @@
 #include <adieu/alert.h>
 #include <adieu/config.h>
 #include <adieu/error.h>
+#include <adieu/session.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -81,10 +82,16 @@ class Connection {
  public:
   // A client for `server_name` (sent as SNI unless it is an IP literal or
   // empty, and checked against the server's certificate when verifying).
+  // `session`, if given and resumable for that name, is offered for
+  // resumption; otherwise the config's session cache is asked for one.
   static std::unique_ptr<Connection> client(std::shared_ptr<const Config> config,
-                                            const std::string& server_name);
+                                            const std::string& server_name,
+                                            std::shared_ptr<Session> session = nullptr);
   static std::unique_ptr<Connection> server(std::shared_ptr<const Config> config);
   // Wipes every secret; sends nothing (call close() first for a clean end).
+  // Unless our close_notify was queued (or the config's policy is keep), the
+  // sessions this connection resumed or received are marked not resumable and
+  // removed from the caches (SSL_set_shutdown(3): "considered bad").
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -156,6 +163,12 @@ class Connection {
   // Number of KeyUpdates received from the peer / sent by us.
   uint64_t key_updates_received() const;
   uint64_t key_updates_sent() const;
+
+  // True when the handshake resumed a session (PSK, no certificates).
+  bool resumed() const;
+  // Client: the newest resumable session received on this connection, or the
+  // one it resumed; nullptr when none. Server: the session it resumed.
+  std::shared_ptr<Session> session() const;
 
   // Client: tickets received so far (in order); take_tickets() hands them over.
   std::vector<ReceivedTicket> take_tickets();

@@ -72,6 +72,7 @@ Config::Impl::Impl(Role r)
       suites(crypto::all_cipher_suites().begin(), crypto::all_cipher_suites().end()),
       groups{crypto::Group::x25519, crypto::Group::secp256r1, crypto::Group::secp384r1},
       clock_ms(system_clock_ms) {
+  if (role == Role::server) ticket_keys = std::make_shared<TicketKeys>();
   if (const char* path = std::getenv("SSLKEYLOGFILE"); path && *path) {
     keylog = file_keylog(path, nullptr);
   }
@@ -256,6 +257,22 @@ void Config::set_ticket_count(unsigned count) {
 
 void Config::set_unclean_session_policy(UncleanSessionPolicy policy) {
   impl_->unclean_session_policy = policy;
+}
+
+void Config::set_session_cache(std::shared_ptr<SessionCache> cache) {
+  impl_->session_cache = std::move(cache);
+}
+std::shared_ptr<SessionCache> Config::session_cache() const {
+  return impl_->session_cache;
+}
+void Config::set_ticket_keys(std::shared_ptr<TicketKeys> keys) {
+  impl_->ticket_keys = std::move(keys);
+}
+void Config::set_psk_ke(bool allowed) {
+  impl_->psk_ke = allowed;
+}
+void Config::set_resumption(bool enabled) {
+  impl_->resumption = enabled;
 }
 
 void Config::set_keylog(std::function<void(std::string_view)> sink) {

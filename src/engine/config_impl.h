@@ -2,6 +2,7 @@
 #pragma once
 
 #include <adieu/config.h>
+#include <adieu/session.h>
 
 #include <cstdint>
 #include <functional>
@@ -38,6 +39,10 @@ struct Config::Impl {
   unsigned ticket_count = 2;
   UncleanSessionPolicy unclean_session_policy = UncleanSessionPolicy::remove;
   std::function<void(std::string_view)> keylog;
+  std::shared_ptr<SessionCache> session_cache;
+  std::shared_ptr<TicketKeys> ticket_keys;
+  bool psk_ke = false;
+  bool resumption = true;
 
   // Test hooks: the randomness and the clock every connection of this config uses.
   crypto::Random* random = &crypto::system_random();

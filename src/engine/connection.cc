@@ -22,7 +22,9 @@ constexpr uint8_t kFatal = 2;
 Connection::Impl::Impl(Role r, std::shared_ptr<const Config> cfg)
     : role(r), config_owner(std::move(cfg)), config(config_owner->impl()), random(*config.random) {}
 
-Connection::Impl::~Impl() = default;
+Connection::Impl::~Impl() {
+  apply_unclean_session_rule();
+}
 
 // ---------------------------------------------------------------------------
 // Input
@@ -292,11 +294,12 @@ Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Connection::~Connection() = default;
 
 std::unique_ptr<Connection> Connection::client(std::shared_ptr<const Config> config,
-                                               const std::string& server_name) {
+                                               const std::string& server_name,
+                                               std::shared_ptr<Session> session) {
   auto impl = std::make_unique<Impl>(Role::client, std::move(config));
   impl->server_name = server_name;
   std::unique_ptr<Connection> conn(new Connection(std::move(impl)));
-  conn->impl_->start_client();
+  conn->impl_->start_client(std::move(session));
   return conn;
 }
 
@@ -467,6 +470,17 @@ const std::string& Connection::server_name() const {
 }
 bool Connection::hello_retry_request() const {
   return impl_->retried;
+}
+bool Connection::resumed() const {
+  return impl_->resumed;
+}
+std::shared_ptr<Session> Connection::session() const {
+  const Impl& c = *impl_;
+  uint64_t now = c.config.clock_ms();
+  for (auto it = c.new_sessions.rbegin(); it != c.new_sessions.rend(); ++it) {
+    if ((*it)->resumable(now)) return *it;
+  }
+  return c.resumed_session;
 }
 int Connection::verify_result() const {
   return impl_->verify_result;

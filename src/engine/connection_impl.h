@@ -112,6 +112,14 @@ struct Connection::Impl {
   bool middlebox_compat = false;
   bool sent_change_cipher_spec = false;
 
+  // --- resumption (handshake/resumption.cc)
+  std::shared_ptr<Session> offered_session;            // client: the session in our ClientHello
+  std::shared_ptr<Session> resumed_session;            // the session this handshake resumed
+  std::vector<std::shared_ptr<Session>> new_sessions;  // received (client) / issued (server)
+  bool resumed = false;
+  bool psk_with_dhe = true;
+  crypto::Secret psk;
+
   // --- negotiated
   uint16_t group = 0;
   uint16_t peer_scheme = 0;
@@ -149,7 +157,7 @@ struct Connection::Impl {
   void keylog(const char* label, const crypto::Secret& secret) const;
 
   // --- handshake (client.cc / server.cc / post_handshake.cc)
-  Error start_client();
+  Error start_client(std::shared_ptr<Session> session);
   Error handle_message(messages::HandshakeType type, std::span<const uint8_t> msg);
   Error client_handle(messages::HandshakeType type, std::span<const uint8_t> msg);
   Error client_handle_retry(const messages::ServerHello& hrr, std::span<const uint8_t> msg);
@@ -172,7 +180,17 @@ struct Connection::Impl {
   bool install_read_keys(const crypto::Secret& secret);
   bool install_write_keys(const crypto::Secret& secret);
   bool choose_scheme(const std::vector<uint16_t>& peer_schemes);
-  void derive_handshake_secrets(const crypto::Secret& shared);
+  // Early secret from `psk` (zeros when empty), handshake secret from
+  // `shared` (zeros when empty, psk_ke).
+  void derive_handshake_secrets(std::span<const uint8_t> psk, std::span<const uint8_t> shared);
+  // Resumption (handshake/resumption.cc).
+  void client_offer_session(std::shared_ptr<Session> session);
+  // Serializes client_hello into `bytes`, with its PSK binder computed.
+  bool serialize_client_hello(std::vector<uint8_t>& bytes);
+  Error server_choose_psk(const messages::ClientHello& ch, std::span<const uint8_t> msg,
+                          std::optional<uint16_t>& selected);
+  std::shared_ptr<Session> make_session(const messages::NewSessionTicket& nst) const;
+  void apply_unclean_session_rule();
   void derive_application_secrets();
   void handshake_complete();
 };

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "engine/connection_impl.h"
+#include "engine/session/session_data.h"
 
 namespace adieu {
 
@@ -28,7 +29,7 @@ bool contains(const std::vector<T>& list, T value) {
 
 }  // namespace
 
-Error Connection::Impl::start_client() {
+Error Connection::Impl::start_client(std::shared_ptr<Session> session) {
   state = HandshakeState::wait_server_hello;
   messages::ClientHello& ch = client_hello;
   session_id.resize(32);
@@ -59,10 +60,8 @@ Error Connection::Impl::start_client() {
   key_shares.push_back(std::move(*share));
   ch.supported_versions = std::vector<uint16_t>{messages::kTls13};
   ch.psk_key_exchange_modes = std::vector<uint8_t>{messages::kPskDheKe};  // so servers send tickets
-
-  wire::Writer w(client_hello_bytes);
-  ch.serialize(w);
-  if (!w.ok()) return fail(Error::internal_error);
+  client_offer_session(std::move(session));
+  if (!serialize_client_hello(client_hello_bytes)) return fail(Error::internal_error);
   encoder.set_plaintext_version(0x0301);  // allowed for the first ClientHello (RFC 8446 5.1)
   send_record(record::ContentType::handshake, client_hello_bytes);
   encoder.set_plaintext_version(0x0303);
@@ -88,7 +87,6 @@ Error check_server_hello(const messages::ServerHello& sh, const messages::Client
   }
   if (sh.legacy_session_id_echo != ch.legacy_session_id) return Error::illegal_parameter;
   if (!contains(ch.cipher_suites, sh.cipher_suite)) return Error::illegal_parameter;
-  if (sh.selected_psk) return Error::illegal_parameter;  // we offered no PSK
   // RFC 8446 section 4.2: an extension we did not offer.
   if (!sh.unknown.empty()) return Error::unsupported_extension;
   return Error::none;
@@ -108,21 +106,35 @@ Error Connection::Impl::client_handle(HandshakeType type, std::span<const uint8_
       if (retried && static_cast<uint16_t>(suite->suite) != sh.cipher_suite) {
         return Error::illegal_parameter;
       }
-      if (!sh.key_share) return Error::missing_extension;
-      const crypto::KeyShare& ours = key_shares.back();
-      if (sh.key_share->group != static_cast<uint16_t>(ours.group())) {
-        return Error::illegal_parameter;
-      }
       suite = crypto::suite_info(sh.cipher_suite);
+      if (sh.selected_psk) {
+        // RFC 8446 section 4.2.11: the PSK we offered (index 0), for its hash.
+        if (!offered_session || *sh.selected_psk != 0 ||
+            crypto::suite_info(offered_session->cipher_suite())->hash != suite->hash) {
+          return Error::illegal_parameter;
+        }
+        resumed = true;
+        resumed_session = offered_session;
+        psk = offered_session->data().psk;
+      }
+      std::optional<crypto::Secret> shared;
+      if (sh.key_share) {
+        const crypto::KeyShare& ours = key_shares.back();
+        if (sh.key_share->group != static_cast<uint16_t>(ours.group())) {
+          return Error::illegal_parameter;
+        }
+        shared = ours.derive(sh.key_share->key_exchange);
+        if (!shared) return Error::illegal_parameter;
+        group = sh.key_share->group;
+      } else if (!resumed || !config.psk_ke) {
+        return Error::missing_extension;
+      }
       if (!transcript) {
         transcript.emplace(suite->hash);
         transcript->update(client_hello_bytes);
       }
       transcript->update(msg);
-      std::optional<crypto::Secret> shared = ours.derive(sh.key_share->key_exchange);
-      if (!shared) return Error::illegal_parameter;
-      group = sh.key_share->group;
-      derive_handshake_secrets(*shared);
+      derive_handshake_secrets(psk.span(), shared ? shared->span() : std::span<const uint8_t>());
       if (!install_read_keys(server_handshake_secret)) return error;
       if (middlebox_compat && !sent_change_cipher_spec) send_change_cipher_spec();
       if (!install_write_keys(client_handshake_secret)) return error;
@@ -141,7 +153,7 @@ Error Connection::Impl::client_handle(HandshakeType type, std::span<const uint8_
       if (ee.server_name_ack && !client_hello.server_name) return Error::unsupported_extension;
       if (ee.early_data) return Error::unsupported_extension;
       transcript->update(msg);
-      state = HandshakeState::wait_certificate_or_request;
+      state = resumed ? HandshakeState::wait_finished : HandshakeState::wait_certificate_or_request;
       return Error::none;
     }
     case HandshakeState::wait_certificate_or_request:
@@ -216,10 +228,12 @@ Error Connection::Impl::client_handle_retry(const messages::ServerHello& hrr,
     key_shares.push_back(std::move(*share));
   }
   if (hrr.cookie) ch.cookie = hrr.cookie;
+  if (offered_session && crypto::suite_info(offered_session->cipher_suite())->hash != suite->hash) {
+    ch.pre_shared_key.reset();  // the PSK cannot go with the suite the server chose
+    offered_session.reset();
+  }
   std::vector<uint8_t> second;
-  wire::Writer w(second);
-  ch.serialize(w);
-  if (!w.ok()) return Error::internal_error;
+  if (!serialize_client_hello(second)) return Error::internal_error;
   if (middlebox_compat && !sent_change_cipher_spec) send_change_cipher_spec();
   send_handshake(second);
   flush_flight();

@@ -176,10 +176,11 @@ void Connection::Impl::derive_application_secrets() {
   keylog("EXPORTER_SECRET", schedule->exporter_master(th.span()));
 }
 
-void Connection::Impl::derive_handshake_secrets(const crypto::Secret& shared) {
+void Connection::Impl::derive_handshake_secrets(std::span<const uint8_t> psk_bytes,
+                                                std::span<const uint8_t> shared) {
   schedule.emplace(suite->hash);
-  schedule->set_early({});
-  schedule->set_handshake(shared.span());
+  schedule->set_early(psk_bytes);
+  schedule->set_handshake(shared);
   crypto::Secret th = transcript->current();
   client_handshake_secret = schedule->client_handshake_traffic(th.span());
   server_handshake_secret = schedule->server_handshake_traffic(th.span());

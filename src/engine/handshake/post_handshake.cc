@@ -2,6 +2,7 @@
 // KeyUpdate. They are processed whenever the read side is open, including
 // while we wait for the peer's close_notify after our own.
 #include "engine/connection_impl.h"
+#include "engine/session/session_data.h"
 
 namespace adieu {
 
@@ -21,6 +22,15 @@ Error Connection::Impl::post_handshake(HandshakeType type, std::span<const uint8
       // RFC 8446 section 4.6.1: at most seven days.
       if (nst.ticket_lifetime > 604800) return Error::illegal_parameter;
       ++tickets_received;
+      if (config.resumption) {
+        std::shared_ptr<Session> session = make_session(nst);
+        if (config.session_cache && !server_name.empty()) {
+          config.session_cache->put(
+              {reinterpret_cast<const uint8_t*>(server_name.data()), server_name.size()}, session,
+              config.clock_ms());
+        }
+        new_sessions.push_back(std::move(session));
+      }
       tickets.push_back({nst.ticket_lifetime, nst.ticket_age_add, std::move(nst.ticket_nonce),
                          std::move(nst.ticket), config.clock_ms()});
       return Error::none;
@@ -56,15 +66,28 @@ Error Connection::Impl::send_key_update(bool request_peer) {
 }
 
 Error Connection::Impl::send_new_session_tickets() {
+  if (!config.resumption) return Error::none;
   for (unsigned i = 0; i < config.ticket_count; ++i) {
     messages::NewSessionTicket nst;
     nst.ticket_lifetime = kTicketLifetimeSeconds;
     uint8_t age_add[4];
-    nst.ticket.resize(32);
-    if (!random.fill(age_add) || !random.fill(nst.ticket)) return fail(Error::internal_error);
+    if (!random.fill(age_add)) return fail(Error::internal_error);
     nst.ticket_age_add = (uint32_t{age_add[0]} << 24) | (uint32_t{age_add[1]} << 16) |
                          (uint32_t{age_add[2]} << 8) | age_add[3];
     nst.ticket_nonce = {static_cast<uint8_t>(i)};
+    if (config.session_cache) {
+      // Stateful: the ticket is a random id into our cache.
+      nst.ticket.resize(32);
+      if (!random.fill(nst.ticket)) return fail(Error::internal_error);
+      std::shared_ptr<Session> session = make_session(nst);
+      config.session_cache->put(nst.ticket, session, session->issued_at_ms());
+      new_sessions.push_back(std::move(session));
+    } else if (config.ticket_keys) {
+      // Stateless: the session itself, sealed under the ticket key.
+      std::shared_ptr<Session> session = make_session(nst);
+      nst.ticket = config.ticket_keys->seal(session->to_bytes(), session->issued_at_ms());
+    }
+    if (nst.ticket.empty()) return Error::none;
     std::vector<uint8_t> msg;
     wire::Writer w(msg);
     nst.serialize(w);

@@ -148,23 +148,31 @@ Error Connection::Impl::server_handle_client_hello(const messages::ClientHello& 
     return server_send_retry(*retry_group, msg);
   }
 
+  std::optional<uint16_t> selected_psk;
+  if (Error err = server_choose_psk(ch, msg, selected_psk); err != Error::none) return err;
   if (!transcript) transcript.emplace(suite->hash);
   transcript->update(msg);
 
-  std::optional<crypto::KeyShare> ours =
-      crypto::KeyShare::generate(static_cast<crypto::Group>(share->group), random);
-  if (!ours) return Error::internal_error;
-  std::optional<crypto::Secret> shared = ours->derive(share->key_exchange);
-  if (!shared) return Error::illegal_parameter;
-  group = share->group;
+  std::optional<crypto::KeyShare> ours;
+  std::optional<crypto::Secret> shared;
+  if (!resumed || psk_with_dhe) {
+    ours = crypto::KeyShare::generate(static_cast<crypto::Group>(share->group), random);
+    if (!ours) return Error::internal_error;
+    shared = ours->derive(share->key_exchange);
+    if (!shared) return Error::illegal_parameter;
+    group = share->group;
+  }
 
   messages::ServerHello sh;
   if (!random.fill(sh.random)) return Error::internal_error;
   sh.legacy_session_id_echo = session_id;
   sh.cipher_suite = static_cast<uint16_t>(suite->suite);
   sh.supported_version = messages::kTls13;
-  sh.key_share =
-      messages::KeyShareEntry{group, {ours->public_key().begin(), ours->public_key().end()}};
+  sh.selected_psk = selected_psk;
+  if (ours) {
+    sh.key_share =
+        messages::KeyShareEntry{group, {ours->public_key().begin(), ours->public_key().end()}};
+  }
   std::vector<uint8_t> sh_bytes;
   wire::Writer w(sh_bytes);
   sh.serialize(w);
@@ -172,7 +180,7 @@ Error Connection::Impl::server_handle_client_hello(const messages::ClientHello& 
   flush_flight();
   if (middlebox_compat && !sent_change_cipher_spec) send_change_cipher_spec();
 
-  derive_handshake_secrets(*shared);
+  derive_handshake_secrets(psk.span(), shared ? shared->span() : std::span<const uint8_t>());
   if (!install_write_keys(server_handshake_secret)) return error;
   if (!install_read_keys(client_handshake_secret)) return error;
   return server_send_flight(ch);
@@ -217,6 +225,14 @@ Error Connection::Impl::server_send_flight(const messages::ClientHello& ch) {
   ee.serialize(w);
   send_handshake(bytes);
 
+  if (resumed) {
+    // RFC 8446 section 2.2: the PSK authenticates; no certificates.
+    send_finished(server_handshake_secret);
+    derive_application_secrets();
+    if (!install_write_keys(server_application_secret)) return error;
+    state = HandshakeState::wait_client_finished;
+    return Error::none;
+  }
   if (config.verify != VerifyMode::none) {
     messages::CertificateRequest cr;
     cr.signature_algorithms.clear();
