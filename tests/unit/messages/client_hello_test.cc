@@ -215,7 +215,8 @@ TEST(ClientHello, DuplicateExtensionIsIllegalParameter) {
 
 TEST(ClientHello, PreSharedKeyNotLastIsIllegalParameter) {
   ClientHello ch = full_client_hello();
-  ByteVec psk = hex("0016 0010 55555555555555555555555555555555 01020304 0021 20") + ByteVec(32, 0x66);
+  ByteVec psk =
+      hex("0016 0010 55555555555555555555555555555555 01020304 0021 20") + ByteVec(32, 0x66);
   ch.pre_shared_key.reset();
   ch.unknown = {{41, psk}, {0x1234, {}}};
   EXPECT_EQ(parse_error<ClientHello>(body_of(serialize(ch), HandshakeType::client_hello)),
