@@ -1,0 +1,24 @@
+// fuzz-link: adieu_engine
+// Session::from_bytes on arbitrary bytes; whatever parses must write back to
+// the very same bytes and parse again to an equal session.
+#include <adieu/session.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <span>
+#include <vector>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::span<const uint8_t> input(data, size);
+  auto session = adieu::Session::from_bytes(input);
+  if (!session) return 0;
+  const std::vector<uint8_t> bytes = session->to_bytes();
+  // The byte form is canonical: a parsed session writes back what was read.
+  if (bytes.size() != size || !std::equal(bytes.begin(), bytes.end(), input.begin())) abort();
+  auto again = adieu::Session::from_bytes(bytes);
+  if (!again || again->to_bytes() != bytes) abort();
+  (void)session->resumable(0);
+  return 0;
+}
