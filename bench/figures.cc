@@ -44,9 +44,11 @@ std::optional<HandshakeRound> measure_handshakes(PairFactory& factory, int hands
     const uint64_t server_before = meter::elapsed_ns(Side::server);
     const uint64_t client_allocs_before = alloc::counts(Side::client).allocations;
     const uint64_t server_allocs_before = alloc::counts(Side::server).allocations;
+    const uint64_t scopes_before = meter::scopes_entered();
     const uint64_t start = meter::now_ns();
     const bool ok = pair->handshake();
-    wall_ns += meter::now_ns() - start;
+    wall_ns +=
+        meter::now_ns() - start - meter::scope_overhead_ns(meter::scopes_entered() - scopes_before);
     client_ns += meter::elapsed_ns(Side::client) - client_before;
     server_ns += meter::elapsed_ns(Side::server) - server_before;
     client_allocations += alloc::counts(Side::client).allocations - client_allocs_before;
@@ -89,6 +91,7 @@ std::optional<BulkRound> measure_bulk(PairFactory& factory, size_t write_size, s
   const size_t batches = (total_bytes + batch_bytes - 1) / batch_bytes;
   meter::set_timing(true);
   meter::reset();
+  const uint64_t scopes_before = meter::scopes_entered();
   const uint64_t start = meter::now_ns();
   for (size_t b = 0; b < batches; ++b) {
     if (!pair->send(Side::client, data, writes_per_batch) ||
@@ -97,7 +100,8 @@ std::optional<BulkRound> measure_bulk(PairFactory& factory, size_t write_size, s
       return std::nullopt;
     }
   }
-  const uint64_t wall_ns = meter::now_ns() - start;
+  const uint64_t wall_ns =
+      meter::now_ns() - start - meter::scope_overhead_ns(meter::scopes_entered() - scopes_before);
   const double bytes = static_cast<double>(batches * batch_bytes);
   return BulkRound{per_second(bytes, meter::elapsed_ns(Side::client)),
                    per_second(bytes, meter::elapsed_ns(Side::server)), per_second(bytes, wall_ns)};

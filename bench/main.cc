@@ -8,6 +8,7 @@
 #include "alloc_counter.h"
 #include "bench.h"
 #include "figures.h"
+#include "meter.h"
 #include "options.h"
 #include "report.h"
 #include "tls_pair.h"
@@ -26,12 +27,15 @@ const char* build_kind() {
 void print_preamble(const Options& options, bool counting_libcrypto) {
   std::printf("adieu-bench%s: %s, %s build, compiler %s\n", options.quick ? " --quick" : "",
               OpenSSL_version(OPENSSL_VERSION), build_kind(), __VERSION__);
+  std::printf("Clock: %s.\n", meter::using_cpu_time()
+                                  ? "the thread's CPU time (clock reads taken out)"
+                                  : "CLOCK_MONOTONIC (--wall-time)");
   std::printf(
       "Both libraries run in one process and one thread with the same libcrypto, certificates,\n"
       "TLS 1.3 and x25519, over the same in-memory transport (a byte queue per direction).\n"
       "Client/server figures sum the time spent inside that end's own calls (creating it,\n"
       "handshake, write, read); the peer's calls and the transport count for neither. 'Both'\n"
-      "is the wall time of both ends on one core. Each figure is the median of %d round(s),\n"
+      "times the whole exchange, both ends on one core. Each figure is the median of %d round(s),\n"
       "the libraries alternating round by round. Each server sends 2 NewSessionTickets per\n"
       "full handshake (OpenSSL's default, and adieu's); the client processes them inside the\n"
       "handshake figure. Heap: every libcrypto allocation (CRYPTO_set_mem_functions) and\n"
@@ -76,6 +80,7 @@ int run(int argc, char** argv) {
   const bool counting = !options->callgrind_side && alloc::install_libcrypto_hooks();
   if (options->callgrind_side) return run_callgrind(*options);
 
+  meter::select_clock(options->cpu_time);
   Bench bench(*options, libraries(*options));
   std::vector<Section> sections = bench.run();
   if (!options->lines_only) {

@@ -1,5 +1,7 @@
 #include "meter.h"
 
+#include <cstdint>
+
 #ifndef ADIEU_BENCH_NO_CALLGRIND
 #include <valgrind/callgrind.h>
 #endif
@@ -17,6 +19,26 @@ const char* side_name(Side side) {
   }
   return "harness";
 }
+
+namespace meter {
+
+void select_clock(bool cpu_time) {
+  detail::clock = cpu_time ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC;
+  // The smallest of many back-to-back deltas: one read's cost, undisturbed.
+  uint64_t best = UINT64_MAX;
+  for (int i = 0; i < 1000; ++i) {
+    const uint64_t start = now_ns();
+    const uint64_t delta = now_ns() - start;
+    if (delta < best) best = delta;
+  }
+  detail::read_cost_ns = best;
+}
+
+bool using_cpu_time() {
+  return detail::clock == CLOCK_THREAD_CPUTIME_ID;
+}
+
+}  // namespace meter
 
 namespace meter::detail {
 

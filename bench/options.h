@@ -12,6 +12,7 @@ namespace adieu::bench {
 struct Options {
   bool quick = false;
   bool lines_only = false;
+  bool cpu_time = true;  // CLOCK_THREAD_CPUTIME_ID; false: CLOCK_MONOTONIC (--wall-time)
   int rounds = 5;
   int handshakes = 100;           // per round, per library, per chain
   size_t bulk_bytes = 32u << 20;  // per round, per suite and write size
