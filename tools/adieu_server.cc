@@ -98,8 +98,13 @@ std::string local_address(int fd) {
   char port[NI_MAXSERV] = "?";
   getnameinfo(reinterpret_cast<sockaddr*>(&address), length, host, sizeof host, port, sizeof port,
               NI_NUMERICHOST | NI_NUMERICSERV);
-  if (address.ss_family == AF_INET6) return "[" + std::string(host) + "]:" + port;
-  return std::string(host) + ":" + port;
+  std::string out;
+  if (address.ss_family == AF_INET6) {
+    out.append("[").append(host).append("]:").append(port);
+  } else {
+    out.append(host).append(":").append(port);
+  }
+  return out;
 }
 
 // Echo mode: every byte read is written back; the client's close_notify is

@@ -223,7 +223,10 @@ std::string peer_address(int fd) {
     auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
     inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof host);
     port = ntohs(v6->sin6_port);
-    return "[" + std::string(host) + "]:" + std::to_string(port);
+    // Appended piece by piece: GCC 12's -Wrestrict misfires on "[" + std::string(...).
+    std::string out = "[";
+    out.append(host).append("]:").append(std::to_string(port));
+    return out;
   }
   return "unknown";
 }
