@@ -169,7 +169,11 @@ int exchange(Socket& socket, int timeout_ms) {
       for (;;) {
         IoResult got = socket.read(buffer);
         if (got.status == IoStatus::done) {
-          if (!write_all(STDOUT_FILENO, buffer.data(), got.bytes)) stdin_open = false;
+          if (!write_all(STDOUT_FILENO, buffer.data(), got.bytes)) {
+            // Nowhere to put the server's data: end our side cleanly.
+            socket.set_mode(Socket::Mode::blocking);
+            return finish(socket, socket.close());
+          }
           continue;
         }
         if (got.would_block()) break;

@@ -33,6 +33,7 @@ const std::vector<OptionSpec> kOptions = {
     {"cert_chain", "file", "PEM intermediates sent after -cert"},
     {"cert2", "file", "a second certificate, chosen when the client's SNI matches it"},
     {"key2", "file", "PEM private key of -cert2"},
+    {"cert_chain2", "file", "PEM intermediates sent after -cert2"},
     {"CAfile", "file", "PEM trust anchors for client certificates"},
     {"verify", "depth", "ask for a client certificate; verify it if sent"},
     {"Verify", "depth", "require a client certificate (certificate_required if none)"},
@@ -179,6 +180,9 @@ int run(int argc, char** argv) {
   if (options.has("cert2") != options.has("key2")) {
     fail(kProgram, "-cert2 and -key2 go together", kExitUsage);
   }
+  if (options.has("cert_chain2") && !options.has("cert2")) {
+    fail(kProgram, "-cert_chain2 needs -cert2 and -key2", kExitUsage);
+  }
   if ((options.has("verify") || options.has("Verify")) && !options.has("CAfile")) {
     fail(kProgram, "-verify/-Verify need -CAfile (the trust anchors for client certificates)",
          kExitUsage);
@@ -186,8 +190,8 @@ int run(int argc, char** argv) {
   auto config = std::make_shared<Config>(Role::server);
   apply_common_options(kProgram, options, *config);
   std::string error;
-  if (options.has("cert2") &&
-      !config->add_certificate(options.get("cert2"), options.get("key2"), "", &error)) {
+  if (options.has("cert2") && !config->add_certificate(options.get("cert2"), options.get("key2"),
+                                                       options.get("cert_chain2"), &error)) {
     fail(kProgram, error);
   }
   if (options.has("Verify")) {

@@ -66,7 +66,7 @@ expect_one_line_error "unknown option" 2 "unknown option '--bogus'" "$ADIEU_CLIE
 log "== -help lists every option"
 "$ADIEU_SERVER" -help >"$WORK/server.help" 2>&1
 expect_status "adieu-server -help" "$?" 0
-for option in accept cert key cert_chain cert2 key2 CAfile verify Verify www alpn naccept \
+for option in accept cert key cert_chain cert2 key2 cert_chain2 CAfile verify Verify www alpn naccept \
   ciphersuites groups num_tickets timeout keylogfile quiet help; do
   expect_grep "adieu-server -help lists -$option" "$WORK/server.help" "  -$option "
 done
