@@ -1,0 +1,126 @@
+// The engine configuration an SSL's handshake runs with, built from its
+// SSL_CTX and its own SSL-level settings. Contexts cache one per role until a
+// setter changes them; an SSL with settings of its own gets its own.
+#include <openssl/pem.h>
+
+#include <cstring>
+
+#include "compat/internal.h"
+
+namespace adieu::compat {
+namespace {
+
+struct BioDeleter {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+
+std::string bio_contents(BIO* bio) {
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  return len > 0 ? std::string(data, static_cast<size_t>(len)) : std::string();
+}
+
+// Our certificate chain and key as PEM text, for Config::add_certificate_pem.
+bool add_certificate(adieu::Config& cfg, X509* cert, STACK_OF(X509) * chain, EVP_PKEY* key,
+                     std::string* error) {
+  BioPtr certs(BIO_new(BIO_s_mem()));
+  BioPtr key_bio(BIO_new(BIO_s_mem()));
+  if (!certs || !key_bio || PEM_write_bio_X509(certs.get(), cert) != 1) {
+    *error = "cannot encode the certificate";
+    return false;
+  }
+  for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
+    if (PEM_write_bio_X509(certs.get(), sk_X509_value(chain, i)) != 1) {
+      *error = "cannot encode the chain";
+      return false;
+    }
+  }
+  if (PEM_write_bio_PrivateKey(key_bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    *error = "cannot encode the private key";
+    return false;
+  }
+  std::string cert_pem = bio_contents(certs.get());
+  std::string key_pem = bio_contents(key_bio.get());
+  bool ok = cfg.add_certificate_pem(cert_pem, key_pem, error);
+  OPENSSL_cleanse(key_pem.data(), key_pem.size());
+  char* data = nullptr;
+  long len = BIO_get_mem_data(key_bio.get(), &data);
+  if (len > 0) OPENSSL_cleanse(data, static_cast<size_t>(len));
+  return ok;
+}
+
+std::vector<std::string> alpn_list(const std::vector<uint8_t>& wire) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < wire.size();) {
+    size_t n = wire[i];
+    if (n == 0 || i + 1 + n > wire.size()) return {};
+    out.emplace_back(reinterpret_cast<const char*>(wire.data() + i + 1), n);
+    i += 1 + n;
+  }
+  return out;
+}
+
+adieu::VerifyMode verify_mode(int mode, bool server) {
+  if ((mode & SSL_VERIFY_PEER) == 0) return adieu::VerifyMode::none;
+  if (!server) return adieu::VerifyMode::required;
+  return (mode & SSL_VERIFY_FAIL_IF_NO_PEER_CERT) != 0 ? adieu::VerifyMode::required
+                                                       : adieu::VerifyMode::optional;
+}
+
+std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error) {
+  SSL_CTX* ctx = s->ctx;
+  auto cfg = std::make_shared<adieu::Config>(s->server ? adieu::Role::server : adieu::Role::client);
+  X509* cert = s->cert != nullptr ? s->cert : ctx->cert;
+  EVP_PKEY* key = s->key != nullptr ? s->key : ctx->key;
+  if (cert != nullptr && key != nullptr && !add_certificate(*cfg, cert, ctx->chain, key, error)) {
+    return nullptr;
+  }
+  std::string ignored;
+  for (const std::string& f : ctx->ca_files) cfg->load_ca_file(f, &ignored);
+  for (const std::string& d : ctx->ca_dirs) cfg->load_ca_dir(d, &ignored);
+  if (ctx->default_verify_paths) cfg->load_system_trust(&ignored);
+  cfg->set_verify(verify_mode(s->verify_mode, s->server));
+  if (!s->ciphersuites.empty() && !cfg->set_cipher_suites(s->ciphersuites, error)) return nullptr;
+  if (!s->groups.empty() && !cfg->set_groups(s->groups, error)) return nullptr;
+  if (!cfg->set_versions(TLS1_3_VERSION, TLS1_3_VERSION, error)) return nullptr;
+  if (s->server) {
+    if (!s->alpn_selected.empty() && !cfg->set_alpn({s->alpn_selected}, error)) return nullptr;
+    cfg->set_ticket_count(static_cast<unsigned>(s->num_tickets));
+  } else {
+    std::vector<std::string> protocols = alpn_list(s->alpn);
+    if (!protocols.empty() && !cfg->set_alpn(protocols, error)) return nullptr;
+  }
+  // The session rules are compat's (session.cc); the engine keeps nothing.
+  cfg->set_unclean_session_policy(adieu::UncleanSessionPolicy::keep);
+  if (ctx->keylog_cb != nullptr) {
+    SSL_CTX_keylog_cb_func cb = ctx->keylog_cb;
+    cfg->set_keylog([s, cb](std::string_view line) {
+      std::string text(line);
+      cb(s, text.c_str());
+    });
+  } else {
+    cfg->set_keylog({});  // OpenSSL 3.0 has no SSLKEYLOGFILE
+  }
+  return cfg;
+}
+
+}  // namespace
+
+void ctx_changed(SSL_CTX* ctx) {
+  std::lock_guard<std::recursive_mutex> guard(ctx->lock);
+  ctx->engine_config[0].reset();
+  ctx->engine_config[1].reset();
+}
+
+std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error) {
+  SSL_CTX* ctx = s->ctx;
+  bool shareable = !s->own_settings && ctx->keylog_cb == nullptr && s->alpn_selected.empty();
+  if (!shareable) return build(s, error);
+  std::lock_guard<std::recursive_mutex> guard(ctx->lock);
+  std::shared_ptr<const adieu::Config>& cached = ctx->engine_config[s->server ? 1 : 0];
+  if (!cached) cached = build(s, error);
+  return cached;
+}
+
+}  // namespace adieu::compat

@@ -1,0 +1,395 @@
+// The ctrl entry points behind OpenSSL's macros (SSL_CTX_set_mode,
+// SSL_CTX_set_min_proto_version, SSL_set_tlsext_host_name,
+// SSL_CTX_sess_number, ...), and the alert description strings.
+#include <cstring>
+
+#include "compat/internal.h"
+
+using namespace adieu::compat;
+
+namespace {
+
+bool valid_version(long v) {
+  return v == 0 || (v >= SSL3_VERSION && v <= TLS1_3_VERSION);
+}
+
+bool valid_groups(const char* list) {
+  adieu::Config probe(adieu::Role::client);
+  std::string error;
+  return list != nullptr && probe.set_groups(list, &error);
+}
+
+long stat_ctrl(const adieu::compat::SessionStats& st, int cmd, bool* handled) {
+  *handled = true;
+  switch (cmd) {
+    case SSL_CTRL_SESS_CONNECT:
+      return st.connect;
+    case SSL_CTRL_SESS_CONNECT_GOOD:
+      return st.connect_good;
+    case SSL_CTRL_SESS_CONNECT_RENEGOTIATE:
+      return st.connect_renegotiate;
+    case SSL_CTRL_SESS_ACCEPT:
+      return st.accept;
+    case SSL_CTRL_SESS_ACCEPT_GOOD:
+      return st.accept_good;
+    case SSL_CTRL_SESS_ACCEPT_RENEGOTIATE:
+      return st.accept_renegotiate;
+    case SSL_CTRL_SESS_HIT:
+      return st.hits;
+    case SSL_CTRL_SESS_CB_HIT:
+      return st.cb_hits;
+    case SSL_CTRL_SESS_MISSES:
+      return st.misses;
+    case SSL_CTRL_SESS_TIMEOUTS:
+      return st.timeouts;
+    case SSL_CTRL_SESS_CACHE_FULL:
+      return st.cache_full;
+    default:
+      *handled = false;
+      return 0;
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+long SSL_CTX_ctrl(SSL_CTX* ctx, int cmd, long larg, void* parg) {
+  if (ctx == nullptr) {
+    // OpenSSL answers SSL_CTRL_SET_MIN/MAX_PROTO_VERSION with a NULL context too.
+    return 0;
+  }
+  bool handled = false;
+  long stat = stat_ctrl(ctx->stats, cmd, &handled);
+  if (handled) return stat;
+  switch (cmd) {
+    case SSL_CTRL_MODE:
+      return ctx->mode |= static_cast<uint32_t>(larg);
+    case SSL_CTRL_CLEAR_MODE:
+      return ctx->mode &= ~static_cast<uint32_t>(larg);
+    case SSL_CTRL_SET_MIN_PROTO_VERSION:
+      if (!valid_version(larg)) return 0;
+      ctx->min_version = static_cast<int>(larg);
+      return 1;
+    case SSL_CTRL_SET_MAX_PROTO_VERSION:
+      if (!valid_version(larg)) return 0;
+      ctx->max_version = static_cast<int>(larg);
+      return 1;
+    case SSL_CTRL_GET_MIN_PROTO_VERSION:
+      return ctx->min_version;
+    case SSL_CTRL_GET_MAX_PROTO_VERSION:
+      return ctx->max_version;
+    case SSL_CTRL_SESS_NUMBER: {
+      std::lock_guard<std::recursive_mutex> guard(ctx->lock);
+      return static_cast<long>(ctx->sessions.size());
+    }
+    case SSL_CTRL_SET_SESS_CACHE_MODE: {
+      long old = ctx->session_cache_mode;
+      ctx->session_cache_mode = larg;
+      return old;
+    }
+    case SSL_CTRL_GET_SESS_CACHE_MODE:
+      return ctx->session_cache_mode;
+    case SSL_CTRL_SET_SESS_CACHE_SIZE: {
+      if (larg < 0) return 0;
+      long old = ctx->session_cache_size;
+      ctx->session_cache_size = larg;
+      return old;
+    }
+    case SSL_CTRL_GET_SESS_CACHE_SIZE:
+      return ctx->session_cache_size;
+    case SSL_CTRL_GET_READ_AHEAD:
+      return 0;
+    case SSL_CTRL_SET_READ_AHEAD:
+      return 0;  // adieu always reads one record at a time
+    case SSL_CTRL_GET_MAX_CERT_LIST:
+      return 100 * 1024;
+    case SSL_CTRL_SET_MAX_CERT_LIST:
+      return 100 * 1024;
+    case SSL_CTRL_SET_MAX_SEND_FRAGMENT:
+      return larg >= 512 && larg <= 16384 ? 1 : 0;
+    case SSL_CTRL_EXTRA_CHAIN_CERT:
+    case SSL_CTRL_CHAIN_CERT: {
+      X509* x = static_cast<X509*>(parg);
+      if (x == nullptr) return 0;
+      if (ctx->chain == nullptr) ctx->chain = sk_X509_new_null();
+      if (ctx->chain == nullptr) return 0;
+      // SSL_CTX_add1_chain_cert passes larg=1: take a reference of our own.
+      if (cmd == SSL_CTRL_CHAIN_CERT && larg != 0) X509_up_ref(x);
+      if (sk_X509_push(ctx->chain, x) == 0) return 0;
+      ctx_changed(ctx);
+      return 1;
+    }
+    case SSL_CTRL_GET_EXTRA_CHAIN_CERTS:
+      if (parg != nullptr) *static_cast<STACK_OF(X509)**>(parg) = ctx->chain;
+      return 1;
+    case SSL_CTRL_CLEAR_EXTRA_CHAIN_CERTS:
+      sk_X509_pop_free(ctx->chain, X509_free);
+      ctx->chain = nullptr;
+      ctx_changed(ctx);
+      return 1;
+    case SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG:
+      ctx->servername_arg = parg;
+      return 1;
+    case SSL_CTRL_SET_GROUPS_LIST:
+      if (!valid_groups(static_cast<const char*>(parg))) return 0;
+      ctx->groups = static_cast<const char*>(parg);
+      ctx_changed(ctx);
+      return 1;
+    case SSL_CTRL_SET_DH_AUTO:
+    case SSL_CTRL_SET_TMP_ECDH:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+long SSL_CTX_callback_ctrl(SSL_CTX* ctx, int cmd, void (*fp)(void)) {
+  if (ctx == nullptr) return 0;
+  switch (cmd) {
+    case SSL_CTRL_SET_TLSEXT_SERVERNAME_CB:
+      ctx->servername_cb = reinterpret_cast<int (*)(SSL*, int*, void*)>(fp);
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+long SSL_ctrl(SSL* s, int cmd, long larg, void* parg) {
+  if (s == nullptr) return 0;
+  switch (cmd) {
+    case SSL_CTRL_MODE:
+      return s->mode |= static_cast<uint32_t>(larg);
+    case SSL_CTRL_CLEAR_MODE:
+      return s->mode &= ~static_cast<uint32_t>(larg);
+    case SSL_CTRL_SET_MIN_PROTO_VERSION:
+      if (!valid_version(larg)) return 0;
+      s->min_version = static_cast<int>(larg);
+      return 1;
+    case SSL_CTRL_SET_MAX_PROTO_VERSION:
+      if (!valid_version(larg)) return 0;
+      s->max_version = static_cast<int>(larg);
+      return 1;
+    case SSL_CTRL_GET_MIN_PROTO_VERSION:
+      return s->min_version;
+    case SSL_CTRL_GET_MAX_PROTO_VERSION:
+      return s->max_version;
+    case SSL_CTRL_SET_TLSEXT_HOSTNAME: {
+      if (larg != TLSEXT_NAMETYPE_host_name) {
+        COMPAT_RAISE(nullptr, SSL_R_SSL3_EXT_INVALID_SERVERNAME_TYPE);
+        return 0;
+      }
+      const char* name = static_cast<const char*>(parg);
+      if (name == nullptr) {
+        s->hostname.clear();
+        return 1;
+      }
+      size_t len = strlen(name);
+      if (len == 0 || len > TLSEXT_MAXLEN_host_name) {
+        COMPAT_RAISE(nullptr, SSL_R_SSL3_EXT_INVALID_SERVERNAME);
+        return 0;
+      }
+      s->hostname.assign(name, len);
+      return 1;
+    }
+    case SSL_CTRL_GET_READ_AHEAD:
+    case SSL_CTRL_SET_READ_AHEAD:
+      return 0;
+    case SSL_CTRL_SET_MAX_SEND_FRAGMENT:
+      return larg >= 512 && larg <= 16384 ? 1 : 0;
+    case SSL_CTRL_SET_GROUPS_LIST:
+      if (!valid_groups(static_cast<const char*>(parg))) return 0;
+      s->groups = static_cast<const char*>(parg);
+      s->own_settings = true;
+      return 1;
+    case SSL_CTRL_GET_NEGOTIATED_GROUP: {
+      if (s->conn == nullptr || !s->handshake_finished) return 0;
+      switch (s->conn->group()) {
+        case 0x001d:
+          return NID_X25519;
+        case 0x0017:
+          return NID_X9_62_prime256v1;
+        case 0x0018:
+          return NID_secp384r1;
+        default:
+          return 0;
+      }
+    }
+    case SSL_CTRL_GET_EXTMS_SUPPORT:
+      return -1;
+    default:
+      return 0;
+  }
+}
+
+long SSL_callback_ctrl(SSL* s, int cmd, void (*fp)(void)) {
+  return 0;
+}
+
+// --- Alert strings (RFC 8446 section 6 names, in OpenSSL's words) -------------------------
+
+const char* SSL_alert_type_string_long(int value) {
+  switch (value >> 8) {
+    case SSL3_AL_WARNING:
+      return "warning";
+    case SSL3_AL_FATAL:
+      return "fatal";
+    default:
+      return "unknown";
+  }
+}
+
+const char* SSL_alert_type_string(int value) {
+  switch (value >> 8) {
+    case SSL3_AL_WARNING:
+      return "W";
+    case SSL3_AL_FATAL:
+      return "F";
+    default:
+      return "U";
+  }
+}
+
+const char* SSL_alert_desc_string_long(int value) {
+  switch (value & 0xff) {
+    case SSL3_AD_CLOSE_NOTIFY:
+      return "close notify";
+    case SSL3_AD_UNEXPECTED_MESSAGE:
+      return "unexpected_message";
+    case SSL3_AD_BAD_RECORD_MAC:
+      return "bad record mac";
+    case TLS1_AD_DECRYPTION_FAILED:
+      return "decryption failed";
+    case TLS1_AD_RECORD_OVERFLOW:
+      return "record overflow";
+    case SSL3_AD_DECOMPRESSION_FAILURE:
+      return "decompression failure";
+    case SSL3_AD_HANDSHAKE_FAILURE:
+      return "handshake failure";
+    case SSL3_AD_NO_CERTIFICATE:
+      return "no certificate";
+    case SSL3_AD_BAD_CERTIFICATE:
+      return "bad certificate";
+    case SSL3_AD_UNSUPPORTED_CERTIFICATE:
+      return "unsupported certificate";
+    case SSL3_AD_CERTIFICATE_REVOKED:
+      return "certificate revoked";
+    case SSL3_AD_CERTIFICATE_EXPIRED:
+      return "certificate expired";
+    case SSL3_AD_CERTIFICATE_UNKNOWN:
+      return "certificate unknown";
+    case SSL3_AD_ILLEGAL_PARAMETER:
+      return "illegal parameter";
+    case TLS1_AD_UNKNOWN_CA:
+      return "unknown CA";
+    case TLS1_AD_ACCESS_DENIED:
+      return "access denied";
+    case TLS1_AD_DECODE_ERROR:
+      return "decode error";
+    case TLS1_AD_DECRYPT_ERROR:
+      return "decrypt error";
+    case TLS1_AD_EXPORT_RESTRICTION:
+      return "export restriction";
+    case TLS1_AD_PROTOCOL_VERSION:
+      return "protocol version";
+    case TLS1_AD_INSUFFICIENT_SECURITY:
+      return "insufficient security";
+    case TLS1_AD_INTERNAL_ERROR:
+      return "internal error";
+    case TLS1_AD_INAPPROPRIATE_FALLBACK:
+      return "inappropriate fallback";
+    case TLS1_AD_USER_CANCELLED:
+      return "user canceled";
+    case TLS1_AD_NO_RENEGOTIATION:
+      return "no renegotiation";
+    case TLS13_AD_MISSING_EXTENSION:
+      return "missing extension";
+    case TLS1_AD_UNSUPPORTED_EXTENSION:
+      return "unsupported extension";
+    case TLS1_AD_CERTIFICATE_UNOBTAINABLE:
+      return "certificate unobtainable";
+    case TLS1_AD_UNRECOGNIZED_NAME:
+      return "unrecognized name";
+    case TLS1_AD_BAD_CERTIFICATE_STATUS_RESPONSE:
+      return "bad certificate status response";
+    case TLS1_AD_BAD_CERTIFICATE_HASH_VALUE:
+      return "bad certificate hash value";
+    case TLS1_AD_UNKNOWN_PSK_IDENTITY:
+      return "unknown PSK identity";
+    case TLS13_AD_CERTIFICATE_REQUIRED:
+      return "certificate required";
+    case TLS1_AD_NO_APPLICATION_PROTOCOL:
+      return "no application protocol";
+    default:
+      return "unknown";
+  }
+}
+
+const char* SSL_alert_desc_string(int value) {
+  switch (value & 0xff) {
+    case SSL3_AD_CLOSE_NOTIFY:
+      return "CN";
+    case SSL3_AD_UNEXPECTED_MESSAGE:
+      return "UM";
+    case SSL3_AD_BAD_RECORD_MAC:
+      return "BM";
+    case TLS1_AD_DECRYPTION_FAILED:
+      return "DC";
+    case TLS1_AD_RECORD_OVERFLOW:
+      return "RO";
+    case SSL3_AD_DECOMPRESSION_FAILURE:
+      return "DF";
+    case SSL3_AD_HANDSHAKE_FAILURE:
+      return "HF";
+    case SSL3_AD_NO_CERTIFICATE:
+      return "NC";
+    case SSL3_AD_BAD_CERTIFICATE:
+      return "BC";
+    case SSL3_AD_UNSUPPORTED_CERTIFICATE:
+      return "UC";
+    case SSL3_AD_CERTIFICATE_REVOKED:
+      return "CR";
+    case SSL3_AD_CERTIFICATE_EXPIRED:
+      return "CE";
+    case SSL3_AD_CERTIFICATE_UNKNOWN:
+      return "CU";
+    case SSL3_AD_ILLEGAL_PARAMETER:
+      return "IP";
+    case TLS1_AD_UNKNOWN_CA:
+      return "CA";
+    case TLS1_AD_ACCESS_DENIED:
+      return "AD";
+    case TLS1_AD_DECODE_ERROR:
+      return "DE";
+    case TLS1_AD_DECRYPT_ERROR:
+      return "CY";
+    case TLS1_AD_EXPORT_RESTRICTION:
+      return "ER";
+    case TLS1_AD_PROTOCOL_VERSION:
+      return "PV";
+    case TLS1_AD_INSUFFICIENT_SECURITY:
+      return "IS";
+    case TLS1_AD_INTERNAL_ERROR:
+      return "IE";
+    case TLS1_AD_USER_CANCELLED:
+      return "US";
+    case TLS1_AD_NO_RENEGOTIATION:
+      return "NR";
+    case TLS1_AD_UNSUPPORTED_EXTENSION:
+      return "UE";
+    case TLS1_AD_CERTIFICATE_UNOBTAINABLE:
+      return "CO";
+    case TLS1_AD_UNRECOGNIZED_NAME:
+      return "UN";
+    case TLS1_AD_BAD_CERTIFICATE_STATUS_RESPONSE:
+      return "BR";
+    case TLS1_AD_BAD_CERTIFICATE_HASH_VALUE:
+      return "BH";
+    case TLS1_AD_UNKNOWN_PSK_IDENTITY:
+      return "UP";
+    default:
+      return "UK";
+  }
+}
+
+}  // extern "C"

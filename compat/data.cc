@@ -1,0 +1,229 @@
+// Application data: SSL_read/SSL_peek/SSL_write and friends, with OpenSSL's
+// rules around shutdown (R21-R25) and its retry contract (a write retried
+// after SSL_ERROR_WANT_WRITE continues the same buffer).
+#include <climits>
+#include <cstring>
+
+#include "compat/internal.h"
+
+namespace adieu::compat {
+namespace {
+
+constexpr size_t kMaxFragment = 16384;  // SSL3_RT_MAX_PLAIN_LENGTH
+
+size_t plain_left(const SSL* s) {
+  return s->plain.size() - s->plain_off;
+}
+
+// Moves the plaintext of the record just processed out of the engine.
+void take_plaintext(SSL* s) {
+  size_t n = s->conn->pending_plaintext();
+  if (n == 0) return;
+  s->plain.resize(n);
+  s->plain_off = 0;
+  adieu::ReadResult r = s->conn->read(s->plain);
+  s->plain.resize(r.bytes);
+}
+
+// OpenSSL's ssl3_read_bytes(SSL3_RT_APPLICATION_DATA).
+int read_bytes(SSL* s, uint8_t* buf, size_t len, bool peek, size_t* readbytes) {
+  if (in_init(s)) {
+    int i = do_handshake(s);
+    if (i < 0) return i;
+    if (i == 0) return -1;
+  }
+  for (;;) {
+    s->rwstate = SSL_NOTHING;
+    if (plain_left(s) > 0) {
+      if (len == 0) return 0;
+      size_t n = std::min(len, plain_left(s));
+      std::memcpy(buf, s->plain.data() + s->plain_off, n);
+      if (!peek) {
+        s->plain_off += n;
+        if (plain_left(s) == 0) {
+          s->plain.clear();
+          s->plain_off = 0;
+        }
+      }
+      *readbytes = n;
+      return 1;
+    }
+    if (s->owed_messages > 0) {
+      // R19: without AUTO_RETRY, each post-handshake message makes the call
+      // return -1/WANT_READ, even on a blocking BIO.
+      --s->owed_messages;
+      if ((s->mode & SSL_MODE_AUTO_RETRY) == 0) {
+        s->rwstate = SSL_READING;
+        BIO_clear_retry_flags(s->rbio);
+        BIO_set_retry_read(s->rbio);
+        return -1;
+      }
+      continue;
+    }
+    int r = read_record(s);
+    if (r <= 0) return r;
+    bool alive = absorb_engine_events(s);
+    if (!alive) return (s->shutdown & SSL_RECEIVED_SHUTDOWN) != 0 ? 0 : -1;
+    if ((s->shutdown & SSL_RECEIVED_SHUTDOWN) != 0) {
+      s->rwstate = SSL_NOTHING;
+      return 0;
+    }
+    take_plaintext(s);
+    // A KeyUpdate(update_requested) is answered at once.
+    if (flush_output(s) <= 0) return -1;
+  }
+}
+
+int read_internal(SSL* s, void* buf, size_t num, size_t* readbytes, bool peek) {
+  begin_call(s);
+  if (!s->role_set) {
+    COMPAT_RAISE(s, SSL_R_UNINITIALIZED);
+    return -1;
+  }
+  // R23: nothing more once RECEIVED is set, no I/O.
+  if ((s->shutdown & SSL_RECEIVED_SHUTDOWN) != 0) {
+    s->rwstate = SSL_NOTHING;
+    return 0;
+  }
+  if (buf == nullptr && num > 0) {
+    ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
+    s->call_error = CallError::ssl;
+    return -1;
+  }
+  return read_bytes(s, static_cast<uint8_t*>(buf), num, peek, readbytes);
+}
+
+// OpenSSL's ssl3_write_bytes for application data.
+int write_internal(SSL* s, const void* buf, size_t num, size_t* written) {
+  begin_call(s);
+  if (!s->role_set) {
+    COMPAT_RAISE(s, SSL_R_UNINITIALIZED);
+    return -1;
+  }
+  // R24: refused once SENT is set, however it was set.
+  if ((s->shutdown & SSL_SENT_SHUTDOWN) != 0) {
+    s->rwstate = SSL_NOTHING;
+    COMPAT_RAISE(s, SSL_R_PROTOCOL_IS_SHUTDOWN);
+    return -1;
+  }
+  s->rwstate = SSL_NOTHING;
+  if (num < s->write_done) {
+    COMPAT_RAISE(s, SSL_R_BAD_LENGTH);
+    return -1;
+  }
+  if (buf == nullptr && num > 0) {
+    ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
+    s->call_error = CallError::ssl;
+    return -1;
+  }
+  if (in_init(s)) {
+    int i = do_handshake(s);
+    if (i < 0) return i;
+    if (i == 0) return -1;
+  }
+  // Output left from an earlier call goes first.
+  if (!s->conn->pending_output().empty()) {
+    int i = flush_output(s);
+    if (i <= 0) return i;
+    if (s->write_done > 0 && (s->mode & SSL_MODE_ENABLE_PARTIAL_WRITE) != 0) {
+      *written = s->write_done;
+      s->write_done = 0;
+      return 1;
+    }
+  }
+  const uint8_t* data = static_cast<const uint8_t*>(buf);
+  while (s->write_done < num) {
+    size_t n = std::min(num - s->write_done, kMaxFragment);
+    if (s->conn->write(std::span<const uint8_t>(data + s->write_done, n)) != adieu::Error::none) {
+      COMPAT_FATAL(s, ERR_R_INTERNAL_ERROR, SSL_AD_INTERNAL_ERROR);
+      return -1;
+    }
+    s->write_done += n;
+    int i = flush_output(s);
+    if (i <= 0) return i;
+    if ((s->mode & SSL_MODE_ENABLE_PARTIAL_WRITE) != 0) break;
+  }
+  *written = s->write_done;
+  s->write_done = 0;
+  return num == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace adieu::compat
+
+using namespace adieu::compat;
+
+extern "C" {
+
+int SSL_read(SSL* s, void* buf, int num) {
+  if (s == nullptr) return -1;
+  if (num < 0) {
+    begin_call(s);
+    COMPAT_RAISE(s, SSL_R_BAD_LENGTH);
+    return -1;
+  }
+  size_t readbytes = 0;
+  int ret = read_internal(s, buf, static_cast<size_t>(num), &readbytes, false);
+  return ret > 0 ? static_cast<int>(readbytes) : ret;
+}
+
+int SSL_read_ex(SSL* s, void* buf, size_t num, size_t* readbytes) {
+  if (s == nullptr) return 0;
+  size_t n = 0;
+  int ret = read_internal(s, buf, num, &n, false);
+  if (readbytes != nullptr) *readbytes = ret > 0 ? n : 0;
+  return ret > 0 ? 1 : 0;
+}
+
+int SSL_peek(SSL* s, void* buf, int num) {
+  if (s == nullptr) return -1;
+  if (num < 0) {
+    begin_call(s);
+    COMPAT_RAISE(s, SSL_R_BAD_LENGTH);
+    return -1;
+  }
+  size_t readbytes = 0;
+  int ret = read_internal(s, buf, static_cast<size_t>(num), &readbytes, true);
+  return ret > 0 ? static_cast<int>(readbytes) : ret;
+}
+
+int SSL_peek_ex(SSL* s, void* buf, size_t num, size_t* readbytes) {
+  if (s == nullptr) return 0;
+  size_t n = 0;
+  int ret = read_internal(s, buf, num, &n, true);
+  if (readbytes != nullptr) *readbytes = ret > 0 ? n : 0;
+  return ret > 0 ? 1 : 0;
+}
+
+int SSL_write(SSL* s, const void* buf, int num) {
+  if (s == nullptr) return -1;
+  if (num < 0) {
+    begin_call(s);
+    COMPAT_RAISE(s, SSL_R_BAD_LENGTH);
+    return -1;
+  }
+  size_t written = 0;
+  int ret = write_internal(s, buf, static_cast<size_t>(num), &written);
+  return ret > 0 ? static_cast<int>(written) : ret;
+}
+
+int SSL_write_ex(SSL* s, const void* buf, size_t num, size_t* written) {
+  if (s == nullptr) return 0;
+  size_t n = 0;
+  int ret = write_internal(s, buf, num, &n);
+  if (written != nullptr) *written = ret > 0 ? n : 0;
+  return ret > 0 ? 1 : 0;
+}
+
+int SSL_pending(const SSL* s) {
+  if (s == nullptr) return 0;
+  size_t n = s->plain.size() - s->plain_off;
+  return n > INT_MAX ? INT_MAX : static_cast<int>(n);
+}
+
+int SSL_has_pending(const SSL* s) {
+  if (s == nullptr) return 0;
+  return SSL_pending(s) > 0 || !s->record.empty() ? 1 : 0;
+}
+
+}  // extern "C"

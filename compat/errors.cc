@@ -1,0 +1,45 @@
+// libssl's place in libcrypto's error queue: ERR_LIB_SSL entries with
+// OpenSSL's reason codes, and their strings registered (libssl's own
+// registration never runs when adieu stands in for it).
+#include <mutex>
+
+#include "compat/internal.h"
+
+namespace adieu::compat {
+
+namespace {
+
+ERR_STRING_DATA kReasonStrings[] = {
+#include "compat/ssl_reason_strings.inc"
+    {0, nullptr},
+};
+
+}  // namespace
+
+void load_error_strings() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Only if nothing registered them first (a real libssl in the process).
+    if (ERR_reason_error_string(kReasonStrings[0].error) == nullptr) {
+      ERR_load_strings_const(kReasonStrings);
+    }
+  });
+}
+
+void raise(SSL* s, int reason, const char* file, int line, const char* func) {
+  load_error_strings();
+  ERR_new();
+  ERR_set_debug(file, line, func);
+  ERR_set_error(ERR_LIB_SSL, reason, nullptr);
+  if (s != nullptr) s->call_error = CallError::ssl;
+}
+
+void raise_alert_received(SSL* s, int alert) {
+  load_error_strings();
+  ERR_new();
+  ERR_set_debug(__FILE__, __LINE__, "ssl3_read_bytes");
+  ERR_set_error(ERR_LIB_SSL, SSL_AD_REASON_OFFSET + alert, "SSL alert number %d", alert);
+  if (s != nullptr) s->call_error = CallError::ssl;
+}
+
+}  // namespace adieu::compat

@@ -1,0 +1,237 @@
+// The handshake as OpenSSL's state machine presents it: SSL_do_handshake
+// drives the engine until its handshake is done and the last flight written;
+// a pending SSL_key_update is written here too. A server reads the first
+// record itself to run the servername and ALPN callbacks before its engine
+// connection is made with their answers.
+#include <openssl/x509_vfy.h>
+
+#include "compat/internal.h"
+#include "messages/messages.h"
+
+namespace adieu::compat {
+namespace {
+
+constexpr uint8_t kHandshakeRecord = 22;
+constexpr uint8_t kClientHelloType = 1;
+
+bool version_available(const SSL* s) {
+  int method_version = s->ctx->method->version;
+  if (method_version != TLS_ANY_VERSION) return method_version == TLS1_3_VERSION;
+  if (s->max_version != 0 && s->max_version < TLS1_3_VERSION) return false;
+  if (s->min_version != 0 && s->min_version > TLS1_3_VERSION) return false;
+  return (s->options & SSL_OP_NO_TLSv1_3) == 0;
+}
+
+bool make_connection(SSL* s) {
+  std::string error;
+  std::shared_ptr<const adieu::Config> cfg = engine_config(s, &error);
+  if (!cfg) {
+    ERR_raise_data(ERR_LIB_SSL, ERR_R_INTERNAL_ERROR, "%s", error.c_str());
+    s->call_error = CallError::ssl;
+    s->fatal = true;
+    return false;
+  }
+  if (s->server) {
+    s->conn = adieu::Connection::server(std::move(cfg));
+  } else {
+    s->conn = adieu::Connection::client(std::move(cfg), s->hostname);
+  }
+  return true;
+}
+
+// The ClientHello in s->record, when the record holds all of it.
+bool parse_client_hello(const SSL* s, messages::ClientHello& ch) {
+  const std::vector<uint8_t>& r = s->record;
+  if (r.size() < 9 || r[0] != kHandshakeRecord || r[5] != kClientHelloType) return false;
+  size_t length = (size_t{r[6]} << 16) | (size_t{r[7]} << 8) | r[8];
+  if (length > r.size() - 9) return false;
+  return ch.parse(std::span<const uint8_t>(r.data() + 9, length)) == adieu::Error::none;
+}
+
+// SNI and ALPN callbacks (OpenSSL runs them while processing the ClientHello).
+// False when a callback ended the handshake (the alert is sent).
+bool server_hello_callbacks(SSL* s) {
+  messages::ClientHello ch;
+  if (!parse_client_hello(s, ch)) return true;  // the engine will judge it
+  if (ch.server_name) s->peer_hostname = *ch.server_name;
+  int fatal_alert = -1;
+  int reason = 0;
+  if (s->ctx->servername_cb != nullptr) {
+    int al = SSL_AD_UNRECOGNIZED_NAME;
+    int r = s->ctx->servername_cb(s, &al, s->ctx->servername_arg);
+    if (r == SSL_TLSEXT_ERR_ALERT_FATAL) {
+      fatal_alert = al;
+      reason = SSL_R_CALLBACK_FAILED;
+    }
+  }
+  if (fatal_alert < 0 && s->ctx->alpn_select_cb != nullptr && ch.alpn && !ch.alpn->empty()) {
+    std::vector<uint8_t> wire;
+    for (const std::string& p : *ch.alpn) {
+      wire.push_back(static_cast<uint8_t>(p.size()));
+      wire.insert(wire.end(), p.begin(), p.end());
+    }
+    const unsigned char* out = nullptr;
+    unsigned char out_len = 0;
+    int r = s->ctx->alpn_select_cb(s, &out, &out_len, wire.data(),
+                                   static_cast<unsigned>(wire.size()), s->ctx->alpn_select_arg);
+    if (r == SSL_TLSEXT_ERR_OK && out != nullptr && out_len > 0) {
+      s->alpn_selected.assign(reinterpret_cast<const char*>(out), out_len);
+    } else if (r == SSL_TLSEXT_ERR_ALERT_FATAL) {
+      fatal_alert = SSL_AD_NO_APPLICATION_PROTOCOL;
+      reason = SSL_R_NO_APPLICATION_PROTOCOL;
+    }
+  }
+  if (fatal_alert < 0) return true;
+  // A connection only to carry the alert, in the clear.
+  if (make_connection(s)) COMPAT_FATAL(s, reason, fatal_alert);
+  return false;
+}
+
+// The peer's chain verified against the context's store, for
+// SSL_get_verify_result (OpenSSL verifies even with SSL_VERIFY_NONE).
+long verify_peer_chain(SSL* s) {
+  const std::vector<std::vector<uint8_t>>& certs = s->conn->peer_certificates();
+  if (certs.empty()) return X509_V_OK;
+  if (s->conn->verify_result() != X509_V_OK) return s->conn->verify_result();
+  STACK_OF(X509)* chain = sk_X509_new_null();
+  X509* leaf = nullptr;
+  for (size_t i = 0; i < certs.size(); ++i) {
+    const unsigned char* p = certs[i].data();
+    X509* x = d2i_X509(nullptr, &p, static_cast<long>(certs[i].size()));
+    if (x == nullptr) continue;
+    if (leaf == nullptr) {
+      leaf = x;
+    } else if (chain == nullptr || sk_X509_push(chain, x) == 0) {
+      X509_free(x);
+    }
+  }
+  long result = X509_V_ERR_UNSPECIFIED;
+  X509_STORE_CTX* vctx = X509_STORE_CTX_new();
+  if (leaf != nullptr && vctx != nullptr &&
+      X509_STORE_CTX_init(vctx, s->ctx->store, leaf, chain) == 1) {
+    X509_STORE_CTX_set_default(vctx, s->server ? "ssl_client" : "ssl_server");
+    if (s->verify_depth >= 0) X509_STORE_CTX_set_depth(vctx, s->verify_depth);
+    ERR_set_mark();
+    result = X509_verify_cert(vctx) == 1 ? X509_V_OK : X509_STORE_CTX_get_error(vctx);
+    ERR_pop_to_mark();
+  }
+  X509_STORE_CTX_free(vctx);
+  X509_free(leaf);
+  sk_X509_pop_free(chain, X509_free);
+  return result;
+}
+
+void finish_handshake(SSL* s) {
+  s->handshake_finished = true;
+  s->tickets_seen = s->conn->tickets_received();
+  s->key_updates_seen = s->conn->key_updates_received();
+  s->verify_result = verify_peer_chain(s);
+  session_established(s);
+  if (s->server) {
+    ++s->ctx->stats.accept_good;
+    // The engine sent its NewSessionTickets with the handshake's end.
+    for (size_t i = 0; i < s->num_tickets; ++i) session_ticket_sent(s);
+  } else {
+    ++s->session_ctx->stats.connect_good;
+  }
+}
+
+int start_client(SSL* s) {
+  if (s->session != nullptr && SSL_SESSION_is_resumable(s->session) == 0) {
+    SSL_SESSION_free(s->session);
+    s->session = nullptr;
+  }
+  if (s->session == nullptr) s->session = session_new();
+  return make_connection(s) ? 1 : -1;
+}
+
+int start_server(SSL* s) {
+  int r = read_first_record(s);
+  if (r <= 0) return -1;
+  if (s->session == nullptr) s->session = session_new();
+  if (!server_hello_callbacks(s)) return -1;
+  if (!make_connection(s)) return -1;
+  feed_first_record(s);
+  if (!absorb_engine_events(s)) return -1;
+  return 1;
+}
+
+}  // namespace
+
+int do_handshake(SSL* s) {
+  if (!s->role_set) {
+    COMPAT_RAISE(s, SSL_R_CONNECTION_TYPE_NOT_SET);
+    return -1;
+  }
+  if (s->fatal) return -1;  // OpenSSL's MSG_FLOW_ERROR: -1, nothing more said
+  if (!in_init(s)) return 1;
+  if (s->server ? !s->ctx->method->can_accept : !s->ctx->method->can_connect) {
+    ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+    s->call_error = CallError::ssl;
+    return 0;
+  }
+  if (!s->started) {
+    s->started = true;
+    if (s->server) {
+      ++s->ctx->stats.accept;
+    } else {
+      ++s->session_ctx->stats.connect;
+    }
+    if (!version_available(s)) {
+      COMPAT_FATAL(s, SSL_R_NO_PROTOCOLS_AVAILABLE, -1);
+      return -1;
+    }
+  }
+  if (s->handshake_finished && s->key_update_pending) {
+    if (flush_output(s) <= 0) return -1;
+    adieu::Error err = s->conn->key_update(s->key_update_type == SSL_KEY_UPDATE_REQUESTED);
+    s->key_update_pending = false;
+    s->key_update_type = SSL_KEY_UPDATE_NONE;
+    if (err != adieu::Error::none) {
+      COMPAT_FATAL(s, ERR_R_INTERNAL_ERROR, SSL_AD_INTERNAL_ERROR);
+      return -1;
+    }
+    return flush_output(s) <= 0 ? -1 : 1;
+  }
+  if (s->conn == nullptr) {
+    int r = s->server ? start_server(s) : start_client(s);
+    if (r <= 0) return -1;
+  }
+  for (;;) {
+    if (flush_output(s) <= 0) return -1;
+    if (s->conn->handshake_done()) {
+      if (s->wbio != nullptr) BIO_flush(s->wbio);
+      finish_handshake(s);
+      return 1;
+    }
+    if (read_record(s) <= 0) return -1;
+    if (!absorb_engine_events(s)) return -1;
+    if ((s->shutdown & SSL_RECEIVED_SHUTDOWN) != 0) return -1;
+  }
+}
+
+}  // namespace adieu::compat
+
+using namespace adieu::compat;
+
+extern "C" {
+
+int SSL_do_handshake(SSL* s) {
+  if (s == nullptr) return -1;
+  begin_call(s);
+  return do_handshake(s);
+}
+
+int SSL_connect(SSL* s) {
+  if (s == nullptr) return -1;
+  if (!s->role_set) SSL_set_connect_state(s);
+  return SSL_do_handshake(s);
+}
+
+int SSL_accept(SSL* s) {
+  if (s == nullptr) return -1;
+  if (!s->role_set) SSL_set_accept_state(s);
+  return SSL_do_handshake(s);
+}
+
+}  // extern "C"

@@ -1,0 +1,249 @@
+// The objects behind OpenSSL's opaque types, as compat/ implements them on
+// adieu's engine (ARCHITECTURE.md rules 3 and 4).
+//
+// Every OpenSSL-specific state bit lives here: the shutdown field (a plain
+// int, SSL_set_shutdown(3) assigns it), quiet_shutdown, rwstate, the
+// "fatal error" state that OpenSSL reports as SSL_in_init(), the session
+// rules of SSL_free/SSL_clear/SSL_set_session. The engine (adieu::Connection)
+// only moves records and states facts; compat translates them.
+//
+// Entry points are extern "C" and never let an exception out (see guard()).
+#pragma once
+
+#include <adieu/config.h>
+#include <adieu/connection.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+struct ssl_method_st {
+  int version;  // TLS_ANY_VERSION or the only version it speaks
+  bool can_connect;
+  bool can_accept;
+};
+
+struct ssl_cipher_st {
+  uint16_t id;           // IANA value, 0x1301...
+  const char* name;      // OpenSSL's name (the same as the IANA one in TLS 1.3)
+  const char* rfc_name;  // IANA name (the same in TLS 1.3)
+  int bits;              // symmetric strength
+  int aead_nid;          // NID of the AEAD
+  int digest_nid;        // NID of the handshake hash
+};
+
+struct ssl_session_st {
+  std::atomic<int> references{1};
+  int version = TLS1_3_VERSION;
+  const SSL_CIPHER* cipher = nullptr;
+  std::vector<uint8_t> id;       // session id (<= 32 bytes); empty until one is assigned
+  std::vector<uint8_t> sid_ctx;  // session id context
+  std::vector<uint8_t> ticket;   // client: the ticket to offer
+  uint32_t ticket_lifetime_hint = 0;
+  uint32_t ticket_age_add = 0;
+  std::vector<uint8_t> ticket_nonce;
+  std::string hostname;
+  std::string alpn;
+  X509* peer = nullptr;  // owned
+  long time = 0;         // creation time, seconds
+  long timeout = 7200;   // seconds
+  bool not_resumable = false;
+  bool in_cache = false;  // held by an SSL_CTX's internal cache
+  CRYPTO_EX_DATA ex_data{};
+};
+
+namespace adieu::compat {
+
+// What the last I/O call on an SSL pushed on the error queue, remembered so
+// that SSL_get_error() never depends on stale entries (documented correction).
+enum class CallError : uint8_t { none, ssl, syscall };
+
+struct SessionStats {
+  long connect = 0, connect_good = 0, connect_renegotiate = 0;
+  long accept = 0, accept_good = 0, accept_renegotiate = 0;
+  long hits = 0, cb_hits = 0, misses = 0, timeouts = 0, cache_full = 0;
+};
+
+}  // namespace adieu::compat
+
+struct ssl_ctx_st {
+  std::atomic<int> references{1};
+  std::recursive_mutex lock;
+  const SSL_METHOD* method = nullptr;
+  uint64_t options = 0;
+  uint32_t mode = 0;
+  int min_version = 0, max_version = 0;
+  int verify_mode = SSL_VERIFY_NONE;
+  SSL_verify_cb verify_callback = nullptr;
+  int verify_depth = -1;
+  X509_STORE* store = nullptr;
+  // Our certificate: leaf, intermediates, key.
+  X509* cert = nullptr;
+  STACK_OF(X509) * chain = nullptr;
+  EVP_PKEY* key = nullptr;
+  // Trust given as paths, for the engine's trust store.
+  std::vector<std::string> ca_files, ca_dirs;
+  bool default_verify_paths = false;
+  std::string ciphersuites;
+  std::string cipher_list;
+  std::string groups;
+  std::vector<uint8_t> alpn;  // client protocols, wire format
+  SSL_CTX_alpn_select_cb_func alpn_select_cb = nullptr;
+  void* alpn_select_arg = nullptr;
+  int (*servername_cb)(SSL*, int*, void*) = nullptr;
+  void* servername_arg = nullptr;
+  SSL_CTX_keylog_cb_func keylog_cb = nullptr;
+  int quiet_shutdown = 0;
+  // Session cache.
+  long session_cache_mode = SSL_SESS_CACHE_SERVER;
+  long session_timeout = 7200;
+  long session_cache_size = SSL_SESSION_CACHE_MAX_SIZE_DEFAULT;
+  std::vector<uint8_t> sid_ctx;
+  size_t num_tickets = 2;
+  int (*new_session_cb)(SSL*, SSL_SESSION*) = nullptr;
+  void (*remove_session_cb)(SSL_CTX*, SSL_SESSION*) = nullptr;
+  SSL_SESSION* (*get_session_cb)(SSL*, const unsigned char*, int, int*) = nullptr;
+  std::map<std::vector<uint8_t>, SSL_SESSION*> sessions;
+  adieu::compat::SessionStats stats;
+  CRYPTO_EX_DATA ex_data{};
+  // Engine configurations built from these settings, one per role; dropped by
+  // every setter that changes them.
+  std::shared_ptr<const adieu::Config> engine_config[2];
+};
+
+struct ssl_st {
+  std::atomic<int> references{1};
+  SSL_CTX* ctx = nullptr;          // current context (owned reference)
+  SSL_CTX* session_ctx = nullptr;  // the context the session cache belongs to (owned)
+  BIO* rbio = nullptr;
+  BIO* wbio = nullptr;
+  // Role: `server` as OpenSSL keeps it; `role_set` is OpenSSL's
+  // handshake_func != NULL (set by set_*_state, SSL_connect, SSL_accept).
+  bool server = false;
+  bool role_set = false;
+  std::unique_ptr<adieu::Connection> conn;  // made when the handshake starts
+  // OpenSSL's state bits.
+  int shutdown = 0;
+  int quiet_shutdown = 0;
+  int rwstate = SSL_NOTHING;
+  bool fatal = false;               // MSG_FLOW_ERROR: SSL_in_init() is true for ever
+  bool started = false;             // not SSL_in_before()
+  bool handshake_finished = false;  // the handshake completed and its last flight was written
+  bool key_update_pending = false;
+  int key_update_type = SSL_KEY_UPDATE_NONE;
+  int warn_alert = 0;              // SSL_AD_CLOSE_NOTIFY
+  bool close_notify_seen = false;  // the engine's read side reached close_notify_received
+  bool hit = false;
+  size_t tickets_sent_count = 0;  // NewSessionTickets a server has accounted for
+  adieu::compat::CallError call_error = adieu::compat::CallError::none;
+  // Record input: one record at a time, as OpenSSL reads without read-ahead.
+  std::vector<uint8_t> record;
+  // Plaintext of the current application data record.
+  std::vector<uint8_t> plain;
+  size_t plain_off = 0;
+  // Post-handshake messages processed but not yet reported (the engine handles
+  // a whole record at once, OpenSSL one message per call without AUTO_RETRY).
+  unsigned owed_messages = 0;
+  uint64_t tickets_seen = 0;
+  uint64_t key_updates_seen = 0;
+  // SSL_write progress on the current buffer (OpenSSL's wnum).
+  size_t write_done = 0;
+  // Settings copied from the context at SSL_new.
+  uint64_t options = 0;
+  uint32_t mode = 0;
+  int min_version = 0, max_version = 0;
+  int verify_mode = SSL_VERIFY_NONE;
+  SSL_verify_cb verify_callback = nullptr;
+  int verify_depth = -1;
+  std::vector<uint8_t> alpn;
+  std::vector<uint8_t> sid_ctx;
+  size_t num_tickets = 2;
+  std::string ciphersuites;
+  std::string groups;
+  std::string hostname;       // client: SNI to send
+  std::string peer_hostname;  // server: SNI received
+  bool own_settings = false;  // an SSL-level setter changed what the engine needs
+  X509* cert = nullptr;       // SSL-level certificate override
+  EVP_PKEY* key = nullptr;
+  long verify_result = X509_V_OK;
+  std::string alpn_selected;
+  SSL_SESSION* session = nullptr;
+  CRYPTO_EX_DATA ex_data{};
+};
+
+namespace adieu::compat {
+
+// Registers the SSL library's reason strings with libcrypto (once).
+void load_error_strings();
+
+// Pushes an ERR_LIB_SSL error; records it as the call's error on `s`.
+void raise(SSL* s, int reason, const char* file, int line, const char* func);
+void raise_alert_received(SSL* s, int alert);
+#define COMPAT_RAISE(s, reason) ::adieu::compat::raise((s), (reason), __FILE__, __LINE__, __func__)
+
+// Starts an I/O call: forgets the previous call's error.
+inline void begin_call(SSL* s) {
+  s->call_error = CallError::none;
+}
+
+// OpenSSL's SSLfatal: raise `reason`, enter the error state, send `alert`
+// (0 = none) unless SENT is set, and remove the session.
+void fatal(SSL* s, int reason, int alert, const char* file, int line, const char* func);
+#define COMPAT_FATAL(s, reason, alert) \
+  ::adieu::compat::fatal((s), (reason), (alert), __FILE__, __LINE__, __func__)
+
+// State queries with OpenSSL's meaning.
+bool in_init(const SSL* s);
+bool in_before(const SSL* s);
+bool handshake_done(const SSL* s);
+
+// --- I/O (io.cc) ---------------------------------------------------------------
+// Hands the engine's pending output to the wbio. 1 when everything was
+// written; <= 0 when the BIO would block or failed (rwstate is SSL_WRITING).
+int flush_output(SSL* s);
+// True while our close_notify (or another alert) waits in the engine's output.
+bool alert_pending(const SSL* s);
+// Reads one whole record from the rbio and gives it to the engine.
+// 1: a record was processed; <= 0: the BIO's result (EOF is handled here,
+// as OpenSSL's ssl3_read_n does).
+int read_record(SSL* s);
+// The same in two steps, for a server that looks at the ClientHello before
+// its engine connection exists.
+int read_first_record(SSL* s);
+void feed_first_record(SSL* s);
+// Looks at what the engine did with the record just processed (errors,
+// alerts, tickets) and applies OpenSSL's side effects. Returns false when the
+// connection failed (the error is raised).
+bool absorb_engine_events(SSL* s);
+
+// --- handshake (handshake.cc) ---------------------------------------------------
+int do_handshake(SSL* s);
+bool start_connection(SSL* s);
+void reset_connection(SSL* s);
+
+// --- sessions (session.cc) --------------------------------------------------------
+SSL_SESSION* session_new();
+void ctx_remove_session(SSL_CTX* ctx, SSL_SESSION* sess);
+void update_cache(SSL* s, long mode);
+// ssl_clear_bad_session: true if the session was removed.
+bool clear_bad_session(SSL* s);
+void session_established(SSL* s);
+void session_ticket_received(SSL* s, const adieu::ReceivedTicket& ticket);
+void session_ticket_sent(SSL* s);
+
+// --- configuration (config.cc) ------------------------------------------------------
+std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error);
+void ctx_changed(SSL_CTX* ctx);
+
+// --- ciphers (method.cc) --------------------------------------------------------------
+const SSL_CIPHER* cipher_by_id(uint16_t id);
+
+}  // namespace adieu::compat

@@ -1,0 +1,242 @@
+// Moving bytes between the engine and the BIOs, with OpenSSL's retry rules:
+// records are read one at a time (a 5-byte header, then exactly the body),
+// as OpenSSL does without read-ahead, so nothing past the current record is
+// taken from the rbio; output is written until the BIO would block.
+#include <climits>
+#include <cstring>
+
+#include "compat/internal.h"
+
+namespace adieu::compat {
+namespace {
+
+constexpr size_t kHeaderSize = 5;
+// RFC 8446 section 5.2: TLSCiphertext.length is at most 2^14 + 256.
+constexpr size_t kMaxCiphertext = 16384 + 256;
+
+// Notices whether a BIO call pushed an entry on the thread's error queue, so
+// that SSL_get_error() reports what this call did and nothing older.
+class QueueWatch {
+ public:
+  QueueWatch() { code_ = ERR_peek_last_error_all(&file_, &line_, &func_, &data_, &flags_); }
+  void attribute(SSL* s) const {
+    const char* file = nullptr;
+    const char* func = nullptr;
+    const char* data = nullptr;
+    int line = 0, flags = 0;
+    unsigned long code = ERR_peek_last_error_all(&file, &line, &func, &data, &flags);
+    if (code == 0) return;
+    if (code == code_ && file == file_ && line == line_ && func == func_ && data == data_ &&
+        flags == flags_) {
+      return;
+    }
+    s->call_error = ERR_GET_LIB(code) == ERR_LIB_SYS ? CallError::syscall : CallError::ssl;
+  }
+
+ private:
+  unsigned long code_ = 0;
+  const char* file_ = nullptr;
+  const char* func_ = nullptr;
+  const char* data_ = nullptr;
+  int line_ = 0;
+  int flags_ = 0;
+};
+
+// OpenSSL's reason code for an engine failure.
+int reason_for(adieu::Error e) {
+  using adieu::Error;
+  switch (e) {
+    case Error::decode_error:
+      return SSL_R_LENGTH_MISMATCH;
+    case Error::unexpected_message:
+      return SSL_R_UNEXPECTED_MESSAGE;
+    case Error::bad_record_mac:
+      return SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC;
+    case Error::record_overflow:
+      return SSL_R_ENCRYPTED_LENGTH_TOO_LONG;
+    case Error::illegal_parameter:
+      return SSL_R_BAD_EXTENSION;
+    case Error::handshake_failure:
+      return SSL_R_NO_SHARED_CIPHER;
+    case Error::protocol_version:
+      return SSL_R_UNSUPPORTED_PROTOCOL;
+    case Error::missing_extension:
+      return SSL_R_MISSING_SUPPORTED_GROUPS_EXTENSION;
+    case Error::unsupported_extension:
+      return SSL_R_UNSOLICITED_EXTENSION;
+    case Error::decrypt_error:
+      return SSL_R_BAD_SIGNATURE;
+    case Error::bad_certificate:
+    case Error::unknown_ca:
+    case Error::certificate_expired:
+    case Error::certificate_unknown:
+      return SSL_R_CERTIFICATE_VERIFY_FAILED;
+    case Error::certificate_required:
+      return SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE;
+    case Error::unrecognized_name:
+      return SSL_R_CALLBACK_FAILED;
+    case Error::no_application_protocol:
+      return SSL_R_NO_APPLICATION_PROTOCOL;
+    case Error::insufficient_security:
+      return SSL_R_INSUFFICIENT_SECURITY;
+    case Error::truncated:
+      return SSL_R_UNEXPECTED_EOF_WHILE_READING;
+    default:
+      return ERR_R_INTERNAL_ERROR;
+  }
+}
+
+}  // namespace
+
+void fatal(SSL* s, int reason, int alert, const char* file, int line, const char* func) {
+  raise(s, reason, file, line, func);
+  if (s->fatal) return;  // already in the error state: only the error is added
+  s->fatal = true;
+  if (alert < 0) return;  // SSL_AD_NO_ALERT
+  // R45: nothing but close_notify after our close_notify, and then the
+  // session is not removed either.
+  if ((s->shutdown & SSL_SENT_SHUTDOWN) != 0) return;
+  if (s->session != nullptr) ctx_remove_session(s->session_ctx, s->session);
+  if (s->conn != nullptr && s->conn->write_state() == adieu::WriteState::open) {
+    s->conn->abort(static_cast<adieu::Alert>(alert));
+    flush_output(s);
+  }
+}
+
+int flush_output(SSL* s) {
+  if (s->conn == nullptr) return 1;
+  for (;;) {
+    std::span<const uint8_t> out = s->conn->pending_output();
+    if (out.empty()) {
+      s->rwstate = SSL_NOTHING;
+      return 1;
+    }
+    if (s->wbio == nullptr) {
+      COMPAT_RAISE(s, SSL_R_BIO_NOT_SET);
+      return -1;
+    }
+    s->rwstate = SSL_WRITING;
+    QueueWatch watch;
+    int n = BIO_write(s->wbio, out.data(), static_cast<int>(std::min<size_t>(out.size(), INT_MAX)));
+    if (n <= 0) {
+      watch.attribute(s);
+      return n;
+    }
+    s->conn->consume_output(static_cast<size_t>(n));
+  }
+}
+
+bool alert_pending(const SSL* s) {
+  return s->conn != nullptr && s->conn->write_state() == adieu::WriteState::close_notify_queued &&
+         !s->conn->pending_output().empty();
+}
+
+// Reads until s->record holds one whole record. 1 when it does.
+static int read_record_bytes(SSL* s) {
+  if (s->rbio == nullptr) {
+    COMPAT_FATAL(s, SSL_R_READ_BIO_NOT_SET, SSL_AD_INTERNAL_ERROR);
+    return -1;
+  }
+  for (;;) {
+    size_t have = s->record.size();
+    size_t want = kHeaderSize;
+    if (have >= kHeaderSize) {
+      size_t length = (size_t{s->record[3]} << 8) | s->record[4];
+      // An oversized record is refused by the engine from its header alone.
+      want = length > kMaxCiphertext ? kHeaderSize : kHeaderSize + length;
+    }
+    if (have >= want) break;
+    s->rwstate = SSL_READING;
+    s->record.resize(want);
+    QueueWatch watch;
+    int n = BIO_read(s->rbio, s->record.data() + have, static_cast<int>(want - have));
+    if (n <= 0) {
+      s->record.resize(have);
+      watch.attribute(s);
+      // OpenSSL 3.0's ssl3_read_n: an EOF is "no retry and BIO_eof()".
+      if (!BIO_should_retry(s->rbio) && BIO_eof(s->rbio)) {
+        if ((s->options & SSL_OP_IGNORE_UNEXPECTED_EOF) != 0) {
+          // Documented correction: OR, where OpenSSL 3.0 assigns (R27 (a)).
+          s->shutdown |= SSL_RECEIVED_SHUTDOWN;
+          s->warn_alert = SSL_AD_CLOSE_NOTIFY;
+        } else {
+          COMPAT_FATAL(s, SSL_R_UNEXPECTED_EOF_WHILE_READING, SSL_AD_DECODE_ERROR);
+        }
+      }
+      return n;
+    }
+    s->record.resize(have + static_cast<size_t>(n));
+  }
+  s->rwstate = SSL_NOTHING;
+  return 1;
+}
+
+static void feed_record(SSL* s) {
+  s->conn->receive(s->record);
+  s->record.clear();
+}
+
+int read_record(SSL* s) {
+  int r = read_record_bytes(s);
+  if (r <= 0) return r;
+  feed_record(s);
+  return 1;
+}
+
+int read_first_record(SSL* s) {
+  return read_record_bytes(s);
+}
+void feed_first_record(SSL* s) {
+  feed_record(s);
+}
+
+bool absorb_engine_events(SSL* s) {
+  adieu::Connection& c = *s->conn;
+  adieu::Error err = c.error();
+  if (err != adieu::Error::none) {
+    if (err == adieu::Error::peer_alert) {
+      // A fatal alert (or, in TLS 1.3, any alert but close_notify and
+      // user_canceled): RECEIVED, the error, the session removed (R5, R20, R33).
+      int alert = static_cast<int>(c.alert_received().value_or(adieu::Alert::internal_error));
+      s->rwstate = SSL_NOTHING;
+      raise_alert_received(s, alert);
+      s->fatal = true;
+      s->shutdown |= SSL_RECEIVED_SHUTDOWN;
+      if (s->session != nullptr) ctx_remove_session(s->session_ctx, s->session);
+      return false;
+    }
+    int reason = reason_for(err);
+    raise(s, reason, __FILE__, __LINE__, "ssl3_read_bytes");
+    if (!s->fatal) {
+      s->fatal = true;
+      // The engine queued its fatal alert unless our write side was closed.
+      if (c.alert_sent().has_value() && (s->shutdown & SSL_SENT_SHUTDOWN) == 0) {
+        if (s->session != nullptr) ctx_remove_session(s->session_ctx, s->session);
+      }
+      if (c.error() != adieu::Error::none && c.verify_result() != X509_V_OK) {
+        s->verify_result = c.verify_result();
+      }
+      flush_output(s);
+    }
+    return false;
+  }
+  if (c.read_state() == adieu::ReadState::close_notify_received && !s->close_notify_seen) {
+    s->close_notify_seen = true;
+    s->shutdown |= SSL_RECEIVED_SHUTDOWN;
+    s->warn_alert = SSL_AD_CLOSE_NOTIFY;
+  }
+  if (s->handshake_finished) {
+    uint64_t tickets = c.tickets_received();
+    uint64_t updates = c.key_updates_received();
+    if (tickets > s->tickets_seen) {
+      for (const adieu::ReceivedTicket& t : c.take_tickets()) session_ticket_received(s, t);
+    }
+    s->owed_messages +=
+        static_cast<unsigned>((tickets - s->tickets_seen) + (updates - s->key_updates_seen));
+    s->tickets_seen = tickets;
+    s->key_updates_seen = updates;
+  }
+  return true;
+}
+
+}  // namespace adieu::compat

@@ -1,0 +1,424 @@
+// SSL_SESSION objects and the per-context session cache, with OpenSSL's
+// rules for "bad" sessions (R38-R41): a connection that ends without our
+// close_notify having been sent removes its session from the cache and marks
+// it not resumable. Resumption itself is not wired to the engine yet
+// (docs/compat.md): sessions hold what the engine exposes.
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <ctime>
+
+#include "compat/internal.h"
+
+namespace adieu::compat {
+namespace {
+
+SSL_SESSION* session_dup(const SSL_SESSION* src) {
+  SSL_SESSION* d = session_new();
+  if (d == nullptr) return nullptr;
+  d->version = src->version;
+  d->cipher = src->cipher;
+  d->id = src->id;
+  d->sid_ctx = src->sid_ctx;
+  d->ticket = src->ticket;
+  d->ticket_lifetime_hint = src->ticket_lifetime_hint;
+  d->ticket_age_add = src->ticket_age_add;
+  d->ticket_nonce = src->ticket_nonce;
+  d->hostname = src->hostname;
+  d->alpn = src->alpn;
+  if (src->peer != nullptr) {
+    X509_up_ref(src->peer);
+    d->peer = src->peer;
+  }
+  d->time = src->time;
+  d->timeout = src->timeout;
+  d->not_resumable = src->not_resumable;
+  CRYPTO_dup_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, &d->ex_data, &src->ex_data);
+  return d;
+}
+
+void replace_session(SSL* s, SSL_SESSION* fresh) {
+  SSL_SESSION_free(s->session);
+  s->session = fresh;
+}
+
+bool add_to_cache(SSL_CTX* ctx, SSL_SESSION* sess) {
+  if (sess->id.empty()) return false;
+  std::lock_guard<std::recursive_mutex> guard(ctx->lock);
+  auto it = ctx->sessions.find(sess->id);
+  if (it != ctx->sessions.end()) {
+    if (it->second == sess) return false;
+    it->second->in_cache = false;
+    SSL_SESSION_free(it->second);
+    ctx->sessions.erase(it);
+  }
+  if (ctx->session_cache_size > 0 &&
+      static_cast<long>(ctx->sessions.size()) >= ctx->session_cache_size) {
+    // Full: the oldest goes (OpenSSL evicts from the tail of its time list).
+    auto oldest = ctx->sessions.begin();
+    for (auto i = ctx->sessions.begin(); i != ctx->sessions.end(); ++i) {
+      if (i->second->time < oldest->second->time) oldest = i;
+    }
+    SSL_SESSION* victim = oldest->second;
+    ctx->sessions.erase(oldest);
+    victim->in_cache = false;
+    ++ctx->stats.cache_full;
+    if (ctx->remove_session_cb != nullptr) ctx->remove_session_cb(ctx, victim);
+    SSL_SESSION_free(victim);
+  }
+  SSL_SESSION_up_ref(sess);
+  sess->in_cache = true;
+  ctx->sessions[sess->id] = sess;
+  return true;
+}
+
+}  // namespace
+
+SSL_SESSION* session_new() {
+  SSL_SESSION* sess = new (std::nothrow) SSL_SESSION;
+  if (sess == nullptr) return nullptr;
+  sess->time = static_cast<long>(::time(nullptr));
+  CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, sess, &sess->ex_data);
+  return sess;
+}
+
+// remove_session_lock: R40's side effects, whether or not it was cached.
+void ctx_remove_session(SSL_CTX* ctx, SSL_SESSION* c) {
+  if (ctx == nullptr || c == nullptr || c->id.empty()) return;
+  SSL_SESSION* removed = nullptr;
+  {
+    std::lock_guard<std::recursive_mutex> guard(ctx->lock);
+    auto it = ctx->sessions.find(c->id);
+    if (it != ctx->sessions.end() && it->second == c) {
+      removed = it->second;
+      removed->in_cache = false;
+      ctx->sessions.erase(it);
+    }
+    c->not_resumable = true;
+  }
+  if (ctx->remove_session_cb != nullptr) ctx->remove_session_cb(ctx, c);
+  SSL_SESSION_free(removed);
+}
+
+bool clear_bad_session(SSL* s) {
+  if (s->session != nullptr && (s->shutdown & SSL_SENT_SHUTDOWN) == 0 && !in_init(s) &&
+      !in_before(s)) {
+    ctx_remove_session(s->session_ctx, s->session);
+    return true;
+  }
+  return false;
+}
+
+// ssl_update_cache.
+void update_cache(SSL* s, long mode) {
+  SSL_SESSION* sess = s->session;
+  if (sess == nullptr || sess->id.empty()) return;
+  SSL_CTX* ctx = s->session_ctx;
+  if (s->server && sess->sid_ctx.empty() && (s->verify_mode & SSL_VERIFY_PEER) != 0) return;
+  long cache_mode = ctx->session_cache_mode;
+  if ((cache_mode & mode) == 0) return;  // TLS 1.3 always goes on (!hit || TLS1.3)
+  // A TLS 1.3 server keeps its stateless tickets' sessions only when
+  // someone needs them (NO_TICKET, a remove callback).
+  if ((cache_mode & SSL_SESS_CACHE_NO_INTERNAL_STORE) == 0 &&
+      (!s->server || ctx->remove_session_cb != nullptr || (s->options & SSL_OP_NO_TICKET) != 0)) {
+    add_to_cache(ctx, sess);
+  }
+  if (ctx->new_session_cb != nullptr) {
+    SSL_SESSION_up_ref(sess);
+    if (ctx->new_session_cb(s, sess) == 0) SSL_SESSION_free(sess);
+  }
+}
+
+void session_established(SSL* s) {
+  if (s->session == nullptr || !s->session->ticket.empty() || s->session->in_cache) {
+    // An offered session that was not resumed is replaced (no resumption yet).
+    if (s->session != nullptr) ++s->session_ctx->stats.misses;
+    replace_session(s, session_new());
+  }
+  SSL_SESSION* sess = s->session;
+  if (sess == nullptr) return;
+  adieu::Connection& c = *s->conn;
+  sess->version = TLS1_3_VERSION;
+  sess->cipher = cipher_by_id(c.cipher_suite());
+  sess->sid_ctx = s->sid_ctx;
+  sess->alpn = c.alpn();
+  sess->hostname = s->server ? c.server_name() : s->hostname;
+  sess->timeout = s->session_ctx->session_timeout;
+  sess->time = static_cast<long>(::time(nullptr));
+  X509_free(sess->peer);
+  sess->peer = nullptr;
+  const std::vector<std::vector<uint8_t>>& certs = c.peer_certificates();
+  if (!certs.empty()) {
+    const unsigned char* p = certs[0].data();
+    sess->peer = d2i_X509(nullptr, &p, static_cast<long>(certs[0].size()));
+  }
+  // tls_finish_handshake: a TLS 1.3 client drops the session it used from its cache.
+  if (!s->server && (s->session_ctx->session_cache_mode & SSL_SESS_CACHE_CLIENT) != 0) {
+    ctx_remove_session(s->session_ctx, sess);
+  }
+}
+
+// tls_process_new_session_ticket (TLS 1.3): a new session per ticket, its id
+// the SHA-256 of the ticket.
+void session_ticket_received(SSL* s, const adieu::ReceivedTicket& t) {
+  if (s->session == nullptr) return;
+  SSL_SESSION* fresh = session_dup(s->session);
+  if (fresh == nullptr) return;
+  replace_session(s, fresh);
+  fresh->time = static_cast<long>(::time(nullptr));
+  fresh->ticket = t.ticket;
+  fresh->ticket_lifetime_hint = t.lifetime_seconds;
+  fresh->ticket_age_add = t.age_add;
+  fresh->ticket_nonce = t.nonce;
+  if (t.lifetime_seconds != 0 && t.lifetime_seconds < static_cast<uint32_t>(fresh->timeout)) {
+    fresh->timeout = static_cast<long>(t.lifetime_seconds);
+  }
+  fresh->id.resize(SHA256_DIGEST_LENGTH);
+  SHA256(t.ticket.data(), t.ticket.size(), fresh->id.data());
+  fresh->not_resumable = false;
+  update_cache(s, SSL_SESS_CACHE_CLIENT);
+}
+
+// tls_construct_new_session_ticket (TLS 1.3 server): each ticket after the
+// first gets a copy of the session; each gets a fresh id.
+void session_ticket_sent(SSL* s) {
+  if (s->session == nullptr) return;
+  if (s->tickets_sent_count++ != 0 || s->hit) {
+    SSL_SESSION* fresh = session_dup(s->session);
+    if (fresh == nullptr) return;
+    replace_session(s, fresh);
+  }
+  s->session->id.resize(SSL3_SSL_SESSION_ID_LENGTH);
+  if (RAND_bytes(s->session->id.data(), static_cast<int>(s->session->id.size())) != 1) {
+    s->session->id.clear();
+    return;
+  }
+  update_cache(s, SSL_SESS_CACHE_SERVER);
+}
+
+}  // namespace adieu::compat
+
+using namespace adieu::compat;
+
+extern "C" {
+
+SSL_SESSION* SSL_SESSION_new(void) {
+  return session_new();
+}
+
+int SSL_SESSION_up_ref(SSL_SESSION* sess) {
+  if (sess == nullptr) return 0;
+  sess->references.fetch_add(1);
+  return 1;
+}
+
+void SSL_SESSION_free(SSL_SESSION* sess) {
+  if (sess == nullptr || sess->references.fetch_sub(1) != 1) return;
+  CRYPTO_free_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, sess, &sess->ex_data);
+  X509_free(sess->peer);
+  OPENSSL_cleanse(sess->ticket.data(), sess->ticket.size());
+  delete sess;
+}
+
+int SSL_SESSION_is_resumable(const SSL_SESSION* sess) {
+  if (sess == nullptr) return 0;
+  return !sess->not_resumable && (!sess->id.empty() || !sess->ticket.empty()) ? 1 : 0;
+}
+
+SSL_SESSION* SSL_get_session(const SSL* s) {
+  return s != nullptr ? s->session : nullptr;
+}
+
+SSL_SESSION* SSL_get1_session(SSL* s) {
+  if (s == nullptr || s->session == nullptr) return nullptr;
+  SSL_SESSION_up_ref(s->session);
+  return s->session;
+}
+
+// R39: a live connection that was not shut down loses its current session.
+int SSL_set_session(SSL* s, SSL_SESSION* session) {
+  if (s == nullptr) return 0;
+  clear_bad_session(s);
+  if (session != nullptr) SSL_SESSION_up_ref(session);
+  SSL_SESSION_free(s->session);
+  s->session = session;
+  return 1;
+}
+
+int SSL_session_reused(const SSL* s) {
+  return s != nullptr && s->hit ? 1 : 0;
+}
+
+const unsigned char* SSL_SESSION_get_id(const SSL_SESSION* s, unsigned int* len) {
+  if (len != nullptr) *len = s != nullptr ? static_cast<unsigned>(s->id.size()) : 0;
+  return s != nullptr ? s->id.data() : nullptr;
+}
+
+int SSL_SESSION_set1_id(SSL_SESSION* s, const unsigned char* sid, unsigned int len) {
+  if (s == nullptr || len > SSL_MAX_SSL_SESSION_ID_LENGTH) {
+    COMPAT_RAISE(nullptr, SSL_R_SSL_SESSION_ID_TOO_LONG);
+    return 0;
+  }
+  s->id.assign(sid, sid + len);
+  return 1;
+}
+
+const unsigned char* SSL_SESSION_get0_id_context(const SSL_SESSION* s, unsigned int* len) {
+  if (len != nullptr) *len = s != nullptr ? static_cast<unsigned>(s->sid_ctx.size()) : 0;
+  return s != nullptr ? s->sid_ctx.data() : nullptr;
+}
+
+int SSL_SESSION_set1_id_context(SSL_SESSION* s, const unsigned char* sid_ctx, unsigned int len) {
+  if (s == nullptr || len > SSL_MAX_SID_CTX_LENGTH) {
+    COMPAT_RAISE(nullptr, SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG);
+    return 0;
+  }
+  s->sid_ctx.assign(sid_ctx, sid_ctx + len);
+  return 1;
+}
+
+long SSL_SESSION_get_time(const SSL_SESSION* s) {
+  return s != nullptr ? s->time : 0;
+}
+long SSL_SESSION_set_time(SSL_SESSION* s, long t) {
+  if (s == nullptr) return 0;
+  s->time = t;
+  return t;
+}
+long SSL_SESSION_get_timeout(const SSL_SESSION* s) {
+  return s != nullptr ? s->timeout : 0;
+}
+long SSL_SESSION_set_timeout(SSL_SESSION* s, long t) {
+  if (s == nullptr || t < 0) return 0;
+  s->timeout = t;
+  return 1;
+}
+int SSL_SESSION_get_protocol_version(const SSL_SESSION* s) {
+  return s != nullptr ? s->version : 0;
+}
+int SSL_SESSION_set_protocol_version(SSL_SESSION* s, int version) {
+  if (s == nullptr) return 0;
+  s->version = version;
+  return 1;
+}
+const SSL_CIPHER* SSL_SESSION_get0_cipher(const SSL_SESSION* s) {
+  return s != nullptr ? s->cipher : nullptr;
+}
+X509* SSL_SESSION_get0_peer(SSL_SESSION* s) {
+  return s != nullptr ? s->peer : nullptr;
+}
+const char* SSL_SESSION_get0_hostname(const SSL_SESSION* s) {
+  return s != nullptr && !s->hostname.empty() ? s->hostname.c_str() : nullptr;
+}
+void SSL_SESSION_get0_alpn_selected(const SSL_SESSION* s, const unsigned char** alpn, size_t* len) {
+  if (alpn != nullptr) {
+    *alpn = s != nullptr && !s->alpn.empty()
+                ? reinterpret_cast<const unsigned char*>(s->alpn.data())
+                : nullptr;
+  }
+  if (len != nullptr) *len = s != nullptr ? s->alpn.size() : 0;
+}
+int SSL_SESSION_has_ticket(const SSL_SESSION* s) {
+  return s != nullptr && !s->ticket.empty() ? 1 : 0;
+}
+unsigned long SSL_SESSION_get_ticket_lifetime_hint(const SSL_SESSION* s) {
+  return s != nullptr ? s->ticket_lifetime_hint : 0;
+}
+int SSL_SESSION_set_ex_data(SSL_SESSION* s, int idx, void* arg) {
+  return s != nullptr ? CRYPTO_set_ex_data(&s->ex_data, idx, arg) : 0;
+}
+void* SSL_SESSION_get_ex_data(const SSL_SESSION* s, int idx) {
+  return s != nullptr ? CRYPTO_get_ex_data(&s->ex_data, idx) : nullptr;
+}
+
+int SSL_CTX_add_session(SSL_CTX* ctx, SSL_SESSION* s) {
+  if (ctx == nullptr || s == nullptr) return 0;
+  return add_to_cache(ctx, s) ? 1 : 0;
+}
+
+int SSL_CTX_remove_session(SSL_CTX* ctx, SSL_SESSION* s) {
+  if (ctx == nullptr || s == nullptr || s->id.empty()) return 0;
+  bool cached = false;
+  {
+    std::lock_guard<std::recursive_mutex> guard(ctx->lock);
+    auto it = ctx->sessions.find(s->id);
+    cached = it != ctx->sessions.end() && it->second == s;
+  }
+  ctx_remove_session(ctx, s);
+  return cached ? 1 : 0;
+}
+
+void SSL_CTX_flush_sessions(SSL_CTX* ctx, long tm) {
+  if (ctx == nullptr) return;
+  std::vector<SSL_SESSION*> expired;
+  {
+    std::lock_guard<std::recursive_mutex> guard(ctx->lock);
+    for (auto it = ctx->sessions.begin(); it != ctx->sessions.end();) {
+      SSL_SESSION* sess = it->second;
+      if (tm == 0 || sess->time + sess->timeout < tm) {
+        sess->in_cache = false;
+        sess->not_resumable = true;
+        expired.push_back(sess);
+        it = ctx->sessions.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (SSL_SESSION* sess : expired) {
+    if (ctx->remove_session_cb != nullptr) ctx->remove_session_cb(ctx, sess);
+    SSL_SESSION_free(sess);
+  }
+}
+
+void SSL_CTX_sess_set_new_cb(SSL_CTX* ctx, int (*cb)(SSL*, SSL_SESSION*)) {
+  if (ctx != nullptr) ctx->new_session_cb = cb;
+}
+int (*SSL_CTX_sess_get_new_cb(SSL_CTX* ctx))(SSL*, SSL_SESSION*) {
+  return ctx != nullptr ? ctx->new_session_cb : nullptr;
+}
+void SSL_CTX_sess_set_remove_cb(SSL_CTX* ctx, void (*cb)(SSL_CTX*, SSL_SESSION*)) {
+  if (ctx != nullptr) ctx->remove_session_cb = cb;
+}
+void (*SSL_CTX_sess_get_remove_cb(SSL_CTX* ctx))(SSL_CTX*, SSL_SESSION*) {
+  return ctx != nullptr ? ctx->remove_session_cb : nullptr;
+}
+void SSL_CTX_sess_set_get_cb(SSL_CTX* ctx,
+                             SSL_SESSION* (*cb)(SSL*, const unsigned char*, int, int*)) {
+  if (ctx != nullptr) ctx->get_session_cb = cb;
+}
+SSL_SESSION* (*SSL_CTX_sess_get_get_cb(SSL_CTX* ctx))(SSL*, const unsigned char*, int, int*) {
+  return ctx != nullptr ? ctx->get_session_cb : nullptr;
+}
+
+long SSL_CTX_set_timeout(SSL_CTX* ctx, long t) {
+  if (ctx == nullptr) return 0;
+  long old = ctx->session_timeout;
+  ctx->session_timeout = t;
+  return old;
+}
+long SSL_CTX_get_timeout(const SSL_CTX* ctx) {
+  return ctx != nullptr ? ctx->session_timeout : 0;
+}
+
+int SSL_CTX_set_session_id_context(SSL_CTX* ctx, const unsigned char* sid_ctx, unsigned int len) {
+  if (ctx == nullptr) return 0;
+  if (len > SSL_MAX_SID_CTX_LENGTH) {
+    COMPAT_RAISE(nullptr, SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG);
+    return 0;
+  }
+  ctx->sid_ctx.assign(sid_ctx, sid_ctx + len);
+  return 1;
+}
+
+int SSL_CTX_set_num_tickets(SSL_CTX* ctx, size_t n) {
+  if (ctx == nullptr) return 0;
+  ctx->num_tickets = n;
+  ctx_changed(ctx);
+  return 1;
+}
+size_t SSL_CTX_get_num_tickets(const SSL_CTX* ctx) {
+  return ctx != nullptr ? ctx->num_tickets : 0;
+}
+
+}  // extern "C"

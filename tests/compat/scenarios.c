@@ -1,0 +1,102 @@
+/* The differential scenario program: `compat_scenarios <name>` runs one
+ * scenario, `compat_scenarios list` names them all. Built twice (OpenSSL's
+ * libssl and libadieu-ssl); run_differential.sh compares the outputs. */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+#include "scenarios.h"
+
+typedef struct {
+  const char* name;
+  void (*run)(void);
+} Scenario;
+
+#define SCENARIO(name) \
+  { #name, sc_##name }
+static const Scenario kScenarios[] = {
+    SCENARIO(client_close),
+    SCENARIO(second_call_waits),
+    SCENARIO(repeat_after_completion),
+    SCENARIO(peer_close_buffered),
+    SCENARIO(responding_side),
+    SCENARIO(half_close),
+    SCENARIO(write_after_close),
+    SCENARIO(read_after_received),
+    SCENARIO(data_then_close),
+    SCENARIO(get_error_after_zero),
+    SCENARIO(app_data_while_waiting),
+    SCENARIO(app_data_read_wait),
+    SCENARIO(tickets_during_shutdown),
+    SCENARIO(key_update_after_close),
+    SCENARIO(key_update_and_data_after_close),
+    SCENARIO(no_auto_retry_tickets),
+    SCENARIO(no_auto_retry_read),
+    SCENARIO(fatal_alert_while_waiting),
+    SCENARIO(close_notify_write_blocks),
+    SCENARIO(close_notify_write_fails),
+    SCENARIO(no_role),
+    SCENARIO(in_init),
+    SCENARIO(key_update_then_shutdown),
+    SCENARIO(key_update_misuse),
+    SCENARIO(handshake_alert),
+    SCENARIO(eof_default),
+    SCENARIO(eof_ignored),
+    SCENARIO(eof_while_waiting),
+    SCENARIO(eof_while_waiting_ignored),
+    SCENARIO(quiet_shutdown),
+    SCENARIO(set_shutdown),
+    SCENARIO(server_cache),
+    SCENARIO(client_session),
+    SCENARIO(set_session_live),
+    SCENARIO(clear_and_reuse),
+    SCENARIO(session_api),
+    SCENARIO(blocking_two_calls),
+    SCENARIO(blocking_no_auto_retry),
+    SCENARIO(blocking_echo),
+    SCENARIO(nonblocking_close),
+    SCENARIO(nonblocking_eof),
+    SCENARIO(answer_closed_peer),
+    SCENARIO(ignored_eof_socket),
+    SCENARIO(tcp_reset),
+    SCENARIO(defaults),
+    SCENARIO(handshake_info),
+    SCENARIO(alpn),
+    SCENARIO(sni),
+    SCENARIO(keylog),
+    SCENARIO(write_blocks),
+    SCENARIO(peek_and_pending),
+    SCENARIO(verify_none_result),
+    SCENARIO(ciphersuites),
+    SCENARIO(certificates),
+    SCENARIO(error_strings),
+    SCENARIO(alert_strings),
+    SCENARIO(ex_data),
+    SCENARIO(stale_error_queue),
+    SCENARIO(tls12_only),
+    SCENARIO(tls13_only_vs_tls12_peer),
+    SCENARIO(no_tickets),
+    SCENARIO(bulk),
+    SCENARIO(transport_gone),
+};
+
+int main(int argc, char** argv) {
+  size_t i;
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s <scenario>|list\n", argv[0]);
+    return 2;
+  }
+  harness_init();
+  for (i = 0; i < sizeof(kScenarios) / sizeof(kScenarios[0]); ++i) {
+    if (strcmp(argv[1], "list") == 0) {
+      printf("%s\n", kScenarios[i].name);
+    } else if (strcmp(argv[1], kScenarios[i].name) == 0) {
+      kScenarios[i].run();
+      print_queue();
+      return 0;
+    }
+  }
+  if (strcmp(argv[1], "list") == 0) return 0;
+  fprintf(stderr, "unknown scenario %s\n", argv[1]);
+  return 2;
+}

@@ -1,0 +1,263 @@
+/* Scenarios 34-37: sessions on SSL_free, SSL_clear and SSL_set_session
+ * (R38-R42), over BIO pairs. */
+#include <string.h>
+
+#include "harness.h"
+#include "scenarios.h"
+
+static char buf[1024];
+static int remove_calls;
+static void remove_cb(SSL_CTX* ctx, SSL_SESSION* sess) {
+  (void)ctx;
+  (void)sess;
+  ++remove_calls;
+}
+
+/* 34. Server cache (TLS 1.3, SSL_OP_NO_TICKET: stateful tickets) (R38, R41). */
+enum server_end {
+  FREE_OPEN,
+  FREE_AFTER_SHUTDOWN,
+  FREE_SET_SENT,
+  FREE_SET_RECEIVED,
+  CLEAR_OPEN,
+  CLEAR_AFTER_SHUTDOWN,
+  FATAL_ERROR
+};
+static const char* server_end_name[] = {"free without shutdown",
+                                        "shutdown(0) then free",
+                                        "set_shutdown(SENT) then free",
+                                        "set_shutdown(RECEIVED) then free",
+                                        "clear without shutdown",
+                                        "shutdown then clear",
+                                        "fatal error"};
+
+void sc_server_cache(void) {
+  int mode;
+  for (mode = FREE_OPEN; mode <= FATAL_ERROR; ++mode) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    o.server_options = SSL_OP_NO_TICKET;
+    if (!pair_new(&p, &o)) return;
+    remove_calls = 0;
+    SSL_CTX_sess_set_remove_cb(p.sctx, remove_cb);
+    if (!pair_handshake(&p)) return;
+    say("[%s] cache=%ld accept=%ld accept_good=%ld", server_end_name[mode],
+        SSL_CTX_sess_number(p.sctx), SSL_CTX_sess_accept(p.sctx), SSL_CTX_sess_accept_good(p.sctx));
+    switch (mode) {
+      case FREE_OPEN:
+        SSL_free(p.s);
+        p.s = NULL;
+        break;
+      case FREE_AFTER_SHUTDOWN:
+        say("shutdown=%d", SSL_shutdown(p.s));
+        SSL_free(p.s);
+        p.s = NULL;
+        break;
+      case FREE_SET_SENT:
+        SSL_set_shutdown(p.s, SSL_SENT_SHUTDOWN);
+        SSL_free(p.s);
+        p.s = NULL;
+        break;
+      case FREE_SET_RECEIVED:
+        SSL_set_shutdown(p.s, SSL_RECEIVED_SHUTDOWN);
+        SSL_free(p.s);
+        p.s = NULL;
+        break;
+      case CLEAR_OPEN:
+        say("clear=%d session kept=%d", SSL_clear(p.s), SSL_get_session(p.s) != NULL);
+        break;
+      case CLEAR_AFTER_SHUTDOWN:
+        SSL_shutdown(p.s);
+        say("clear=%d session kept=%d", SSL_clear(p.s), SSL_get_session(p.s) != NULL);
+        break;
+      case FATAL_ERROR: {
+        /* A corrupted record from the client: the server sends bad_record_mac. */
+        char rec[64];
+        int n;
+        SSL_write(p.c, "x", 1);
+        n = BIO_read(p.c_net, rec, sizeof(rec));
+        if (n > 8) rec[n - 3] ^= 0x55;
+        BIO_write(p.s_net, rec, n);
+        STEP("S read", p.s, p.s_net, SSL_read(p.s, buf, sizeof(buf)));
+        say("cache at error=%ld", SSL_CTX_sess_number(p.sctx));
+        SSL_free(p.s);
+        p.s = NULL;
+        break;
+      }
+    }
+    say("cache=%ld remove_cb=%d", SSL_CTX_sess_number(p.sctx), remove_calls);
+    pair_free(&p);
+  }
+}
+
+/* 35. A client holding its session (SSL_get1_session) (R40). */
+enum client_end { C_FREE_OPEN, C_EOF, C_EOF_IGNORED, C_EOF_IGNORED_SHUTDOWN, C_ALERT, C_SHUTDOWN };
+static const char* client_end_name[] = {"free without shutdown", "EOF",
+                                        "ignored EOF",           "ignored EOF then shutdown",
+                                        "fatal alert received",  "shutdown then free"};
+
+void sc_client_session(void) {
+  int mode;
+  for (mode = C_FREE_OPEN; mode <= C_SHUTDOWN; ++mode) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    SSL_SESSION* sess;
+    if (mode == C_EOF_IGNORED || mode == C_EOF_IGNORED_SHUTDOWN)
+      o.client_options = SSL_OP_IGNORE_UNEXPECTED_EOF;
+    if (!pair_new(&p, &o)) return;
+    remove_calls = 0;
+    SSL_CTX_sess_set_remove_cb(p.cctx, remove_cb);
+    if (!pair_handshake(&p)) return;
+    SSL_read(p.c, buf, sizeof(buf)); /* takes the tickets */
+    ERR_clear_error();
+    sess = SSL_get1_session(p.c);
+    say("[%s] resumable=%d has_ticket=%d", client_end_name[mode], SSL_SESSION_is_resumable(sess),
+        SSL_SESSION_has_ticket(sess));
+    switch (mode) {
+      case C_FREE_OPEN:
+        break;
+      case C_EOF:
+      case C_EOF_IGNORED:
+        BIO_shutdown_wr(p.c_net);
+        STEP("C read", p.c, p.c_net, SSL_read(p.c, buf, sizeof(buf)));
+        break;
+      case C_EOF_IGNORED_SHUTDOWN:
+        BIO_shutdown_wr(p.c_net);
+        STEP("C read", p.c, p.c_net, SSL_read(p.c, buf, sizeof(buf)));
+        STEP("C shutdown", p.c, p.c_net, SSL_shutdown(p.c));
+        break;
+      case C_ALERT: {
+        char rec[64];
+        int n;
+        SSL_write(p.c, "x", 1);
+        n = BIO_read(p.c_net, rec, sizeof(rec));
+        if (n > 8) rec[n - 3] ^= 0x55;
+        BIO_write(p.s_net, rec, n);
+        SSL_read(p.s, buf, sizeof(buf));
+        ERR_clear_error();
+        s2c(&p);
+        STEP("C read", p.c, p.c_net, SSL_read(p.c, buf, sizeof(buf)));
+        break;
+      }
+      case C_SHUTDOWN:
+        STEP("C shutdown", p.c, p.c_net, SSL_shutdown(p.c));
+        break;
+    }
+    say("before free: resumable=%d remove_cb=%d", SSL_SESSION_is_resumable(sess), remove_calls);
+    SSL_free(p.c);
+    p.c = NULL;
+    say("after free: resumable=%d remove_cb=%d", SSL_SESSION_is_resumable(sess), remove_calls);
+    SSL_SESSION_free(sess);
+    pair_free(&p);
+  }
+}
+
+/* 36. SSL_set_session on a live connection removes the current session (R39). */
+void sc_set_session_live(void) {
+  Pair p;
+  PairOptions o = pair_defaults();
+  SSL_SESSION* sess;
+  if (!pair_new(&p, &o)) return;
+  remove_calls = 0;
+  SSL_CTX_sess_set_remove_cb(p.cctx, remove_cb);
+  if (!pair_handshake(&p)) return;
+  SSL_read(p.c, buf, sizeof(buf));
+  ERR_clear_error();
+  sess = SSL_get1_session(p.c);
+  say("resumable=%d remove_cb=%d", SSL_SESSION_is_resumable(sess), remove_calls);
+  say("set_session(NULL)=%d", SSL_set_session(p.c, NULL));
+  say("resumable=%d remove_cb=%d session=%d", SSL_SESSION_is_resumable(sess), remove_calls,
+      SSL_get_session(p.c) != NULL);
+  SSL_SESSION_free(sess);
+  pair_free(&p);
+  /* After SSL_shutdown the session is good: SSL_set_session keeps it. */
+  if (!pair_new(&p, &o)) return;
+  remove_calls = 0;
+  SSL_CTX_sess_set_remove_cb(p.cctx, remove_cb);
+  if (!pair_handshake(&p)) return;
+  SSL_read(p.c, buf, sizeof(buf));
+  ERR_clear_error();
+  sess = SSL_get1_session(p.c);
+  SSL_shutdown(p.c);
+  say("set_session(same)=%d", SSL_set_session(p.c, sess));
+  say("resumable=%d remove_cb=%d", SSL_SESSION_is_resumable(sess), remove_calls);
+  SSL_SESSION_free(sess);
+  pair_free(&p);
+}
+
+/* 37. SSL_clear after a clean bidirectional shutdown, then a new handshake
+ * on fresh transports (R42). Resumption is not wired yet on adieu. */
+void sc_clear_and_reuse(void) {
+  Pair p;
+  PairOptions o = pair_defaults();
+  SSL_SESSION* before;
+  BIO *c_ssl, *s_ssl;
+  if (!pair_connect(&p, &o)) return;
+  SSL_read(p.c, buf, sizeof(buf));
+  ERR_clear_error();
+  STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
+  c2s(&p);
+  STEP("S read", p.s, p.s_net, SSL_read(p.s, buf, sizeof(buf)));
+  STEP("S shutdown", p.s, p.s_net, SSL_shutdown(p.s));
+  s2c(&p);
+  STEP("C shutdown #2", p.c, p.c_net, SSL_shutdown(p.c));
+  before = SSL_get_session(p.c);
+  say("C clear=%d S clear=%d", SSL_clear(p.c), SSL_clear(p.s));
+  say("session kept=%d is_server C=%d S=%d shutdown=%d in_init=%d in_before=%d",
+      SSL_get_session(p.c) == before && before != NULL, SSL_is_server(p.c), SSL_is_server(p.s),
+      SSL_get_shutdown(p.c), SSL_in_init(p.c), SSL_in_before(p.c));
+  BIO_free(p.c_net);
+  BIO_free(p.s_net);
+  BIO_new_bio_pair(&c_ssl, 0, &p.c_net, 0);
+  BIO_new_bio_pair(&s_ssl, 0, &p.s_net, 0);
+  SSL_set_bio(p.c, c_ssl, c_ssl);
+  SSL_set_bio(p.s, s_ssl, s_ssl);
+  say("second handshake=%d", pair_handshake(&p));
+  say("session_reused C=%d S=%d", SSL_session_reused(p.c), SSL_session_reused(p.s));
+  STEP("C write", p.c, NULL, SSL_write(p.c, "again", 5));
+  c2s(&p);
+  STEP("S read", p.s, NULL, SSL_read(p.s, buf, sizeof(buf)));
+  pair_free(&p);
+}
+
+/* Session objects: fields, timeouts, cache statistics, flush. */
+void sc_session_api(void) {
+  Pair p;
+  PairOptions o = pair_defaults();
+  SSL_SESSION* sess;
+  unsigned int idlen = 0;
+  if (!pair_new(&p, &o)) return;
+  SSL_CTX_set_session_cache_mode(p.cctx, SSL_SESS_CACHE_CLIENT);
+  say("cache mode c=%ld s=%ld", SSL_CTX_get_session_cache_mode(p.cctx),
+      SSL_CTX_get_session_cache_mode(p.sctx));
+  say("timeout old=%ld", SSL_CTX_set_timeout(p.cctx, 300));
+  say("timeout=%ld", SSL_CTX_get_timeout(p.cctx));
+  say("sid_ctx=%d", SSL_CTX_set_session_id_context(p.sctx, (const unsigned char*)"ctx", 3));
+  say("sid_ctx too long=%d",
+      SSL_CTX_set_session_id_context(
+          p.sctx, (const unsigned char*)"0123456789012345678901234567890123", 34));
+  print_queue();
+  if (!pair_handshake(&p)) return;
+  say("connect=%ld connect_good=%ld accept=%ld accept_good=%ld", SSL_CTX_sess_connect(p.cctx),
+      SSL_CTX_sess_connect_good(p.cctx), SSL_CTX_sess_accept(p.sctx),
+      SSL_CTX_sess_accept_good(p.sctx));
+  sess = SSL_get_session(p.c);
+  SSL_SESSION_get_id(sess, &idlen);
+  say("before tickets: id_len=%u resumable=%d cache=%ld", idlen, SSL_SESSION_is_resumable(sess),
+      SSL_CTX_sess_number(p.cctx));
+  SSL_read(p.c, buf, sizeof(buf));
+  ERR_clear_error();
+  sess = SSL_get_session(p.c);
+  SSL_SESSION_get_id(sess, &idlen);
+  say("after tickets: id_len=%u resumable=%d cache=%ld version=%x cipher=%s", idlen,
+      SSL_SESSION_is_resumable(sess), SSL_CTX_sess_number(p.cctx),
+      SSL_SESSION_get_protocol_version(sess), SSL_CIPHER_get_name(SSL_SESSION_get0_cipher(sess)));
+  say("timeout=%ld hostname=%s has_ticket=%d lifetime_hint=%lu", SSL_SESSION_get_timeout(sess),
+      SSL_SESSION_get0_hostname(sess) ? SSL_SESSION_get0_hostname(sess) : "(null)",
+      SSL_SESSION_has_ticket(sess), SSL_SESSION_get_ticket_lifetime_hint(sess));
+  say("peer=%d", SSL_SESSION_get0_peer(sess) != NULL);
+  SSL_CTX_flush_sessions(p.cctx, SSL_SESSION_get_time(sess) + 100000);
+  say("after flush: cache=%ld resumable=%d", SSL_CTX_sess_number(p.cctx),
+      SSL_SESSION_is_resumable(sess));
+  pair_free(&p);
+}
