@@ -296,14 +296,10 @@ const char* SSL_alert_desc_string_long(int value) {
       return "insufficient security";
     case TLS1_AD_INTERNAL_ERROR:
       return "internal error";
-    case TLS1_AD_INAPPROPRIATE_FALLBACK:
-      return "inappropriate fallback";
     case TLS1_AD_USER_CANCELLED:
       return "user canceled";
     case TLS1_AD_NO_RENEGOTIATION:
       return "no renegotiation";
-    case TLS13_AD_MISSING_EXTENSION:
-      return "missing extension";
     case TLS1_AD_UNSUPPORTED_EXTENSION:
       return "unsupported extension";
     case TLS1_AD_CERTIFICATE_UNOBTAINABLE:
@@ -316,8 +312,6 @@ const char* SSL_alert_desc_string_long(int value) {
       return "bad certificate hash value";
     case TLS1_AD_UNKNOWN_PSK_IDENTITY:
       return "unknown PSK identity";
-    case TLS13_AD_CERTIFICATE_REQUIRED:
-      return "certificate required";
     case TLS1_AD_NO_APPLICATION_PROTOCOL:
       return "no application protocol";
     default:

@@ -8,6 +8,10 @@ using namespace adieu::compat;
 
 namespace {
 
+// OpenSSL 3.0's TLS_DEFAULT_CIPHERSUITES, in its order of preference.
+constexpr char kDefaultCipherSuites[] =
+    "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256";
+
 struct BioDeleter {
   void operator()(BIO* b) const { BIO_free(b); }
 };
@@ -54,6 +58,14 @@ EVP_PKEY* read_key_file(const char* file, int type) {
   return k;
 }
 
+// OpenSSL keeps one certificate and key per key type; adieu keeps one pair. A
+// key of another type than the certificate would go to another slot there.
+bool same_key_type(X509* cert, EVP_PKEY* key) {
+  if (cert == nullptr) return true;
+  EVP_PKEY* pub = X509_get0_pubkey(cert);
+  return pub == nullptr || EVP_PKEY_get_base_id(pub) == EVP_PKEY_get_base_id(key);
+}
+
 // ssl_set_pkey / ssl_set_cert: a key must match the certificate it joins.
 bool key_matches(X509* cert, EVP_PKEY* key) {
   return cert == nullptr || key == nullptr || X509_check_private_key(cert, key) == 1;
@@ -91,6 +103,7 @@ SSL_CTX* SSL_CTX_new_ex(OSSL_LIB_CTX* libctx, const char* propq, const SSL_METHO
   ctx->method = method;
   ctx->options = SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_MIDDLEBOX_COMPAT;
   ctx->mode = SSL_MODE_AUTO_RETRY;
+  ctx->ciphersuites = kDefaultCipherSuites;
   ctx->store = X509_STORE_new();
   if (ctx->store == nullptr) {
     delete ctx;
@@ -240,6 +253,7 @@ int SSL_CTX_use_PrivateKey(SSL_CTX* ctx, EVP_PKEY* pkey) {
     ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
     return 0;
   }
+  if (!same_key_type(ctx->cert, pkey)) return 1;  // another of OpenSSL's slots: see docs/compat.md
   if (!key_matches(ctx->cert, pkey)) return 0;
   EVP_PKEY_up_ref(pkey);
   EVP_PKEY_free(ctx->key);

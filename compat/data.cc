@@ -125,11 +125,8 @@ int write_internal(SSL* s, const void* buf, size_t num, size_t* written) {
   if (!s->conn->pending_output().empty()) {
     int i = flush_output(s);
     if (i <= 0) return i;
-    if (s->write_done > 0 && (s->mode & SSL_MODE_ENABLE_PARTIAL_WRITE) != 0) {
-      *written = s->write_done;
-      s->write_done = 0;
-      return 1;
-    }
+    // OpenSSL goes on with the rest of the buffer even with partial writes:
+    // a partial write is reported only for a record written whole in one call.
   }
   const uint8_t* data = static_cast<const uint8_t*>(buf);
   while (s->write_done < num) {
@@ -171,7 +168,7 @@ int SSL_read_ex(SSL* s, void* buf, size_t num, size_t* readbytes) {
   if (s == nullptr) return 0;
   size_t n = 0;
   int ret = read_internal(s, buf, num, &n, false);
-  if (readbytes != nullptr) *readbytes = ret > 0 ? n : 0;
+  if (ret > 0 && readbytes != nullptr) *readbytes = n;
   return ret > 0 ? 1 : 0;
 }
 
@@ -191,7 +188,7 @@ int SSL_peek_ex(SSL* s, void* buf, size_t num, size_t* readbytes) {
   if (s == nullptr) return 0;
   size_t n = 0;
   int ret = read_internal(s, buf, num, &n, true);
-  if (readbytes != nullptr) *readbytes = ret > 0 ? n : 0;
+  if (ret > 0 && readbytes != nullptr) *readbytes = n;
   return ret > 0 ? 1 : 0;
 }
 
@@ -211,7 +208,7 @@ int SSL_write_ex(SSL* s, const void* buf, size_t num, size_t* written) {
   if (s == nullptr) return 0;
   size_t n = 0;
   int ret = write_internal(s, buf, num, &n);
-  if (written != nullptr) *written = ret > 0 ? n : 0;
+  if (ret > 0 && written != nullptr) *written = n;
   return ret > 0 ? 1 : 0;
 }
 

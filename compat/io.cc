@@ -98,8 +98,10 @@ void fatal(SSL* s, int reason, int alert, const char* file, int line, const char
   if ((s->shutdown & SSL_SENT_SHUTDOWN) != 0) return;
   if (s->session != nullptr) ctx_remove_session(s->session_ctx, s->session);
   if (s->conn != nullptr && s->conn->write_state() == adieu::WriteState::open) {
+    // Behind a record still being written the alert waits (ssl3_send_alert).
+    bool write_pending = !s->conn->pending_output().empty();
     s->conn->abort(static_cast<adieu::Alert>(alert));
-    flush_output(s);
+    if (!write_pending) flush_output(s);
   }
 }
 

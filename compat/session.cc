@@ -142,7 +142,8 @@ void session_established(SSL* s) {
   sess->cipher = cipher_by_id(c.cipher_suite());
   sess->sid_ctx = s->sid_ctx;
   sess->alpn = c.alpn();
-  sess->hostname = s->server ? c.server_name() : s->hostname;
+  // Only a server keeps the name in the session (final_server_name).
+  sess->hostname = s->server ? c.server_name() : std::string();
   sess->timeout = s->session_ctx->session_timeout;
   sess->time = static_cast<long>(::time(nullptr));
   X509_free(sess->peer);

@@ -226,7 +226,8 @@ int SSL_set_rfd(SSL* s, int fd) {
 
 static int bio_fd(BIO* b) {
   int fd = -1;
-  BIO* r = b != nullptr ? BIO_find_type(b, BIO_TYPE_DESCRIPTOR) : nullptr;
+  // As OpenSSL: BIO_find_type(NULL) queues "passed a null parameter".
+  BIO* r = BIO_find_type(b, BIO_TYPE_DESCRIPTOR);
   if (r != nullptr) BIO_get_fd(r, &fd);
   return fd;
 }
@@ -462,6 +463,11 @@ X509* SSL_get1_peer_certificate(const SSL* s) {
 
 int SSL_key_update(SSL* s, int updatetype) {
   if (s == nullptr) return 0;
+  // OpenSSL knows the version once the hellos are processed.
+  if (s->conn == nullptr || s->conn->cipher_suite() == 0) {
+    COMPAT_RAISE(nullptr, SSL_R_WRONG_SSL_VERSION);
+    return 0;
+  }
   if (updatetype != SSL_KEY_UPDATE_NOT_REQUESTED && updatetype != SSL_KEY_UPDATE_REQUESTED) {
     COMPAT_RAISE(nullptr, SSL_R_INVALID_KEY_UPDATE_TYPE);
     return 0;
