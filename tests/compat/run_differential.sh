@@ -3,7 +3,10 @@
 # Runs each scenario (all of them when none is named) with both builds and
 # compares the outputs. They must be identical, or differ exactly as
 # EXPECTED_DIR/<scenario>.diff says (a documented correction or deviation;
-# see docs/compat.md). Exit status 0 when every scenario matches.
+# see docs/compat.md). With ADIEU_LIBSSL_DIR set (the directory of adieu's
+# libssl.so.3), the OpenSSL-linked binary is also run with LD_LIBRARY_PATH
+# pointing there, and must print exactly what the adieu-linked one prints.
+# Exit status 0 when every scenario matches.
 set -u
 openssl_bin=$1
 adieu_bin=$2
@@ -31,6 +34,14 @@ for name in "$@"; do
     failed=1
   else
     echo "ok   $name"
+  fi
+  if [ -n "${ADIEU_LIBSSL_DIR:-}" ]; then
+    LD_LIBRARY_PATH=$ADIEU_LIBSSL_DIR timeout 30 "$openssl_bin" "$name" > "$tmp/substituted.out" 2>&1
+    if ! cmp -s "$tmp/substituted.out" "$tmp/adieu.out"; then
+      echo "FAIL $name: the OpenSSL-linked binary on adieu's libssl.so.3 differs"
+      diff "$tmp/adieu.out" "$tmp/substituted.out"
+      failed=1
+    fi
   fi
 done
 exit $failed
