@@ -22,6 +22,9 @@ namespace adieu::bench::alloc {
 struct Counts {
   uint64_t allocations = 0;  // malloc, realloc and operator new calls
   int64_t live_bytes = 0;    // requested bytes still held
+  // The part of the above that went through libcrypto (the rest is C++).
+  uint64_t libcrypto_allocations = 0;
+  int64_t libcrypto_live_bytes = 0;
 };
 
 // Routes libcrypto's allocations through the counters. Returns false if

@@ -138,6 +138,26 @@ std::optional<AeadCeiling> measure_aead(const std::string& suite, size_t plainte
   return AeadCeiling{median(seal_ns), median(open_ns)};
 }
 
+double measure_transport_copy(size_t record_bytes, size_t records, int rounds) {
+  std::vector<uint8_t> source(record_bytes, 0x17);
+  std::vector<uint8_t> ring(64 * 1024 + record_bytes);
+  std::vector<double> per_record;
+  for (int round = 0; round < rounds; ++round) {
+    size_t offset = 0;
+    const uint64_t start = meter::now_ns();
+    for (size_t i = 0; i < records; ++i) {
+      std::memcpy(ring.data() + offset, source.data(), record_bytes);
+      // Keeps the compiler from dropping a copy nothing reads.
+      asm volatile("" : : "r"(ring.data()) : "memory");
+      offset += record_bytes;
+      if (offset >= 64 * 1024) offset = 0;
+    }
+    per_record.push_back(static_cast<double>(meter::now_ns() - start) /
+                         static_cast<double>(records));
+  }
+  return median(per_record);
+}
+
 namespace {
 
 PkeyPtr read_key(const std::string& path) {

@@ -22,6 +22,12 @@ struct AeadCeiling {
 std::optional<AeadCeiling> measure_aead(const std::string& suite, size_t plaintext, size_t records,
                                         int rounds);
 
+// The copy that hands one record to the transport (memcpy of `record_bytes`
+// into a 64 KiB ring, as the benchmark's queue is), which both libraries make
+// on the sending side: inside SSL_write for libssl, from pending_output() for
+// adieu. Nanoseconds per record, median of `rounds`.
+double measure_transport_copy(size_t record_bytes, size_t records, int rounds);
+
 // A handshake's public-key operations alone (nanoseconds each, hashing of the
 // signed data included):
 //   client: x25519 key generation + agreement, verification of the server's

@@ -25,6 +25,13 @@ bool warm_up(PairFactory& factory, std::string* error) {
   return true;
 }
 
+// Adds the allocations made between `before` and `after` to `total`.
+void add_allocations(alloc::Counts* total, const alloc::Counts& before,
+                     const alloc::Counts& after) {
+  total->allocations += after.allocations - before.allocations;
+  total->libcrypto_allocations += after.libcrypto_allocations - before.libcrypto_allocations;
+}
+
 double per_second(double count, uint64_t ns) {
   return ns == 0 ? 0 : count * 1e9 / static_cast<double>(ns);
 }
@@ -37,13 +44,13 @@ std::optional<HandshakeRound> measure_handshakes(PairFactory& factory, int hands
   meter::set_timing(true);
   HandshakeRound round;
   uint64_t client_ns = 0, server_ns = 0, wall_ns = 0;
-  uint64_t client_allocations = 0, server_allocations = 0;
+  alloc::Counts client_total, server_total;
   for (int i = 0; i < handshakes; ++i) {
     auto pair = factory.make_pair();
     const uint64_t client_before = meter::elapsed_ns(Side::client);
     const uint64_t server_before = meter::elapsed_ns(Side::server);
-    const uint64_t client_allocs_before = alloc::counts(Side::client).allocations;
-    const uint64_t server_allocs_before = alloc::counts(Side::server).allocations;
+    const alloc::Counts client_allocs_before = alloc::counts(Side::client);
+    const alloc::Counts server_allocs_before = alloc::counts(Side::server);
     const uint64_t scopes_before = meter::scopes_entered();
     const uint64_t start = meter::now_ns();
     const bool ok = pair->handshake();
@@ -51,8 +58,8 @@ std::optional<HandshakeRound> measure_handshakes(PairFactory& factory, int hands
         meter::now_ns() - start - meter::scope_overhead_ns(meter::scopes_entered() - scopes_before);
     client_ns += meter::elapsed_ns(Side::client) - client_before;
     server_ns += meter::elapsed_ns(Side::server) - server_before;
-    client_allocations += alloc::counts(Side::client).allocations - client_allocs_before;
-    server_allocations += alloc::counts(Side::server).allocations - server_allocs_before;
+    add_allocations(&client_total, client_allocs_before, alloc::counts(Side::client));
+    add_allocations(&server_total, server_allocs_before, alloc::counts(Side::server));
     if (!ok) {
       *error = "handshake " + std::to_string(i) + " failed";
       return std::nullopt;
@@ -62,8 +69,12 @@ std::optional<HandshakeRound> measure_handshakes(PairFactory& factory, int hands
   round.client_per_s = per_second(handshakes, client_ns);
   round.server_per_s = per_second(handshakes, server_ns);
   round.both_per_s = per_second(handshakes, wall_ns);
-  round.client_allocations = static_cast<double>(client_allocations) / handshakes;
-  round.server_allocations = static_cast<double>(server_allocations) / handshakes;
+  round.client_allocations = static_cast<double>(client_total.allocations) / handshakes;
+  round.server_allocations = static_cast<double>(server_total.allocations) / handshakes;
+  round.client_libcrypto_allocations =
+      static_cast<double>(client_total.libcrypto_allocations) / handshakes;
+  round.server_libcrypto_allocations =
+      static_cast<double>(server_total.libcrypto_allocations) / handshakes;
   return round;
 }
 
@@ -113,8 +124,8 @@ std::optional<IdleRound> measure_idle(PairFactory& factory, int connections, std
   pairs.reserve(static_cast<size_t>(connections));
   for (int i = 0; i < connections; ++i) pairs.push_back(factory.make_pair());
 
-  const int64_t client_before = alloc::counts(Side::client).live_bytes;
-  const int64_t server_before = alloc::counts(Side::server).live_bytes;
+  const alloc::Counts client_before = alloc::counts(Side::client);
+  const alloc::Counts server_before = alloc::counts(Side::server);
   for (auto& pair : pairs) {
     if (!pair->handshake()) {
       *error = "handshake failed";
@@ -122,10 +133,17 @@ std::optional<IdleRound> measure_idle(PairFactory& factory, int connections, std
     }
   }
   IdleRound round;
-  round.client_bytes =
-      static_cast<double>(alloc::counts(Side::client).live_bytes - client_before) / connections;
-  round.server_bytes =
-      static_cast<double>(alloc::counts(Side::server).live_bytes - server_before) / connections;
+  const alloc::Counts client_after = alloc::counts(Side::client);
+  const alloc::Counts server_after = alloc::counts(Side::server);
+  const double n = connections;
+  round.client_bytes = static_cast<double>(client_after.live_bytes - client_before.live_bytes) / n;
+  round.server_bytes = static_cast<double>(server_after.live_bytes - server_before.live_bytes) / n;
+  round.client_libcrypto_bytes =
+      static_cast<double>(client_after.libcrypto_live_bytes - client_before.libcrypto_live_bytes) /
+      n;
+  round.server_libcrypto_bytes =
+      static_cast<double>(server_after.libcrypto_live_bytes - server_before.libcrypto_live_bytes) /
+      n;
 
   // Close and teardown are timed over the whole batch, without per-call clocks.
   meter::set_timing(false);
@@ -143,8 +161,8 @@ std::optional<IdleRound> measure_idle(PairFactory& factory, int connections, std
   round.teardown_ns = static_cast<double>(meter::now_ns() - start) / connections;
   meter::set_timing(true);
 
-  round.leaked_bytes = (alloc::counts(Side::client).live_bytes - client_before) +
-                       (alloc::counts(Side::server).live_bytes - server_before);
+  round.leaked_bytes = (alloc::counts(Side::client).live_bytes - client_before.live_bytes) +
+                       (alloc::counts(Side::server).live_bytes - server_before.live_bytes);
   return round;
 }
 

@@ -19,6 +19,8 @@ struct HandshakeRound {
   double both_per_s = 0;          // handshakes / wall time of both ends on one core
   double client_allocations = 0;  // per handshake
   double server_allocations = 0;
+  double client_libcrypto_allocations = 0;  // the part made through libcrypto
+  double server_libcrypto_allocations = 0;
   std::string negotiated;  // what the first handshake negotiated
 };
 std::optional<HandshakeRound> measure_handshakes(PairFactory& factory, int handshakes,
@@ -39,6 +41,8 @@ std::optional<BulkRound> measure_bulk(PairFactory& factory, size_t write_size, s
 struct IdleRound {
   double client_bytes = 0;  // heap held per idle connection
   double server_bytes = 0;
+  double client_libcrypto_bytes = 0;  // the part allocated through libcrypto
+  double server_libcrypto_bytes = 0;
   double close_ns = 0;     // bidirectional close_notify, per connection, both ends
   double teardown_ns = 0;  // freeing both ends, per connection
   // Bytes still held by either side after every connection was freed (leak check).
