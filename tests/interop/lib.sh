@@ -274,20 +274,30 @@ use_cert() {
 }
 
 # The end line every interop script prints, and its exit status.
+# With INTEROP_SUMMARY_DIR set (ctest sets it to the build tree), the summary
+# is also written to $INTEROP_SUMMARY_DIR/<script>.txt, for CI to print.
 finish() {
-  local title=$1
-  if ((${#SUMMARY[@]} > 0)); then
-    log ""
-    log "$title"
-    printf '%s\n' "${SUMMARY[@]}"
-  fi
-  log ""
+  local title=$1 verdict
   if ((FAILURES > 0)); then
-    log "$FAILURES of $CHECKS checks FAILED"
-    exit 1
+    verdict="$FAILURES of $CHECKS checks FAILED"
+  else
+    verdict="all $CHECKS checks passed"
   fi
-  log "all $CHECKS checks passed"
-  exit 0
+  {
+    if ((${#SUMMARY[@]} > 0)); then
+      log ""
+      log "$title"
+      printf '%s\n' "${SUMMARY[@]}"
+    fi
+    log ""
+    log "$verdict"
+  } | if [[ -n "${INTEROP_SUMMARY_DIR:-}" ]]; then
+    tee "$INTEROP_SUMMARY_DIR/$(basename "$0" .sh).txt"
+  else
+    cat
+  fi
+  ((FAILURES == 0))
+  exit $?
 }
 
 # The peers must be installed (CI installs openssl and gnutls-bin).
