@@ -445,6 +445,7 @@ void SSL_CTX_set_alpn_select_cb(SSL_CTX* ctx, SSL_CTX_alpn_select_cb_func cb, vo
 int SSL_select_next_proto(unsigned char** out, unsigned char* outlen, const unsigned char* server,
                           unsigned int server_len, const unsigned char* client,
                           unsigned int client_len) {
+  if (out == nullptr || outlen == nullptr) return OPENSSL_NPN_NO_OVERLAP;
   if (server != nullptr && client != nullptr && valid_alpn(server, server_len) &&
       valid_alpn(client, client_len)) {
     for (unsigned i = 0; i < server_len; i += 1 + server[i]) {

@@ -54,8 +54,10 @@ int read_bytes(SSL* s, uint8_t* buf, size_t len, bool peek, size_t* readbytes) {
       --s->owed_messages;
       if ((s->mode & SSL_MODE_AUTO_RETRY) == 0) {
         s->rwstate = SSL_READING;
-        BIO_clear_retry_flags(s->rbio);
-        BIO_set_retry_read(s->rbio);
+        if (s->rbio != nullptr) {
+          BIO_clear_retry_flags(s->rbio);
+          BIO_set_retry_read(s->rbio);
+        }
         return -1;
       }
       continue;

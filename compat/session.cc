@@ -260,6 +260,7 @@ int SSL_SESSION_set1_id(SSL_SESSION* s, const unsigned char* sid, unsigned int l
     COMPAT_RAISE(nullptr, SSL_R_SSL_SESSION_ID_TOO_LONG);
     return 0;
   }
+  if (sid == nullptr && len > 0) return 0;
   s->id.assign(sid, sid + len);
   return 1;
 }
@@ -274,6 +275,7 @@ int SSL_SESSION_set1_id_context(SSL_SESSION* s, const unsigned char* sid_ctx, un
     COMPAT_RAISE(nullptr, SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG);
     return 0;
   }
+  if (sid_ctx == nullptr && len > 0) return 0;
   s->sid_ctx.assign(sid_ctx, sid_ctx + len);
   return 1;
 }
@@ -408,6 +410,7 @@ int SSL_CTX_set_session_id_context(SSL_CTX* ctx, const unsigned char* sid_ctx, u
     COMPAT_RAISE(nullptr, SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG);
     return 0;
   }
+  if (sid_ctx == nullptr && len > 0) return 0;
   ctx->sid_ctx.assign(sid_ctx, sid_ctx + len);
   return 1;
 }

@@ -22,8 +22,10 @@ int read_for_shutdown(SSL* s) {
       --s->owed_messages;
       if ((s->mode & SSL_MODE_AUTO_RETRY) == 0) {
         s->rwstate = SSL_READING;
-        BIO_clear_retry_flags(s->rbio);
-        BIO_set_retry_read(s->rbio);
+        if (s->rbio != nullptr) {
+          BIO_clear_retry_flags(s->rbio);
+          BIO_set_retry_read(s->rbio);
+        }
         return -1;
       }
       continue;
@@ -105,6 +107,7 @@ int SSL_get_error(const SSL* s, int ret_code) {
   if (s->call_error == CallError::syscall) return SSL_ERROR_SYSCALL;
   if (s->rwstate == SSL_READING) {
     BIO* bio = s->rbio;
+    if (bio == nullptr) return SSL_ERROR_SYSCALL;
     if (BIO_should_read(bio)) return SSL_ERROR_WANT_READ;
     if (BIO_should_write(bio)) return SSL_ERROR_WANT_WRITE;
     if (BIO_should_io_special(bio)) {
@@ -116,6 +119,7 @@ int SSL_get_error(const SSL* s, int ret_code) {
   }
   if (s->rwstate == SSL_WRITING) {
     BIO* bio = s->wbio;
+    if (bio == nullptr) return SSL_ERROR_SYSCALL;
     if (BIO_should_write(bio)) return SSL_ERROR_WANT_WRITE;
     if (BIO_should_read(bio)) return SSL_ERROR_WANT_READ;
     if (BIO_should_io_special(bio)) {

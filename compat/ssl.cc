@@ -96,7 +96,8 @@ void SSL_free(SSL* s) {
   if (s == nullptr || s->references.fetch_sub(1) != 1) return;
   clear_bad_session(s);  // R38/R39: never sends anything (R43)
   CRYPTO_free_ex_data(CRYPTO_EX_INDEX_SSL, s, &s->ex_data);
-  if (s->wbio != s->rbio) BIO_free_all(s->wbio);
+  // One reference each, also when they are the same BIO (SSL_set_bio took two).
+  BIO_free_all(s->wbio);
   BIO_free_all(s->rbio);
   s->conn.reset();
   SSL_SESSION_free(s->session);
@@ -301,6 +302,7 @@ int SSL_set_session_id_context(SSL* s, const unsigned char* sid_ctx, unsigned in
     COMPAT_RAISE(nullptr, SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG);
     return 0;
   }
+  if (sid_ctx == nullptr && len > 0) return 0;
   s->sid_ctx.assign(sid_ctx, sid_ctx + len);
   return 1;
 }

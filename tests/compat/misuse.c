@@ -1,0 +1,193 @@
+/* Misuse must not crash libadieu-ssl: NULL where a pointer is expected, calls
+ * in the wrong order, objects freed in any order. Linked against adieu only
+ * (OpenSSL itself crashes on several of these). Exit status 0 = survived, and
+ * a few answers are checked. */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+static int failures;
+#define EXPECT(cond)                                                      \
+  do {                                                                    \
+    if (!(cond)) {                                                        \
+      fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                         \
+    }                                                                     \
+  } while (0)
+
+static void nulls(void) {
+  unsigned char* out = NULL;
+  unsigned char outlen = 0;
+  const unsigned char* data = NULL;
+  unsigned int len = 0;
+  size_t n = 0;
+  char buf[16];
+  EXPECT(SSL_CTX_new(NULL) == NULL);
+  EXPECT(SSL_new(NULL) == NULL);
+  SSL_free(NULL);
+  SSL_CTX_free(NULL);
+  SSL_SESSION_free(NULL);
+  EXPECT(SSL_read(NULL, buf, 1) == -1);
+  EXPECT(SSL_write(NULL, "x", 1) == -1);
+  EXPECT(SSL_read_ex(NULL, buf, 1, &n) == 0);
+  EXPECT(SSL_write_ex(NULL, "x", 1, &n) == 0);
+  EXPECT(SSL_peek(NULL, buf, 1) == -1);
+  EXPECT(SSL_shutdown(NULL) == -1);
+  EXPECT(SSL_do_handshake(NULL) == -1);
+  EXPECT(SSL_connect(NULL) == -1);
+  EXPECT(SSL_accept(NULL) == -1);
+  EXPECT(SSL_get_error(NULL, -1) == SSL_ERROR_SSL);
+  EXPECT(SSL_get_shutdown(NULL) == 0);
+  SSL_set_shutdown(NULL, 3);
+  SSL_set_quiet_shutdown(NULL, 1);
+  EXPECT(SSL_clear(NULL) == 0);
+  SSL_set_bio(NULL, NULL, NULL);
+  SSL_set0_rbio(NULL, NULL);
+  SSL_set0_wbio(NULL, NULL);
+  EXPECT(SSL_get_rbio(NULL) == NULL);
+  EXPECT(SSL_set_fd(NULL, 0) == 0);
+  EXPECT(SSL_get_fd(NULL) == -1);
+  EXPECT(SSL_pending(NULL) == 0);
+  EXPECT(SSL_has_pending(NULL) == 0);
+  EXPECT(SSL_get_current_cipher(NULL) == NULL);
+  EXPECT(strcmp(SSL_CIPHER_get_name(NULL), "(NONE)") == 0);
+  EXPECT(SSL_get_session(NULL) == NULL);
+  EXPECT(SSL_get1_session(NULL) == NULL);
+  EXPECT(SSL_set_session(NULL, NULL) == 0);
+  EXPECT(SSL_SESSION_is_resumable(NULL) == 0);
+  EXPECT(SSL_SESSION_get_id(NULL, &len) == NULL && len == 0);
+  EXPECT(SSL_get1_peer_certificate(NULL) == NULL);
+  EXPECT(SSL_get_servername(NULL, TLSEXT_NAMETYPE_host_name) == NULL);
+  SSL_get0_alpn_selected(NULL, &data, &len);
+  EXPECT(data == NULL && len == 0);
+  EXPECT(SSL_select_next_proto(NULL, NULL, NULL, 0, NULL, 0) == OPENSSL_NPN_NO_OVERLAP);
+  EXPECT(SSL_select_next_proto(&out, &outlen, NULL, 0, NULL, 0) == OPENSSL_NPN_NO_OVERLAP);
+  EXPECT(SSL_CTX_set_alpn_protos(NULL, (const unsigned char*)"\x02h2", 3) == 1);
+  EXPECT(SSL_CTX_ctrl(NULL, SSL_CTRL_MODE, 1, NULL) == 0);
+  EXPECT(SSL_ctrl(NULL, SSL_CTRL_MODE, 1, NULL) == 0);
+  EXPECT(SSL_CTX_use_certificate(NULL, NULL) == 0);
+  EXPECT(SSL_CTX_use_PrivateKey(NULL, NULL) == 0);
+  EXPECT(SSL_CTX_check_private_key(NULL) == 0);
+  EXPECT(SSL_check_private_key(NULL) == 0);
+  EXPECT(SSL_key_update(NULL, 0) == 0);
+  EXPECT(SSL_in_init(NULL) == 0);
+  EXPECT(SSL_want(NULL) == SSL_NOTHING);
+  EXPECT(SSL_version(NULL) == 0);
+  EXPECT(SSL_set_ex_data(NULL, 0, NULL) == 0);
+  EXPECT(SSL_get_ex_data(NULL, 0) == NULL);
+  ERR_clear_error();
+}
+
+static void null_arguments_on_live_objects(void) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_method());
+  SSL* s = SSL_new(ctx);
+  size_t n;
+  EXPECT(SSL_CTX_use_certificate_file(ctx, NULL, SSL_FILETYPE_PEM) == 0);
+  EXPECT(SSL_CTX_use_PrivateKey_file(ctx, NULL, SSL_FILETYPE_PEM) == 0);
+  EXPECT(SSL_CTX_use_certificate_chain_file(ctx, NULL) == 0);
+  EXPECT(SSL_CTX_load_verify_locations(ctx, NULL, NULL) == 0);
+  EXPECT(SSL_CTX_set_ciphersuites(ctx, NULL) == 0);
+  EXPECT(SSL_CTX_set_cipher_list(ctx, NULL) == 0);
+  EXPECT(SSL_CTX_set_session_id_context(ctx, NULL, 4) == 0);
+  EXPECT(SSL_set_session_id_context(s, NULL, 4) == 0);
+  EXPECT(SSL_set_tlsext_host_name(s, NULL) == 1);
+  EXPECT(SSL_CTX_set1_groups_list(ctx, NULL) == 0);
+  EXPECT(SSL_CTX_add_extra_chain_cert(ctx, NULL) == 0);
+  EXPECT(SSL_set_alpn_protos(s, NULL, 0) == 0);
+  SSL_set_connect_state(s);
+  EXPECT(SSL_read(s, NULL, 10) == -1);
+  EXPECT(SSL_write(s, NULL, 10) == -1);
+  EXPECT(SSL_read_ex(s, NULL, 0, &n) == 0);
+  /* No BIOs at all. */
+  EXPECT(SSL_do_handshake(s) == -1);
+  EXPECT(SSL_get_error(s, -1) == SSL_ERROR_SSL);
+  EXPECT(SSL_shutdown(s) == -1);
+  ERR_clear_error();
+  SSL_free(s);
+  SSL_CTX_free(ctx);
+}
+
+static void wrong_order(void) {
+  Pair p;
+  PairOptions o = pair_defaults();
+  char buf[64];
+  if (!pair_new(&p, &o)) {
+    ++failures;
+    return;
+  }
+  /* Before the handshake. */
+  EXPECT(SSL_key_update(p.c, SSL_KEY_UPDATE_REQUESTED) == 0);
+  EXPECT(SSL_get_current_cipher(p.c) == NULL);
+  EXPECT(SSL_shutdown(p.c) == -1);
+  EXPECT(SSL_session_reused(p.c) == 0);
+  /* The server reads first: nothing to read yet. */
+  EXPECT(SSL_read(p.s, buf, sizeof(buf)) == -1);
+  EXPECT(SSL_get_error(p.s, -1) == SSL_ERROR_WANT_READ);
+  /* Role switches in the middle. */
+  EXPECT(SSL_connect(p.c) == -1);
+  SSL_set_accept_state(p.c);
+  SSL_set_connect_state(p.c);
+  EXPECT(pair_handshake(&p) == 0 || 1); /* whatever happens, no crash */
+  SSL_clear(p.c);
+  SSL_clear(p.c);
+  EXPECT(SSL_write(p.c, "x", 1) <= 0 || 1);
+  /* BIOs swapped after use. */
+  SSL_set_bio(p.s, NULL, NULL);
+  EXPECT(SSL_read(p.s, buf, sizeof(buf)) <= 0);
+  EXPECT(SSL_write(p.s, "x", 1) <= 0);
+  SSL_shutdown(p.s);
+  ERR_clear_error();
+  pair_free(&p);
+}
+
+static void free_orders(void) {
+  /* Context freed before its SSLs and sessions. */
+  Pair p;
+  PairOptions o = pair_defaults();
+  SSL_SESSION* sess;
+  SSL* extra;
+  char buf[64];
+  if (!pair_connect(&p, &o)) {
+    ++failures;
+    return;
+  }
+  SSL_read(p.c, buf, sizeof(buf));
+  ERR_clear_error();
+  sess = SSL_get1_session(p.c);
+  extra = p.c;
+  SSL_up_ref(extra);
+  SSL_CTX_free(p.cctx);
+  SSL_CTX_free(p.sctx);
+  p.cctx = p.sctx = NULL;
+  EXPECT(SSL_write(p.c, "still works", 11) == 11);
+  SSL_free(p.c); /* one reference left */
+  EXPECT(SSL_shutdown(extra) == 0);
+  SSL_free(extra);
+  p.c = NULL;
+  /* The session outlives everything. */
+  EXPECT(SSL_SESSION_get_protocol_version(sess) == TLS1_3_VERSION);
+  SSL_SESSION_free(sess);
+  /* The BIO's network half freed before the SSL. */
+  BIO_free(p.s_net);
+  p.s_net = NULL;
+  EXPECT(SSL_write(p.s, "x", 1) <= 0);
+  SSL_free(p.s);
+  p.s = NULL;
+  pair_free(&p);
+  ERR_clear_error();
+}
+
+int main(void) {
+  harness_init();
+  nulls();
+  null_arguments_on_live_objects();
+  wrong_order();
+  free_orders();
+  if (failures != 0) {
+    fprintf(stderr, "%d failures\n", failures);
+    return 1;
+  }
+  printf("misuse: ok\n");
+  return 0;
+}
