@@ -1,0 +1,69 @@
+#!/bin/bash
+# real_programs.sh CLIENT SERVER LIBSSL_DIR TEST_DATA
+# The small HTTPS client and server (built against OpenSSL's headers and
+# libssl) run on adieu through LD_LIBRARY_PATH=LIBSSL_DIR, against
+# `openssl s_server` / `openssl s_client` and against each other.
+set -u
+client=$1
+server=$2
+libdir=$3
+D=$4
+work=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+failures=0
+check() { # description file text
+  if grep -qF -- "$3" "$2"; then echo "ok   $1"; else
+    echo "FAIL $1 ('$3' not in $(basename "$2"))"; sed 's/^/  | /' "$2" | tail -20; failures=$((failures + 1)); fi
+}
+wait_port() { # file pattern -> port
+  local i
+  for i in $(seq 100); do
+    local p
+    p=$(sed -n "$2" "$1" 2>/dev/null | head -1)
+    if [ -n "$p" ]; then echo "$p"; return 0; fi
+    sleep 0.05
+  done
+  return 1
+}
+on_adieu() { LD_LIBRARY_PATH=$libdir "$@"; }
+
+command -v openssl > /dev/null || { echo "openssl program missing"; exit 77; }
+[ -n "$(on_adieu ldd "$client" | grep "$libdir/libssl.so.3")" ] || { echo "FAIL: client does not load adieu's libssl"; exit 1; }
+
+# 1. adieu client -> openssl s_server -www
+openssl s_server -accept 0 -www -tls1_3 -cert "$D/ecdsa-leaf.pem" -cert_chain "$D/ecdsa-chain.pem" -key "$D/ecdsa-leaf.key" \
+  -naccept 1 > "$work/s_server.log" 2>&1 &
+pids+=($!)
+port=$(wait_port "$work/s_server.log" 's/^ACCEPT .*:\([0-9]*\)$/\1/p') || { echo "FAIL s_server did not start"; exit 1; }
+timeout 20 env LD_LIBRARY_PATH="$libdir" "$client" 127.0.0.1 "$port" "$D/ecdsa-root.pem" > "$work/client1.log" 2>&1
+check "adieu client <- s_server: handshake" "$work/client1.log" "handshake TLSv1.3"
+check "adieu client <- s_server: response" "$work/client1.log" "HTTP/1.0 200 ok"
+
+# 2. openssl s_client -> adieu server
+on_adieu "$server" "$D/ecdsa-fullchain.pem" "$D/ecdsa-leaf.key" 1 > "$work/server2.log" 2>&1 &
+pids+=($!)
+port=$(wait_port "$work/server2.log" 's/^port \([0-9]*\)$/\1/p') || { echo "FAIL server did not start"; exit 1; }
+printf 'GET / HTTP/1.0\r\nHost: localhost\r\n\r\n' |
+  timeout 20 openssl s_client -connect "127.0.0.1:$port" -servername localhost \
+    -CAfile "$D/ecdsa-root.pem" -verify_return_error -ign_eof > "$work/s_client.log" 2>&1
+sleep 0.2
+check "s_client -> adieu server: verified" "$work/s_client.log" "Verify return code: 0 (ok)"
+check "s_client -> adieu server: response" "$work/s_client.log" "hello from the adieu compat test server"
+check "adieu server: request" "$work/server2.log" "request line: GET / HTTP/1.0"
+check "adieu server: SNI" "$work/server2.log" "sni=localhost"
+
+# 3. adieu client -> adieu server (both programs on adieu's libssl.so.3)
+on_adieu "$server" "$D/ecdsa-fullchain.pem" "$D/ecdsa-leaf.key" 1 > "$work/server3.log" 2>&1 &
+pids+=($!)
+port=$(wait_port "$work/server3.log" 's/^port \([0-9]*\)$/\1/p') || { echo "FAIL server did not start"; exit 1; }
+timeout 20 env LD_LIBRARY_PATH="$libdir" "$client" 127.0.0.1 "$port" "$D/ecdsa-root.pem" > "$work/client3.log" 2>&1
+sleep 0.2
+check "adieu client <-> adieu server: response" "$work/client3.log" "hello from the adieu compat test server"
+check "adieu client: clean end" "$work/client3.log" "end of response: close_notify"
+check "adieu client: shutdown" "$work/client3.log" "shutdown 1"
+check "adieu server: peer closed cleanly" "$work/server3.log" "peer close: close_notify"
+check "adieu server: shutdown" "$work/server3.log" "shutdown 1"
+
+[ $failures -eq 0 ] && echo "all checks passed"
+exit $((failures > 0))
