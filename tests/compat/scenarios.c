@@ -50,6 +50,8 @@ static const Scenario kScenarios[] = {
     SCENARIO(client_session),
     SCENARIO(set_session_live),
     SCENARIO(clear_and_reuse),
+    SCENARIO(ssl_bio_free),
+    SCENARIO(ssl_bio_io),
     SCENARIO(session_api),
     SCENARIO(blocking_two_calls),
     SCENARIO(blocking_no_auto_retry),

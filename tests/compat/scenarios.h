@@ -65,4 +65,6 @@ void sc_tls13_only_vs_tls12_peer(void);
 void sc_no_tickets(void);
 void sc_bulk(void);
 void sc_transport_gone(void);
+void sc_ssl_bio_free(void);
+void sc_ssl_bio_io(void);
 #endif
