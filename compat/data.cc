@@ -110,7 +110,7 @@ int write_internal(SSL* s, const void* buf, size_t num, size_t* written) {
   }
   s->rwstate = SSL_NOTHING;
   if (num < s->write_done) {
-    COMPAT_RAISE(s, SSL_R_BAD_LENGTH);
+    COMPAT_FATAL(s, SSL_R_BAD_LENGTH, SSL_AD_INTERNAL_ERROR);
     return -1;
   }
   if (buf == nullptr && num > 0) {
@@ -123,8 +123,14 @@ int write_internal(SSL* s, const void* buf, size_t num, size_t* written) {
     if (i < 0) return i;
     if (i == 0) return -1;
   }
-  // Output left from an earlier call goes first.
+  // Output left from an earlier call goes first, from the same buffer unless
+  // SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER.
   if (!s->conn->pending_output().empty()) {
+    if (s->write_done > 0 && s->write_buffer != buf &&
+        (s->mode & SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER) == 0) {
+      COMPAT_FATAL(s, SSL_R_BAD_WRITE_RETRY, SSL_AD_INTERNAL_ERROR);
+      return -1;
+    }
     int i = flush_output(s);
     if (i <= 0) return i;
     // OpenSSL goes on with the rest of the buffer even with partial writes:
@@ -138,6 +144,7 @@ int write_internal(SSL* s, const void* buf, size_t num, size_t* written) {
       return -1;
     }
     s->write_done += n;
+    s->write_buffer = buf;
     int i = flush_output(s);
     if (i <= 0) return i;
     if ((s->mode & SSL_MODE_ENABLE_PARTIAL_WRITE) != 0) break;

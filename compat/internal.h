@@ -156,6 +156,7 @@ struct ssl_st {
   uint64_t key_updates_seen = 0;
   // SSL_write progress on the current buffer (OpenSSL's wnum).
   size_t write_done = 0;
+  const void* write_buffer = nullptr;  // the buffer of the write in progress
   // Settings copied from the context at SSL_new.
   uint64_t options = 0;
   uint32_t mode = 0;

@@ -80,6 +80,8 @@ static const Scenario kScenarios[] = {
     SCENARIO(no_tickets),
     SCENARIO(bulk),
     SCENARIO(transport_gone),
+    SCENARIO(write_retry_moved_buffer),
+    SCENARIO(shutdown_behind_pending_write),
 };
 
 int main(int argc, char** argv) {

@@ -67,4 +67,6 @@ void sc_bulk(void);
 void sc_transport_gone(void);
 void sc_ssl_bio_free(void);
 void sc_ssl_bio_io(void);
+void sc_write_retry_moved_buffer(void);
+void sc_shutdown_behind_pending_write(void);
 #endif

@@ -431,3 +431,56 @@ void sc_transport_gone(void) {
   STEP("C shutdown", p.c, NULL, SSL_shutdown(p.c));
   pair_free(&p);
 }
+
+/* A write retried with another buffer: refused unless
+ * SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER. */
+void sc_write_retry_moved_buffer(void) {
+  int moving;
+  for (moving = 0; moving < 2; ++moving) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    static char a[6000], b[6000];
+    int r;
+    o.pair_size = 4096;
+    if (!pair_connect(&p, &o)) return;
+    memset(a, 'a', sizeof(a));
+    memset(b, 'a', sizeof(b));
+    if (moving) SSL_set_mode(p.c, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    say("moving=%d", moving);
+    r = SSL_write(p.c, a, (int)sizeof(a));
+    report("C write", p.c, r, -1);
+    drain(p.c_net);
+    r = SSL_write(p.c, b, (int)sizeof(b));
+    report("C write (other buffer)", p.c, r, -1);
+    drain(p.c_net);
+    r = SSL_write(p.c, a, (int)sizeof(a));
+    report("C write (first buffer)", p.c, r, -1);
+    r = SSL_write(p.c, a, 10);
+    report("C write (shorter)", p.c, r, -1);
+    pair_free(&p);
+  }
+}
+
+/* SSL_shutdown while a record is still being written (R12): the
+ * close_notify waits behind it. */
+void sc_shutdown_behind_pending_write(void) {
+  Pair p;
+  PairOptions o = pair_defaults();
+  static char data[6000];
+  o.pair_size = 4096;
+  if (!pair_connect(&p, &o)) return;
+  memset(data, 'z', sizeof(data));
+  STEP("C write", p.c, NULL, SSL_write(p.c, data, (int)sizeof(data)));
+  STEP("C shutdown #1", p.c, NULL, SSL_shutdown(p.c));
+  say("moved %zu", c2s(&p));
+  STEP("C shutdown #2", p.c, NULL, SSL_shutdown(p.c));
+  say("moved %zu", c2s(&p));
+  STEP("C shutdown #3", p.c, NULL, SSL_shutdown(p.c));
+  say("moved %zu", c2s(&p));
+  STEP("C shutdown #4", p.c, NULL, SSL_shutdown(p.c));
+  for (int i = 0; i < 3; ++i) {
+    STEP("S read", p.s, NULL, SSL_read(p.s, data, (int)sizeof(data)));
+    say("moved %zu", c2s(&p));
+  }
+  pair_free(&p);
+}
