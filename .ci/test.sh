@@ -31,6 +31,7 @@ for preset in release asan; do
     run "$preset build" cmake --build --preset "$preset" -j"$jobs"; then
     stage "$preset: ctest"
     run "$preset tests" ctest --preset "$preset" -j"$jobs"
+    run "$preset bench" "build/$preset/bench/adieu-bench" --quick
     # The interop matrix's table (tests/interop/matrix.sh).
     cat "build/$preset/tests/interop/matrix.txt" 2>/dev/null
   fi
