@@ -103,4 +103,38 @@ wait_exit "$SERVER_PID" 5
 expect_status "-noverify: adieu-client connects" "$RC" 0
 expect_grep "-noverify: clean end" "$WORK/v3.cli.err" "$CLEAN"
 
-finish "tool errors"
+log "== adieu-server -num_tickets reaches the wire"
+use_cert ecdsa
+for n in 0 3; do
+  start_adieu_server nt$n.srv -cert "$FULLCHAIN" -key "$KEY" -num_tickets $n -naccept 1
+  run_openssl_client nt$n 'tickets\n' 'tickets' -CAfile "$ROOT" -verify_return_error
+  wait_exit "$SERVER_PID" 5
+  expect_status "-num_tickets $n: s_client succeeds" "$RC" 0
+  expect_count "-num_tickets $n: s_client got $n tickets" "$WORK/nt$n.cli.out" \
+    "], NewSessionTicket" $n
+done
+
+log "== adieu-client -timeout: a server that never answers our close_notify"
+start_openssl_server to.srv -cert "$CERT" -cert_chain "$CHAIN" -key "$KEY" -naccept 1
+open_stdin_fifo to.cli
+spawn "$STDIN_FIFO" "$WORK/to.cli.out" "$WORK/to.cli.err" "$ADIEU_CLIENT" \
+  -connect "127.0.0.1:$PORT" -servername localhost -CAfile "$ROOT" -timeout 1
+CLIENT_PID=$SPAWNED_PID
+printf 'hello\n' >&"$STDIN_FD"
+wait_for_line "$WORK/to.srv.out" "hello" 10 "$SERVER_PID"
+kill -STOP "$SERVER_PID"  # alive, connected, silent
+start=$(now_ms)
+exec {STDIN_FD}>&-
+wait_exit "$CLIENT_PID" 10
+elapsed=$(($(now_ms) - start))
+kill_now "$SERVER_PID"
+expect_nonzero "adieu-client fails" "$WAIT_STATUS"
+expect_grep "adieu-client gives up after -timeout" "$WORK/to.cli.err" \
+  "ended: read=open write=close_notify_sent: timed out"
+if ((elapsed >= 900 && elapsed < 5000)); then
+  pass "adieu-client waited about 1 s (${elapsed} ms)"
+else
+  failed "adieu-client waited ${elapsed} ms, expected about 1000"
+fi
+
+finish "tool errors and options"
