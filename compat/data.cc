@@ -41,7 +41,7 @@ int read_bytes(SSL* s, uint8_t* buf, size_t len, bool peek, size_t* readbytes) {
       if (!peek) {
         s->plain_off += n;
         if (plain_left(s) == 0) {
-          s->plain.clear();
+          std::vector<uint8_t>().swap(s->plain);
           s->plain_off = 0;
         }
       }

@@ -148,7 +148,10 @@ int start_client(SSL* s) {
 int start_server(SSL* s) {
   int r = read_first_record(s);
   if (r <= 0) return -1;
-  if (s->session == nullptr) s->session = session_new();
+  // A full handshake gets a new session (ssl_get_new_session); a session
+  // kept by SSL_clear is never changed under its holders.
+  SSL_SESSION_free(s->session);
+  s->session = session_new();
   if (!server_hello_callbacks(s)) return -1;
   if (!make_connection(s)) return -1;
   feed_first_record(s);

@@ -175,7 +175,7 @@ static int read_record_bytes(SSL* s) {
 
 static void feed_record(SSL* s) {
   s->conn->receive(s->record);
-  s->record.clear();
+  std::vector<uint8_t>().swap(s->record);  // an idle connection holds no record buffer
 }
 
 int read_record(SSL* s) {
