@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "crypto/certificate_cache.h"
 #include "engine/connection_impl.h"
 
 namespace adieu {
@@ -69,7 +70,8 @@ Error Connection::Impl::verify_peer_chain(std::span<const uint8_t> body, bool is
   peer_chain.clear();
   peer_certificates.clear();
   for (messages::CertificateEntry& entry : cert.entries) {
-    std::optional<crypto::Certificate> parsed = crypto::Certificate::from_der(entry.cert_data);
+    std::optional<crypto::Certificate> parsed =
+        crypto::certificate_from_der_cached(entry.cert_data);
     if (!parsed) return Error::bad_certificate;
     peer_chain.push_back(std::move(*parsed));
     peer_certificates.push_back(std::move(entry.cert_data));
