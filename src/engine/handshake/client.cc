@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "engine/connection_impl.h"
+#include "engine/handshake/contains.h"
 #include "engine/session/session_data.h"
 
 namespace adieu {
@@ -20,11 +21,6 @@ namespace {
 bool is_ip_literal(const std::string& name) {
   unsigned char buf[16];
   return inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
-}
-
-template <typename T>
-bool contains(const std::vector<T>& list, T value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
 }
 
 }  // namespace

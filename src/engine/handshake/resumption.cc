@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "engine/connection_impl.h"
+#include "engine/handshake/contains.h"
 #include "engine/session/session_data.h"
 
 namespace adieu {
@@ -71,8 +72,8 @@ Error Connection::Impl::server_choose_psk(const messages::ClientHello& ch,
                                           std::optional<uint16_t>& selected) {
   if (!config.resumption || !ch.pre_shared_key || !ch.psk_key_exchange_modes) return Error::none;
   const std::vector<uint8_t>& modes = *ch.psk_key_exchange_modes;
-  bool dhe = std::find(modes.begin(), modes.end(), messages::kPskDheKe) != modes.end();
-  bool ke = config.psk_ke && std::find(modes.begin(), modes.end(), messages::kPskKe) != modes.end();
+  bool dhe = contains(modes, messages::kPskDheKe);
+  bool ke = config.psk_ke && contains(modes, messages::kPskKe);
   if (!dhe && !ke) return Error::none;
   const messages::OfferedPsks& offer = *ch.pre_shared_key;
   if (offer.binders.size() != offer.identities.size()) return Error::illegal_parameter;

@@ -6,17 +6,13 @@
 #include <algorithm>
 
 #include "engine/connection_impl.h"
+#include "engine/handshake/contains.h"
 
 namespace adieu {
 
 using messages::HandshakeType;
 
 namespace {
-
-template <typename T>
-bool contains(const std::vector<T>& list, T value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
 
 const messages::KeyShareEntry* find_share(const messages::ClientHello& ch, uint16_t group) {
   for (const messages::KeyShareEntry& e : *ch.key_shares) {
