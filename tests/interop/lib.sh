@@ -122,7 +122,7 @@ spawn() {
 
 # kill_now PID: SIGKILL, reaped at once (so bash prints no "Killed" notice).
 kill_now() {
-  { kill -9 "$1" && wait "$1"; } 2>/dev/null
+  { kill -9 "$1"; wait "$1"; } 2>/dev/null
   return 0
 }
 
@@ -228,7 +228,17 @@ start_gnutls_server() {
   return 1
 }
 
-stop_server() { kill_now "$SERVER_PID"; }
+# stop_server: SIGTERM first (so a peer flushes its buffered output), then
+# SIGKILL after a second.
+stop_server() {
+  kill -TERM "$SERVER_PID" 2>/dev/null
+  local i
+  for ((i = 0; i < 20; i++)); do
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill_now "$SERVER_PID"
+}
 
 # GnuTLS priority string for one TLS 1.3 suite and one group.
 #   gnutls_priority TLS_AES_128_GCM_SHA256 x25519
