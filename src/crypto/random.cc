@@ -1,5 +1,6 @@
 #include "crypto/random.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -27,6 +28,23 @@ class SystemRandom final : public Random {
 Random& system_random() {
   static SystemRandom random;
   return random;
+}
+
+BatchedRandom::~BatchedRandom() {
+  OPENSSL_cleanse(buffer_, sizeof(buffer_));
+}
+
+bool BatchedRandom::fill(std::span<uint8_t> out) {
+  if (out.size() > kBatch) return source_.fill(out);
+  if (out.size() > available_) {
+    if (!source_.fill(buffer_)) return false;
+    available_ = kBatch;
+  }
+  const uint8_t* from = buffer_ + (kBatch - available_);
+  std::copy_n(from, out.size(), out.begin());
+  OPENSSL_cleanse(const_cast<uint8_t*>(from), out.size());  // handed out: not kept
+  available_ -= out.size();
+  return true;
 }
 
 bool FixedRandom::fill(std::span<uint8_t> out) {

@@ -18,6 +18,22 @@ class Random {
 // The process-wide RAND_bytes source.
 Random& system_random();
 
+// Draws from `source` in batches and hands the bytes out in order: a
+// handshake needs a few small draws, and each RAND_bytes call costs far more
+// than the bytes it makes. Unused bytes are wiped on destruction.
+class BatchedRandom : public Random {
+ public:
+  static constexpr size_t kBatch = 192;
+  explicit BatchedRandom(Random& source) : source_(source) {}
+  ~BatchedRandom() override;
+  bool fill(std::span<uint8_t> out) override;
+
+ private:
+  Random& source_;
+  uint8_t buffer_[kBatch];
+  size_t available_ = 0;  // unused bytes at the end of buffer_
+};
+
 // Returns bytes from a fixed pool in order, then fails (test use).
 class FixedRandom : public Random {
  public:

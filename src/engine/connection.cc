@@ -20,7 +20,12 @@ constexpr uint8_t kFatal = 2;
 }  // namespace
 
 Connection::Impl::Impl(Role r, std::shared_ptr<const Config> cfg)
-    : role(r), config_owner(std::move(cfg)), config(config_owner->impl()), random(*config.random) {}
+    : role(r),
+      config_owner(std::move(cfg)),
+      config(config_owner->impl()),
+      batched_random(*config.random),
+      // Injected sources (tests, RFC 8448) are used byte for byte.
+      random(config.random == &crypto::system_random() ? batched_random : *config.random) {}
 
 Connection::Impl::~Impl() {
   apply_unclean_session_rule();

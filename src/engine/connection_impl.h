@@ -55,6 +55,7 @@ struct Connection::Impl {
   Role role;
   std::shared_ptr<const Config> config_owner;
   const Config::Impl& config;
+  crypto::BatchedRandom batched_random;  // used when the config draws from the system
   crypto::Random& random;
 
   // --- transport buffers

@@ -37,3 +37,34 @@ TEST(SystemRandom, FillsWithFreshBytes) {
 
 }  // namespace
 }  // namespace adieu::crypto
+
+namespace adieu::crypto {
+namespace {
+
+TEST(BatchedRandom, HandsOutTheSourceBytesInOrder) {
+  std::vector<uint8_t> pool(2 * BatchedRandom::kBatch);
+  for (size_t i = 0; i < pool.size(); ++i) pool[i] = static_cast<uint8_t>(i * 7);
+  FixedRandom source(pool);
+  BatchedRandom batched(source);
+  std::vector<uint8_t> got;
+  for (size_t n : {32u, 32u, 4u, 100u, 30u}) {  // the last one crosses a batch
+    std::vector<uint8_t> part(n);
+    ASSERT_TRUE(batched.fill(part));
+    got.insert(got.end(), part.begin(), part.end());
+  }
+  // The first batch is used up to where the next draw did not fit.
+  std::vector<uint8_t> expected(pool.begin(), pool.begin() + 168);
+  expected.insert(expected.end(), pool.begin() + BatchedRandom::kBatch,
+                  pool.begin() + BatchedRandom::kBatch + 30);
+  EXPECT_EQ(got, expected);
+}
+
+TEST(BatchedRandom, FailsWhenTheSourceFails) {
+  FixedRandom source(std::vector<uint8_t>(10));
+  BatchedRandom batched(source);
+  uint8_t out[4];
+  EXPECT_FALSE(batched.fill(out));
+}
+
+}  // namespace
+}  // namespace adieu::crypto
