@@ -87,7 +87,13 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error) {
   if (s->server) {
     if (!s->alpn_selected.empty() && !cfg->set_alpn({s->alpn_selected}, error)) return nullptr;
     cfg->set_ticket_count(static_cast<unsigned>(s->num_tickets));
+    // Tickets any configuration of this context issued open with every other.
+    cfg->set_ticket_keys(ctx->ticket_keys);
+    // SSL_OP_NO_TICKET: stateful tickets, as OpenSSL in TLS 1.3.
+    cfg->set_session_cache((s->options & SSL_OP_NO_TICKET) != 0 ? ctx->engine_sessions : nullptr);
   } else {
+    // A client resumes only the session the application gives it (SSL_set_session).
+    cfg->set_session_cache(nullptr);
     std::vector<std::string> protocols = alpn_list(s->alpn);
     if (!protocols.empty() && !cfg->set_alpn(protocols, error)) return nullptr;
   }
@@ -109,8 +115,7 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error) {
 
 void ctx_changed(SSL_CTX* ctx) {
   std::lock_guard<std::recursive_mutex> guard(ctx->lock);
-  ctx->engine_config[0].reset();
-  ctx->engine_config[1].reset();
+  for (std::shared_ptr<const adieu::Config>& c : ctx->engine_config) c.reset();
 }
 
 std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error) {
@@ -118,7 +123,8 @@ std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error) {
   bool shareable = !s->own_settings && ctx->keylog_cb == nullptr && s->alpn_selected.empty();
   if (!shareable) return build(s, error);
   std::lock_guard<std::recursive_mutex> guard(ctx->lock);
-  std::shared_ptr<const adieu::Config>& cached = ctx->engine_config[s->server ? 1 : 0];
+  size_t slot = (s->server ? 1 : 0) + ((s->options & SSL_OP_NO_TICKET) != 0 ? 2 : 0);
+  std::shared_ptr<const adieu::Config>& cached = ctx->engine_config[slot];
   if (!cached) cached = build(s, error);
   return cached;
 }

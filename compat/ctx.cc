@@ -110,6 +110,9 @@ SSL_CTX* SSL_CTX_new_ex(OSSL_LIB_CTX* libctx, const char* propq, const SSL_METHO
     ERR_raise(ERR_LIB_SSL, ERR_R_X509_LIB);
     return nullptr;
   }
+  ctx->ticket_keys = std::make_shared<adieu::TicketKeys>();
+  ctx->engine_sessions = std::make_shared<adieu::SessionCache>(
+      static_cast<size_t>(ctx->session_cache_size), static_cast<uint32_t>(ctx->session_timeout));
   CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL_CTX, ctx, &ctx->ex_data);
   return ctx;
 }

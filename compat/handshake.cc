@@ -22,7 +22,7 @@ bool version_available(const SSL* s) {
   return (s->options & SSL_OP_NO_TLSv1_3) == 0;
 }
 
-bool make_connection(SSL* s) {
+bool make_connection(SSL* s, std::shared_ptr<adieu::Session> offer = nullptr) {
   std::string error;
   std::shared_ptr<const adieu::Config> cfg = engine_config(s, &error);
   if (!cfg) {
@@ -34,7 +34,7 @@ bool make_connection(SSL* s) {
   if (s->server) {
     s->conn = adieu::Connection::server(std::move(cfg));
   } else {
-    s->conn = adieu::Connection::client(std::move(cfg), s->hostname);
+    s->conn = adieu::Connection::client(std::move(cfg), s->hostname, std::move(offer));
   }
   return true;
 }
@@ -123,14 +123,19 @@ long verify_peer_chain(SSL* s) {
 
 void finish_handshake(SSL* s) {
   s->handshake_finished = true;
+  s->hit = s->conn->resumed();
+  if (s->hit) ++s->session_ctx->stats.hits;
   s->tickets_seen = s->conn->tickets_received();
   s->key_updates_seen = s->conn->key_updates_received();
   s->verify_result = verify_peer_chain(s);
   session_established(s);
   if (s->server) {
     ++s->ctx->stats.accept_good;
+    if (s->hit && (s->options & SSL_OP_NO_TICKET) != 0) drop_used_stateful_sessions(s->session_ctx);
     // The engine sent its NewSessionTickets with the handshake's end.
     for (size_t i = 0; i < s->num_tickets; ++i) session_ticket_sent(s);
+    // Stateful tickets: the newest issued is this SSL's session.
+    if (s->session != nullptr) s->session->engine = s->conn->session();
   } else {
     ++s->session_ctx->stats.connect_good;
   }
@@ -142,7 +147,8 @@ int start_client(SSL* s) {
     s->session = nullptr;
   }
   if (s->session == nullptr) s->session = session_new();
-  return make_connection(s) ? 1 : -1;
+  // A resumable session the application set is offered (SSL_set_session).
+  return make_connection(s, s->session != nullptr ? s->session->engine : nullptr) ? 1 : -1;
 }
 
 int start_server(SSL* s) {

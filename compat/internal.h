@@ -12,6 +12,7 @@
 
 #include <adieu/config.h>
 #include <adieu/connection.h>
+#include <adieu/session.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -57,6 +58,8 @@ struct ssl_session_st {
   long timeout = 7200;   // seconds
   bool not_resumable = false;
   bool in_cache = false;  // held by an SSL_CTX's internal cache
+  // The engine's session (what resumption needs), when there is one.
+  std::shared_ptr<adieu::Session> engine;
   CRYPTO_EX_DATA ex_data{};
 };
 
@@ -114,9 +117,13 @@ struct ssl_ctx_st {
   std::map<std::vector<uint8_t>, SSL_SESSION*> sessions;
   adieu::compat::SessionStats stats;
   CRYPTO_EX_DATA ex_data{};
-  // Engine configurations built from these settings, one per role; dropped by
-  // every setter that changes them.
-  std::shared_ptr<const adieu::Config> engine_config[2];
+  // Engine configurations built from these settings, per role and
+  // SSL_OP_NO_TICKET; dropped by every setter that changes them.
+  std::shared_ptr<const adieu::Config> engine_config[4];
+  // Shared by every engine configuration of this context: the keys that seal
+  // stateless tickets, and the server's stateful ticket store (SSL_OP_NO_TICKET).
+  std::shared_ptr<adieu::TicketKeys> ticket_keys;
+  std::shared_ptr<adieu::SessionCache> engine_sessions;
 };
 
 struct ssl_st {
@@ -239,6 +246,9 @@ bool clear_bad_session(SSL* s);
 void session_established(SSL* s);
 void session_ticket_received(SSL* s, const adieu::ReceivedTicket& ticket);
 void session_ticket_sent(SSL* s);
+// A stateful ticket is used once: the engine dropped it from its store on
+// resumption; the context's cache follows.
+void drop_used_stateful_sessions(SSL_CTX* ctx);
 
 // --- configuration (config.cc) ------------------------------------------------------
 std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error);

@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <chrono>
 #include <ctime>
 
 #include "compat/internal.h"
@@ -33,6 +34,7 @@ SSL_SESSION* session_dup(const SSL_SESSION* src) {
   d->time = src->time;
   d->timeout = src->timeout;
   d->not_resumable = src->not_resumable;
+  d->engine = src->engine;
   CRYPTO_dup_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, &d->ex_data, &src->ex_data);
   return d;
 }
@@ -96,6 +98,11 @@ void ctx_remove_session(SSL_CTX* ctx, SSL_SESSION* c) {
     }
     c->not_resumable = true;
   }
+  if (c->engine != nullptr) {
+    // The engine will not offer it again, nor (stateful server) accept it.
+    c->engine->set_not_resumable();
+    ctx->engine_sessions->remove(c->engine->id());
+  }
   if (ctx->remove_session_cb != nullptr) ctx->remove_session_cb(ctx, c);
   SSL_SESSION_free(removed);
 }
@@ -129,9 +136,22 @@ void update_cache(SSL* s, long mode) {
   }
 }
 
+// tls_finish_handshake for a resumed TLS 1.3 client: tickets are for one use,
+// so the session leaves the client cache.
+static void session_resumed(SSL* s) {
+  if ((s->session_ctx->session_cache_mode & SSL_SESS_CACHE_CLIENT) != 0) {
+    ctx_remove_session(s->session_ctx, s->session);
+  }
+}
+
 void session_established(SSL* s) {
+  if (s->hit && s->session != nullptr && !s->server) {
+    // Resumed: the client goes on with the session it offered (R42, E18).
+    session_resumed(s);
+    return;
+  }
   if (s->session == nullptr || !s->session->ticket.empty() || s->session->in_cache) {
-    // An offered session that was not resumed is replaced (no resumption yet).
+    // An offered session that was not resumed is replaced.
     if (s->session != nullptr) ++s->session_ctx->stats.misses;
     replace_session(s, session_new());
   }
@@ -177,7 +197,30 @@ void session_ticket_received(SSL* s, const adieu::ReceivedTicket& t) {
   fresh->id.resize(SHA256_DIGEST_LENGTH);
   SHA256(t.ticket.data(), t.ticket.size(), fresh->id.data());
   fresh->not_resumable = false;
+  fresh->engine = s->conn->session();
   update_cache(s, SSL_SESS_CACHE_CLIENT);
+}
+
+void drop_used_stateful_sessions(SSL_CTX* ctx) {
+  uint64_t now_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+  std::vector<SSL_SESSION*> used;
+  {
+    std::lock_guard<std::recursive_mutex> guard(ctx->lock);
+    for (auto it = ctx->sessions.begin(); it != ctx->sessions.end();) {
+      SSL_SESSION* sess = it->second;
+      if (sess->engine != nullptr &&
+          ctx->engine_sessions->get(sess->engine->id(), now_ms) == nullptr) {
+        sess->in_cache = false;
+        used.push_back(sess);
+        it = ctx->sessions.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (SSL_SESSION* sess : used) SSL_SESSION_free(sess);
 }
 
 // tls_construct_new_session_ticket (TLS 1.3 server): each ticket after the
@@ -361,6 +404,7 @@ void SSL_CTX_flush_sessions(SSL_CTX* ctx, long tm) {
       if (tm == 0 || sess->time + sess->timeout < tm) {
         sess->in_cache = false;
         sess->not_resumable = true;
+        if (sess->engine != nullptr) sess->engine->set_not_resumable();
         expired.push_back(sess);
         it = ctx->sessions.erase(it);
       } else {

@@ -69,4 +69,8 @@ void sc_ssl_bio_free(void);
 void sc_ssl_bio_io(void);
 void sc_write_retry_moved_buffer(void);
 void sc_shutdown_behind_pending_write(void);
+void sc_resume(void);
+void sc_resume_after_unclean(void);
+void sc_resume_stateful(void);
+void sc_resume_twice(void);
 #endif

@@ -19,10 +19,13 @@ void sc_defaults(void) {
       (unsigned long long)SSL_CTX_get_options(ctx), SSL_CTX_get_mode(ctx),
       SSL_CTX_get_session_cache_mode(ctx), SSL_CTX_get_timeout(ctx),
       SSL_CTX_sess_get_cache_size(ctx), SSL_CTX_get_num_tickets(ctx));
-  say("min=%ld max=%ld set_min(0x9999)=%d set_max(TLS1_3)=%d max=%lx",
-      SSL_CTX_get_min_proto_version(ctx), SSL_CTX_get_max_proto_version(ctx),
-      SSL_CTX_set_min_proto_version(ctx, 0x9999),
-      SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION), SSL_CTX_get_max_proto_version(ctx));
+  {
+    long min0 = SSL_CTX_get_min_proto_version(ctx), max0 = SSL_CTX_get_max_proto_version(ctx);
+    int set_min = (int)SSL_CTX_set_min_proto_version(ctx, 0x9999);
+    int set_max = (int)SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
+    say("min=%ld max=%ld set_min(0x9999)=%d set_max(TLS1_3)=%d max=%lx", min0, max0, set_min,
+        set_max, SSL_CTX_get_max_proto_version(ctx));
+  }
   say("ssl options=%llx mode=%lx is_server=%d want=%d in_init=%d in_before=%d finished=%d",
       (unsigned long long)SSL_get_options(s), SSL_get_mode(s), SSL_is_server(s), SSL_want(s),
       SSL_in_init(s), SSL_in_before(s), SSL_is_init_finished(s));
@@ -32,11 +35,15 @@ void sc_defaults(void) {
   say("fd=%d rbio=%d cipher=%d session=%d servername=%d pending=%d has_pending=%d", SSL_get_fd(s),
       SSL_get_rbio(s) != NULL, SSL_get_current_cipher(s) != NULL, SSL_get_session(s) != NULL,
       SSL_get_servername(s, TLSEXT_NAMETYPE_host_name) != NULL, SSL_pending(s), SSL_has_pending(s));
-  say("set_options=%llx clear_options=%llx",
-      (unsigned long long)SSL_set_options(s, SSL_OP_NO_TICKET),
-      (unsigned long long)SSL_clear_options(s, SSL_OP_NO_TICKET));
-  say("set_mode=%lx clear_mode=%lx", SSL_set_mode(s, SSL_MODE_ENABLE_PARTIAL_WRITE),
-      SSL_clear_mode(s, SSL_MODE_ENABLE_PARTIAL_WRITE));
+  {
+    unsigned long long set = (unsigned long long)SSL_set_options(s, SSL_OP_NO_TICKET);
+    unsigned long long cleared = (unsigned long long)SSL_clear_options(s, SSL_OP_NO_TICKET);
+    long mode_set = SSL_set_mode(s, SSL_MODE_ENABLE_PARTIAL_WRITE);
+    long mode_cleared = SSL_clear_mode(s, SSL_MODE_ENABLE_PARTIAL_WRITE);
+    say("set_options=%llx clear_options=%llx", set, cleared);
+    say("set_mode=%lx clear_mode=%lx", mode_set, mode_cleared);
+  }
+
   SSL_set_connect_state(s);
   say("after set_connect_state: is_server=%d", SSL_is_server(s));
   SSL_free(s);
@@ -254,8 +261,10 @@ void sc_ciphersuites(void) {
   ERR_clear_error();
   say("good=%d", SSL_CTX_set_ciphersuites(p.sctx, "TLS_AES_256_GCM_SHA384"));
   say("ssl good=%d", SSL_set_ciphersuites(p.s, "TLS_CHACHA20_POLY1305_SHA256"));
-  say("handshake=%d cipher=%s", pair_handshake(&p),
-      SSL_CIPHER_get_name(SSL_get_current_cipher(p.c)));
+  {
+    int hs = pair_handshake(&p);
+    say("handshake=%d cipher=%s", hs, SSL_CIPHER_get_name(SSL_get_current_cipher(p.c)));
+  }
   pair_free(&p);
 }
 

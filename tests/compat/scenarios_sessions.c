@@ -63,12 +63,16 @@ void sc_server_cache(void) {
         SSL_free(p.s);
         p.s = NULL;
         break;
-      case CLEAR_OPEN:
-        say("clear=%d session kept=%d", SSL_clear(p.s), SSL_get_session(p.s) != NULL);
-        break;
+      case CLEAR_OPEN: {
+        int cleared = SSL_clear(p.s);
+        say("clear=%d session kept=%d", cleared, SSL_get_session(p.s) != NULL);
+      } break;
       case CLEAR_AFTER_SHUTDOWN:
         SSL_shutdown(p.s);
-        say("clear=%d session kept=%d", SSL_clear(p.s), SSL_get_session(p.s) != NULL);
+        {
+          int cleared = SSL_clear(p.s);
+          say("clear=%d session kept=%d", cleared, SSL_get_session(p.s) != NULL);
+        }
         break;
       case FATAL_ERROR: {
         /* A corrupted record from the client: the server sends bad_record_mac. */
@@ -324,5 +328,118 @@ void sc_ssl_bio_io(void) {
   say("shutdown=%d pending_out=%zu", SSL_get_shutdown(ssl), pending_out(p.c_net));
   BIO_free_all(sb);
   print_queue();
+  pair_free(&p);
+}
+
+/* One full handshake and a clean close; returns the client's session. */
+static SSL_SESSION* first_connection(Pair* p, int clean) {
+  SSL_SESSION* sess;
+  SSL_read(p->c, buf, sizeof(buf)); /* takes the tickets */
+  ERR_clear_error();
+  sess = SSL_get1_session(p->c);
+  if (clean) {
+    SSL_shutdown(p->c);
+    c2s(p);
+    SSL_read(p->s, buf, sizeof(buf));
+    SSL_shutdown(p->s);
+    s2c(p);
+    SSL_shutdown(p->c);
+  }
+  ERR_clear_error();
+  return sess;
+}
+
+/* A second connection (new SSLs on the same contexts) offering `sess`. */
+static void second_connection(Pair* p, SSL_SESSION* sess, const char* label) {
+  BIO *c_ssl, *s_ssl;
+  SSL_free(p->c);
+  SSL_free(p->s);
+  BIO_free(p->c_net);
+  BIO_free(p->s_net);
+  p->c = SSL_new(p->cctx);
+  p->s = SSL_new(p->sctx);
+  BIO_new_bio_pair(&c_ssl, 0, &p->c_net, 0);
+  BIO_new_bio_pair(&s_ssl, 0, &p->s_net, 0);
+  SSL_set_bio(p->c, c_ssl, c_ssl);
+  SSL_set_bio(p->s, s_ssl, s_ssl);
+  SSL_set_connect_state(p->c);
+  SSL_set_accept_state(p->s);
+  SSL_set_tlsext_host_name(p->c, "localhost");
+  {
+    int set = SSL_set_session(p->c, sess);
+    say("[%s] set_session=%d resumable=%d", label, set, SSL_SESSION_is_resumable(sess));
+  }
+  {
+    int hs = pair_handshake(p);
+    say("handshake=%d reused C=%d S=%d peer=%d hits C=%ld S=%ld", hs, SSL_session_reused(p->c),
+        SSL_session_reused(p->s), SSL_get0_peer_certificate(p->c) != NULL,
+        SSL_CTX_sess_hits(p->cctx), SSL_CTX_sess_hits(p->sctx));
+  }
+  print_queue();
+  STEP("C write", p->c, NULL, SSL_write(p->c, "resumed?", 8));
+  c2s(p);
+  STEP("S read", p->s, NULL, SSL_read(p->s, buf, sizeof(buf)));
+}
+
+/* Resumption the usual way: SSL_get1_session, a new SSL, SSL_set_session. */
+void sc_resume(void) {
+  Pair p;
+  PairOptions o = pair_defaults();
+  SSL_SESSION* sess;
+  if (!pair_connect(&p, &o)) return;
+  sess = first_connection(&p, 1);
+  second_connection(&p, sess, "after a clean close");
+  SSL_SESSION_free(sess);
+  sess = first_connection(&p, 1);
+  say("new session resumable=%d", SSL_SESSION_is_resumable(sess));
+  second_connection(&p, sess, "the session of the resumed connection");
+  SSL_SESSION_free(sess);
+  pair_free(&p);
+}
+
+/* A session of a connection freed without shutdown is not offered (R40). */
+void sc_resume_after_unclean(void) {
+  Pair p;
+  PairOptions o = pair_defaults();
+  SSL_SESSION* sess;
+  if (!pair_connect(&p, &o)) return;
+  sess = first_connection(&p, 0);
+  second_connection(&p, sess, "client freed without shutdown");
+  SSL_SESSION_free(sess);
+  pair_free(&p);
+}
+
+/* Stateful tickets (SSL_OP_NO_TICKET): a server session removed from the
+ * cache by the shutdown rule cannot be resumed (R38, R41). */
+void sc_resume_stateful(void) {
+  int unclean;
+  for (unclean = 0; unclean < 2; ++unclean) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    SSL_SESSION* sess;
+    o.server_options = SSL_OP_NO_TICKET;
+    if (!pair_connect(&p, &o)) return;
+    sess = first_connection(&p, 0);
+    SSL_shutdown(p.c); /* the client's side is clean */
+    if (!unclean) SSL_shutdown(p.s);
+    ERR_clear_error();
+    say("server cache before=%ld", SSL_CTX_sess_number(p.sctx));
+    second_connection(&p, sess, unclean ? "server freed without shutdown" : "both shut down");
+    say("server cache after=%ld", SSL_CTX_sess_number(p.sctx));
+    SSL_SESSION_free(sess);
+    pair_free(&p);
+  }
+}
+
+/* The same session offered twice (stateless tickets). */
+void sc_resume_twice(void) {
+  Pair p;
+  PairOptions o = pair_defaults();
+  SSL_SESSION* sess;
+  if (!pair_connect(&p, &o)) return;
+  sess = first_connection(&p, 1);
+  second_connection(&p, sess, "first use");
+  second_connection(&p, sess, "second use");
+  SSL_SESSION_free(sess);
   pair_free(&p);
 }

@@ -383,8 +383,10 @@ void sc_key_update_then_shutdown(void) {
   Pair p;
   PairOptions o = pair_defaults();
   if (!pair_connect(&p, &o)) return;
-  say("key_update=%d type=%d", SSL_key_update(p.c, SSL_KEY_UPDATE_NOT_REQUESTED),
-      SSL_get_key_update_type(p.c));
+  {
+    int updated = SSL_key_update(p.c, SSL_KEY_UPDATE_NOT_REQUESTED);
+    say("key_update=%d type=%d", updated, SSL_get_key_update_type(p.c));
+  }
   say("in_init=%d", SSL_in_init(p.c));
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
   STEP("C do_handshake", p.c, p.c_net, SSL_do_handshake(p.c));
