@@ -139,6 +139,16 @@ long ssl_bio_ctrl(BIO* b, int cmd, long num, void* ptr) {
         SSL_set_accept_state(ssl);
       }
       return 1;
+    case BIO_CTRL_PUSH:
+      // BIO_push(ssl_bio, transport): the transport becomes the SSL's BIO.
+      if (next != nullptr && next != SSL_get_rbio(ssl)) {
+        BIO_up_ref(next);
+        SSL_set_bio(ssl, next, next);
+      }
+      return 1;
+    case BIO_CTRL_POP:
+      if (b == ptr) SSL_set_bio(ssl, nullptr, nullptr);
+      return 1;
     case BIO_CTRL_EOF:
       return (SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN) != 0 ? 1 : 0;
     default:

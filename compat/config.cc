@@ -120,7 +120,11 @@ void ctx_changed(SSL_CTX* ctx) {
 
 std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error) {
   SSL_CTX* ctx = s->ctx;
-  bool shareable = !s->own_settings && ctx->keylog_cb == nullptr && s->alpn_selected.empty();
+  // Shared only while the SSL's copies of the context's settings are current.
+  bool shareable = !s->own_settings && ctx->keylog_cb == nullptr && s->alpn_selected.empty() &&
+                   s->verify_mode == ctx->verify_mode && s->ciphersuites == ctx->ciphersuites &&
+                   s->groups == ctx->groups && s->num_tickets == ctx->num_tickets &&
+                   s->alpn == ctx->alpn;
   if (!shareable) return build(s, error);
   std::lock_guard<std::recursive_mutex> guard(ctx->lock);
   size_t slot = (s->server ? 1 : 0) + ((s->options & SSL_OP_NO_TICKET) != 0 ? 2 : 0);

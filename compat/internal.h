@@ -69,10 +69,11 @@ namespace adieu::compat {
 // that SSL_get_error() never depends on stale entries (documented correction).
 enum class CallError : uint8_t { none, ssl, syscall };
 
+// Counted from many threads at once (one context, many connections).
 struct SessionStats {
-  long connect = 0, connect_good = 0, connect_renegotiate = 0;
-  long accept = 0, accept_good = 0, accept_renegotiate = 0;
-  long hits = 0, cb_hits = 0, misses = 0, timeouts = 0, cache_full = 0;
+  std::atomic<long> connect{0}, connect_good{0}, connect_renegotiate{0};
+  std::atomic<long> accept{0}, accept_good{0}, accept_renegotiate{0};
+  std::atomic<long> hits{0}, cb_hits{0}, misses{0}, timeouts{0}, cache_full{0};
 };
 
 }  // namespace adieu::compat

@@ -56,6 +56,7 @@ static const Scenario kScenarios[] = {
     SCENARIO(resume_stateful),
     SCENARIO(resume_twice),
     SCENARIO(ssl_bio_io),
+    SCENARIO(ssl_bio_push),
     SCENARIO(session_api),
     SCENARIO(blocking_two_calls),
     SCENARIO(blocking_no_auto_retry),

@@ -73,4 +73,5 @@ void sc_resume(void);
 void sc_resume_after_unclean(void);
 void sc_resume_stateful(void);
 void sc_resume_twice(void);
+void sc_ssl_bio_push(void);
 #endif

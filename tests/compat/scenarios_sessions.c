@@ -443,3 +443,35 @@ void sc_resume_twice(void) {
   SSL_SESSION_free(sess);
   pair_free(&p);
 }
+
+/* BIO_push(ssl_bio, transport): the transport becomes the SSL's BIO. */
+void sc_ssl_bio_push(void) {
+  Pair p;
+  PairOptions o = pair_defaults();
+  BIO *sb, *c_ssl;
+  SSL* ssl = NULL;
+  int i, r = 0;
+  if (!pair_new(&p, &o)) return;
+  sb = BIO_new_ssl(p.cctx, 1);
+  BIO_get_ssl(sb, &ssl);
+  SSL_set_tlsext_host_name(ssl, "localhost");
+  BIO_free(p.c_net);
+  BIO_new_bio_pair(&c_ssl, 0, &p.c_net, 0);
+  {
+    int pushed = BIO_push(sb, c_ssl) == sb;
+    say("push=%d rbio is transport=%d", pushed, SSL_get_rbio(ssl) == c_ssl);
+  }
+  for (i = 0; i < 10 && r != 1; ++i) {
+    r = (int)BIO_do_handshake(sb);
+    c2s(&p);
+    SSL_do_handshake(p.s);
+    s2c(&p);
+  }
+  say("handshake=%d", r);
+  say("puts=%d", BIO_puts(sb, "line\n"));
+  c2s(&p);
+  say("server read=%d", SSL_read(p.s, buf, sizeof(buf)));
+  BIO_free_all(sb);
+  print_queue();
+  pair_free(&p);
+}
