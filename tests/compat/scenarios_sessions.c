@@ -287,7 +287,7 @@ void sc_ssl_bio_free(void) {
     sb = BIO_new(BIO_f_ssl());
     say("[%s] set_ssl=%ld", names[mode], BIO_set_ssl(sb, p.c, close_flag));
     before = pending_out(p.c_net);
-    BIO_free(sb);
+    BIO_free_all(sb); /* also drops the reference BIO_set_ssl took on the rbio */
     if (close_flag == BIO_CLOSE) p.c = NULL;
     say("wrote=%zu shutdown=%d", pending_out(p.c_net) - before,
         p.c != NULL ? SSL_get_shutdown(p.c) : -1);
