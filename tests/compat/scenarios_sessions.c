@@ -275,7 +275,7 @@ void sc_ssl_bio_free(void) {
   for (mode = 0; mode < 4; ++mode) {
     Pair p;
     PairOptions o = pair_defaults();
-    BIO* sb;
+    BIO *sb, *rbio;
     size_t before;
     int close_flag = (mode % 2 == 0) ? BIO_CLOSE : BIO_NOCLOSE;
     if (!pair_new(&p, &o)) return;
@@ -287,10 +287,14 @@ void sc_ssl_bio_free(void) {
     sb = BIO_new(BIO_f_ssl());
     say("[%s] set_ssl=%ld", names[mode], BIO_set_ssl(sb, p.c, close_flag));
     before = pending_out(p.c_net);
+    /* Our own reference keeps the transport alive to count what was written. */
+    rbio = SSL_get_rbio(p.c);
+    BIO_up_ref(rbio);
     BIO_free_all(sb); /* also drops the reference BIO_set_ssl took on the rbio */
     if (close_flag == BIO_CLOSE) p.c = NULL;
     say("wrote=%zu shutdown=%d", pending_out(p.c_net) - before,
         p.c != NULL ? SSL_get_shutdown(p.c) : -1);
+    BIO_free(rbio);
     print_queue();
     pair_free(&p);
   }
