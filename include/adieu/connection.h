@@ -112,6 +112,8 @@ class Connection {
   void consume_output(size_t n);
 
   // --- Application side ------------------------------------------------------
+  // True once the handshake has completed (it stays true if the connection
+  // fails later, so the negotiated parameters below stay readable).
   bool handshake_done() const;
   // Copies up to out.size() bytes of the peer's application data.
   ReadResult read(std::span<uint8_t> out);

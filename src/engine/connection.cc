@@ -343,9 +343,8 @@ void Connection::consume_output(size_t n) {
   c.note_output_consumed();
 }
 
-bool Connection::handshake_done() const {
-  return impl_->state == HandshakeState::connected;
-}
+// True once the handshake completed, even if the connection failed later.
+bool Connection::handshake_done() const { return impl_->established; }
 
 ReadResult Connection::read(std::span<uint8_t> out) {
   Impl& c = *impl_;

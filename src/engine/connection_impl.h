@@ -87,6 +87,7 @@ struct Connection::Impl {
 
   // --- handshake
   HandshakeState state = HandshakeState::start;
+  bool established = false;  // the handshake completed (stays true after a later failure)
   std::optional<crypto::SuiteInfo> suite;
   std::optional<crypto::Hash> transcript;
   std::vector<uint8_t> client_hello_bytes;  // until the hash is known (client) / HRR

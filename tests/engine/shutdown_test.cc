@@ -307,3 +307,18 @@ TEST(Shutdown, AbortAfterCloseNotifySendsNothing) {
 
 }  // namespace
 }  // namespace adieu::test
+
+namespace adieu::test {
+namespace {
+
+TEST(Shutdown, NegotiatedParametersSurviveAFatalError) {
+  Pair p = connected();
+  p.client->abort(Alert::internal_error);
+  EXPECT_TRUE(p.client->handshake_done());
+  EXPECT_EQ(p.client->version(), 0x0304);
+  EXPECT_STREQ(p.client->cipher_suite_name(), "TLS_AES_128_GCM_SHA256");
+  EXPECT_EQ(p.client->write(bytes("x")), Error::aborted);
+}
+
+}  // namespace
+}  // namespace adieu::test

@@ -192,6 +192,7 @@ void Connection::Impl::derive_handshake_secrets(std::span<const uint8_t> psk_byt
 
 void Connection::Impl::handshake_complete() {
   state = HandshakeState::connected;
+  established = true;
   client_handshake_secret.wipe();
   server_handshake_secret.wipe();
   client_application_secret.wipe();  // the record layer keeps its own copy
