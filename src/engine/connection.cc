@@ -344,7 +344,9 @@ void Connection::consume_output(size_t n) {
 }
 
 // True once the handshake completed, even if the connection failed later.
-bool Connection::handshake_done() const { return impl_->established; }
+bool Connection::handshake_done() const {
+  return impl_->established;
+}
 
 ReadResult Connection::read(std::span<uint8_t> out) {
   Impl& c = *impl_;

@@ -14,11 +14,11 @@ namespace adieu {
 
 struct Session::Data {
   uint16_t cipher_suite = 0;
-  crypto::Secret psk;            // the ticket's resumption PSK (RFC 8446 section 4.6.1)
-  std::vector<uint8_t> id;       // ticket (client) / session id (stateful server)
+  crypto::Secret psk;       // the ticket's resumption PSK (RFC 8446 section 4.6.1)
+  std::vector<uint8_t> id;  // ticket (client) / session id (stateful server)
   std::string server_name;
   std::string alpn;
-  uint64_t issued_at_ms = 0;     // when the ticket was issued (server) / received (client)
+  uint64_t issued_at_ms = 0;  // when the ticket was issued (server) / received (client)
   uint32_t lifetime_seconds = 0;
   uint32_t age_add = 0;
   std::atomic<bool> resumable{true};
