@@ -49,17 +49,7 @@ int read_bytes(SSL* s, uint8_t* buf, size_t len, bool peek, size_t* readbytes) {
       return 1;
     }
     if (s->owed_messages > 0) {
-      // R19: without AUTO_RETRY, each post-handshake message makes the call
-      // return -1/WANT_READ, even on a blocking BIO.
-      --s->owed_messages;
-      if ((s->mode & SSL_MODE_AUTO_RETRY) == 0) {
-        s->rwstate = SSL_READING;
-        if (s->rbio != nullptr) {
-          BIO_clear_retry_flags(s->rbio);
-          BIO_set_retry_read(s->rbio);
-        }
-        return -1;
-      }
+      if (yield_for_owed_message(s)) return -1;
       continue;
     }
     int r = read_record(s);
@@ -159,46 +149,48 @@ int write_internal(SSL* s, const void* buf, size_t num, size_t* written) {
 
 using namespace adieu::compat;
 
+namespace {
+
+// SSL_read / SSL_peek: an int length, the byte count or <= 0.
+int read_int(SSL* s, void* buf, int num, bool peek) {
+  if (s == nullptr) return -1;
+  if (num < 0) {
+    begin_call(s);
+    COMPAT_RAISE(s, SSL_R_BAD_LENGTH);
+    return -1;
+  }
+  size_t readbytes = 0;
+  int ret = read_internal(s, buf, static_cast<size_t>(num), &readbytes, peek);
+  return ret > 0 ? static_cast<int>(readbytes) : ret;
+}
+
+// SSL_read_ex / SSL_peek_ex: 1 on success with *readbytes set, else 0.
+int read_ex(SSL* s, void* buf, size_t num, size_t* readbytes, bool peek) {
+  if (s == nullptr) return 0;
+  size_t n = 0;
+  int ret = read_internal(s, buf, num, &n, peek);
+  if (ret > 0 && readbytes != nullptr) *readbytes = n;
+  return ret > 0 ? 1 : 0;
+}
+
+}  // namespace
+
 extern "C" {
 
 int SSL_read(SSL* s, void* buf, int num) {
-  if (s == nullptr) return -1;
-  if (num < 0) {
-    begin_call(s);
-    COMPAT_RAISE(s, SSL_R_BAD_LENGTH);
-    return -1;
-  }
-  size_t readbytes = 0;
-  int ret = read_internal(s, buf, static_cast<size_t>(num), &readbytes, false);
-  return ret > 0 ? static_cast<int>(readbytes) : ret;
+  return read_int(s, buf, num, false);
 }
 
 int SSL_read_ex(SSL* s, void* buf, size_t num, size_t* readbytes) {
-  if (s == nullptr) return 0;
-  size_t n = 0;
-  int ret = read_internal(s, buf, num, &n, false);
-  if (ret > 0 && readbytes != nullptr) *readbytes = n;
-  return ret > 0 ? 1 : 0;
+  return read_ex(s, buf, num, readbytes, false);
 }
 
 int SSL_peek(SSL* s, void* buf, int num) {
-  if (s == nullptr) return -1;
-  if (num < 0) {
-    begin_call(s);
-    COMPAT_RAISE(s, SSL_R_BAD_LENGTH);
-    return -1;
-  }
-  size_t readbytes = 0;
-  int ret = read_internal(s, buf, static_cast<size_t>(num), &readbytes, true);
-  return ret > 0 ? static_cast<int>(readbytes) : ret;
+  return read_int(s, buf, num, true);
 }
 
 int SSL_peek_ex(SSL* s, void* buf, size_t num, size_t* readbytes) {
-  if (s == nullptr) return 0;
-  size_t n = 0;
-  int ret = read_internal(s, buf, num, &n, true);
-  if (ret > 0 && readbytes != nullptr) *readbytes = n;
-  return ret > 0 ? 1 : 0;
+  return read_ex(s, buf, num, readbytes, true);
 }
 
 int SSL_write(SSL* s, const void* buf, int num) {

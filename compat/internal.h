@@ -232,6 +232,10 @@ void feed_first_record(SSL* s);
 // alerts, tickets) and applies OpenSSL's side effects. Returns false when the
 // connection failed (the error is raised).
 bool absorb_engine_events(SSL* s);
+// R19: consumes one post-handshake message the engine processed since the
+// last call. True when the caller must return -1 with SSL_ERROR_WANT_READ
+// (SSL_MODE_AUTO_RETRY off: even a blocking BIO yields after each message).
+bool yield_for_owed_message(SSL* s);
 
 // --- handshake (handshake.cc) ---------------------------------------------------
 int do_handshake(SSL* s);

@@ -241,4 +241,15 @@ bool absorb_engine_events(SSL* s) {
   return true;
 }
 
+bool yield_for_owed_message(SSL* s) {
+  --s->owed_messages;
+  if ((s->mode & SSL_MODE_AUTO_RETRY) != 0) return false;
+  s->rwstate = SSL_READING;
+  if (s->rbio != nullptr) {
+    BIO_clear_retry_flags(s->rbio);
+    BIO_set_retry_read(s->rbio);
+  }
+  return true;
+}
+
 }  // namespace adieu::compat

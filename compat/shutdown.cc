@@ -19,15 +19,7 @@ int read_for_shutdown(SSL* s) {
       return -1;
     }
     if (s->owed_messages > 0) {
-      --s->owed_messages;
-      if ((s->mode & SSL_MODE_AUTO_RETRY) == 0) {
-        s->rwstate = SSL_READING;
-        if (s->rbio != nullptr) {
-          BIO_clear_retry_flags(s->rbio);
-          BIO_set_retry_read(s->rbio);
-        }
-        return -1;
-      }
+      if (yield_for_owed_message(s)) return -1;
       continue;
     }
     int r = read_record(s);
