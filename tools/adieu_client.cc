@@ -2,8 +2,9 @@
 // Sends stdin to the server and prints what comes back on stdout. At stdin's
 // end it sends close_notify and waits (at most -timeout seconds) for the
 // server's; when the server closes first it answers with its own. Prints the
-// negotiated parameters and how the connection ended on stderr; exits 0 only
-// when both close_notify alerts crossed.
+// negotiated parameters (with resumed=yes|no) and how the connection ended on
+// stderr; exits 0 only when both close_notify alerts crossed. -sess_out and
+// -sess_in keep a session in a file between runs, as s_client's options do.
 #include <adieu/config.h>
 #include <adieu/connection.h>
 #include <adieu/socket.h>
@@ -20,6 +21,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -46,6 +49,10 @@ const std::vector<OptionSpec> kOptions = {
      "limit for connect, handshake and the wait for the server's"
      " close_notify (default 10)"},
     {"keylogfile", "file", "append NSS key log lines (SSLKEYLOGFILE format)"},
+    {"sess_out", "file",
+     "at the end, save the newest session (a ticket) to file; only after a clean close of"
+     " our side"},
+    {"sess_in", "file", "offer the session saved in file for resumption"},
     {"quiet", "", "do not print the handshake parameters"},
     {"help", "", "print this help"},
 };
@@ -124,8 +131,51 @@ bool write_all(int fd, const uint8_t* data, size_t size) {
   return true;
 }
 
-// Prints the end, returns the exit status.
-int finish(Socket& socket, const IoResult& last) {
+uint64_t now_ms() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+// Reads a session saved by -sess_out; exits with one line when the file is
+// unreadable or does not hold a session.
+std::shared_ptr<Session> load_session(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(kProgram, "-sess_in: cannot read " + path + ": " + std::strerror(errno));
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  std::shared_ptr<Session> session = Session::from_bytes(bytes);
+  if (!session) fail(kProgram, "-sess_in: " + path + " does not hold an adieu session");
+  return session;
+}
+
+// -sess_out: the man pages' rule decides whether there is a session to keep:
+// only a connection whose close_notify we sent leaves a resumable session.
+void save_session(const Connection& c, const std::string& path) {
+  std::shared_ptr<Session> session = c.session();
+  if (c.write_state() != WriteState::close_notify_sent || !session ||
+      !session->resumable(now_ms())) {
+    std::fprintf(stderr, "session not saved: %s\n",
+                 c.write_state() != WriteState::close_notify_sent
+                     ? "our close_notify was not sent"
+                     : "no resumable session (no ticket received)");
+    return;
+  }
+  const std::vector<uint8_t> bytes = session->to_bytes();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "session not saved: cannot write %s\n", path.c_str());
+    return;
+  }
+  std::fprintf(stderr, "session saved to %s\n", path.c_str());
+}
+
+// Prints the end (and saves the session for -sess_out), returns the exit
+// status.
+int finish(Socket& socket, const std::string& session_out, const IoResult& last) {
   const Connection& c = socket.connection();
   if (c.handshake_done()) {
     std::fprintf(stderr, "key_updates_sent=%llu key_updates_received=%llu tickets=%zu\n",
@@ -133,11 +183,12 @@ int finish(Socket& socket, const IoResult& last) {
                  static_cast<unsigned long long>(c.key_updates_received()), c.tickets_received());
   }
   std::fprintf(stderr, "%s\n", describe_end(c, last).c_str());
+  if (!session_out.empty()) save_session(c, session_out);
   return ended_cleanly(c) ? 0 : kExitFailure;
 }
 
 // Moves data both ways until the connection ends; returns the exit status.
-int exchange(Socket& socket, int timeout_ms) {
+int exchange(Socket& socket, const std::string& session_out, int timeout_ms) {
   std::array<uint8_t, 16384> buffer;
   bool stdin_open = true;
   Clock::time_point close_deadline{};
@@ -152,17 +203,17 @@ int exchange(Socket& socket, int timeout_ms) {
       IoResult failed;
       failed.status = IoStatus::error;
       failed.os_error = errno;
-      return finish(socket, failed);
+      return finish(socket, session_out, failed);
     }
     if (ready == 0) {
       IoResult timed_out;
       timed_out.status = IoStatus::timed_out;
-      return finish(socket, timed_out);
+      return finish(socket, session_out, timed_out);
     }
     if (fds[0].revents & POLLOUT) {
       socket.set_mode(Socket::Mode::non_blocking);
       IoResult sent = socket.flush();
-      if (sent.status == IoStatus::error) return finish(socket, sent);
+      if (sent.status == IoStatus::error) return finish(socket, session_out, sent);
     }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       socket.set_mode(Socket::Mode::non_blocking);
@@ -172,7 +223,7 @@ int exchange(Socket& socket, int timeout_ms) {
           if (!write_all(STDOUT_FILENO, buffer.data(), got.bytes)) {
             // Nowhere to put the server's data: end our side cleanly.
             socket.set_mode(Socket::Mode::blocking);
-            return finish(socket, socket.close());
+            return finish(socket, session_out, socket.close());
           }
           continue;
         }
@@ -180,9 +231,9 @@ int exchange(Socket& socket, int timeout_ms) {
         if (got.status == IoStatus::closed) {
           // The server closed first: answer with our close_notify.
           socket.set_mode(Socket::Mode::blocking);
-          return finish(socket, socket.close());
+          return finish(socket, session_out, socket.close());
         }
-        return finish(socket, got);
+        return finish(socket, session_out, got);
       }
     }
     if (count == 2 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
@@ -192,12 +243,12 @@ int exchange(Socket& socket, int timeout_ms) {
       if (n > 0) {
         IoResult put =
             socket.write(std::span<const uint8_t>(buffer.data(), static_cast<size_t>(n)));
-        if (!put.ok()) return finish(socket, put);
+        if (!put.ok()) return finish(socket, session_out, put);
       } else {
         // stdin ended: close our side, then wait for the server's close_notify.
         stdin_open = false;
         IoResult closed = socket.close();
-        if (!closed.ok()) return finish(socket, closed);
+        if (!closed.ok()) return finish(socket, session_out, closed);
         close_deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
       }
     }
@@ -222,16 +273,20 @@ int run(int argc, char** argv) {
     if (!options.has("CAfile") && !config->load_system_trust(&error)) fail(kProgram, error);
   }
 
+  std::shared_ptr<Session> offered;
+  if (options.has("sess_in")) offered = load_session(options.get("sess_in"));
+  const std::string session_out = options.get("sess_out");
+
   std::string host;
   const int fd = connect_to(options.get("connect", "localhost:4433"), timeout_ms, &host);
   const std::string server_name = options.get("servername", host);
-  Socket socket(Connection::client(config, server_name), fd, Socket::Mode::blocking,
+  Socket socket(Connection::client(config, server_name, offered), fd, Socket::Mode::blocking,
                 Socket::FdOwnership::owned);
   socket.set_timeout_ms(timeout_ms);
   IoResult shaken = socket.handshake();
   if (!shaken.ok()) {
     std::fprintf(stderr, "handshake failed\n");
-    return finish(socket, shaken);
+    return finish(socket, session_out, shaken);
   }
   if (!options.has("quiet")) {
     std::fprintf(stderr, "connected to %s: %s\n", peer_address(fd).c_str(),
@@ -239,9 +294,9 @@ int run(int argc, char** argv) {
   }
   if (options.has("keyupdate")) {
     IoResult updated = socket.key_update(true);
-    if (!updated.ok()) return finish(socket, updated);
+    if (!updated.ok()) return finish(socket, session_out, updated);
   }
-  return exchange(socket, timeout_ms);
+  return exchange(socket, session_out, timeout_ms);
 }
 
 }  // namespace

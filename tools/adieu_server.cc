@@ -1,7 +1,10 @@
 // adieu-server: a TLS 1.3 test server in the manner of `openssl s_server`.
 // Serves one connection after another: echoes the client's data back until
 // its close_notify, then sends ours (or, with -www, answers one GET with a
-// small HTTP/1.0 page and closes first). Prints one line per connection.
+// small HTTP/1.0 page and closes first). Prints one line per connection,
+// saying among other things whether the client resumed a session. All
+// connections share one configuration, so one ticket key set (stateless
+// tickets) or one session cache (-no_ticket).
 #include <adieu/config.h>
 #include <adieu/connection.h>
 #include <adieu/socket.h>
@@ -43,6 +46,10 @@ const std::vector<OptionSpec> kOptions = {
     {"ciphersuites", "list", "TLS 1.3 cipher suites, colon-separated"},
     {"groups", "list", "key exchange groups, colon-separated (X25519:P-256)"},
     {"num_tickets", "n", "NewSessionTickets sent after each handshake (default 2)"},
+    {"no_ticket", "",
+     "stateful resumption: each ticket is an id into this server's session cache (as"
+     " s_server -no_ticket does in TLS 1.3); default: stateless tickets sealed under"
+     " rotating keys"},
     {"timeout", "seconds", "drop a connection idle this long (default 30; 0: never)"},
     {"keylogfile", "file", "append NSS key log lines (SSLKEYLOGFILE format)"},
     {"quiet", "", "print nothing but errors"},
@@ -205,6 +212,7 @@ int run(int argc, char** argv) {
     config->set_ticket_count(static_cast<unsigned>(
         parse_number(kProgram, "num_tickets", options.get("num_tickets"), 0, 100)));
   }
+  if (options.has("no_ticket")) config->set_session_cache(std::make_shared<SessionCache>());
   ServerSettings settings;
   settings.config = config;
   settings.www = options.has("www");

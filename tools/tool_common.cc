@@ -241,6 +241,7 @@ std::string describe_parameters(const Connection& connection) {
   out +=
       " sni=" + (connection.server_name().empty() ? std::string("none") : connection.server_name());
   out += " peer_certs=" + std::to_string(connection.peer_certificates().size());
+  out += std::string(" resumed=") + (connection.resumed() ? "yes" : "no");
   return out;
 }
 
