@@ -36,16 +36,22 @@ bool deliver(Connection& connection, ByteQueue& in) {
 
 class AdieuPair final : public TlsPair {
  public:
+  // `carried_session` is the factory's slot for resumption (null: full
+  // handshakes only): offered by this pair, refilled at its teardown.
   AdieuPair(std::shared_ptr<const Config> client_config,
-            std::shared_ptr<const Config> server_config)
-      : client_config_(std::move(client_config)), server_config_(std::move(server_config)) {}
+            std::shared_ptr<const Config> server_config, std::shared_ptr<Session>* carried_session)
+      : client_config_(std::move(client_config)),
+        server_config_(std::move(server_config)),
+        carried_session_(carried_session) {}
 
   ~AdieuPair() override { teardown(); }
 
   bool handshake() override {
+    std::shared_ptr<Session> offered;
+    if (carried_session_ != nullptr) offered = std::move(*carried_session_);
     {
       SideScope scope(Side::client);
-      client_ = Connection::client(client_config_, kServerName);
+      client_ = Connection::client(client_config_, kServerName, offered);
       if (!client_) return false;
       flush(*client_, to_server_);
     }
@@ -66,7 +72,8 @@ class AdieuPair final : public TlsPair {
         flush(*client_, to_server_);
       }
       if (to_server_.empty() && to_client_.empty()) {
-        return client_->handshake_done() && server_->handshake_done();
+        return client_->handshake_done() && server_->handshake_done() &&
+               client_->resumed() == (offered != nullptr);
       }
     }
     return false;
@@ -99,6 +106,7 @@ class AdieuPair final : public TlsPair {
   }
 
   bool close() override {
+    closed_ = true;
     {
       SideScope scope(Side::client);
       if (client_->close() != Error::none) return false;
@@ -118,6 +126,9 @@ class AdieuPair final : public TlsPair {
   }
 
   void teardown() override {
+    if (carried_session_ != nullptr && client_ && client_->handshake_done()) {
+      if (closed_ || close()) *carried_session_ = client_->session();
+    }
     if (client_) {
       SideScope scope(Side::client);
       client_.reset();
@@ -134,7 +145,8 @@ class AdieuPair final : public TlsPair {
     std::snprintf(scheme, sizeof scheme, "0x%04x", client_->peer_signature_scheme());
     return std::string(client_->cipher_suite_name()) + " " + client_->group_name() + " " + scheme +
            ", " + std::to_string(client_->peer_certificates().size()) + " certs, " +
-           std::to_string(client_->tickets_received()) + " tickets received";
+           std::to_string(client_->tickets_received()) + " tickets received" +
+           (client_->resumed() ? ", resumed" : "");
   }
 
  private:
@@ -142,6 +154,8 @@ class AdieuPair final : public TlsPair {
 
   std::shared_ptr<const Config> client_config_;
   std::shared_ptr<const Config> server_config_;
+  std::shared_ptr<Session>* carried_session_;
+  bool closed_ = false;
   ByteQueue to_server_;
   ByteQueue to_client_;
   std::unique_ptr<Connection> client_;
@@ -151,15 +165,20 @@ class AdieuPair final : public TlsPair {
 class AdieuFactory final : public PairFactory {
  public:
   AdieuFactory(std::shared_ptr<const Config> client_config,
-               std::shared_ptr<const Config> server_config)
-      : client_config_(std::move(client_config)), server_config_(std::move(server_config)) {}
+               std::shared_ptr<const Config> server_config, bool resuming)
+      : client_config_(std::move(client_config)),
+        server_config_(std::move(server_config)),
+        resuming_(resuming) {}
   std::unique_ptr<TlsPair> make_pair() override {
-    return std::make_unique<AdieuPair>(client_config_, server_config_);
+    return std::make_unique<AdieuPair>(client_config_, server_config_,
+                                       resuming_ ? &carried_session_ : nullptr);
   }
 
  private:
   std::shared_ptr<const Config> client_config_;
   std::shared_ptr<const Config> server_config_;
+  bool resuming_;
+  std::shared_ptr<Session> carried_session_;
 };
 
 bool common_setup(Config& config, const Scenario& scenario, std::string* error) {
@@ -182,7 +201,13 @@ class AdieuLibrary final : public Library {
     client->set_verify(VerifyMode::required);
     if (!server->add_certificate(files.leaf, files.key, files.intermediate, error)) return nullptr;
     server->set_ticket_count(2);  // the default, as OpenSSL's
-    return std::make_unique<AdieuFactory>(std::move(client), std::move(server));
+    // Stateless tickets are the default (per-config ticket keys); stateful
+    // resumption keeps the sessions in a server cache.
+    if (scenario.resumption == Resumption::stateful) {
+      server->set_session_cache(std::make_shared<SessionCache>());
+    }
+    return std::make_unique<AdieuFactory>(std::move(client), std::move(server),
+                                          scenario.resumption != Resumption::none);
   }
 };
 

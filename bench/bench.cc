@@ -133,7 +133,7 @@ std::array<std::unique_ptr<PairFactory>, 2> Bench::factories(const Scenario& sce
 
 void Bench::measure_limits() {
   const bool all = options_.wants("limits");
-  if (all || options_.wants("handshake")) {
+  if (all || options_.wants("handshake") || options_.wants("resumption")) {
     for (Chain chain : {Chain::ecdsa, Chain::rsa}) {
       std::string error;
       auto& costs = primitives_[static_cast<size_t>(chain)];
@@ -164,12 +164,22 @@ void Bench::measure_limits() {
   }
 }
 
-Section Bench::handshake_section(Chain chain) {
+Section Bench::handshake_section(Chain chain, Resumption resumption) {
   Section section;
-  section.title = std::string("Full handshakes, ") +
-                  (chain == Chain::ecdsa ? "ECDSA P-256" : "RSA-2048") +
-                  " chain (root -> intermediate -> leaf; the client verifies chain and hostname)";
-  Factories factories = this->factories(Scenario{chain, kHandshakeSuites, false}, &section.notes);
+  const bool resumed = resumption != Resumption::none;
+  if (resumed) {
+    section.title = std::string("Resumed handshakes, ") +
+                    (resumption == Resumption::stateless
+                         ? "stateless tickets (session state sealed in the ticket)"
+                         : "stateful tickets (the ticket is an id into the server's cache)") +
+                    ", psk_dhe_ke with x25519; each ticket used once";
+  } else {
+    section.title = std::string("Full handshakes, ") +
+                    (chain == Chain::ecdsa ? "ECDSA P-256" : "RSA-2048") +
+                    " chain (root -> intermediate -> leaf; the client verifies chain and hostname)";
+  }
+  Scenario scenario{chain, kHandshakeSuites, false, resumption};
+  Factories factories = this->factories(scenario, &section.notes);
   auto runs = alternate<HandshakeRound>(
       factories, options_.rounds,
       [&](PairFactory& factory, std::string* error) {
@@ -177,13 +187,18 @@ Section Bench::handshake_section(Chain chain) {
       },
       "handshake", &section.notes, &failed_);
 
-  const std::string key = std::string("hs_") + chain_name(chain);
+  const std::string key = resumed ? std::string("hs_resumed_") + resumption_name(resumption)
+                                  : std::string("hs_") + chain_name(chain);
   const auto& costs = primitives_[static_cast<size_t>(chain)];
   std::optional<double> client_limit, server_limit, both_limit;
   if (costs) {
-    client_limit = 1e9 / costs->client_ns();
-    server_limit = 1e9 / costs->server_ns();
-    both_limit = 1e9 / (costs->client_ns() + costs->server_ns());
+    // A resumed handshake's only public-key work is the x25519 exchange.
+    const double exchange_ns = costs->keygen_ns + costs->agreement_ns;
+    const double client_ns = resumed ? exchange_ns : costs->client_ns();
+    const double server_ns = resumed ? exchange_ns : costs->server_ns();
+    client_limit = 1e9 / client_ns;
+    server_limit = 1e9 / server_ns;
+    both_limit = 1e9 / (client_ns + server_ns);
   }
   section.rows.push_back(row(key + "_client_per_s", "client side", "hs/s", runs,
                              &HandshakeRound::client_per_s, 1, client_limit, true));
@@ -390,8 +405,12 @@ std::vector<Section> Bench::run() {
   std::vector<Section> sections;
   measure_limits();
   if (options_.wants("handshake")) {
-    sections.push_back(handshake_section(Chain::ecdsa));
-    sections.push_back(handshake_section(Chain::rsa));
+    sections.push_back(handshake_section(Chain::ecdsa, Resumption::none));
+    sections.push_back(handshake_section(Chain::rsa, Resumption::none));
+  }
+  if (options_.wants("resumption")) {
+    sections.push_back(handshake_section(Chain::ecdsa, Resumption::stateless));
+    sections.push_back(handshake_section(Chain::ecdsa, Resumption::stateful));
   }
   if (options_.wants("bulk")) sections.push_back(bulk_section());
   if (options_.wants("idle")) sections.push_back(idle_section());

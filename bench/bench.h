@@ -28,7 +28,8 @@ class Bench {
 
   Factories factories(const Scenario& scenario, std::vector<std::string>* notes);
   void measure_limits();
-  Section handshake_section(Chain chain);
+  // Full handshakes with `chain`, or resumed ones (ECDSA server).
+  Section handshake_section(Chain chain, Resumption resumption);
   Section bulk_section();
   Section idle_section();
   Section limits_section() const;

@@ -59,15 +59,16 @@ int run_callgrind(const Options& options) {
                                            "TLS_AES_128_GCM_SHA256:"
                                            "TLS_AES_256_GCM_SHA384:"
                                            "TLS_CHACHA20_POLY1305_SHA256",
-                                           false},
+                                           false, options.resumption},
                                   cert_files(options.data_dir, options.chain), &error);
   if (!factory ||
       !run_callgrind_handshakes(*factory, *options.callgrind_side, options.handshakes, &error)) {
     std::fprintf(stderr, "adieu-bench: %s: %s\n", library->name(), error.c_str());
     return 1;
   }
-  std::printf("callgrind %s %s %s handshakes %d\n", library->name(),
-              side_name(*options.callgrind_side), chain_name(options.chain), options.handshakes);
+  std::printf("callgrind %s %s %s %s handshakes %d\n", library->name(),
+              side_name(*options.callgrind_side), chain_name(options.chain),
+              resumption_name(options.resumption), options.handshakes);
   return 0;
 }
 

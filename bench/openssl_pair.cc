@@ -26,6 +26,10 @@ struct BioFree {
   void operator()(BIO* bio) const { BIO_free(bio); }
 };
 using BioPtr = std::unique_ptr<BIO, BioFree>;
+struct SessionFree {
+  void operator()(SSL_SESSION* session) const { SSL_SESSION_free(session); }
+};
+using SessionPtr = std::unique_ptr<SSL_SESSION, SessionFree>;
 struct X509Free {
   void operator()(X509* cert) const { X509_free(cert); }
 };
@@ -107,9 +111,11 @@ bool step(SSL* ssl) {
 
 class OpensslPair final : public TlsPair {
  public:
-  OpensslPair(SSL_CTX* client_ctx, SSL_CTX* server_ctx)
+  // `carried_session`: see AdieuPair (null: full handshakes only).
+  OpensslPair(SSL_CTX* client_ctx, SSL_CTX* server_ctx, SessionPtr* carried_session)
       : client_ctx_(client_ctx),
         server_ctx_(server_ctx),
+        carried_session_(carried_session),
         client_ends_{&to_client_, &to_server_},
         server_ends_{&to_server_, &to_client_},
         client_bio_(new_queue_bio(&client_ends_)),
@@ -119,6 +125,8 @@ class OpensslPair final : public TlsPair {
 
   bool handshake() override {
     if (!client_bio_ || !server_bio_) return false;
+    SessionPtr offered;
+    if (carried_session_ != nullptr) offered = std::move(*carried_session_);
     {
       SideScope scope(Side::client);
       client_ = SSL_new(client_ctx_);
@@ -128,6 +136,7 @@ class OpensslPair final : public TlsPair {
       SSL_set_connect_state(client_);
       if (SSL_set_tlsext_host_name(client_, kServerName) != 1) return false;
       if (SSL_set1_host(client_, kServerName) != 1) return false;
+      if (offered && SSL_set_session(client_, offered.get()) != 1) return false;
       if (!step(client_)) return false;
     }
     {
@@ -149,7 +158,8 @@ class OpensslPair final : public TlsPair {
       }
       if (to_server_.empty() && to_client_.empty()) {
         return SSL_is_init_finished(client_) && SSL_is_init_finished(server_) &&
-               SSL_get_verify_result(client_) == X509_V_OK;
+               SSL_get_verify_result(client_) == X509_V_OK &&
+               (SSL_session_reused(client_) == 1) == (offered != nullptr);
       }
     }
     return false;
@@ -182,6 +192,7 @@ class OpensslPair final : public TlsPair {
   }
 
   bool close() override {
+    closed_ = true;
     {
       SideScope scope(Side::client);
       if (SSL_shutdown(client_) != 0) return false;  // sent, not yet received
@@ -201,6 +212,9 @@ class OpensslPair final : public TlsPair {
   }
 
   void teardown() override {
+    if (carried_session_ != nullptr && client_ != nullptr && SSL_is_init_finished(client_)) {
+      if (closed_ || close()) carried_session_->reset(SSL_get1_session(client_));
+    }
     if (client_ != nullptr) {
       SideScope scope(Side::client);
       SSL_free(client_);
@@ -227,6 +241,7 @@ class OpensslPair final : public TlsPair {
     SSL_SESSION* session = SSL_get_session(client_);
     text +=
         session != nullptr && SSL_SESSION_has_ticket(session) ? ", ticket received" : ", no ticket";
+    if (SSL_session_reused(client_) == 1) text += ", resumed";
     return text;
   }
 
@@ -235,6 +250,8 @@ class OpensslPair final : public TlsPair {
 
   SSL_CTX* client_ctx_;
   SSL_CTX* server_ctx_;
+  SessionPtr* carried_session_;
+  bool closed_ = false;
   ByteQueue to_server_;
   ByteQueue to_client_;
   QueueEnds client_ends_;
@@ -284,15 +301,20 @@ bool add_intermediate(SSL_CTX* ctx, const std::string& path, std::string* error)
 
 class OpensslFactory final : public PairFactory {
  public:
-  OpensslFactory(SslCtxPtr client_ctx, SslCtxPtr server_ctx)
-      : client_ctx_(std::move(client_ctx)), server_ctx_(std::move(server_ctx)) {}
+  OpensslFactory(SslCtxPtr client_ctx, SslCtxPtr server_ctx, bool resuming)
+      : client_ctx_(std::move(client_ctx)),
+        server_ctx_(std::move(server_ctx)),
+        resuming_(resuming) {}
   std::unique_ptr<TlsPair> make_pair() override {
-    return std::make_unique<OpensslPair>(client_ctx_.get(), server_ctx_.get());
+    return std::make_unique<OpensslPair>(client_ctx_.get(), server_ctx_.get(),
+                                         resuming_ ? &carried_session_ : nullptr);
   }
 
  private:
   SslCtxPtr client_ctx_;
   SslCtxPtr server_ctx_;
+  bool resuming_;
+  SessionPtr carried_session_;  // freed before the contexts (declared after them)
 };
 
 class OpensslLibrary final : public Library {
@@ -320,7 +342,13 @@ class OpensslLibrary final : public Library {
     if (!add_intermediate(server.get(), files.intermediate, error)) return nullptr;
     // OpenSSL's default, stated: two stateless tickets after each full handshake.
     SSL_CTX_set_num_tickets(server.get(), 2);
-    return std::make_unique<OpensslFactory>(std::move(client), std::move(server));
+    // Stateful TLS 1.3 resumption in OpenSSL: SSL_OP_NO_TICKET makes each
+    // ticket an id into the server's session cache (on by default).
+    if (scenario.resumption == Resumption::stateful) {
+      SSL_CTX_set_options(server.get(), SSL_OP_NO_TICKET);
+    }
+    return std::make_unique<OpensslFactory>(std::move(client), std::move(server),
+                                            scenario.resumption != Resumption::none);
   }
 };
 

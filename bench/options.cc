@@ -21,7 +21,7 @@ both, with the ratio adieu/openssl and the fraction of libcrypto's own limit.
                            busy shared machine gives to other processes; each
                            read is a system call whose cost is measured and
                            taken out)
-  --only=LIST              sections among handshake,bulk,idle,limits
+  --only=LIST              sections among handshake,resumption,bulk,idle,limits
   --lib=adieu|openssl      run one library only
   --rounds=N               rounds per figure, alternating the libraries (5)
   --handshakes=N           handshakes per round (100)
@@ -31,8 +31,10 @@ both, with the ratio adieu/openssl and the fraction of libcrypto's own limit.
 
 Instruction counts (run under valgrind --tool=callgrind --collect-atstart=no):
   --callgrind-side=client|server --lib=adieu|openssl [--chain=ecdsa|rsa]
-  [--handshakes=N]         runs N handshakes (after 2 unmeasured), collecting
-                           only inside that side's calls
+  [--resume=stateless|stateful] [--handshakes=N]
+                           runs N handshakes (after 2 unmeasured; resumed
+                           ones with --resume), collecting only inside that
+                           side's calls
 )";
 
 bool starts_with(std::string_view text, std::string_view prefix, std::string_view* rest) {
@@ -96,6 +98,9 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_status) {
     } else if (starts_with(arg, "--callgrind-side=", &value) &&
                (value == "client" || value == "server")) {
       options.callgrind_side = value == "client" ? Side::client : Side::server;
+    } else if (starts_with(arg, "--resume=", &value) &&
+               (value == "stateless" || value == "stateful")) {
+      options.resumption = value == "stateless" ? Resumption::stateless : Resumption::stateful;
     } else if (starts_with(arg, "--chain=", &value) && (value == "ecdsa" || value == "rsa")) {
       options.chain = value == "ecdsa" ? Chain::ecdsa : Chain::rsa;
     } else {

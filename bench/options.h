@@ -24,6 +24,7 @@ struct Options {
   // Callgrind mode: handshakes only, collection around this side's calls only.
   std::optional<Side> callgrind_side;
   Chain chain = Chain::ecdsa;
+  Resumption resumption = Resumption::none;  // callgrind mode: --resume=
 
   bool wants(const char* section) const;
 };

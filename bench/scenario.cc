@@ -6,6 +6,18 @@ const char* chain_name(Chain chain) {
   return chain == Chain::ecdsa ? "ecdsa" : "rsa";
 }
 
+const char* resumption_name(Resumption resumption) {
+  switch (resumption) {
+    case Resumption::none:
+      return "full";
+    case Resumption::stateless:
+      return "stateless";
+    case Resumption::stateful:
+      return "stateful";
+  }
+  return "?";
+}
+
 CertFiles cert_files(const std::string& data_dir, Chain chain) {
   const std::string prefix = data_dir + "/" + chain_name(chain);
   return CertFiles{prefix + "-leaf.pem", prefix + "-leaf.key", prefix + "-chain.pem",

@@ -16,6 +16,15 @@ enum class Chain : uint8_t { ecdsa, rsa };
 
 const char* chain_name(Chain chain);
 
+// How a pair's handshake begins. `none`: a full handshake. Otherwise the
+// client offers the session (ticket) that the previous pair made by the same
+// factory received, and the server opens it from a stateless ticket (sealed
+// session state) or looks it up in its cache (stateful: the ticket is an id).
+// Each ticket is used once, as TLS 1.3 clients should.
+enum class Resumption : uint8_t { none, stateless, stateful };
+
+const char* resumption_name(Resumption resumption);
+
 // Everything that shapes a connection, the same for both libraries.
 struct Scenario {
   Chain chain = Chain::ecdsa;
@@ -23,6 +32,7 @@ struct Scenario {
   std::string cipher_suites = "TLS_AES_128_GCM_SHA256";
   // OpenSSL only: SSL_MODE_RELEASE_BUFFERS (adieu always releases idle buffers).
   bool release_buffers = false;
+  Resumption resumption = Resumption::none;
 };
 
 // Where the certificates are (tests/data of the source tree by default).
@@ -44,6 +54,9 @@ class TlsPair {
   virtual ~TlsPair() = default;
   // Creates both ends and runs the handshake until both are done, the client
   // has processed the server's NewSessionTickets and nothing is in flight.
+  // With resumption, once the factory holds a session (from its previous
+  // pair) the client offers it, and the handshake fails unless the server
+  // resumed it.
   virtual bool handshake() = 0;
   // Writes `data` `times` times on `from` (one write call each, inside one
   // SideScope) and hands the records to the transport after each write.
@@ -55,7 +68,11 @@ class TlsPair {
   // A clean bidirectional close: the client sends close_notify, the server
   // reads it and answers with its own, the client reads that.
   virtual bool close() = 0;
-  // Frees the client, then the server.
+  // Frees the client, then the server. With resumption it first closes
+  // cleanly (unless close() was called) and hands the client's newest session
+  // to the factory for the next pair: both libraries follow the man pages'
+  // rule that a connection freed without close_notify leaves no resumable
+  // session.
   virtual void teardown() = 0;
   // Negotiated parameters, for the report ("TLS_AES_128_GCM_SHA256 x25519 ...").
   virtual std::string describe() = 0;
