@@ -95,8 +95,10 @@ struct Connection::Impl {
   std::vector<crypto::KeyShare> key_shares;  // client: the shares we offered
   std::array<uint8_t, 32> client_random{};
   std::vector<uint8_t> session_id;
-  crypto::Secret client_handshake_secret;
+  crypto::Secret client_handshake_secret;  // until its keys are installed
   crypto::Secret server_handshake_secret;
+  crypto::Secret client_finished_key;  // from the handshake secret, at install
+  crypto::Secret server_finished_key;
   crypto::Secret client_application_secret;
   crypto::Secret server_application_secret;
   crypto::Secret resumption_master;
@@ -175,12 +177,17 @@ struct Connection::Impl {
   // Helpers shared by both roles (handshake/common.cc).
   Error verify_peer_chain(std::span<const uint8_t> body, bool is_server_cert);
   Error verify_certificate_verify(std::span<const uint8_t> body, bool from_server);
-  Error verify_finished(std::span<const uint8_t> body, const crypto::Secret& base_key);
+  Error verify_finished(std::span<const uint8_t> body, const crypto::Secret& finished_key);
   Error send_certificate(std::span<const uint8_t> context);
   Error send_certificate_verify(bool from_server);
-  Error send_finished(const crypto::Secret& base_key);
+  Error send_finished(const crypto::Secret& finished_key);
   bool install_read_keys(const crypto::Secret& secret);
   bool install_write_keys(const crypto::Secret& secret);
+  // Installs one direction's handshake keys from `secret`, derives that
+  // direction's finished key into `finished_key` while the HMAC context still
+  // holds the secret (saving a re-key), and wipes the secret.
+  bool install_handshake_read_keys(crypto::Secret& secret, crypto::Secret& finished_key);
+  bool install_handshake_write_keys(crypto::Secret& secret, crypto::Secret& finished_key);
   bool choose_scheme(const std::vector<uint16_t>& peer_schemes);
   // Early secret from `psk` (zeros when empty), handshake secret from
   // `shared` (zeros when empty, psk_ke).

@@ -131,9 +131,11 @@ Error Connection::Impl::client_handle(HandshakeType type, std::span<const uint8_
       }
       transcript->update(msg);
       derive_handshake_secrets(psk.span(), shared ? shared->span() : std::span<const uint8_t>());
-      if (!install_read_keys(server_handshake_secret)) return error;
+      if (!install_handshake_read_keys(server_handshake_secret, server_finished_key)) return error;
       if (middlebox_compat && !sent_change_cipher_spec) send_change_cipher_spec();
-      if (!install_write_keys(client_handshake_secret)) return error;
+      if (!install_handshake_write_keys(client_handshake_secret, client_finished_key)) {
+        return error;
+      }
       state = HandshakeState::wait_encrypted_extensions;
       return Error::none;
     }
@@ -179,7 +181,7 @@ Error Connection::Impl::client_handle(HandshakeType type, std::span<const uint8_
     }
     case HandshakeState::wait_finished: {
       if (type != HandshakeType::finished) return Error::unexpected_message;
-      if (Error err = verify_finished(body, server_handshake_secret); err != Error::none) {
+      if (Error err = verify_finished(body, server_finished_key); err != Error::none) {
         return err;
       }
       transcript->update(msg);
@@ -249,7 +251,7 @@ Error Connection::Impl::client_send_second_flight() {
       if (Error err = send_certificate_verify(false); err != Error::none) return err;
     }
   }
-  send_finished(client_handshake_secret);
+  if (Error err = send_finished(client_finished_key); err != Error::none) return err;
   resumption_master = schedule->resumption_master(transcript->current().span());
   if (!install_write_keys(client_application_secret)) return error;
   handshake_complete();

@@ -102,11 +102,12 @@ Error Connection::Impl::verify_certificate_verify(std::span<const uint8_t> body,
 }
 
 Error Connection::Impl::verify_finished(std::span<const uint8_t> body,
-                                        const crypto::Secret& base_key) {
+                                        const crypto::Secret& finished_key) {
   messages::Finished fin;
   if (Error err = fin.parse(body); err != Error::none) return err;
-  crypto::Secret expected = record::KeySchedule::finished_verify_data(suite->hash, base_key.span(),
-                                                                      transcript->current().span());
+  crypto::Secret expected = record::KeySchedule::finished_mac(suite->hash, finished_key.span(),
+                                                              transcript->current().span());
+  if (expected.empty()) return Error::internal_error;
   if (fin.verify_data.size() != expected.size()) return Error::decode_error;
   if (!crypto::constant_time_equal(fin.verify_data, expected.span())) return Error::decrypt_error;
   return Error::none;
@@ -142,9 +143,10 @@ Error Connection::Impl::send_certificate_verify(bool from_server) {
   return Error::none;
 }
 
-Error Connection::Impl::send_finished(const crypto::Secret& base_key) {
-  crypto::Secret verify_data = record::KeySchedule::finished_verify_data(
-      suite->hash, base_key.span(), transcript->current().span());
+Error Connection::Impl::send_finished(const crypto::Secret& finished_key) {
+  crypto::Secret verify_data = record::KeySchedule::finished_mac(suite->hash, finished_key.span(),
+                                                                 transcript->current().span());
+  if (verify_data.empty()) return Error::internal_error;
   messages::Finished fin;
   fin.verify_data.assign(verify_data.span().begin(), verify_data.span().end());
   std::vector<uint8_t> msg;
@@ -175,7 +177,8 @@ void Connection::Impl::derive_application_secrets() {
   server_application_secret = schedule->server_application_traffic(th.span());
   keylog("CLIENT_TRAFFIC_SECRET_0", client_application_secret);
   keylog("SERVER_TRAFFIC_SECRET_0", server_application_secret);
-  keylog("EXPORTER_SECRET", schedule->exporter_master(th.span()));
+  // Nothing else needs the exporter secret: derived only for the key log.
+  if (config.keylog) keylog("EXPORTER_SECRET", schedule->exporter_master(th.span()));
 }
 
 void Connection::Impl::derive_handshake_secrets(std::span<const uint8_t> psk_bytes,
@@ -195,6 +198,8 @@ void Connection::Impl::handshake_complete() {
   established = true;
   client_handshake_secret.wipe();
   server_handshake_secret.wipe();
+  client_finished_key.wipe();
+  server_finished_key.wipe();
   client_application_secret.wipe();  // the record layer keeps its own copy
   server_application_secret.wipe();
   schedule.reset();

@@ -50,7 +50,7 @@ Error Connection::Impl::server_handle(HandshakeType type, std::span<const uint8_
     }
     case HandshakeState::wait_client_finished: {
       if (type != HandshakeType::finished) return Error::unexpected_message;
-      if (Error err = verify_finished(body, client_handshake_secret); err != Error::none) {
+      if (Error err = verify_finished(body, client_finished_key); err != Error::none) {
         return err;
       }
       transcript->update(msg);
@@ -177,8 +177,8 @@ Error Connection::Impl::server_handle_client_hello(const messages::ClientHello& 
   if (middlebox_compat && !sent_change_cipher_spec) send_change_cipher_spec();
 
   derive_handshake_secrets(psk.span(), shared ? shared->span() : std::span<const uint8_t>());
-  if (!install_write_keys(server_handshake_secret)) return error;
-  if (!install_read_keys(client_handshake_secret)) return error;
+  if (!install_handshake_write_keys(server_handshake_secret, server_finished_key)) return error;
+  if (!install_handshake_read_keys(client_handshake_secret, client_finished_key)) return error;
   return server_send_flight(ch);
 }
 
@@ -223,7 +223,7 @@ Error Connection::Impl::server_send_flight(const messages::ClientHello& ch) {
 
   if (resumed) {
     // RFC 8446 section 2.2: the PSK authenticates; no certificates.
-    send_finished(server_handshake_secret);
+    if (Error err = send_finished(server_finished_key); err != Error::none) return err;
     derive_application_secrets();
     if (!install_write_keys(server_application_secret)) return error;
     state = HandshakeState::wait_client_finished;
@@ -243,7 +243,7 @@ Error Connection::Impl::server_send_flight(const messages::ClientHello& ch) {
   }
   if (Error err = send_certificate({}); err != Error::none) return err;
   if (Error err = send_certificate_verify(true); err != Error::none) return err;
-  send_finished(server_handshake_secret);
+  if (Error err = send_finished(server_finished_key); err != Error::none) return err;
   derive_application_secrets();
   if (!install_write_keys(server_application_secret)) return error;
   state = certificate_requested ? HandshakeState::wait_client_certificate

@@ -25,6 +25,19 @@ std::span<const uint8_t> zeros(HashAlg alg) {
   return std::span<const uint8_t>(kZeros).first(crypto::hash_size(alg));
 }
 
+// Derive-Secret(Early Secret, "derived", "") when there is no PSK: the early
+// secret is then HKDF-Extract(0, 0), a public constant, and so is this. A
+// full handshake starts from it instead of two HMAC computations.
+const Secret& no_psk_derived(HashAlg alg) {
+  static const auto derive = [](HashAlg a) {
+    const Secret early = crypto::hkdf_extract(a, {}, zeros(a));
+    return KeySchedule::derive_secret(a, early.span(), "derived", empty_hash(a).span());
+  };
+  static const Secret sha256 = derive(HashAlg::sha256);
+  static const Secret sha384 = derive(HashAlg::sha384);
+  return alg == HashAlg::sha384 ? sha384 : sha256;
+}
+
 }  // namespace
 
 Secret KeySchedule::derive_secret(HashAlg alg, std::span<const uint8_t> secret,
@@ -34,7 +47,10 @@ Secret KeySchedule::derive_secret(HashAlg alg, std::span<const uint8_t> secret,
 }
 
 void KeySchedule::set_early(std::span<const uint8_t> psk) {
-  early_ = crypto::hkdf_extract(alg_, {}, psk.empty() ? zeros(alg_) : psk);
+  // Without a PSK the early secret is a constant that set_handshake() does
+  // not need (see no_psk_derived); it is computed only for a binder key.
+  has_psk_ = !psk.empty();
+  early_ = has_psk_ ? crypto::hkdf_extract(alg_, {}, psk) : Secret();
   handshake_.wipe();
   master_.wipe();
 }
@@ -44,8 +60,11 @@ Secret KeySchedule::resumption_binder_key() const {
 }
 
 void KeySchedule::set_handshake(std::span<const uint8_t> ecdhe) {
-  if (early_.empty()) set_early({});  // no PSK: the early secret still starts the chain
-  const Secret derived = derive_secret(alg_, early_.span(), "derived", empty_hash(alg_).span());
+  // No PSK: the chain starts from the constant early secret.
+  // (With a PSK whose extraction failed, early_ is empty and so is this.)
+  const Secret derived =
+      has_psk_ ? derive_secret(alg_, early_.span(), "derived", empty_hash(alg_).span())
+               : no_psk_derived(alg_);
   master_.wipe();
   if (derived.empty()) {  // a libcrypto failure: leave the stage empty, never half-derived
     handshake_.wipe();
@@ -87,12 +106,19 @@ Secret KeySchedule::resumption_master(std::span<const uint8_t> transcript_hash) 
   return derive_secret(alg_, master_.span(), "res master", transcript_hash);
 }
 
+Secret KeySchedule::finished_key(HashAlg alg, std::span<const uint8_t> base_key) {
+  return crypto::hkdf_expand_label(alg, base_key, "finished", {}, crypto::hash_size(alg));
+}
+
+Secret KeySchedule::finished_mac(HashAlg alg, std::span<const uint8_t> finished_key,
+                                 std::span<const uint8_t> transcript_hash) {
+  if (finished_key.size() != crypto::hash_size(alg)) return Secret();
+  return crypto::hmac(alg, finished_key, transcript_hash);
+}
+
 Secret KeySchedule::finished_verify_data(HashAlg alg, std::span<const uint8_t> base_key,
                                          std::span<const uint8_t> transcript_hash) {
-  const Secret finished_key =
-      crypto::hkdf_expand_label(alg, base_key, "finished", {}, crypto::hash_size(alg));
-  if (finished_key.empty()) return Secret();
-  return crypto::hmac(alg, finished_key.span(), transcript_hash);
+  return finished_mac(alg, finished_key(alg, base_key).span(), transcript_hash);
 }
 
 Secret KeySchedule::next_traffic_secret(HashAlg alg, std::span<const uint8_t> secret) {

@@ -21,7 +21,8 @@ class KeySchedule {
   explicit KeySchedule(HashAlg alg) : alg_(alg) {}
   HashAlg alg() const { return alg_; }
 
-  // Early Secret = HKDF-Extract(0, psk); an empty psk means hash_size zeros.
+  // Early Secret = HKDF-Extract(0, psk); an empty psk means hash_size zeros
+  // (a constant, which is then not computed: only the binder key needs it).
   void set_early(std::span<const uint8_t> psk);
   // binder_key for a resumption PSK ("res binder").
   Secret resumption_binder_key() const;
@@ -43,6 +44,12 @@ class KeySchedule {
   // verify_data = HMAC(HKDF-Expand-Label(base_key, "finished", "", Hash.length), transcript_hash).
   static Secret finished_verify_data(HashAlg alg, std::span<const uint8_t> base_key,
                                      std::span<const uint8_t> transcript_hash);
+  // The two halves of finished_verify_data, for a caller that derives the
+  // finished key while the HMAC context still holds `base_key` (right after
+  // the traffic keys) and applies it later.
+  static Secret finished_key(HashAlg alg, std::span<const uint8_t> base_key);
+  static Secret finished_mac(HashAlg alg, std::span<const uint8_t> finished_key,
+                             std::span<const uint8_t> transcript_hash);
   // application_traffic_secret_N+1 (RFC 8446 section 7.2).
   static Secret next_traffic_secret(HashAlg alg, std::span<const uint8_t> secret);
   // PSK for a ticket = HKDF-Expand-Label(resumption_master, "resumption", nonce, Hash.length).
@@ -51,6 +58,7 @@ class KeySchedule {
 
  private:
   HashAlg alg_;
+  bool has_psk_ = false;
   Secret early_;
   Secret handshake_;
   Secret master_;
