@@ -78,11 +78,16 @@ Config::Impl::Impl(Role r)
   }
 }
 
-const CertifiedKey* Config::Impl::certificate_for(const std::string& server_name) const {
+const CertifiedKey* Config::Impl::certificate_for(const std::string& server_name,
+                                                  bool* name_matched) const {
+  *name_matched = false;
   if (certificates.empty()) return nullptr;
   if (!server_name.empty()) {
     for (const CertifiedKey& ck : certificates) {
-      if (ck.chain.front().matches_host(server_name)) return &ck;
+      if (ck.chain.front().matches_host(server_name)) {
+        *name_matched = true;
+        return &ck;
+      }
     }
   }
   return &certificates.front();

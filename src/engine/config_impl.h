@@ -48,8 +48,9 @@ struct Config::Impl {
   crypto::Random* random = &crypto::system_random();
   std::function<uint64_t()> clock_ms;
 
-  // The certificate for a client's SNI: the first whose names match, else the first.
-  const CertifiedKey* certificate_for(const std::string& server_name) const;
+  // The certificate for a client's SNI: the first whose names match, else the
+  // first. `name_matched` says whether the name matched the one returned.
+  const CertifiedKey* certificate_for(const std::string& server_name, bool* name_matched) const;
 };
 
 }  // namespace adieu

@@ -108,6 +108,7 @@ struct Connection::Impl {
   bool certificate_requested = false;  // server asked for our certificate
   messages::CertificateRequest certificate_request;
   const CertifiedKey* our_certificate = nullptr;
+  bool server_name_matched = false;  // server: our certificate is for the client's SNI
   crypto::SignatureScheme our_scheme{};
   std::vector<crypto::Certificate> peer_chain;
   std::string verify_message;          // why the peer's chain was refused

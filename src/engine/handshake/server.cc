@@ -118,7 +118,7 @@ Error Connection::Impl::server_handle_client_hello(const messages::ClientHello& 
 
   // Certificate and signature scheme for the requested name.
   server_name = ch.server_name.value_or(std::string());
-  our_certificate = config.certificate_for(server_name);
+  our_certificate = config.certificate_for(server_name, &server_name_matched);
   if (!our_certificate || !choose_scheme(*ch.signature_algorithms)) {
     return Error::handshake_failure;
   }
@@ -213,8 +213,7 @@ Error Connection::Impl::server_send_retry(crypto::Group group_wanted,
 
 Error Connection::Impl::server_send_flight(const messages::ClientHello& ch) {
   messages::EncryptedExtensions ee;
-  ee.server_name_ack =
-      ch.server_name.has_value() && our_certificate->chain.front().matches_host(server_name);
+  ee.server_name_ack = ch.server_name.has_value() && server_name_matched;
   if (!alpn.empty()) ee.alpn = alpn;
   std::vector<uint8_t> bytes;
   wire::Writer w(bytes);

@@ -2,11 +2,13 @@
 //
 // Ticket layout: key_name(16) || nonce(12) || ciphertext || tag(16), with the
 // key name as additional data so a ticket cannot be moved to another key.
-// Every ticket gets a fresh random nonce (the Aead is initialised with the
-// key and that nonce as its static IV and used with sequence number 0, so
-// the nonce is used as is). Random 96-bit nonces are safe for far more
-// tickets than a key seals in one rotation period (NIST SP 800-38D section
-// 8.3 allows 2^32 per key).
+// Each key seals with one AEAD context, keyed once, and the deterministic
+// nonce construction of NIST SP 800-38D section 8.2.1: a random per-key IV
+// XOR a counter (as TLS 1.3 records do), so no two tickets of a key share a
+// nonce and a ticket costs no key setup and no random draw. The nonce is
+// written into the ticket, so opening needs no counter: it initialises an AEAD
+// with the key and that nonce as its IV. A key seals at most 2^32 tickets
+// (far more than one rotation period sees); then it seals nothing.
 //
 // The newest key seals; every key not older than rotate + grace opens. Keys
 // are made lazily: the first seal() (or open()) makes one.
@@ -17,6 +19,7 @@
 #include <array>
 #include <deque>
 #include <limits>
+#include <memory>
 
 #include "crypto/aead.h"
 #include "crypto/random.h"
@@ -36,11 +39,26 @@ uint64_t saturating_add(uint64_t a, uint64_t b) {
                                                       : a + b;
 }
 
+constexpr uint64_t kMaxTicketsPerKey = uint64_t{1} << 32;
+
 struct TicketKey {
   std::array<uint8_t, kKeyNameSize> name{};
   crypto::Secret key;  // wipes itself
   uint64_t created_ms = 0;
+  std::array<uint8_t, crypto::kAeadNonceSize> iv{};
+  std::unique_ptr<crypto::Aead> sealer;  // keyed with `key` and `iv`
+  uint64_t sealed = 0;                   // tickets sealed: the next nonce's counter
 };
+
+// The nonce crypto::Aead uses for `seq`: iv with its last 8 bytes XORed with
+// seq (big-endian).
+void write_nonce(std::span<const uint8_t, crypto::kAeadNonceSize> iv, uint64_t seq,
+                 std::span<uint8_t> out) {
+  std::copy(iv.begin(), iv.end(), out.begin());
+  for (size_t i = 0; i < 8; ++i) {
+    out[crypto::kAeadNonceSize - 1 - i] ^= static_cast<uint8_t>(seq >> (8 * i));
+  }
+}
 
 }  // namespace
 
@@ -49,7 +67,7 @@ struct TicketKeys::Impl {
   uint64_t rotate_ms;
   uint64_t keep_ms;            // rotate + grace: how long a key opens tickets
   std::deque<TicketKey> keys;  // newest first
-  crypto::Aead aead;           // re-initialised for each ticket
+  crypto::Aead opener;         // re-initialised for each ticket opened
 
   Impl(uint32_t rotate_seconds, uint32_t grace_seconds)
       : rotate_ms(uint64_t{rotate_seconds} * 1000),
@@ -59,8 +77,10 @@ struct TicketKeys::Impl {
   bool add_key(uint64_t now_ms) {
     TicketKey k;
     k.key.resize(kKeySize);
+    k.sealer = std::make_unique<crypto::Aead>();
     if (!crypto::system_random().fill(k.name) ||
-        !crypto::system_random().fill(k.key.mutable_span())) {
+        !crypto::system_random().fill(k.key.mutable_span()) ||
+        !crypto::system_random().fill(k.iv) || !k.sealer->init(kAlg, k.key.span(), k.iv)) {
       return false;
     }
     k.created_ms = now_ms;
@@ -102,9 +122,11 @@ std::vector<uint8_t> TicketKeys::seal(std::span<const uint8_t> plaintext, uint64
   std::lock_guard<std::mutex> lock(impl_->mutex);
   impl_->age(now_ms);
   if (impl_->keys.empty()) return {};
-  const TicketKey& key = impl_->keys.front();
-  // A key past its rotation time (no new key could be made) seals nothing.
+  TicketKey& key = impl_->keys.front();
+  // A key past its rotation time (no new key could be made) or its ticket
+  // count seals nothing.
   if (now_ms >= saturating_add(key.created_ms, impl_->rotate_ms)) return {};
+  if (key.sealed >= kMaxTicketsPerKey) return {};
   if (plaintext.size() > std::numeric_limits<size_t>::max() - kOverhead) return {};
 
   // Exact size up front: the plaintext (a serialized session, secret) is
@@ -118,11 +140,9 @@ std::vector<uint8_t> TicketKeys::seal(std::span<const uint8_t> plaintext, uint64
   std::span<uint8_t, crypto::kAeadTagSize> tag = out.last<crypto::kAeadTagSize>();
   std::copy(key.name.begin(), key.name.end(), name.begin());
   std::copy(plaintext.begin(), plaintext.end(), body.begin());
-  const bool sealed = crypto::system_random().fill(nonce) &&
-                      impl_->aead.init(kAlg, key.key.span(), nonce) &&
-                      impl_->aead.seal(0, name, body, tag);
-  impl_->aead.clear();
-  if (!sealed) {
+  const uint64_t seq = key.sealed++;
+  write_nonce(key.iv, seq, nonce);
+  if (!key.sealer->seal(seq, name, body, tag)) {
     OPENSSL_cleanse(ticket.data(), ticket.size());
     return {};
   }
@@ -143,9 +163,9 @@ std::optional<std::vector<uint8_t>> TicketKeys::open(std::span<const uint8_t> ti
   const TicketKey* key = impl_->find(name);
   if (key == nullptr) return std::nullopt;
   std::vector<uint8_t> plaintext(body.begin(), body.end());
-  const bool opened =
-      impl_->aead.init(kAlg, key->key.span(), nonce) && impl_->aead.open(0, name, plaintext, tag);
-  impl_->aead.clear();
+  const bool opened = impl_->opener.init(kAlg, key->key.span(), nonce) &&
+                      impl_->opener.open(0, name, plaintext, tag);
+  impl_->opener.clear();
   if (!opened) {
     OPENSSL_cleanse(plaintext.data(), plaintext.size());
     return std::nullopt;

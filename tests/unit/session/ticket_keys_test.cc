@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 #include <vector>
 
 namespace adieu {
@@ -40,6 +41,24 @@ TEST(TicketKeys, FreshNoncePerTicket) {
   EXPECT_TRUE(std::equal(a.begin(), a.begin() + 16, b.begin()));             // same key name
   EXPECT_FALSE(std::equal(a.begin() + 16, a.begin() + 28, b.begin() + 16));  // other nonce
   EXPECT_NE(a, b);
+}
+
+// Nonces come from a per-key counter: every ticket of a key has its own, and
+// every ticket opens (the counter is not needed to open).
+TEST(TicketKeys, ManyTicketsOpenWithDistinctNonces) {
+  TicketKeys keys;
+  std::set<std::vector<uint8_t>> nonces;
+  for (int i = 0; i < 1000; ++i) {
+    std::vector<uint8_t> plain = kPlain;
+    plain.push_back(static_cast<uint8_t>(i));
+    const auto ticket = keys.seal(plain, 0);
+    ASSERT_EQ(ticket.size(), plain.size() + kOverhead);
+    nonces.emplace(ticket.begin() + 16, ticket.begin() + 28);
+    auto opened = keys.open(ticket, 0);
+    ASSERT_TRUE(opened.has_value());
+    EXPECT_EQ(*opened, plain);
+  }
+  EXPECT_EQ(nonces.size(), 1000u);
 }
 
 TEST(TicketKeys, AnyTamperingFailsToOpen) {
