@@ -40,6 +40,30 @@ def chunk(flag, data):
     return bytes([flag]) + struct.pack(">H", len(data)) + data
 
 
+def extension(client_hello_body, wanted):
+    """The extension_data of extension `wanted` in a ClientHello body."""
+    at = 2 + 32
+    at += 1 + client_hello_body[at]                                   # legacy_session_id
+    at += 2 + int.from_bytes(client_hello_body[at:at + 2], "big")     # cipher_suites
+    at += 1 + client_hello_body[at]                                   # legacy_compression_methods
+    end = at + 2 + int.from_bytes(client_hello_body[at:at + 2], "big")
+    at += 2
+    while at < end:
+        ext_type = int.from_bytes(client_hello_body[at:at + 2], "big")
+        size = int.from_bytes(client_hello_body[at + 2:at + 4], "big")
+        if ext_type == wanted:
+            return client_hello_body[at + 4:at + 4 + size]
+        at += 4 + size
+    raise KeyError(wanted)
+
+
+def offered_psks(identities, binders):
+    """OfferedPsks (RFC 8446 section 4.2.11): [(identity, age)], [binder]."""
+    ids = b"".join(struct.pack(">H", len(i)) + i + struct.pack(">I", age) for i, age in identities)
+    bs = b"".join(bytes([len(b)]) + b for b in binders)
+    return struct.pack(">H", len(ids)) + ids + struct.pack(">H", len(bs)) + bs
+
+
 def write(name, seeds):
     folder = os.path.join(HERE, "corpus", name)
     os.makedirs(folder, exist_ok=True)
@@ -83,6 +107,31 @@ def main():
         "no_extensions": bytes.fromhex("00001c20 01020304 00 0004 aabbccdd 0000"),
     })
     write("key_update", {"not_requested": b"\x00", "requested": b"\x01"})
+
+    # psk_extension_fuzzer: one extension_data, tried as a ClientHello
+    # pre_shared_key, a psk_key_exchange_modes and a ServerHello
+    # pre_shared_key.
+    resumed_ch = body(t["Resumed_0RTT_Handshake"]["Record_ClientHello_1"][5:])
+    b32, b48 = bytes(range(32)), bytes(range(100, 148))
+    write("psk_extension", {
+        "rfc8448_resumed": extension(resumed_ch, 41),
+        "one_psk": offered_psks([(b"ticket-1", 0x01020304)], [b32]),
+        "two_psks": offered_psks([(b"ticket-1", 1), (b"\xaa" * 40, 0xffffffff)], [b32, b48]),
+        "sha384_binder": offered_psks([(b"external-psk", 0)], [b48]),
+        "max_binder": offered_psks([(b"x", 7)], [b"\x5a" * 255]),
+        "ke_modes": extension(resumed_ch, 45),
+        "ke_modes_both": bytes.fromhex("020100"),
+        "selected_identity": bytes.fromhex("0000"),
+        "selected_identity_1": bytes.fromhex("0001"),
+        # Malformed: more binders than identities, a 31-byte binder (in a list long
+        # enough for the list's own minimum), an empty
+        # identity, trailing bytes, a truncated binders list.
+        "bad_count": offered_psks([(b"ticket-1", 0)], [b32, b32]),
+        "bad_short_binder": offered_psks([(b"ticket-1", 0), (b"t", 0)], [b32, b32[:31]]),
+        "bad_empty_identity": offered_psks([(b"", 0), (b"t", 0)], [b32, b32]),
+        "bad_trailing": offered_psks([(b"ticket-1", 0)], [b32]) + b"\x00",
+        "bad_truncated": offered_psks([(b"ticket-1", 0)], [b32])[:-5],
+    })
 
     simple = t["Simple_1RTT_Handshake"]
     ee = simple["Message_EncryptedExtensions"]
