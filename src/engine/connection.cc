@@ -521,7 +521,17 @@ const std::string& Connection::verify_message() const {
   return impl_->verify_message;
 }
 const std::vector<std::vector<uint8_t>>& Connection::peer_certificates() const {
-  return impl_->peer_certificates;
+  // Built on first use: the parsed chain already holds each DER (shared by
+  // every connection that saw the same certificate), so an idle connection
+  // keeps no copy unless someone asks.
+  std::vector<std::vector<uint8_t>>& ders = impl_->peer_certificates;
+  if (ders.size() != impl_->peer_chain.size()) {
+    ders.clear();
+    for (const crypto::Certificate& cert : impl_->peer_chain) {
+      ders.emplace_back(cert.der().begin(), cert.der().end());
+    }
+  }
+  return ders;
 }
 uint64_t Connection::key_updates_received() const {
   return impl_->key_updates_received;

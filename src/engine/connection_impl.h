@@ -130,7 +130,7 @@ struct Connection::Impl {
   uint16_t peer_scheme = 0;
   std::string alpn;
   std::string server_name;
-  std::vector<std::vector<uint8_t>> peer_certificates;
+  std::vector<std::vector<uint8_t>> peer_certificates;  // DER of peer_chain, made on demand
   uint64_t key_updates_received = 0;
   uint64_t key_updates_sent = 0;
   std::vector<ReceivedTicket> tickets;

@@ -68,13 +68,12 @@ Error Connection::Impl::verify_peer_chain(std::span<const uint8_t> body, bool is
     return config.verify == VerifyMode::required ? Error::certificate_required : Error::none;
   }
   peer_chain.clear();
-  peer_certificates.clear();
-  for (messages::CertificateEntry& entry : cert.entries) {
+  peer_certificates.clear();  // made from peer_chain when asked for
+  for (const messages::CertificateEntry& entry : cert.entries) {
     std::optional<crypto::Certificate> parsed =
         crypto::certificate_from_der_cached(entry.cert_data);
     if (!parsed) return Error::bad_certificate;
     peer_chain.push_back(std::move(*parsed));
-    peer_certificates.push_back(std::move(entry.cert_data));
   }
   if (config.verify == VerifyMode::none) return Error::none;
   crypto::VerifyResult result =
@@ -204,8 +203,15 @@ void Connection::Impl::handshake_complete() {
   server_application_secret.wipe();
   schedule.reset();
   transcript.reset();
-  key_shares.clear();
+  // What only the handshake needed goes now, so that an idle connection holds
+  // little more than its record keys.
+  std::vector<crypto::KeyShare>().swap(key_shares);
   std::vector<uint8_t>().swap(client_hello_bytes);
+  std::vector<uint8_t>().swap(session_id);
+  std::vector<uint8_t>().swap(cookie);
+  client_hello = messages::ClientHello();
+  certificate_request = messages::CertificateRequest();
+  psk.wipe();
 }
 
 }  // namespace adieu
