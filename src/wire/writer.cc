@@ -42,28 +42,28 @@ void Writer::vec24(std::span<const uint8_t> b) {
 }
 
 size_t Writer::open_vec(int prefix_bytes) {
-  open_at_.push_back(out_->size());
-  prefix_width_.push_back(prefix_bytes);
+  if (depth_ == kMaxDepth) {
+    ok_ = false;
+    return kMaxDepth;  // a handle close_vec() refuses
+  }
+  open_[depth_] = OpenVec{out_->size(), prefix_bytes};
   out_->insert(out_->end(), static_cast<size_t>(prefix_bytes), 0);
-  return open_at_.size() - 1;
+  return depth_++;
 }
 
 void Writer::close_vec(size_t handle) {
-  if (handle + 1 != open_at_.size()) {  // not the innermost open vector
+  if (depth_ == 0 || handle + 1 != depth_) {  // not the innermost open vector
     ok_ = false;
     return;
   }
-  size_t at = open_at_.back();
-  int width = prefix_width_.back();
-  open_at_.pop_back();
-  prefix_width_.pop_back();
-  size_t len = out_->size() - at - static_cast<size_t>(width);
-  if (len >> (8 * width) != 0) {
+  const OpenVec open = open_[--depth_];
+  size_t len = out_->size() - open.at - static_cast<size_t>(open.width);
+  if (len >> (8 * open.width) != 0) {
     ok_ = false;
     return;
   }
-  for (int i = width - 1; i >= 0; --i) {
-    (*out_)[at + static_cast<size_t>(i)] = static_cast<uint8_t>(len);
+  for (int i = open.width - 1; i >= 0; --i) {
+    (*out_)[open.at + static_cast<size_t>(i)] = static_cast<uint8_t>(len);
     len >>= 8;
   }
 }

@@ -3,6 +3,7 @@
 // and fails the writer if it does not fit the prefix.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -13,8 +14,12 @@ namespace adieu::wire {
 class Writer {
  public:
   Writer() = default;
-  // Appends to `out` (which is not cleared).
-  explicit Writer(std::vector<uint8_t>& out) : out_(&out) {}
+  // Appends to `out` (which is not cleared). Reserves room for a typical
+  // handshake message up front, so that building one costs one allocation
+  // rather than one per doubling.
+  explicit Writer(std::vector<uint8_t>& out) : out_(&out) {
+    if (out.capacity() < kInitialCapacity) out.reserve(kInitialCapacity);
+  }
 
   bool ok() const { return ok_; }
   std::vector<uint8_t>& buffer() { return *out_; }
@@ -33,17 +38,27 @@ class Writer {
 
   // Opens a vector whose `prefix_bytes`-wide length is written by close_vec().
   // Returns a handle for close_vec(); vectors must be closed innermost first.
+  // At most kMaxDepth vectors may be open at once (deeper fails the writer).
   size_t open_vec(int prefix_bytes);
   size_t open_vec8() { return open_vec(1); }
   size_t open_vec16() { return open_vec(2); }
   size_t open_vec24() { return open_vec(3); }
   void close_vec(size_t handle);
 
+  static constexpr size_t kInitialCapacity = 512;
+  // TLS nests length prefixes at most five deep (handshake message,
+  // extensions, extension, list, entry).
+  static constexpr size_t kMaxDepth = 8;
+
  private:
+  struct OpenVec {
+    size_t at;  // where the prefix starts
+    int width;  // prefix bytes
+  };
   std::vector<uint8_t> own_;
   std::vector<uint8_t>* out_ = &own_;
-  std::vector<int> prefix_width_;  // indexed in open order, for close_vec
-  std::vector<size_t> open_at_;
+  std::array<OpenVec, kMaxDepth> open_{};  // in open order, for close_vec
+  size_t depth_ = 0;
   bool ok_ = true;
 };
 
