@@ -4,8 +4,15 @@
 
 namespace adieu::messages::detail {
 
+namespace {
+constexpr size_t kUsualExtensionCount = 24;
+}  // namespace
+
 Error split_extensions(Bytes block, std::vector<RawExtension>& out) {
   out.clear();
+  // Room for a usual hello's extensions (each takes at least 4 bytes) in one
+  // allocation; a longer block grows the vector as it goes.
+  out.reserve(std::min<size_t>(block.size() / 4, kUsualExtensionCount));
   wire::Reader r(block);
   while (r.ok() && r.remaining() > 0) {
     RawExtension ext;
@@ -16,8 +23,16 @@ Error split_extensions(Bytes block, std::vector<RawExtension>& out) {
   }
   if (!r.done()) return Error::decode_error;
 
-  // Sorting a copy keeps this O(n log n) for blocks of thousands of empty
-  // extensions.
+  // A usual block is checked pairwise without allocating; sorting a copy
+  // keeps a block of thousands of empty extensions O(n log n).
+  if (out.size() <= kUsualExtensionCount) {
+    for (size_t i = 0; i < out.size(); ++i) {
+      for (size_t j = i + 1; j < out.size(); ++j) {
+        if (out[i].type == out[j].type) return Error::illegal_parameter;
+      }
+    }
+    return Error::none;
+  }
   std::vector<uint16_t> types;
   types.reserve(out.size());
   for (const RawExtension& ext : out) types.push_back(ext.type);

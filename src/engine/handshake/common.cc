@@ -19,7 +19,9 @@ std::vector<uint8_t> signed_content(bool from_server, const crypto::Secret& tran
   static constexpr char kServer[] = "TLS 1.3, server CertificateVerify";
   static constexpr char kClient[] = "TLS 1.3, client CertificateVerify";
   const char* label = from_server ? kServer : kClient;
-  std::vector<uint8_t> content(64, 0x20);
+  std::vector<uint8_t> content;
+  content.reserve(64 + sizeof(kServer) + transcript_hash.size());
+  content.assign(64, 0x20);
   content.insert(content.end(), label, label + sizeof(kServer));  // includes the 0 byte
   content.insert(content.end(), transcript_hash.span().begin(), transcript_hash.span().end());
   return content;
