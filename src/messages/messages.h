@@ -90,10 +90,10 @@ struct ServerHello {
   uint8_t legacy_compression_method = 0;
 
   std::optional<uint16_t> supported_version;
-  std::optional<KeyShareEntry> key_share;      // ServerHello
-  std::optional<uint16_t> selected_group;      // HelloRetryRequest key_share
-  std::optional<ByteVec> cookie;               // HelloRetryRequest
-  std::optional<uint16_t> selected_psk;        // pre_shared_key
+  std::optional<KeyShareEntry> key_share;  // ServerHello
+  std::optional<uint16_t> selected_group;  // HelloRetryRequest key_share
+  std::optional<ByteVec> cookie;           // HelloRetryRequest
+  std::optional<uint16_t> selected_psk;    // pre_shared_key
   std::vector<UnknownExtension> unknown;
 
   bool is_hello_retry_request() const;
@@ -102,8 +102,8 @@ struct ServerHello {
 };
 
 struct EncryptedExtensions {
-  bool server_name_ack = false;                 // empty server_name
-  std::optional<std::string> alpn;              // exactly one protocol
+  bool server_name_ack = false;     // empty server_name
+  std::optional<std::string> alpn;  // exactly one protocol
   std::optional<std::vector<uint16_t>> supported_groups;
   bool early_data = false;
   std::vector<UnknownExtension> unknown;
