@@ -8,7 +8,10 @@
 // nonce and a ticket costs no key setup and no random draw. The nonce is
 // written into the ticket, so opening needs no counter: it initialises an AEAD
 // with the key and that nonce as its IV. A key seals at most 2^32 tickets
-// (far more than one rotation period sees); then it seals nothing.
+// (far more than one rotation period sees); then it seals nothing. The price
+// of counter nonces: someone holding two tickets of one key can tell how many
+// tickets the server issued in between (server load, never who got them);
+// the key name already ties both to the same rotation period.
 //
 // The newest key seals; every key not older than rotate + grace opens. Keys
 // are made lazily: the first seal() (or open()) makes one.
