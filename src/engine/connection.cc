@@ -292,28 +292,10 @@ bool Connection::Impl::install_write_keys(const crypto::Secret& secret) {
   return true;
 }
 
-namespace {
-
-bool take_finished_key(crypto::HashAlg alg, crypto::Secret& secret, crypto::Secret& finished_key) {
-  finished_key = record::KeySchedule::finished_key(alg, secret.span());
+bool Connection::Impl::take_finished_key(crypto::Secret& secret, crypto::Secret& finished_key) {
+  finished_key = record::KeySchedule::finished_key(suite->hash, secret.span());
   secret.wipe();
-  return !finished_key.empty();
-}
-
-}  // namespace
-
-bool Connection::Impl::install_handshake_read_keys(crypto::Secret& secret,
-                                                   crypto::Secret& finished_key) {
-  if (!install_read_keys(secret)) return false;
-  if (take_finished_key(suite->hash, secret, finished_key)) return true;
-  fail(Error::internal_error);
-  return false;
-}
-
-bool Connection::Impl::install_handshake_write_keys(crypto::Secret& secret,
-                                                    crypto::Secret& finished_key) {
-  if (!install_write_keys(secret)) return false;
-  if (take_finished_key(suite->hash, secret, finished_key)) return true;
+  if (!finished_key.empty()) return true;
   fail(Error::internal_error);
   return false;
 }

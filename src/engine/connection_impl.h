@@ -184,11 +184,10 @@ struct Connection::Impl {
   Error send_finished(const crypto::Secret& finished_key);
   bool install_read_keys(const crypto::Secret& secret);
   bool install_write_keys(const crypto::Secret& secret);
-  // Installs one direction's handshake keys from `secret`, derives that
-  // direction's finished key into `finished_key` while the HMAC context still
-  // holds the secret (saving a re-key), and wipes the secret.
-  bool install_handshake_read_keys(crypto::Secret& secret, crypto::Secret& finished_key);
-  bool install_handshake_write_keys(crypto::Secret& secret, crypto::Secret& finished_key);
+  // Called right after installing a direction's handshake keys from
+  // `secret`: derives that direction's finished key while the HMAC context
+  // still holds the secret (saving a re-key), then wipes the secret.
+  bool take_finished_key(crypto::Secret& secret, crypto::Secret& finished_key);
   bool choose_scheme(const std::vector<uint16_t>& peer_schemes);
   // Early secret from `psk` (zeros when empty), handshake secret from
   // `shared` (zeros when empty, psk_ke).

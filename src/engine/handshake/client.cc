@@ -131,9 +131,13 @@ Error Connection::Impl::client_handle(HandshakeType type, std::span<const uint8_
       }
       transcript->update(msg);
       derive_handshake_secrets(psk.span(), shared ? shared->span() : std::span<const uint8_t>());
-      if (!install_handshake_read_keys(server_handshake_secret, server_finished_key)) return error;
+      if (!install_read_keys(server_handshake_secret) ||
+          !take_finished_key(server_handshake_secret, server_finished_key)) {
+        return error;
+      }
       if (middlebox_compat && !sent_change_cipher_spec) send_change_cipher_spec();
-      if (!install_handshake_write_keys(client_handshake_secret, client_finished_key)) {
+      if (!install_write_keys(client_handshake_secret) ||
+          !take_finished_key(client_handshake_secret, client_finished_key)) {
         return error;
       }
       state = HandshakeState::wait_encrypted_extensions;

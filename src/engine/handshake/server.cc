@@ -177,8 +177,12 @@ Error Connection::Impl::server_handle_client_hello(const messages::ClientHello& 
   if (middlebox_compat && !sent_change_cipher_spec) send_change_cipher_spec();
 
   derive_handshake_secrets(psk.span(), shared ? shared->span() : std::span<const uint8_t>());
-  if (!install_handshake_write_keys(server_handshake_secret, server_finished_key)) return error;
-  if (!install_handshake_read_keys(client_handshake_secret, client_finished_key)) return error;
+  if (!install_write_keys(server_handshake_secret) ||
+      !take_finished_key(server_handshake_secret, server_finished_key) ||
+      !install_read_keys(client_handshake_secret) ||
+      !take_finished_key(client_handshake_secret, client_finished_key)) {
+    return error;
+  }
   return server_send_flight(ch);
 }
 
