@@ -69,14 +69,13 @@ struct Aead::State {
            1;
   }
 
-  // In place; AEAD stream modes output exactly as many bytes as they take.
-  bool process(std::span<uint8_t> data) {
-    if (data.empty()) return true;
-    if (data.size() > INT_MAX) return false;
+  // AEAD stream modes output exactly as many bytes as they take.
+  bool process(std::span<const uint8_t> in, uint8_t* out) {
+    if (in.empty()) return true;
+    if (in.size() > INT_MAX) return false;
     int outl = 0;
-    return EVP_CipherUpdate(ctx.get(), data.data(), &outl, data.data(),
-                            static_cast<int>(data.size())) == 1 &&
-           static_cast<size_t>(outl) == data.size();
+    return EVP_CipherUpdate(ctx.get(), out, &outl, in.data(), static_cast<int>(in.size())) == 1 &&
+           static_cast<size_t>(outl) == in.size();
   }
 
   bool finish() {
@@ -120,20 +119,23 @@ void Aead::clear() {
   state_->ready = false;
 }
 
-bool Aead::seal(uint64_t seq, std::span<const uint8_t> aad, std::span<uint8_t> data,
+bool Aead::seal(uint64_t seq, std::span<const uint8_t> aad,
+                std::initializer_list<std::span<const uint8_t>> plaintext, uint8_t* out,
                 std::span<uint8_t, kAeadTagSize> tag) {
-  if (!state_->ready || !state_->start(seq, 1) || !state_->add_aad(aad) || !state_->process(data) ||
-      !state_->finish()) {
-    return false;
+  if (!state_->ready || !state_->start(seq, 1) || !state_->add_aad(aad)) return false;
+  for (std::span<const uint8_t> piece : plaintext) {
+    if (!state_->process(piece, out)) return false;
+    out += piece.size();
   }
+  if (!state_->finish()) return false;
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag.data(), tag.size()),
       OSSL_PARAM_construct_end()};
   return EVP_CIPHER_CTX_get_params(state_->ctx.get(), params) == 1;
 }
 
-bool Aead::open(uint64_t seq, std::span<const uint8_t> aad, std::span<uint8_t> data,
-                std::span<const uint8_t, kAeadTagSize> tag) {
+bool Aead::open(uint64_t seq, std::span<const uint8_t> aad, std::span<const uint8_t> ciphertext,
+                uint8_t* out, std::span<const uint8_t, kAeadTagSize> tag) {
   if (!state_->ready || !state_->start(seq, 0)) return false;
   // The provider copies the expected tag; it is compared in finish()
   // (in constant time, by libcrypto).
@@ -142,7 +144,7 @@ bool Aead::open(uint64_t seq, std::span<const uint8_t> aad, std::span<uint8_t> d
                                         const_cast<uint8_t*>(tag.data()), tag.size()),
       OSSL_PARAM_construct_end()};
   return EVP_CIPHER_CTX_set_params(state_->ctx.get(), params) == 1 && state_->add_aad(aad) &&
-         state_->process(data) && state_->finish();
+         state_->process(ciphertext, out) && state_->finish();
 }
 
 }  // namespace adieu::crypto

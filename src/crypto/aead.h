@@ -1,11 +1,12 @@
 // One direction's AEAD: a key and a static IV, with the per-record nonce
 // built from a sequence number as RFC 8446 section 5.3 describes. The cipher
 // (fetched once per process) and the EVP_CIPHER_CTX are reused for every
-// record; seal and open work in place.
+// record; seal and open work in place or from one buffer into another.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <span>
 
@@ -31,13 +32,27 @@ class Aead {
   // Forgets the key and IV (wiped).
   void clear();
 
-  // Encrypts `data` in place and writes the 16-byte tag to `tag`.
-  // nonce = iv XOR seq (left-padded to 12 bytes).
-  bool seal(uint64_t seq, std::span<const uint8_t> aad, std::span<uint8_t> data,
+  // Encrypts the concatenation of `plaintext`'s pieces into `out` (as many
+  // bytes) and writes the 16-byte tag to `tag`. nonce = iv XOR seq
+  // (left-padded to 12 bytes). Each piece is either encrypted in place (it
+  // sits exactly where its ciphertext goes) or does not overlap `out` at all.
+  bool seal(uint64_t seq, std::span<const uint8_t> aad,
+            std::initializer_list<std::span<const uint8_t>> plaintext, uint8_t* out,
             std::span<uint8_t, kAeadTagSize> tag);
-  // Decrypts `data` in place; false (data unspecified) if the tag does not verify.
+  // In place.
+  bool seal(uint64_t seq, std::span<const uint8_t> aad, std::span<uint8_t> data,
+            std::span<uint8_t, kAeadTagSize> tag) {
+    return seal(seq, aad, {data}, data.data(), tag);
+  }
+  // Decrypts `ciphertext` into `out` (as many bytes; in place or not
+  // overlapping); false (out unspecified) if the tag does not verify.
+  bool open(uint64_t seq, std::span<const uint8_t> aad, std::span<const uint8_t> ciphertext,
+            uint8_t* out, std::span<const uint8_t, kAeadTagSize> tag);
+  // In place.
   bool open(uint64_t seq, std::span<const uint8_t> aad, std::span<uint8_t> data,
-            std::span<const uint8_t, kAeadTagSize> tag);
+            std::span<const uint8_t, kAeadTagSize> tag) {
+    return open(seq, aad, data, data.data(), tag);
+  }
 
  private:
   struct State;
