@@ -33,35 +33,68 @@ Connection::Impl::~Impl() {
 
 // ---------------------------------------------------------------------------
 // Input
+//
+// Every whole record is processed as soon as it arrives. A protected record
+// is opened straight from the caller's bytes into `plain`, so read()'s copy is
+// the only one application data goes through; only a record split across
+// receive() calls is gathered in `in` first.
 
-void Connection::Impl::process_input() {
-  while (plain_len == 0 && read_state == ReadState::open && error == Error::none) {
-    std::span<uint8_t> avail(in.data() + in_pos, in.size() - in_pos);
-    if (avail.empty()) break;
+bool Connection::Impl::reading() const {
+  return read_state == ReadState::open && error == Error::none;
+}
+
+void Connection::Impl::receive_bytes(std::span<const uint8_t> bytes) {
+  // Completes the record gathered in `in`: its header first, so a bad header
+  // is refused as soon as it is whole, then its body.
+  while (!in.empty() && !bytes.empty() && reading()) {
+    const uint8_t* header = in.data();
+    const size_t whole = in.size() < record::kHeaderSize
+                             ? record::kHeaderSize
+                             : record::kHeaderSize + (size_t{header[3]} << 8 | header[4]);
+    const size_t take = std::min(whole - in.size(), bytes.size());
+    in.append(bytes.first(take));
+    bytes = bytes.subspan(take);
+    if (decode_records(in.span()) > 0) in.release();
+  }
+  if (in.empty() && reading()) bytes = bytes.subspan(decode_records(bytes));
+  if (reading()) in.append(bytes);  // the start of a record still to come
+  settle();
+}
+
+size_t Connection::Impl::decode_records(std::span<const uint8_t> input) {
+  // Room for all of it at once: plaintext is never longer than its records.
+  if (decoder.keys().encrypted()) plain.reserve_more(input.size());
+  size_t used = 0;
+  while (reading() && used < input.size()) {
     size_t consumed = 0;
     record::Record rec;
     Error err = Error::none;
-    record::RecordDecoder::Status status = decoder.decode(avail, consumed, rec, err);
+    const size_t plain_before = plain.size();
+    const record::RecordDecoder::Status status =
+        decoder.decode(input.subspan(used), plain, consumed, rec, err);
     if (status == record::RecordDecoder::Status::need_more) break;
     if (status == record::RecordDecoder::Status::error) {
       fail(err);
       break;
     }
-    in_pos += consumed;
-    handle_record(rec);
+    used += consumed;
+    if (!handle_record(rec)) plain.truncate(plain_before);
   }
-  if (read_state != ReadState::open) {
-    // Bytes after the end of the read side are never delivered.
-    in_pos = in.size();
-    plain_len = 0;
+  return used;
+}
+
+void Connection::Impl::settle() {
+  // Bytes after the end of the read side are never delivered.
+  if (!reading()) in.release();
+  if (plain_pos == plain.size()) {
+    plain.release();  // idle connections hold no record buffer
+    plain_pos = 0;
   }
-  if (plain_len == 0 && in_pos == in.size()) {
-    std::vector<uint8_t>().swap(in);  // idle connections hold no record buffer
-    in_pos = 0;
-  }
-  if (eof && plain_len == 0 && read_state == ReadState::open && error == Error::none) {
-    // Everything received before the end has been processed, and no
-    // close_notify came: the peer's data may have been truncated.
+  if (eof && plain.empty() && reading()) {
+    // Everything received before the end has been processed and read (a
+    // record cut short can never complete), and no close_notify came: the
+    // peer's data may have been truncated.
+    in.release();
     if (state == HandshakeState::connected) {
       read_state = ReadState::truncated;
       decoder.keys().wipe();
@@ -71,7 +104,7 @@ void Connection::Impl::process_input() {
   }
 }
 
-void Connection::Impl::handle_record(record::Record& rec) {
+bool Connection::Impl::handle_record(const record::Record& rec) {
   switch (rec.type) {
     case ContentType::change_cipher_spec:
       // RFC 8446 section 5: an unprotected change_cipher_spec of value 1 is
@@ -81,24 +114,23 @@ void Connection::Impl::handle_record(record::Record& rec) {
           !handshake_buffer.empty()) {
         fail(Error::unexpected_message);
       }
-      return;
+      return false;
     case ContentType::alert:
       handle_alert(rec.fragment);
-      return;
+      return false;
     case ContentType::handshake:
       handle_handshake_bytes(rec.fragment);
-      return;
+      return false;
     case ContentType::application_data:
-      if (state == HandshakeState::abandoned) return;  // we are leaving: drop it
+      if (state == HandshakeState::abandoned) return false;  // we are leaving: drop it
       if (state != HandshakeState::connected || !handshake_buffer.empty()) {
         fail(Error::unexpected_message);
-        return;
+        return false;
       }
-      plain_pos = static_cast<size_t>(rec.fragment.data() - in.data());
-      plain_len = rec.fragment.size();
-      return;
+      return true;  // its content stays in `plain` for read()
     default:
       fail(Error::unexpected_message);
+      return false;
   }
 }
 
@@ -179,7 +211,6 @@ void Connection::Impl::handle_handshake_bytes(std::span<const uint8_t> data) {
 bool Connection::Impl::send_record(ContentType type, std::span<const uint8_t> data) {
   size_t before = out.size();
   if (!encoder.write(type, data, out)) {
-    out.resize(before);
     fail(Error::internal_error);
     return false;
   }
@@ -204,7 +235,7 @@ void Connection::Impl::flush_flight() {
 
 void Connection::Impl::send_change_cipher_spec() {
   static constexpr uint8_t kRecord[] = {20, 3, 3, 0, 1, 1};
-  out.insert(out.end(), std::begin(kRecord), std::end(kRecord));
+  out.append(kRecord);
   out_total_produced += sizeof(kRecord);
   sent_change_cipher_spec = true;
 }
@@ -219,7 +250,6 @@ Error Connection::Impl::fail(Error err) {
   if (error != Error::none) return error;
   error = err;
   state = HandshakeState::failed;
-  plain_len = 0;
   switch (err) {
     case Error::peer_alert:
       read_state = ReadState::fatal_alert_received;
@@ -325,14 +355,13 @@ std::unique_ptr<Connection> Connection::server(std::shared_ptr<const Config> con
 Error Connection::receive(std::span<const uint8_t> bytes) {
   Impl& c = *impl_;
   if (c.read_state != ReadState::open || c.error != Error::none || c.eof) return c.error;
-  c.in.insert(c.in.end(), bytes.begin(), bytes.end());
-  c.process_input();
+  c.receive_bytes(bytes);
   return c.error;
 }
 
 void Connection::receive_eof() {
   impl_->eof = true;
-  impl_->process_input();
+  impl_->settle();
 }
 
 std::span<const uint8_t> Connection::pending_output() const {
@@ -345,7 +374,7 @@ void Connection::consume_output(size_t n) {
   c.out_pos += n;
   c.out_total_consumed += n;
   if (c.out_pos == c.out.size()) {
-    std::vector<uint8_t>().swap(c.out);
+    c.out.release();  // idle connections hold no record buffer
     c.out_pos = 0;
   }
   c.note_output_consumed();
@@ -358,17 +387,13 @@ bool Connection::handshake_done() const {
 
 ReadResult Connection::read(std::span<uint8_t> out) {
   Impl& c = *impl_;
-  c.process_input();
-  size_t copied = 0;
-  while (copied < out.size() && c.plain_len > 0) {
-    size_t n = std::min(out.size() - copied, c.plain_len);
-    std::memcpy(out.data() + copied, c.in.data() + c.plain_pos, n);
+  const size_t n = std::min(out.size(), c.plain.size() - c.plain_pos);
+  if (n > 0) {
+    std::memcpy(out.data(), c.plain.data() + c.plain_pos, n);
     c.plain_pos += n;
-    c.plain_len -= n;
-    copied += n;
-    if (c.plain_len == 0) c.process_input();
+    c.settle();
+    return {n, ReadStatus::data};
   }
-  if (copied > 0) return {copied, ReadStatus::data};
   switch (c.read_state) {
     case ReadState::open:
       return {0, c.error == Error::none ? ReadStatus::want_input : ReadStatus::error};
@@ -382,7 +407,7 @@ ReadResult Connection::read(std::span<uint8_t> out) {
 }
 
 size_t Connection::pending_plaintext() const {
-  return impl_->plain_len;
+  return impl_->plain.size() - impl_->plain_pos;
 }
 
 Error Connection::write(std::span<const uint8_t> data) {
@@ -421,6 +446,8 @@ void Connection::abort(Alert alert) {
     c.send_alert(kFatal, alert);
   }
   c.fail(Error::aborted);
+  c.plain.release();  // the application ended it: nothing more is read
+  c.plain_pos = 0;
 }
 
 Error Connection::key_update(bool request_peer) {

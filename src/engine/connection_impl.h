@@ -59,17 +59,16 @@ struct Connection::Impl {
   crypto::Random& random;
 
   // --- transport buffers
-  std::vector<uint8_t> in;  // received bytes; [in_pos, end) not yet decoded
-  size_t in_pos = 0;
-  std::vector<uint8_t> out;  // bytes to send; [out_pos, end) not yet consumed
+  // The bytes of a record split across receive() calls, until it is whole.
+  record::RecordBuffer in;
+  // Decrypted application data not yet read: [plain_pos, plain.size()).
+  record::RecordBuffer plain;
+  size_t plain_pos = 0;
+  record::RecordBuffer out;  // bytes to send; [out_pos, end) not yet consumed
   size_t out_pos = 0;
   uint64_t out_total_consumed = 0;  // bytes ever consumed by the transport
   uint64_t out_total_produced = 0;  // bytes ever appended to `out`
   bool eof = false;
-
-  // The plaintext of the current application data record, inside `in`.
-  size_t plain_pos = 0;
-  size_t plain_len = 0;
 
   record::RecordEncoder encoder;
   record::RecordDecoder decoder;
@@ -138,8 +137,15 @@ struct Connection::Impl {
 
   // --- record plumbing (connection.cc)
   // Decodes records while no plaintext is waiting to be read.
-  void process_input();
-  void handle_record(record::Record& rec);
+  // Input (connection.cc): see there.
+  bool reading() const;  // the read side is open and nothing failed
+  void receive_bytes(std::span<const uint8_t> bytes);
+  // Processes the whole records at the front of `input`; returns their size.
+  size_t decode_records(std::span<const uint8_t> input);
+  // Releases what is no longer needed and notices a truncation.
+  void settle();
+  // False when the record's opened content is not application data to keep.
+  bool handle_record(const record::Record& rec);
   void handle_alert(std::span<const uint8_t> body);
   // Parses whole handshake messages out of record fragments (RFC 8446
   // section 5.1: messages may span records but not key changes).

@@ -270,10 +270,19 @@ TEST(Shutdown, CutAtEveryPositionOfTheLastRecords) {
 
 TEST(Shutdown, IdleConnectionHoldsNoRecordBuffers) {
   Pair p = connected();
-  EXPECT_EQ(p.client->impl().in.capacity(), 0u);
-  EXPECT_EQ(p.client->impl().out.capacity(), 0u);
-  EXPECT_EQ(p.server->impl().in.capacity(), 0u);
-  EXPECT_EQ(p.server->impl().out.capacity(), 0u);
+  auto expect_idle = [](Connection& c) {
+    EXPECT_EQ(c.impl().in.capacity(), 0u);
+    EXPECT_EQ(c.impl().plain.capacity(), 0u);
+    EXPECT_EQ(c.impl().out.capacity(), 0u);
+  };
+  expect_idle(*p.client);
+  expect_idle(*p.server);
+  // Once the data has crossed and been read, the buffers are given back.
+  ASSERT_EQ(p.client->write(std::vector<uint8_t>(40000, 'x')), Error::none);
+  p.client_to_server();
+  EXPECT_EQ(p.read_all(*p.server).size(), 40000u);
+  expect_idle(*p.client);
+  expect_idle(*p.server);
 }
 
 }  // namespace

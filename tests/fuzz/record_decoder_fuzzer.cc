@@ -8,9 +8,13 @@
 //    flag bit 0 the bytes are a TLSInnerPlaintext that the fuzzer seals into
 //    a valid record under the same keys (so the decoder's handling of inner
 //    types and padding is reached); otherwise they are appended raw.
-// Every record the decoder returns must lie inside its input and respect the
-// size limits; a sealed inner plaintext that is unambiguously valid must come
-// back as exactly its content and type.
+// Every record the decoder returns must lie inside its input (unprotected) or
+// be the content appended at the end of the plaintext buffer (protected; one
+// buffer for the whole input, so records accumulate in it) and respect the
+// size limits; the input is never modified; nothing is appended to the
+// plaintext buffer on any other outcome, and what it held is kept; a sealed
+// inner plaintext that is unambiguously valid must come back as exactly its
+// content and type.
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -29,6 +33,7 @@ using adieu::record::ContentType;
 using adieu::record::kHeaderSize;
 using adieu::record::kMaxPlaintext;
 using adieu::record::Record;
+using adieu::record::RecordBuffer;
 using adieu::record::RecordDecoder;
 
 [[noreturn]] void fail(const char* what) {
@@ -136,22 +141,39 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
 
+  RecordBuffer plaintext;
+  std::vector<uint8_t> opened;  // what `plaintext` must hold: every protected fragment so far
   size_t pos = 0;
   size_t next_expected = 0;
   while (pos < wire.size()) {
-    std::span<uint8_t> input(wire.data() + pos, wire.size() - pos);
+    std::span<const uint8_t> input(wire.data() + pos, wire.size() - pos);
     size_t header_len = input.size() >= kHeaderSize ? (size_t{input[3]} << 8 | input[4]) : 0;
     const Expected* want = nullptr;
     if (next_expected < expected.size() && expected[next_expected].offset == pos) {
       want = &expected[next_expected++];
     }
-    // The plaintext record as it was on the wire, before any decryption.
+    // The record as it was on the wire, to check decode leaves it so.
     std::vector<uint8_t> raw(input.begin(), input.end());
 
     size_t consumed = 0;
     Record rec;
     Error error = Error::none;
-    RecordDecoder::Status status = decoder.decode(input, consumed, rec, error);
+    const size_t plaintext_before = plaintext.size();
+    RecordDecoder::Status status = decoder.decode(input, plaintext, consumed, rec, error);
+    if (!std::equal(input.begin(), input.end(), raw.begin(), raw.end())) {
+      fail("decode modified its input");
+    }
+    const bool opened_one = status == RecordDecoder::Status::record && rec.was_encrypted;
+    if (!opened_one && plaintext.size() != plaintext_before) {
+      fail("plaintext buffer changed size without a protected record");
+    }
+    if (opened_one && plaintext.size() != plaintext_before + rec.fragment.size()) {
+      fail("plaintext buffer did not grow by exactly the fragment");
+    }
+    if (plaintext.size() < opened.size() ||
+        !std::equal(opened.begin(), opened.end(), plaintext.data())) {
+      fail("plaintext buffer lost what it held");
+    }
     if (status == RecordDecoder::Status::need_more) {
       if (input.size() >= kHeaderSize && input.size() >= kHeaderSize + header_len) {
         fail("need_more with a whole record available");
@@ -166,9 +188,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (consumed < kHeaderSize || consumed > input.size()) fail("consumed out of range");
     if (consumed != kHeaderSize + header_len) fail("consumed is not the record's size");
     if (rec.fragment.size() > kMaxPlaintext) fail("fragment over 2^14");
-    if (!rec.fragment.empty() &&
-        (rec.fragment.data() < input.data() + kHeaderSize ||
-         rec.fragment.data() + rec.fragment.size() > input.data() + consumed)) {
+    if (rec.was_encrypted) {
+      if (!rec.fragment.empty() && rec.fragment.data() != plaintext.data() + plaintext_before) {
+        fail("protected fragment is not the end of the plaintext buffer");
+      }
+      opened.insert(opened.end(), rec.fragment.begin(), rec.fragment.end());
+    } else if (!rec.fragment.empty() &&
+               (rec.fragment.data() < input.data() + kHeaderSize ||
+                rec.fragment.data() + rec.fragment.size() > input.data() + consumed)) {
       fail("fragment outside its record");
     }
     if (rec.type == ContentType::invalid) fail("record of type invalid");

@@ -1,11 +1,13 @@
-// The TLS 1.3 record layer (RFC 8446 section 5). Records are sealed directly
-// in the caller's output vector and opened in place in the caller's input, so
-// the bulk path copies each byte once (into the output) and allocates only
-// when the caller's vector must grow.
+// The TLS 1.3 record layer (RFC 8446 section 5). Records are sealed from the
+// caller's data directly into the output buffer and opened from the caller's
+// input directly into the plaintext buffer, so the bulk path makes no copy of
+// its own; the buffers come from RecordBuffer's pool, so it allocates nothing
+// per record.
 #include "engine/record/record.h"
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <limits>
 
 #include "crypto/hkdf.h"
@@ -87,8 +89,7 @@ size_t RecordEncoder::record_overhead() const {
   return kHeaderSize + (keys_.encrypted() ? 1 + crypto::kAeadTagSize : 0);
 }
 
-bool RecordEncoder::write(ContentType type, std::span<const uint8_t> data,
-                          std::vector<uint8_t>& out) {
+bool RecordEncoder::write(ContentType type, std::span<const uint8_t> data, RecordBuffer& out) {
   if (!is_known_type(static_cast<uint8_t>(type))) return false;
   if (data.empty() && type != ContentType::application_data) return false;
 
@@ -102,41 +103,34 @@ bool RecordEncoder::write(ContentType type, std::span<const uint8_t> data,
   const size_t start = out.size();
   const size_t records = data.empty() ? 1 : (data.size() + kMaxPlaintext - 1) / kMaxPlaintext;
   const size_t overhead = kHeaderSize + (encrypt ? 1 + crypto::kAeadTagSize : 0);
-  // One reservation for the whole write, so the insertions below never
-  // reallocate; geometric, so appending many small writes stays linear.
-  const size_t needed = start + data.size() + records * overhead;
-  if (out.capacity() < needed) out.reserve(std::max(needed, 2 * out.capacity()));
+  out.reserve_more(data.size() + records * overhead);  // one reservation for the whole write
 
   size_t offset = 0;
   do {
     const size_t n = std::min(data.size() - offset, kMaxPlaintext);
     const std::span<const uint8_t> fragment = data.subspan(offset, n);
-    const size_t record_start = out.size();
-    std::array<uint8_t, kHeaderSize> header{};
     if (!encrypt) {
-      put_header(header.data(), type, plaintext_version_, n);
-      out.insert(out.end(), header.begin(), header.end());
-      out.insert(out.end(), fragment.begin(), fragment.end());
+      uint8_t* record = out.extend(kHeaderSize + n);
+      put_header(record, type, plaintext_version_, n);
+      if (n > 0) std::memcpy(record + kHeaderSize, fragment.data(), n);
     } else {
       // TLSCiphertext: opaque_type 23, legacy version 0x0303, length of
       // (content || type || tag); the header is the AAD (section 5.2).
       const size_t inner = n + 1;
-      put_header(header.data(), ContentType::application_data, kCiphertextVersion,
+      uint8_t* record = out.extend(kHeaderSize + inner + crypto::kAeadTagSize);
+      put_header(record, ContentType::application_data, kCiphertextVersion,
                  inner + crypto::kAeadTagSize);
-      out.insert(out.end(), header.begin(), header.end());
-      out.insert(out.end(), fragment.begin(), fragment.end());
-      out.push_back(static_cast<uint8_t>(type));
-      out.resize(out.size() + crypto::kAeadTagSize);
+      const uint8_t inner_type = static_cast<uint8_t>(type);
       uint64_t seq = 0;
-      uint8_t* record = out.data() + record_start;
       if (!keys_.next_sequence(seq) ||
-          !keys_.aead().seal(seq, {record, kHeaderSize}, {record + kHeaderSize, inner},
+          !keys_.aead().seal(seq, {record, kHeaderSize}, {fragment, {&inner_type, 1}},
+                             record + kHeaderSize,
                              std::span<uint8_t, crypto::kAeadTagSize>(record + kHeaderSize + inner,
                                                                       crypto::kAeadTagSize))) {
         // Nothing half-written. The sequence numbers of records sealed
         // before the failure are spent, so the direction is out of step:
         // the caller ends the connection (internal_error).
-        out.resize(start);
+        out.truncate(start);
         return false;
       }
     }
@@ -148,8 +142,8 @@ bool RecordEncoder::write(ContentType type, std::span<const uint8_t> data,
 // ---------------------------------------------------------------------------
 // RecordDecoder
 
-RecordDecoder::Status RecordDecoder::decode(std::span<uint8_t> input, size_t& consumed, Record& out,
-                                            Error& error) {
+RecordDecoder::Status RecordDecoder::decode(std::span<const uint8_t> input, RecordBuffer& plaintext,
+                                            size_t& consumed, Record& out, Error& error) {
   consumed = 0;
   out = Record{};
   auto fail = [&error](Error e) {
@@ -181,7 +175,7 @@ RecordDecoder::Status RecordDecoder::decode(std::span<uint8_t> input, size_t& co
   }
   if (input.size() - kHeaderSize < length) return Status::need_more;
 
-  std::span<uint8_t> body = input.subspan(kHeaderSize, length);
+  const std::span<const uint8_t> body = input.subspan(kHeaderSize, length);
   if (!protected_record) {
     if (body.empty() && type != ContentType::change_cipher_spec) {
       return fail(Error::unexpected_message);  // empty handshake/alert (section 5.1)
@@ -196,33 +190,39 @@ RecordDecoder::Status RecordDecoder::decode(std::span<uint8_t> input, size_t& co
   // TLSCiphertext: encrypted_record = ciphertext || tag.
   if (length < crypto::kAeadTagSize) return fail(Error::bad_record_mac);
   const size_t ciphertext_size = length - crypto::kAeadTagSize;
-  std::span<uint8_t> ciphertext = body.first(ciphertext_size);
   const std::span<const uint8_t, crypto::kAeadTagSize> tag(body.data() + ciphertext_size,
                                                            crypto::kAeadTagSize);
   uint64_t seq = 0;
   if (!keys_.next_sequence(seq)) return fail(Error::internal_error);
-  if (!keys_.aead().open(seq, input.first(kHeaderSize), ciphertext, tag)) {
-    return fail(Error::bad_record_mac);
+  const size_t start = plaintext.size();
+  uint8_t* opened = plaintext.extend(ciphertext_size);
+  auto refuse = [&](Error e) {
+    plaintext.truncate(start);
+    return fail(e);
+  };
+  if (!keys_.aead().open(seq, input.first(kHeaderSize), body.first(ciphertext_size), opened, tag)) {
+    return refuse(Error::bad_record_mac);
   }
 
   // TLSInnerPlaintext = content || type || zeros; it may not exceed 2^14 + 1
   // bytes (section 5.4). Authenticated before any of it is interpreted.
-  if (ciphertext_size > kMaxPlaintext + 1) return fail(Error::record_overflow);
+  if (ciphertext_size > kMaxPlaintext + 1) return refuse(Error::record_overflow);
   size_t end = ciphertext_size;
-  while (end > 0 && ciphertext[end - 1] == 0) --end;
-  if (end == 0) return fail(Error::unexpected_message);  // no non-zero type byte
-  const uint8_t inner_type = ciphertext[end - 1];
+  while (end > 0 && opened[end - 1] == 0) --end;
+  if (end == 0) return refuse(Error::unexpected_message);  // no non-zero type byte
+  const uint8_t inner_type = opened[end - 1];
   const size_t content_size = end - 1;
   if (inner_type != static_cast<uint8_t>(ContentType::handshake) &&
       inner_type != static_cast<uint8_t>(ContentType::alert) &&
       inner_type != static_cast<uint8_t>(ContentType::application_data)) {
-    return fail(Error::unexpected_message);  // a protected change_cipher_spec or unknown type
+    return refuse(Error::unexpected_message);  // a protected change_cipher_spec or unknown type
   }
   if (content_size == 0 && inner_type != static_cast<uint8_t>(ContentType::application_data)) {
-    return fail(Error::unexpected_message);  // empty handshake/alert (section 5.4)
+    return refuse(Error::unexpected_message);  // empty handshake/alert (section 5.4)
   }
+  plaintext.truncate(start + content_size);
   out.type = static_cast<ContentType>(inner_type);
-  out.fragment = ciphertext.first(content_size);
+  out.fragment = {opened, content_size};
   out.was_encrypted = true;
   consumed = kHeaderSize + length;
   return Status::record;

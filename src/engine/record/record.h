@@ -1,7 +1,9 @@
 // The TLS 1.3 record layer (RFC 8446 section 5): framing, AEAD protection
 // with per-direction sequence numbers, content-type hiding and padding.
-// No I/O: the encoder appends records to a caller's buffer; the decoder reads
-// records from the front of a caller's buffer and decrypts them in place.
+// No I/O: the encoder seals records from the caller's data straight into an
+// output buffer; the decoder reads records from the front of the caller's
+// bytes and opens them straight into a plaintext buffer. Neither copies a
+// record's content besides the AEAD's own pass over it.
 #pragma once
 
 #include <adieu/alert.h>
@@ -15,6 +17,7 @@
 #include "crypto/aead.h"
 #include "crypto/cipher_suite.h"
 #include "crypto/secret.h"
+#include "engine/record/record_buffer.h"
 
 namespace adieu::record {
 
@@ -71,9 +74,10 @@ class RecordEncoder {
 
   // Appends records carrying `data` of `type` to `out`, fragmented at
   // kMaxPlaintext. With keys installed, each record is a TLSCiphertext whose
-  // inner plaintext is data || type (no padding). `data` may be empty only
-  // for application_data. False on a libcrypto failure or sequence overflow.
-  bool write(ContentType type, std::span<const uint8_t> data, std::vector<uint8_t>& out);
+  // inner plaintext is data || type (no padding), sealed from `data` directly
+  // into `out`. `data` may be empty only for application_data. False (and
+  // `out` as it was) on a libcrypto failure or sequence overflow.
+  bool write(ContentType type, std::span<const uint8_t> data, RecordBuffer& out);
   // Bytes on the wire for `n` bytes of data of one record (header, type, tag).
   size_t record_overhead() const;
   // True when the current write key has sealed kKeyUpdateThreshold records.
@@ -86,7 +90,9 @@ class RecordEncoder {
 
 struct Record {
   ContentType type = ContentType::invalid;  // the inner type when encrypted
-  std::span<uint8_t> fragment;              // points into the decoder's input
+  // Unprotected: points into the decoder's input. Protected: the content
+  // opened at the end of the plaintext buffer.
+  std::span<const uint8_t> fragment;
   bool was_encrypted = false;
 };
 
@@ -96,8 +102,10 @@ class RecordDecoder {
 
   DirectionKeys& keys() { return keys_; }
 
-  // Parses the record at the front of `input`, decrypting in place when keys
-  // are installed. On `record`, `consumed` is the record's whole size and
+  // Parses the record at the front of `input`. A protected record is opened
+  // into `plaintext`: its content is appended there (and nothing else is, on
+  // any outcome; `input` must not lie inside `plaintext`, whose storage may
+  // move). On `record`, `consumed` is the record's whole size and
   // `out` describes it. On `error`, `error` is set (decode_error,
   // record_overflow, bad_record_mac, unexpected_message).
   //  - Encrypted direction: outer type application_data is opened; an outer
@@ -108,7 +116,8 @@ class RecordDecoder {
   //    plaintext over kMaxPlaintext: record_overflow. All-zero inner plaintext:
   //    unexpected_message. A zero-length handshake or alert record:
   //    unexpected_message (RFC 8446 section 5.1 forbids sending them).
-  Status decode(std::span<uint8_t> input, size_t& consumed, Record& out, Error& error);
+  Status decode(std::span<const uint8_t> input, RecordBuffer& plaintext, size_t& consumed,
+                Record& out, Error& error);
 
  private:
   DirectionKeys keys_;

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/record/key_schedule.h"
@@ -22,20 +25,72 @@ crypto::Secret make_secret(CipherSuite suite, uint8_t fill) {
       std::vector<uint8_t>(crypto::hash_size(crypto::suite_info(suite).hash), fill));
 }
 
-// One decode call's results.
+// A copy of a buffer's bytes, for comparisons and for tests that alter a
+// record without touching the original.
+std::vector<uint8_t> copy_of(const RecordBuffer& buffer) {
+  return std::vector<uint8_t>(buffer.data(), buffer.data() + buffer.size());
+}
+
+// Writes `data` as records of `type` into a fresh RecordBuffer and returns a
+// copy of what was written (a failed write is a test failure).
+std::vector<uint8_t> write_copy(RecordEncoder& encoder, ContentType type,
+                                std::span<const uint8_t> data) {
+  RecordBuffer out;
+  EXPECT_TRUE(encoder.write(type, data, out));
+  return copy_of(out);
+}
+
+// One decode call's results. It owns the plaintext buffer a protected record
+// is opened into, so a protected record's fragment lives as long as it does.
 struct Decoded {
-  Status status;
+  Status status = Status::error;
   size_t consumed = 0;
   Record record;
   Error error = Error::none;
+  RecordBuffer plaintext;
   std::string fragment() const {
     return std::string(record.fragment.begin(), record.fragment.end());
   }
 };
 
-Decoded decode(RecordDecoder& decoder, std::span<uint8_t> input) {
-  Decoded d{};
-  d.status = decoder.decode(input, d.consumed, d.record, d.error);
+// Decodes the record at the front of `input`, opening a protected one into
+// `plaintext` (empty unless the test passes a buffer in; Decoded owns it
+// afterwards), and checks what every outcome must keep: the input is not
+// modified; the plaintext buffer's earlier bytes are not either; a protected
+// record's content is appended to it and nothing else ever is; an unprotected
+// record's fragment lies inside its record in `input`.
+Decoded decode(RecordDecoder& decoder, std::span<const uint8_t> input,
+               RecordBuffer plaintext = {}) {
+  const std::vector<uint8_t> input_before(input.begin(), input.end());
+  const std::vector<uint8_t> plaintext_before = copy_of(plaintext);
+  Decoded d;
+  d.plaintext = std::move(plaintext);
+  d.status = decoder.decode(input, d.plaintext, d.consumed, d.record, d.error);
+
+  EXPECT_TRUE(std::equal(input.begin(), input.end(), input_before.begin(), input_before.end()))
+      << "decode modified its input";
+  const size_t before = plaintext_before.size();
+  EXPECT_GE(d.plaintext.size(), before) << "decode shrank the plaintext buffer";
+  if (d.plaintext.size() >= before) {
+    EXPECT_TRUE(std::equal(plaintext_before.begin(), plaintext_before.end(), d.plaintext.data()))
+        << "decode changed bytes already in the plaintext buffer";
+  }
+  if (d.status == Status::record && d.record.was_encrypted) {
+    EXPECT_EQ(d.plaintext.size(), before + d.record.fragment.size())
+        << "the plaintext buffer did not grow by exactly the fragment";
+    if (!d.record.fragment.empty()) {
+      EXPECT_EQ(d.record.fragment.data(), d.plaintext.data() + before)
+          << "the fragment is not the content appended to the plaintext buffer";
+    }
+  } else {
+    EXPECT_EQ(d.plaintext.size(), before) << "appended to the plaintext buffer without opening "
+                                             "a protected record";
+    if (d.status == Status::record && !d.record.fragment.empty()) {
+      EXPECT_GE(d.record.fragment.data(), input.data() + kHeaderSize);
+      EXPECT_LE(d.record.fragment.data() + d.record.fragment.size(), input.data() + d.consumed)
+          << "an unprotected fragment outside its record";
+    }
+  }
   return d;
 }
 
@@ -78,53 +133,58 @@ TEST(RecordPlaintext, Framing) {
   RecordEncoder encoder;
   EXPECT_FALSE(encoder.keys().encrypted());
   EXPECT_EQ(encoder.record_overhead(), 5u);
-  std::vector<uint8_t> out;
+  RecordBuffer out;
   ASSERT_TRUE(encoder.write(ContentType::handshake, as_bytes("abc"), out));
-  EXPECT_EQ(to_hex(out), "1603030003616263");
+  EXPECT_EQ(to_hex(out.span()), "1603030003616263");
 
   encoder.set_plaintext_version(0x0301);  // first ClientHello
   ASSERT_TRUE(encoder.write(ContentType::alert, from_hex("0232"), out));
-  EXPECT_EQ(to_hex(out),
+  EXPECT_EQ(to_hex(out.span()),
             "1603030003616263"
             "15030100020232");
 
   RecordDecoder decoder;
-  Decoded d = decode(decoder, out);
+  Decoded d = decode(decoder, out.span());
   ASSERT_EQ(d.status, Status::record);
   EXPECT_EQ(d.consumed, 8u);
   EXPECT_EQ(d.record.type, ContentType::handshake);
   EXPECT_FALSE(d.record.was_encrypted);
   EXPECT_EQ(d.fragment(), "abc");
-  d = decode(decoder, std::span<uint8_t>(out).subspan(8));
+  // An unprotected fragment points into the input; nothing is opened.
+  EXPECT_EQ(d.record.fragment.data(), out.data() + 5);
+  EXPECT_TRUE(d.plaintext.empty());
+  d = decode(decoder, out.span().subspan(8));
   ASSERT_EQ(d.status, Status::record);
   EXPECT_EQ(d.consumed, 7u);
   EXPECT_EQ(d.record.type, ContentType::alert);
   EXPECT_EQ(to_hex(d.record.fragment), "0232");
+  EXPECT_EQ(d.record.fragment.data(), out.data() + 8 + 5);
 }
 
 TEST(RecordPlaintext, EncoderRefusesEmptyRecordsAndApplicationData) {
   RecordEncoder encoder;
-  std::vector<uint8_t> out = {0xaa};
+  RecordBuffer out;
+  out.append(std::vector<uint8_t>{0xaa});
   EXPECT_FALSE(encoder.write(ContentType::handshake, {}, out));
   EXPECT_FALSE(encoder.write(ContentType::alert, {}, out));
   EXPECT_FALSE(encoder.write(ContentType::application_data, as_bytes("x"), out));
   EXPECT_FALSE(encoder.write(ContentType::application_data, {}, out));
   EXPECT_FALSE(encoder.write(ContentType::invalid, as_bytes("x"), out));
-  EXPECT_EQ(out, std::vector<uint8_t>{0xaa});  // nothing appended
+  EXPECT_EQ(copy_of(out), std::vector<uint8_t>{0xaa});  // nothing appended
 }
 
 TEST(RecordPlaintext, Fragmentation) {
   RecordEncoder encoder;
   std::vector<uint8_t> data(40000);
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i % 251);
-  std::vector<uint8_t> out;
+  RecordBuffer out;
   ASSERT_TRUE(encoder.write(ContentType::handshake, data, out));
   ASSERT_EQ(out.size(), data.size() + 3 * kHeaderSize);
 
   RecordDecoder decoder;
   std::vector<uint8_t> joined;
   std::vector<size_t> sizes;
-  std::span<uint8_t> rest(out);
+  std::span<const uint8_t> rest = out.span();
   while (!rest.empty()) {
     Decoded d = decode(decoder, rest);
     ASSERT_EQ(d.status, Status::record);
@@ -196,52 +256,69 @@ class RecordProtected : public ::testing::TestWithParam<CipherSuite> {};
 TEST_P(RecordProtected, RoundTripHidesTheContentType) {
   Pair p(GetParam());
   EXPECT_EQ(p.encoder.record_overhead(), 5u + 1 + 16);
+  // One plaintext buffer for the three records, holding other bytes first.
+  RecordBuffer plaintext;
+  plaintext.append(as_bytes("earlier"));
   for (ContentType type :
        {ContentType::handshake, ContentType::alert, ContentType::application_data}) {
-    std::vector<uint8_t> out;
+    RecordBuffer out;
     ASSERT_TRUE(p.encoder.write(type, as_bytes("hello"), out));
     // Outer: application_data, 0x0303, 5 + 1 + 16 bytes; never the plaintext.
     ASSERT_EQ(out.size(), 5u + 5 + 1 + 16);
-    EXPECT_EQ(to_hex(std::span<const uint8_t>(out).first(5)), "1703030016");
-    EXPECT_EQ(std::string(out.begin() + 5, out.begin() + 10).find("hello"), std::string::npos);
+    EXPECT_EQ(to_hex(out.span().first(5)), "1703030016");
+    EXPECT_EQ(std::string(out.data() + 5, out.data() + 10).find("hello"), std::string::npos);
 
-    const Decoded d = decode(p.decoder, out);
+    const std::vector<uint8_t> sent = copy_of(out);
+    const size_t before = plaintext.size();
+    Decoded d = decode(p.decoder, out.span(), std::move(plaintext));
     ASSERT_EQ(d.status, Status::record);
     EXPECT_EQ(d.consumed, out.size());
     EXPECT_EQ(d.record.type, type);
     EXPECT_TRUE(d.record.was_encrypted);
     EXPECT_EQ(d.fragment(), "hello");
-    // The fragment points into the input buffer: decrypted in place.
-    EXPECT_EQ(d.record.fragment.data(), out.data() + 5);
+    // Opened out of place: the input is as it was, and the fragment is the
+    // content appended at the end of the plaintext buffer, which grew by
+    // exactly its size.
+    EXPECT_EQ(copy_of(out), sent);
+    EXPECT_EQ(d.plaintext.size(), before + d.record.fragment.size());
+    EXPECT_EQ(d.record.fragment.data(), d.plaintext.data() + before);
+    EXPECT_EQ(d.record.fragment.data() + d.record.fragment.size(),
+              d.plaintext.data() + d.plaintext.size());
+    plaintext = std::move(d.plaintext);
   }
+  EXPECT_EQ(std::string(plaintext.data(), plaintext.data() + plaintext.size()),
+            "earlierhellohellohello");
   EXPECT_EQ(p.encoder.keys().sequence(), 3u);
   EXPECT_EQ(p.decoder.keys().sequence(), 3u);
 }
 
 TEST_P(RecordProtected, EmptyApplicationData) {
   Pair p(GetParam());
-  std::vector<uint8_t> out;
+  RecordBuffer out;
   ASSERT_TRUE(p.encoder.write(ContentType::application_data, {}, out));
   ASSERT_EQ(out.size(), 5u + 1 + 16);
-  const Decoded d = decode(p.decoder, out);
+  const Decoded d = decode(p.decoder, out.span());
   ASSERT_EQ(d.status, Status::record);
   EXPECT_EQ(d.record.type, ContentType::application_data);
   EXPECT_TRUE(d.record.fragment.empty());
+  EXPECT_TRUE(d.plaintext.empty());  // the type byte opened with it is not kept
+  const std::vector<uint8_t> written = copy_of(out);
   EXPECT_FALSE(p.encoder.write(ContentType::handshake, {}, out));
+  EXPECT_EQ(copy_of(out), written);  // nothing appended
 }
 
 TEST_P(RecordProtected, FragmentsA40000ByteWriteIntoThreeRecords) {
   Pair p(GetParam());
   std::vector<uint8_t> data(40000);
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 31 + 7);
-  std::vector<uint8_t> out;
+  RecordBuffer out;
   ASSERT_TRUE(p.encoder.write(ContentType::application_data, data, out));
   ASSERT_EQ(out.size(), data.size() + 3 * (5 + 1 + 16));
   EXPECT_EQ(p.encoder.keys().sequence(), 3u);
 
   std::vector<uint8_t> joined;
   std::vector<size_t> sizes;
-  std::span<uint8_t> rest(out);
+  std::span<const uint8_t> rest = out.span();
   while (!rest.empty()) {
     const Decoded d = decode(p.decoder, rest);
     ASSERT_EQ(d.status, Status::record);
@@ -257,26 +334,27 @@ TEST_P(RecordProtected, FragmentsA40000ByteWriteIntoThreeRecords) {
 
 TEST_P(RecordProtected, SequenceNumbersAdvanceAndBindRecords) {
   Pair p(GetParam());
-  std::vector<uint8_t> first;
-  std::vector<uint8_t> second;
+  RecordBuffer first;
+  RecordBuffer second;
   ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("one"), first));
   ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("two"), second));
   EXPECT_EQ(p.encoder.keys().sequence(), 2u);
   // Identical plaintext under different sequence numbers differs.
-  std::vector<uint8_t> again;
+  RecordBuffer again;
   ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("one"), again));
-  EXPECT_NE(first, again);
+  EXPECT_EQ(first.size(), again.size());
+  EXPECT_NE(copy_of(first), copy_of(again));
 
-  // Out of order: the second record does not open as record 0.
+  // Out of order: the second record does not open as record 0. (The failed
+  // open leaves `second` as it was: it opens below.)
   RecordDecoder reordered;
   ASSERT_TRUE(reordered.keys().install(GetParam(), make_secret(GetParam(), 0x5c)));
-  std::vector<uint8_t> second_copy = second;  // opening works in place
-  const Decoded d = decode(reordered, second_copy);
+  const Decoded d = decode(reordered, second.span());
   EXPECT_EQ(d.status, Status::error);
   EXPECT_EQ(d.error, Error::bad_record_mac);
 
-  EXPECT_EQ(decode(p.decoder, first).fragment(), "one");
-  EXPECT_EQ(decode(p.decoder, second).fragment(), "two");
+  EXPECT_EQ(decode(p.decoder, first.span()).fragment(), "one");
+  EXPECT_EQ(decode(p.decoder, second.span()).fragment(), "two");
   EXPECT_EQ(p.decoder.keys().sequence(), 2u);
 }
 
@@ -297,8 +375,9 @@ TEST_P(RecordProtected, PaddingIsRemoved) {
 
 TEST_P(RecordProtected, FlippedBitIsBadRecordMac) {
   Pair p(GetParam());
-  std::vector<uint8_t> good;
-  ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("attack at dawn"), good));
+  const std::vector<uint8_t> good =
+      write_copy(p.encoder, ContentType::application_data, as_bytes("attack at dawn"));
+  ASSERT_EQ(good.size(), 5u + 14 + 1 + 16);
   // Every byte after the type and version (length bytes would change the
   // framing): header length is AAD, then ciphertext, then tag.
   for (size_t i = 5; i < good.size(); ++i) {
@@ -392,9 +471,9 @@ TEST_P(RecordProtected, OuterTypes) {
   EXPECT_FALSE(d.record.was_encrypted);
   EXPECT_EQ(p.decoder.keys().sequence(), 0u);  // consumed no sequence number
   // And the encoder sends change_cipher_spec in the clear even with keys.
-  std::vector<uint8_t> out;
+  RecordBuffer out;
   ASSERT_TRUE(p.encoder.write(ContentType::change_cipher_spec, from_hex("01"), out));
-  EXPECT_EQ(to_hex(out), "140303000101");
+  EXPECT_EQ(to_hex(out.span()), "140303000101");
   EXPECT_EQ(p.encoder.keys().sequence(), 0u);
 }
 
@@ -409,8 +488,9 @@ TEST_P(RecordProtected, ShorterThanATag) {
 
 TEST_P(RecordProtected, NeedMoreForEveryTruncation) {
   Pair p(GetParam());
-  std::vector<uint8_t> full;
-  ASSERT_TRUE(p.encoder.write(ContentType::handshake, as_bytes("a complete handshake"), full));
+  const std::vector<uint8_t> full =
+      write_copy(p.encoder, ContentType::handshake, as_bytes("a complete handshake"));
+  ASSERT_EQ(full.size(), 5u + 20 + 1 + 16);
   for (size_t n = 0; n < full.size(); ++n) {
     // A buffer of exactly n bytes, so a sanitizer build catches any read past it.
     std::vector<uint8_t> prefix(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(n));
@@ -431,11 +511,11 @@ TEST_P(RecordProtected, KeyUpdate) {
   RecordDecoder stale;
   ASSERT_TRUE(stale.keys().install(suite, make_secret(suite, 0x5c)));
 
-  std::vector<uint8_t> before;
+  RecordBuffer before;
   ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("before"), before));
-  std::vector<uint8_t> before_copy = before;  // opening works in place
-  ASSERT_EQ(decode(p.decoder, before).fragment(), "before");
-  ASSERT_EQ(decode(stale, before_copy).fragment(), "before");
+  // Both open the same bytes: opening leaves its input as it was.
+  ASSERT_EQ(decode(p.decoder, before.span()).fragment(), "before");
+  ASSERT_EQ(decode(stale, before.span()).fragment(), "before");
 
   const crypto::Secret old_secret = p.encoder.keys().traffic_secret();
   ASSERT_TRUE(p.encoder.keys().update());
@@ -445,15 +525,14 @@ TEST_P(RecordProtected, KeyUpdate) {
       to_hex(KeySchedule::next_traffic_secret(crypto::suite_info(suite).hash, old_secret.span())
                  .span()));
 
-  std::vector<uint8_t> after;
+  RecordBuffer after;
   ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("after"), after));
-  std::vector<uint8_t> after_copy = after;  // opening works in place
-  const Decoded old_key = decode(stale, after_copy);
+  const Decoded old_key = decode(stale, after.span());
   EXPECT_EQ(old_key.status, Status::error);
   EXPECT_EQ(old_key.error, Error::bad_record_mac);
 
   ASSERT_TRUE(p.decoder.keys().update());
-  const Decoded new_key = decode(p.decoder, after);
+  const Decoded new_key = decode(p.decoder, after.span());
   ASSERT_EQ(new_key.status, Status::record);
   EXPECT_EQ(new_key.fragment(), "after");
 }
@@ -463,7 +542,7 @@ TEST_P(RecordProtected, WipeMakesTheDirectionUnusableForApplicationData) {
   p.encoder.keys().wipe();
   EXPECT_FALSE(p.encoder.keys().encrypted());
   EXPECT_TRUE(p.encoder.keys().traffic_secret().empty());
-  std::vector<uint8_t> out;
+  RecordBuffer out;
   EXPECT_FALSE(p.encoder.write(ContentType::application_data, as_bytes("secret"), out));
   EXPECT_TRUE(out.empty());
   EXPECT_FALSE(p.encoder.keys().update());
@@ -471,10 +550,10 @@ TEST_P(RecordProtected, WipeMakesTheDirectionUnusableForApplicationData) {
 
 TEST_P(RecordProtected, SeveralRecordsInOneBuffer) {
   Pair p(GetParam());
-  std::vector<uint8_t> out;
+  RecordBuffer out;
   ASSERT_TRUE(p.encoder.write(ContentType::handshake, as_bytes("first"), out));
   ASSERT_TRUE(p.encoder.write(ContentType::alert, from_hex("0100"), out));
-  std::span<uint8_t> rest(out);
+  std::span<const uint8_t> rest = out.span();
   Decoded d = decode(p.decoder, rest);
   ASSERT_EQ(d.status, Status::record);
   EXPECT_EQ(d.fragment(), "first");
@@ -484,6 +563,55 @@ TEST_P(RecordProtected, SeveralRecordsInOneBuffer) {
   EXPECT_EQ(d.record.type, ContentType::alert);
   EXPECT_EQ(to_hex(d.record.fragment), "0100");
   EXPECT_EQ(d.consumed, rest.size());
+}
+
+TEST_P(RecordProtected, CorruptedTagAppendsNothingToThePlaintext) {
+  Pair p(GetParam());
+  RecordBuffer wire;
+  ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("tampered"), wire));
+  ASSERT_EQ(wire.size(), 5u + 8 + 1 + 16);
+  wire.data()[wire.size() - 1] ^= 0x01;  // the tag's last byte
+  const std::vector<uint8_t> sent = copy_of(wire);
+
+  RecordBuffer plaintext;
+  plaintext.append(as_bytes("already here"));
+  size_t consumed = 0;
+  Record record;
+  Error error = Error::none;
+  EXPECT_EQ(p.decoder.decode(wire.span(), plaintext, consumed, record, error), Status::error);
+  EXPECT_EQ(error, Error::bad_record_mac);
+  EXPECT_EQ(plaintext.size(), 12u);  // nothing appended, nothing taken away
+  EXPECT_EQ(std::string(plaintext.data(), plaintext.data() + plaintext.size()), "already here");
+  EXPECT_EQ(copy_of(wire), sent);
+  EXPECT_TRUE(record.fragment.empty());
+}
+
+TEST_P(RecordProtected, RecordsOpenContiguouslyIntoOnePlaintextBuffer) {
+  Pair p(GetParam());
+  RecordBuffer wire;
+  ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("one"), wire));
+  ASSERT_TRUE(p.encoder.write(ContentType::handshake, as_bytes("two"), wire));
+
+  RecordBuffer plaintext;
+  size_t consumed = 0;
+  Record record;
+  Error error = Error::none;
+  ASSERT_EQ(p.decoder.decode(wire.span(), plaintext, consumed, record, error), Status::record);
+  EXPECT_EQ(std::string(record.fragment.begin(), record.fragment.end()), "one");
+  EXPECT_EQ(record.fragment.data(), plaintext.data());
+  EXPECT_EQ(plaintext.size(), 3u);
+  const size_t first_size = consumed;
+
+  // The second record's content follows the first's (the first fragment's
+  // span may be stale now: appending can move the buffer).
+  ASSERT_EQ(p.decoder.decode(wire.span().subspan(first_size), plaintext, consumed, record, error),
+            Status::record);
+  EXPECT_EQ(first_size + consumed, wire.size());
+  EXPECT_EQ(record.type, ContentType::handshake);
+  EXPECT_EQ(std::string(record.fragment.begin(), record.fragment.end()), "two");
+  EXPECT_EQ(record.fragment.data(), plaintext.data() + 3);
+  ASSERT_EQ(plaintext.size(), 6u);
+  EXPECT_EQ(std::string(plaintext.data(), plaintext.data() + plaintext.size()), "onetwo");
 }
 
 INSTANTIATE_TEST_SUITE_P(AllSuites, RecordProtected,

@@ -92,26 +92,30 @@ Bytes finished_message(const Secret& verify_data) {
   return concat({Bytes{20, 0, 0, static_cast<uint8_t>(verify_data.size())}, verify_data.span()});
 }
 
-// Seals `data` as records of `type` with `encoder` and returns them.
+// Seals `data` as records of `type` with `encoder` and returns a copy of them.
 Bytes seal(RecordEncoder& encoder, ContentType type, std::span<const uint8_t> data) {
-  Bytes out;
+  RecordBuffer out;
   EXPECT_TRUE(encoder.write(type, data, out));
-  return out;
+  return Bytes(out.data(), out.data() + out.size());
 }
 
-// Opens one whole record (a copy: opening works in place) and returns its
-// content, checking the inner type.
+// Opens one whole record and returns its content, checking the inner type and
+// that the content is what was opened into the (fresh) plaintext buffer.
 Bytes open_one(RecordDecoder& decoder, const Bytes& record, ContentType expected_type) {
-  Bytes copy = record;
+  RecordBuffer plaintext;
   size_t consumed = 0;
   Record out;
   Error error = Error::none;
-  const auto status = decoder.decode(copy, consumed, out, error);
+  const auto status = decoder.decode(record, plaintext, consumed, out, error);
   EXPECT_EQ(status, RecordDecoder::Status::record) << error_string(error);
   if (status != RecordDecoder::Status::record) return {};
   EXPECT_EQ(consumed, record.size());
   EXPECT_TRUE(out.was_encrypted);
   EXPECT_EQ(out.type, expected_type);
+  EXPECT_EQ(plaintext.size(), out.fragment.size());
+  if (!out.fragment.empty()) {
+    EXPECT_EQ(out.fragment.data(), plaintext.data());
+  }
   return Bytes(out.fragment.begin(), out.fragment.end());
 }
 
@@ -573,19 +577,22 @@ TEST_F(Rfc8448, MiddleboxCompatibilityMode) {
   EXPECT_EQ(to_hex(client_flight), to_hex(vec_bytes(s, "Record_ClientFinished")));
 
   // The receiving side sees the change_cipher_spec as is, then the flight.
-  Bytes received = vec_bytes(s, "Record_ServerHandshakeMessages");
+  const Bytes received = vec_bytes(s, "Record_ServerHandshakeMessages");
+  RecordBuffer plaintext;
   size_t consumed = 0;
   Record record;
   Error error = Error::none;
-  ASSERT_EQ(server_handshake.decoder.decode(received, consumed, record, error),
+  ASSERT_EQ(server_handshake.decoder.decode(received, plaintext, consumed, record, error),
             RecordDecoder::Status::record);
   EXPECT_EQ(record.type, ContentType::change_cipher_spec);
   EXPECT_FALSE(record.was_encrypted);
-  ASSERT_EQ(server_handshake.decoder.decode(std::span<uint8_t>(received).subspan(consumed),
-                                            consumed, record, error),
+  EXPECT_TRUE(plaintext.empty());
+  ASSERT_EQ(server_handshake.decoder.decode(std::span<const uint8_t>(received).subspan(consumed),
+                                            plaintext, consumed, record, error),
             RecordDecoder::Status::record);
   EXPECT_EQ(record.type, ContentType::handshake);
   EXPECT_EQ(record.fragment.size(), protected_flight.size() - 5 - 17);
+  EXPECT_EQ(plaintext.size(), record.fragment.size());
 
   ks.set_master();
   Directions client_app(ks.client_application_traffic(server_finished_hash.span()));
