@@ -41,7 +41,6 @@ class Bench {
     std::string suite;
     size_t write_size;
     AeadCeiling ceiling;
-    double copy_ns;  // handing one record to the transport
   };
   std::vector<AeadLimit> aead_limits_;
   bool failed_ = false;
