@@ -97,9 +97,12 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   // --- Transport side --------------------------------------------------------
-  // Takes bytes received from the peer and processes every complete record.
-  // Returns error(): Error::none while the connection is healthy. Bytes that
-  // arrive after the read side closed are discarded.
+  // Takes bytes received from the peer and processes every complete record
+  // at once (alerts and post-handshake messages behind unread data included);
+  // a record cut short waits, copied, for its rest. Protected records are
+  // decrypted straight from `bytes`. Returns error(): Error::none while the
+  // connection is healthy. Bytes that arrive after the read side closed are
+  // discarded.
   Error receive(std::span<const uint8_t> bytes);
   // The transport's receive direction has ended. A read side still open
   // becomes truncated once every record received before the end has been
@@ -115,7 +118,9 @@ class Connection {
   // True once the handshake has completed (it stays true if the connection
   // fails later, so the negotiated parameters below stay readable).
   bool handshake_done() const;
-  // Copies up to out.size() bytes of the peer's application data.
+  // Copies up to out.size() bytes of the peer's application data. Data
+  // decrypted before the peer's close_notify, a truncation or a failure is
+  // returned first; only then does read() report the end (abort() drops it).
   ReadResult read(std::span<uint8_t> out);
   // Plaintext bytes decrypted and not yet read.
   size_t pending_plaintext() const;

@@ -61,6 +61,14 @@ std::vector<uint8_t> Pair::server_to_client() {
   return b;
 }
 
+Pair connected() {
+  Pair p;
+  p.pump();
+  EXPECT_TRUE(p.client->handshake_done());
+  EXPECT_TRUE(p.server->handshake_done());
+  return p;
+}
+
 void Pair::pump() {
   for (int i = 0; i < 100; ++i) {
     size_t moved = client_to_server().size() + server_to_client().size();

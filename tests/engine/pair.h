@@ -43,4 +43,7 @@ struct Pair {
   std::unique_ptr<Connection> server;
 };
 
+// A default Pair whose handshake has completed on both ends (checked).
+Pair connected();
+
 }  // namespace adieu::test

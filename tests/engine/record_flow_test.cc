@@ -10,14 +10,6 @@
 namespace adieu::test {
 namespace {
 
-Pair connected() {
-  Pair p;
-  p.pump();
-  EXPECT_TRUE(p.client->handshake_done());
-  EXPECT_TRUE(p.server->handshake_done());
-  return p;
-}
-
 TEST(RecordFlow, RecordsBehindDataAreProcessedOnArrival) {
   Pair p = connected();
   ASSERT_EQ(p.client->write(bytes("one")), Error::none);

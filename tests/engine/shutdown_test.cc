@@ -11,14 +11,6 @@ namespace {
 // TLS 1.3 close_notify: 5-byte header + alert (2) + inner type (1) + tag (16).
 constexpr size_t kCloseNotifySize = 24;  // also the size of any TLS 1.3 alert
 
-Pair connected() {
-  Pair p;
-  p.pump();
-  EXPECT_TRUE(p.client->handshake_done());
-  EXPECT_TRUE(p.server->handshake_done());
-  return p;
-}
-
 TEST(Shutdown, ClientFirstBidirectional) {
   Pair p = connected();
   EXPECT_EQ(p.client->write_state(), WriteState::open);
