@@ -6,7 +6,6 @@
 #include "engine/record/record.h"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 #include <limits>
 
