@@ -7,6 +7,10 @@
 //   pending_output() / consume_output(n) -> transport
 //   read(buf) / write(data) / close()  <-> application
 //
+// Zero-copy variants, for transports with buffers of their own: readable() /
+// consume_readable(n) hand plaintext over where it was decrypted, and
+// write_into() seals records straight into the transport's buffer.
+//
 // Each direction of the connection has its own state (ReadState,
 // WriteState), as RFC 8446 section 6.1 closes each direction on its own:
 //  - close() queues close_notify and closes our write side only; we can still
@@ -121,13 +125,35 @@ class Connection {
   // Copies up to out.size() bytes of the peer's application data. Data
   // decrypted before the peer's close_notify, a truncation or a failure is
   // returned first; only then does read() report the end (abort() drops it).
+  // While data is waiting, an empty `out` gives {0, ReadStatus::data}.
   ReadResult read(std::span<uint8_t> out);
   // Plaintext bytes decrypted and not yet read.
   size_t pending_plaintext() const;
+  // Zero-copy reading: the decrypted application data not yet read, where
+  // receive() decrypted it (the records are opened straight from the
+  // transport's bytes into this buffer, so the data is never copied). Valid
+  // until the next call that is not const. Empty when read() would not
+  // return data; read() then tells why (want_input or the end).
+  std::span<const uint8_t> readable() const;
+  // Marks the first `n` bytes of readable() as read (n is capped at its size).
+  void consume_readable(size_t n);
+
   // Encrypts `data` into pending_output(). Error::not_connected before the
   // handshake is done, Error::write_after_close after close(), the sticky error
   // after a failure; Error::none on success (all bytes were taken).
   Error write(std::span<const uint8_t> data);
+  // Zero-copy sending: write(data) and taking all of pending_output() in one
+  // step, with the records of `data` sealed straight into `out`, the
+  // transport's own buffer, so they are never copied. Bytes already pending
+  // (handshake messages, a KeyUpdate) are moved to the front of `out`, so the
+  // order on the wire is kept. On Error::none, `written` bytes of `out` are to
+  // be sent and pending_output() is empty. `out` must hold at least
+  // write_into_size(data.size()) bytes: otherwise Error::buffer_too_small, and
+  // nothing was taken or written. write()'s errors otherwise, with the same
+  // effect (nothing written).
+  Error write_into(std::span<const uint8_t> data, std::span<uint8_t> out, size_t& written);
+  // The bytes write_into() puts in `out` for `n` bytes of data.
+  size_t write_into_size(size_t n) const;
   // Queues close_notify and closes our write side. Idempotent; sends nothing
   // after a fatal alert. During the handshake it abandons the handshake and
   // queues user_canceled followed by close_notify (RFC 8446 section 6.1); the

@@ -44,6 +44,7 @@ enum class Error : uint8_t {
   write_after_close,  // write() after close()
   not_connected,      // data I/O before the handshake completed
   bad_argument,
+  buffer_too_small,  // write_into(): `out` cannot hold write_into_size() bytes
 };
 
 // The fatal alert adieu sends for a protocol error, or close_notify for

@@ -386,14 +386,14 @@ bool Connection::handshake_done() const {
 }
 
 ReadResult Connection::read(std::span<uint8_t> out) {
-  Impl& c = *impl_;
-  const size_t n = std::min(out.size(), c.plain.size() - c.plain_pos);
-  if (n > 0) {
-    std::memcpy(out.data(), c.plain.data() + c.plain_pos, n);
-    c.plain_pos += n;
-    c.settle();
+  const std::span<const uint8_t> data = readable();
+  if (!data.empty()) {
+    const size_t n = std::min(out.size(), data.size());
+    if (n > 0) std::memcpy(out.data(), data.data(), n);
+    consume_readable(n);
     return {n, ReadStatus::data};
   }
+  const Impl& c = *impl_;
   switch (c.read_state) {
     case ReadState::open:
       return {0, c.error == Error::none ? ReadStatus::want_input : ReadStatus::error};
@@ -410,15 +410,66 @@ size_t Connection::pending_plaintext() const {
   return impl_->plain.size() - impl_->plain_pos;
 }
 
+std::span<const uint8_t> Connection::readable() const {
+  return impl_->plain.span().subspan(impl_->plain_pos);
+}
+
+void Connection::consume_readable(size_t n) {
+  Impl& c = *impl_;
+  c.plain_pos += std::min(n, c.plain.size() - c.plain_pos);
+  c.settle();
+}
+
+Error Connection::Impl::check_writable() const {
+  if (error != Error::none) return error;
+  if (write_state != WriteState::open) return Error::write_after_close;
+  if (state != HandshakeState::connected) return Error::not_connected;
+  return Error::none;
+}
+
 Error Connection::write(std::span<const uint8_t> data) {
   Impl& c = *impl_;
-  if (c.error != Error::none) return c.error;
-  if (c.write_state != WriteState::open) return Error::write_after_close;
-  if (c.state != HandshakeState::connected) return Error::not_connected;
+  if (const Error err = c.check_writable(); err != Error::none) return err;
   if (data.empty()) return Error::none;
   if (c.encoder.needs_key_update()) c.send_key_update(false);
   c.send_record(ContentType::application_data, data);
   return c.error;
+}
+
+size_t Connection::write_into_size(size_t n) const {
+  const Impl& c = *impl_;
+  size_t size = pending_output().size();
+  if (c.encoder.needs_key_update()) {
+    size += c.encoder.wire_size(ContentType::handshake, messages::KeyUpdate::kSize);
+  }
+  return n == 0 ? size : size + c.encoder.wire_size(ContentType::application_data, n);
+}
+
+Error Connection::write_into(std::span<const uint8_t> data, std::span<uint8_t> out,
+                             size_t& written) {
+  Impl& c = *impl_;
+  written = 0;
+  if (const Error err = c.check_writable(); err != Error::none) return err;
+  if (out.size() < write_into_size(data.size())) return Error::buffer_too_small;
+  if (c.encoder.needs_key_update() && c.send_key_update(false) != Error::none) return c.error;
+
+  // What was pending goes first; then the data is sealed right behind it.
+  const std::span<const uint8_t> pending = pending_output();
+  if (!pending.empty()) std::memcpy(out.data(), pending.data(), pending.size());
+  const size_t moved = pending.size();
+  if (!data.empty()) {
+    const size_t sealed = c.encoder.wire_size(ContentType::application_data, data.size());
+    if (!c.encoder.write(ContentType::application_data, data, out.subspan(moved, sealed))) {
+      return c.fail(Error::internal_error);  // its alert waits in pending_output()
+    }
+    // Produced and taken by the transport at once.
+    c.out_total_produced += sealed;
+    c.out_total_consumed += sealed;
+    written = sealed;
+  }
+  consume_output(moved);
+  written += moved;
+  return Error::none;
 }
 
 Error Connection::close() {

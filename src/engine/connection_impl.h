@@ -150,6 +150,8 @@ struct Connection::Impl {
   // Parses whole handshake messages out of record fragments (RFC 8446
   // section 5.1: messages may span records but not key changes).
   void handle_handshake_bytes(std::span<const uint8_t> data);
+  // Why application data cannot be written now (Error::none when it can).
+  Error check_writable() const;
   // Appends a record to `out`; fails the connection on a libcrypto error.
   bool send_record(record::ContentType type, std::span<const uint8_t> data);
   // Adds a whole handshake message (header included) to the transcript and to

@@ -164,6 +164,8 @@ struct NewSessionTicket {
 };
 
 struct KeyUpdate {
+  // The whole message on the wire: header and its one-byte body.
+  static constexpr size_t kSize = kHandshakeHeaderSize + 1;
   bool update_requested = false;  // parse rejects values other than 0/1 (illegal_parameter)
 
   Error parse(Bytes body);

@@ -113,6 +113,7 @@ Alert error_alert(Error error) {
     case Error::write_after_close:
     case Error::not_connected:
     case Error::bad_argument:
+    case Error::buffer_too_small:
       return Alert::close_notify;
   }
   return Alert::internal_error;
@@ -124,6 +125,7 @@ bool error_is_fatal(Error error) {
     case Error::write_after_close:
     case Error::not_connected:
     case Error::bad_argument:
+    case Error::buffer_too_small:
       return false;
     default:
       return true;
@@ -184,6 +186,8 @@ const char* error_string(Error error) {
       return "handshake not complete";
     case Error::bad_argument:
       return "bad argument";
+    case Error::buffer_too_small:
+      return "output buffer too small";
   }
   return "unknown error";
 }

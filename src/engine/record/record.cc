@@ -88,35 +88,47 @@ size_t RecordEncoder::record_overhead() const {
   return kHeaderSize + (keys_.encrypted() ? 1 + crypto::kAeadTagSize : 0);
 }
 
-bool RecordEncoder::write(ContentType type, std::span<const uint8_t> data, RecordBuffer& out) {
-  if (!is_known_type(static_cast<uint8_t>(type))) return false;
-  if (data.empty() && type != ContentType::application_data) return false;
-
+bool RecordEncoder::seals(ContentType type) const {
   // change_cipher_spec is never protected (RFC 8446 section 5: middlebox
   // compatibility records are sent in plaintext even once keys are in use).
-  const bool encrypt = keys_.encrypted() && type != ContentType::change_cipher_spec;
+  return keys_.encrypted() && type != ContentType::change_cipher_spec;
+}
+
+size_t RecordEncoder::wire_size(ContentType type, size_t n) const {
+  const size_t records = n == 0 ? 1 : (n + kMaxPlaintext - 1) / kMaxPlaintext;
+  return n + records * (kHeaderSize + (seals(type) ? 1 + crypto::kAeadTagSize : 0));
+}
+
+bool RecordEncoder::write(ContentType type, std::span<const uint8_t> data, RecordBuffer& out) {
+  const size_t start = out.size();
+  const size_t size = wire_size(type, data.size());
+  if (write(type, data, std::span<uint8_t>(out.extend(size), size))) return true;
+  out.truncate(start);
+  return false;
+}
+
+bool RecordEncoder::write(ContentType type, std::span<const uint8_t> data, std::span<uint8_t> out) {
+  if (!is_known_type(static_cast<uint8_t>(type))) return false;
+  if (data.empty() && type != ContentType::application_data) return false;
+  const bool encrypt = seals(type);
   // Application data is never sent in the clear: refusing it here keeps a
   // wiped or failed direction (DirectionKeys::wipe) from leaking plaintext.
   if (!encrypt && type == ContentType::application_data) return false;
+  if (out.size() != wire_size(type, data.size())) return false;
 
-  const size_t start = out.size();
-  const size_t records = data.empty() ? 1 : (data.size() + kMaxPlaintext - 1) / kMaxPlaintext;
-  const size_t overhead = kHeaderSize + (encrypt ? 1 + crypto::kAeadTagSize : 0);
-  out.reserve_more(data.size() + records * overhead);  // one reservation for the whole write
-
+  uint8_t* record = out.data();
   size_t offset = 0;
   do {
     const size_t n = std::min(data.size() - offset, kMaxPlaintext);
     const std::span<const uint8_t> fragment = data.subspan(offset, n);
     if (!encrypt) {
-      uint8_t* record = out.extend(kHeaderSize + n);
       put_header(record, type, plaintext_version_, n);
       if (n > 0) std::memcpy(record + kHeaderSize, fragment.data(), n);
+      record += kHeaderSize + n;
     } else {
       // TLSCiphertext: opaque_type 23, legacy version 0x0303, length of
       // (content || type || tag); the header is the AAD (section 5.2).
       const size_t inner = n + 1;
-      uint8_t* record = out.extend(kHeaderSize + inner + crypto::kAeadTagSize);
       put_header(record, ContentType::application_data, kCiphertextVersion,
                  inner + crypto::kAeadTagSize);
       const uint8_t inner_type = static_cast<uint8_t>(type);
@@ -126,12 +138,12 @@ bool RecordEncoder::write(ContentType type, std::span<const uint8_t> data, Recor
                              record + kHeaderSize,
                              std::span<uint8_t, crypto::kAeadTagSize>(record + kHeaderSize + inner,
                                                                       crypto::kAeadTagSize))) {
-        // Nothing half-written. The sequence numbers of records sealed
-        // before the failure are spent, so the direction is out of step:
-        // the caller ends the connection (internal_error).
-        out.truncate(start);
+        // The sequence numbers of records sealed before the failure are
+        // spent, so the direction is out of step: the caller ends the
+        // connection (internal_error).
         return false;
       }
+      record += kHeaderSize + inner + crypto::kAeadTagSize;
     }
     offset += n;
   } while (offset < data.size());

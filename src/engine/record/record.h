@@ -78,12 +78,23 @@ class RecordEncoder {
   // into `out`. `data` may be empty only for application_data. False (and
   // `out` as it was) on a libcrypto failure or sequence overflow.
   bool write(ContentType type, std::span<const uint8_t> data, RecordBuffer& out);
-  // Bytes on the wire for `n` bytes of data of one record (header, type, tag).
+  // The same records written into `out`, which must be exactly
+  // wire_size(type, data.size()) bytes (false otherwise). On failure `out`
+  // holds no complete record sequence and must not be sent.
+  bool write(ContentType type, std::span<const uint8_t> data, std::span<uint8_t> out);
+  // Bytes on the wire for `n` bytes of `type`: every record with its header
+  // and, when sealed, its inner type byte and tag.
+  size_t wire_size(ContentType type, size_t n) const;
+  // Bytes on the wire for one record besides its data (header, type, tag).
   size_t record_overhead() const;
   // True when the current write key has sealed kKeyUpdateThreshold records.
   bool needs_key_update() const { return keys_.sequence() >= kKeyUpdateThreshold; }
 
  private:
+  // True when records of `type` are sealed (keys installed; never for
+  // change_cipher_spec).
+  bool seals(ContentType type) const;
+
   DirectionKeys keys_;
   uint16_t plaintext_version_ = 0x0303;
 };

@@ -43,7 +43,7 @@ TEST(Error, AlertForEachProtocolError) {
 
 TEST(Error, NoAlertForPeerEndingsAndMisuse) {
   for (Error e : {Error::none, Error::peer_alert, Error::truncated, Error::write_after_close,
-                  Error::not_connected, Error::bad_argument}) {
+                  Error::not_connected, Error::bad_argument, Error::buffer_too_small}) {
     EXPECT_EQ(error_alert(e), Alert::close_notify) << error_string(e);
   }
 }
@@ -53,6 +53,7 @@ TEST(Error, Fatality) {
   EXPECT_FALSE(error_is_fatal(Error::write_after_close));
   EXPECT_FALSE(error_is_fatal(Error::not_connected));
   EXPECT_FALSE(error_is_fatal(Error::bad_argument));
+  EXPECT_FALSE(error_is_fatal(Error::buffer_too_small));
   EXPECT_TRUE(error_is_fatal(Error::bad_record_mac));
   EXPECT_TRUE(error_is_fatal(Error::internal_error));
   EXPECT_TRUE(error_is_fatal(Error::peer_alert));
@@ -61,7 +62,7 @@ TEST(Error, Fatality) {
 
 TEST(Error, EveryErrorHasItsOwnDescription) {
   std::set<std::string> seen;
-  for (int i = 0; i <= static_cast<int>(Error::bad_argument); ++i) {
+  for (int i = 0; i <= static_cast<int>(Error::buffer_too_small); ++i) {
     const std::string s = error_string(static_cast<Error>(i));
     EXPECT_NE(s, "unknown error") << i;
     EXPECT_TRUE(seen.insert(s).second) << "duplicate description: " << s;

@@ -614,6 +614,54 @@ TEST_P(RecordProtected, RecordsOpenContiguouslyIntoOnePlaintextBuffer) {
   EXPECT_EQ(std::string(plaintext.data(), plaintext.data() + plaintext.size()), "onetwo");
 }
 
+TEST_P(RecordProtected, WireSizeCountsEveryRecord) {
+  Pair p(GetParam());
+  constexpr size_t kSealed = 5 + 1 + 16;
+  EXPECT_EQ(p.encoder.wire_size(ContentType::application_data, 0), kSealed);
+  EXPECT_EQ(p.encoder.wire_size(ContentType::application_data, 16384), 16384 + kSealed);
+  EXPECT_EQ(p.encoder.wire_size(ContentType::application_data, 16385), 16385 + 2 * kSealed);
+  EXPECT_EQ(p.encoder.wire_size(ContentType::handshake, 40000), 40000 + 3 * kSealed);
+  // change_cipher_spec is never sealed.
+  EXPECT_EQ(p.encoder.wire_size(ContentType::change_cipher_spec, 1), 5u + 1);
+  for (size_t n : {size_t{0}, size_t{1}, size_t{16384}, size_t{16385}, size_t{40000}}) {
+    RecordBuffer out;
+    ASSERT_TRUE(p.encoder.write(ContentType::application_data, std::vector<uint8_t>(n, 0x41), out));
+    EXPECT_EQ(out.size(), p.encoder.wire_size(ContentType::application_data, n)) << n;
+  }
+}
+
+TEST_P(RecordProtected, WriteIntoASpanOfTheWrongSizeSealsNothing) {
+  Pair p(GetParam());
+  const std::span<const uint8_t> data = as_bytes("span");
+  const size_t size = p.encoder.wire_size(ContentType::application_data, data.size());
+  for (size_t wrong : {size - 1, size + 1}) {
+    std::vector<uint8_t> out(wrong, 0xee);
+    EXPECT_FALSE(p.encoder.write(ContentType::application_data, data, out));
+    EXPECT_EQ(out, std::vector<uint8_t>(wrong, 0xee));
+  }
+  EXPECT_EQ(p.encoder.keys().sequence(), 0u);  // no sequence number spent
+
+  // The right size: the same record the buffer overload makes, and it opens.
+  std::vector<uint8_t> out(size);
+  ASSERT_TRUE(p.encoder.write(ContentType::application_data, data, out));
+  RecordBuffer plaintext;
+  size_t consumed = 0;
+  Record record;
+  Error error = Error::none;
+  ASSERT_EQ(p.decoder.decode(out, plaintext, consumed, record, error), Status::record);
+  EXPECT_EQ(consumed, size);
+  EXPECT_EQ(std::string(record.fragment.begin(), record.fragment.end()), "span");
+}
+
+TEST(RecordPlaintext, WireSizeWithoutKeys) {
+  RecordEncoder encoder;
+  EXPECT_EQ(encoder.wire_size(ContentType::handshake, 3), 8u);
+  EXPECT_EQ(encoder.wire_size(ContentType::handshake, 20000), 20000u + 2 * 5);
+  std::vector<uint8_t> out(8);
+  ASSERT_TRUE(encoder.write(ContentType::handshake, as_bytes("abc"), std::span<uint8_t>(out)));
+  EXPECT_EQ(to_hex(out), "1603030003616263");
+}
+
 INSTANTIATE_TEST_SUITE_P(AllSuites, RecordProtected,
                          ::testing::Values(CipherSuite::aes_128_gcm_sha256,
                                            CipherSuite::aes_256_gcm_sha384,
