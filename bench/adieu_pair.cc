@@ -1,6 +1,8 @@
 // The adieu half: two adieu::Connection engines; the transport moves each
 // end's pending_output() into the peer's queue (on the sender's account, as
-// libssl's BIO write is) and hands the queue to the peer's receive().
+// libssl's BIO write is) and hands the queue to the peer's receive(). With
+// Scenario::zero_copy, application data goes through the zero-copy API
+// instead: write_into() seals into the queue, readable() is read in place.
 #include <adieu/config.h>
 #include <adieu/connection.h>
 
@@ -26,6 +28,15 @@ void flush(Connection& connection, ByteQueue& out) {
   }
 }
 
+// Seals `data` straight into the transport, behind anything pending.
+bool write_into(Connection& connection, std::span<const uint8_t> data, ByteQueue& out) {
+  size_t written = 0;
+  const std::span<uint8_t> room = out.prepare(connection.write_into_size(data.size()));
+  if (connection.write_into(data, room, written) != Error::none) return false;
+  out.commit(written);
+  return true;
+}
+
 // Gives `connection` everything in flight towards it.
 bool deliver(Connection& connection, ByteQueue& in) {
   if (in.empty()) return connection.error() == Error::none;
@@ -39,10 +50,12 @@ class AdieuPair final : public TlsPair {
   // `carried_session` is the factory's slot for resumption (null: full
   // handshakes only): offered by this pair, refilled at its teardown.
   AdieuPair(std::shared_ptr<const Config> client_config,
-            std::shared_ptr<const Config> server_config, std::shared_ptr<Session>* carried_session)
+            std::shared_ptr<const Config> server_config, std::shared_ptr<Session>* carried_session,
+            bool zero_copy)
       : client_config_(std::move(client_config)),
         server_config_(std::move(server_config)),
-        carried_session_(carried_session) {}
+        carried_session_(carried_session),
+        zero_copy_(zero_copy) {}
 
   ~AdieuPair() override { teardown(); }
 
@@ -84,21 +97,35 @@ class AdieuPair final : public TlsPair {
     Connection& connection = end(from);
     ByteQueue& out = from == Side::client ? to_server_ : to_client_;
     for (size_t i = 0; i < times; ++i) {
+      if (zero_copy_) {
+        if (!write_into(connection, data, out)) return false;
+        continue;
+      }
       if (connection.write(data) != Error::none) return false;
       flush(connection, out);
     }
     return true;
   }
 
-  int64_t receive_all(Side to, std::span<uint8_t> scratch) override {
+  int64_t receive_all(Side to, std::span<uint8_t> scratch, const Consumer& consume) override {
     SideScope scope(to);
     Connection& connection = end(to);
     if (!deliver(connection, to == Side::client ? to_client_ : to_server_)) return -1;
     int64_t total = 0;
     for (;;) {
+      if (zero_copy_) {
+        const std::span<const uint8_t> piece = connection.readable();
+        if (!piece.empty()) {
+          if (consume) consume(piece);
+          total += static_cast<int64_t>(piece.size());
+          connection.consume_readable(piece.size());
+          continue;
+        }
+      }
       ReadResult result = connection.read(scratch);
       if (result.status == ReadStatus::data) {
         total += static_cast<int64_t>(result.bytes);
+        if (consume) consume(scratch.first(result.bytes));
       } else {
         return result.status == ReadStatus::want_input ? total : -1;
       }
@@ -155,6 +182,7 @@ class AdieuPair final : public TlsPair {
   std::shared_ptr<const Config> client_config_;
   std::shared_ptr<const Config> server_config_;
   std::shared_ptr<Session>* carried_session_;
+  bool zero_copy_;
   bool closed_ = false;
   ByteQueue to_server_;
   ByteQueue to_client_;
@@ -165,19 +193,21 @@ class AdieuPair final : public TlsPair {
 class AdieuFactory final : public PairFactory {
  public:
   AdieuFactory(std::shared_ptr<const Config> client_config,
-               std::shared_ptr<const Config> server_config, bool resuming)
+               std::shared_ptr<const Config> server_config, bool resuming, bool zero_copy)
       : client_config_(std::move(client_config)),
         server_config_(std::move(server_config)),
-        resuming_(resuming) {}
+        resuming_(resuming),
+        zero_copy_(zero_copy) {}
   std::unique_ptr<TlsPair> make_pair() override {
     return std::make_unique<AdieuPair>(client_config_, server_config_,
-                                       resuming_ ? &carried_session_ : nullptr);
+                                       resuming_ ? &carried_session_ : nullptr, zero_copy_);
   }
 
  private:
   std::shared_ptr<const Config> client_config_;
   std::shared_ptr<const Config> server_config_;
   bool resuming_;
+  bool zero_copy_;
   std::shared_ptr<Session> carried_session_;
 };
 
@@ -207,7 +237,8 @@ class AdieuLibrary final : public Library {
       server->set_session_cache(std::make_shared<SessionCache>());
     }
     return std::make_unique<AdieuFactory>(std::move(client), std::move(server),
-                                          scenario.resumption != Resumption::none);
+                                          scenario.resumption != Resumption::none,
+                                          scenario.zero_copy);
   }
 };
 

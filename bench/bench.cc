@@ -43,30 +43,42 @@ const char* chain_label(Chain chain) {
   return chain == Chain::ecdsa ? "ECDSA" : "RSA";
 }
 
-// Runs `measure` round after round, alternating the libraries, so that a slow
-// moment of the machine falls on one round of one library, not on a figure.
-// A library that fails once is measured no further (its figures become "-").
-template <typename Round, typename Measure>
-Runs<Round> alternate(Factories& factories, int rounds, Measure measure, const std::string& what,
-                      std::vector<std::string>* notes, bool* failed) {
-  Runs<Round> runs;
-  std::array<bool, 2> broken{};
+// Runs `measure` round after round, alternating the contenders (the
+// libraries, or variants of one), so that a slow moment of the machine falls
+// on one round of one contender, not on a figure. A contender that fails once
+// is measured no further (its figures become "-").
+template <typename Round, size_t N, typename Measure>
+std::array<std::vector<Round>, N> alternate(const std::array<PairFactory*, N>& factories,
+                                            const std::array<const char*, N>& names, int rounds,
+                                            Measure measure, const std::string& what,
+                                            std::vector<std::string>* notes, bool* failed) {
+  std::array<std::vector<Round>, N> runs;
+  std::array<bool, N> broken{};
   for (int r = 0; r < rounds; ++r) {
-    for (size_t lib = 0; lib < 2; ++lib) {
-      if (!factories[lib] || broken[lib]) continue;
+    for (size_t i = 0; i < N; ++i) {
+      if (factories[i] == nullptr || broken[i]) continue;
       std::string error;
-      std::optional<Round> round = measure(*factories[lib], &error);
+      std::optional<Round> round = measure(*factories[i], &error);
       if (!round) {
-        broken[lib] = true;
+        broken[i] = true;
         *failed = true;
-        runs[lib].clear();
-        notes->push_back(std::string(kLibraryNames[lib]) + ": " + what + " FAILED: " + error);
+        runs[i].clear();
+        notes->push_back(std::string(names[i]) + ": " + what + " FAILED: " + error);
         continue;
       }
-      runs[lib].push_back(*round);
+      runs[i].push_back(*round);
     }
   }
   return runs;
+}
+
+// The two libraries, alternating.
+template <typename Round, typename Measure>
+Runs<Round> alternate(Factories& factories, int rounds, Measure measure, const std::string& what,
+                      std::vector<std::string>* notes, bool* failed) {
+  return alternate<Round, 2>(std::array<PairFactory*, 2>{factories[0].get(), factories[1].get()},
+                             std::array<const char*, 2>{kLibraryNames[0], kLibraryNames[1]}, rounds,
+                             measure, what, notes, failed);
 }
 
 template <typename Round>
@@ -228,12 +240,19 @@ Section Bench::bulk_section() {
   section.title =
       "Bulk throughput, client -> server on an established connection (MB/s = 10^6 plaintext "
       "bytes/s)";
+  std::vector<Row> zero_copy_rows;
   for (const SuiteNames& suite : kSuites) {
-    Factories factories =
-        this->factories(Scenario{Chain::ecdsa, suite.iana, false}, &section.notes);
+    Scenario scenario{Chain::ecdsa, suite.iana, false};
+    Factories factories = this->factories(scenario, &section.notes);
+    // adieu's zero-copy API, measured in the same rounds: OpenSSL has no
+    // such API, so its figures on those rows are its only ones.
+    scenario.zero_copy = true;
+    std::unique_ptr<PairFactory> zero_copy;
+    if (libraries_[0]) zero_copy = std::move(this->factories(scenario, &section.notes)[0]);
     for (size_t write_size : kWriteSizes) {
-      auto runs = alternate<BulkRound>(
-          factories, options_.rounds,
+      auto runs = alternate<BulkRound, 3>(
+          {factories[0].get(), factories[1].get(), zero_copy.get()},
+          {kLibraryNames[0], kLibraryNames[1], "adieu zero-copy"}, options_.rounds,
           [&](PairFactory& factory, std::string* error) {
             return measure_bulk(factory, write_size, options_.bulk_bytes, error);
           },
@@ -247,25 +266,37 @@ Section Bench::bulk_section() {
         open_limit = bytes / limit.ceiling.open_ns;
         both_limit = bytes / (limit.ceiling.seal_ns + limit.ceiling.open_ns);
       }
+      auto add_rows = [&](std::vector<Row>& rows, const Runs<BulkRound>& pair_runs,
+                          const std::string& key, const std::string& label) {
+        rows.push_back(row(key + "_encrypt_MBps", label + ", encrypt side", "MB/s", pair_runs,
+                           &BulkRound::encrypt_bytes_per_s, 1e-6, seal_limit, true));
+        rows.push_back(row(key + "_decrypt_MBps", label + ", decrypt side", "MB/s", pair_runs,
+                           &BulkRound::decrypt_bytes_per_s, 1e-6, open_limit, true));
+        rows.push_back(row(key + "_both_MBps", label + ", both on one core", "MB/s", pair_runs,
+                           &BulkRound::both_bytes_per_s, 1e-6, both_limit, true));
+      };
       const std::string key = std::string("bulk_") + suite.key + "_" + size_key(write_size);
       const std::string label =
           std::string(suite.label) + ", " + size_label(write_size) + " writes";
-      section.rows.push_back(row(key + "_encrypt_MBps", label + ", encrypt side", "MB/s", runs,
-                                 &BulkRound::encrypt_bytes_per_s, 1e-6, seal_limit, true));
-      section.rows.push_back(row(key + "_decrypt_MBps", label + ", decrypt side", "MB/s", runs,
-                                 &BulkRound::decrypt_bytes_per_s, 1e-6, open_limit, true));
-      section.rows.push_back(row(key + "_both_MBps", label + ", both on one core", "MB/s", runs,
-                                 &BulkRound::both_bytes_per_s, 1e-6, both_limit, true));
+      add_rows(section.rows, {runs[0], runs[1]}, key, label);
+      if (!zero_copy) continue;
+      add_rows(zero_copy_rows, {runs[2], runs[1]}, key + "_zerocopy",
+               std::string(suite.label) + ", " + size_label(write_size) + ", zero-copy");
     }
   }
+  section.rows.insert(section.rows.end(), zero_copy_rows.begin(), zero_copy_rows.end());
   section.notes.push_back(
       "limits: raw EVP seal (encrypt), open (decrypt) and seal+open (both) of the same records");
+  section.notes.push_back(
+      "zero-copy rows: adieu through write_into() (records sealed straight into the transport's "
+      "queue) and readable()/consume_readable() (plaintext used where it was decrypted), against "
+      "OpenSSL's SSL_write/SSL_read, which has no such API");
   for (const AeadLimit& limit : aead_limits_) {
     if (limit.suite != kSuites[0].iana) continue;
     char text[200];
     std::snprintf(text, sizeof text,
-                  "both libraries copy each record once into the transport on the sending side; "
-                  "with that copy %s encrypt is bounded at %.0f%% of raw seal",
+                  "with a copying API (write, then the transport's copy of each record, as "
+                  "both libraries make) %s encrypt is bounded at %.0f%% of raw seal",
                   size_label(limit.write_size),
                   100 * limit.ceiling.seal_ns / limit.ceiling.seal_and_copy_ns);
     section.notes.push_back(std::string("AES-128-GCM: ") + text);

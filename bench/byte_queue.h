@@ -23,6 +23,13 @@ class ByteQueue {
     std::memcpy(bytes_.data() + end_, bytes.data(), bytes.size());
     end_ += bytes.size();
   }
+  // Room for `n` more bytes at the end, for a writer that fills it in place;
+  // commit() then adds the bytes it wrote.
+  std::span<uint8_t> prepare(size_t n) {
+    if (bytes_.size() - end_ < n) grow(n);
+    return std::span<uint8_t>(bytes_.data() + end_, n);
+  }
+  void commit(size_t n) { end_ += std::min(n, bytes_.size() - end_); }
   // Copies out up to out.size() bytes; returns how many.
   size_t take(std::span<uint8_t> out) {
     size_t n = std::min(out.size(), end_ - begin_);

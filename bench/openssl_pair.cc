@@ -177,7 +177,7 @@ class OpensslPair final : public TlsPair {
     return true;
   }
 
-  int64_t receive_all(Side to, std::span<uint8_t> scratch) override {
+  int64_t receive_all(Side to, std::span<uint8_t> scratch, const Consumer& consume) override {
     SideScope scope(to);
     SSL* ssl = end(to);
     int64_t total = 0;
@@ -185,6 +185,7 @@ class OpensslPair final : public TlsPair {
       size_t read = 0;
       if (SSL_read_ex(ssl, scratch.data(), scratch.size(), &read) == 1) {
         total += static_cast<int64_t>(read);
+        if (consume) consume(scratch.first(read));
         continue;
       }
       return SSL_get_error(ssl, 0) == SSL_ERROR_WANT_READ ? total : -1;

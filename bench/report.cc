@@ -57,17 +57,17 @@ void line(std::FILE* out, const std::string& name, const std::optional<double>& 
 void print_table(const std::vector<Section>& sections, std::FILE* out) {
   for (const Section& section : sections) {
     std::fprintf(out, "\n%s\n", section.title.c_str());
-    std::fprintf(out, "  %-52s %-7s %10s %10s %10s %8s %8s\n", "", "unit", "adieu", "openssl",
+    std::fprintf(out, "  %-54s %-7s %10s %10s %10s %8s %8s\n", "", "unit", "adieu", "openssl",
                  "ratio", "adieu", "openssl");
-    std::fprintf(out, "  %-52s %-7s %10s %10s %10s %8s %8s\n", "", "", "", "", "a/o", "of limit",
+    std::fprintf(out, "  %-54s %-7s %10s %10s %10s %8s %8s\n", "", "", "", "", "a/o", "of limit",
                  "of limit");
     for (const Row& row : section.rows) {
       if (row.shared) {
-        std::fprintf(out, "  %-52s %-7s %21s\n", row.label.c_str(), row.unit.c_str(),
+        std::fprintf(out, "  %-54s %-7s %21s\n", row.label.c_str(), row.unit.c_str(),
                      number(row.adieu).c_str());
         continue;
       }
-      std::fprintf(out, "  %-52s %-7s %10s %10s %10s %8s %8s\n", row.label.c_str(),
+      std::fprintf(out, "  %-54s %-7s %10s %10s %10s %8s %8s\n", row.label.c_str(),
                    row.unit.c_str(), number(row.adieu).c_str(), number(row.openssl).c_str(),
                    times(ratio(row.adieu, row.openssl)).c_str(),
                    percent(fraction_of_limit(row, row.adieu)).c_str(),

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -33,6 +34,10 @@ struct Scenario {
   // OpenSSL only: SSL_MODE_RELEASE_BUFFERS (adieu always releases idle buffers).
   bool release_buffers = false;
   Resumption resumption = Resumption::none;
+  // adieu only: the application takes plaintext where it was decrypted
+  // (readable / consume_readable) and has records sealed straight into the
+  // transport's queue (write_into). OpenSSL has no such API and copies as always.
+  bool zero_copy = false;
 };
 
 // Where the certificates are (tests/data of the source tree by default).
@@ -61,10 +66,14 @@ class TlsPair {
   // Writes `data` `times` times on `from` (one write call each, inside one
   // SideScope) and hands the records to the transport after each write.
   virtual bool send(Side from, std::span<const uint8_t> data, size_t times) = 0;
+  // What the application does with the plaintext it receives: each piece, in order.
+  using Consumer = std::function<void(std::span<const uint8_t>)>;
   // Takes everything in flight towards `to` and reads all the plaintext it
-  // holds into `scratch` (overwriting it). Returns the plaintext byte count, or
-  // -1 on failure.
-  virtual int64_t receive_all(Side to, std::span<uint8_t> scratch) = 0;
+  // holds: into `scratch` (overwriting it) with a copying API, in place with
+  // a zero-copy one. Each piece read is handed to `consume` when it is set.
+  // Returns the plaintext byte count, or -1 on failure.
+  virtual int64_t receive_all(Side to, std::span<uint8_t> scratch,
+                              const Consumer& consume = {}) = 0;
   // A clean bidirectional close: the client sends close_notify, the server
   // reads it and answers with its own, the client reads that.
   virtual bool close() = 0;
