@@ -147,6 +147,18 @@ def main():
         "aes128_rfc_ciphertext": b"\x01" + chunk(0, simple["Record_ServerHandshakeMessages"]),
     })
 
+    # engine_pair: (op, arg) pairs; op bit 0 picks the side, (op >> 1) % 11 the
+    # action. The handshake (deliver, deliver, deliver), then the client's
+    # write_into of 10 bytes, the server's consume_readable of 2, a one-byte-
+    # short write_into, the server's consume_readable, a last delivery.
+    def op(action, server, arg):
+        return bytes([(action << 1) | server, arg])
+    handshake = op(0, 0, 0) + op(0, 1, 0) + op(0, 0, 0)
+    write("engine_pair", {
+        "handshake_write_into_consume": handshake + op(9, 0, 20) + op(0, 1, 0) + op(10, 1, 5)
+        + op(9, 0, 21) + op(10, 1, 0) + op(0, 1, 0),
+    })
+
 
 if __name__ == "__main__":
     main()
