@@ -11,18 +11,11 @@ namespace {
 
 constexpr size_t kMaxFragment = 16384;  // SSL3_RT_MAX_PLAIN_LENGTH
 
+// Application data decrypted and not yet read. It stays in the engine, where
+// the record was opened, until SSL_read takes it: one copy, into the caller's
+// buffer.
 size_t plain_left(const SSL* s) {
-  return s->plain.size() - s->plain_off;
-}
-
-// Moves the plaintext of the record just processed out of the engine.
-void take_plaintext(SSL* s) {
-  size_t n = s->conn->pending_plaintext();
-  if (n == 0) return;
-  s->plain.resize(n);
-  s->plain_off = 0;
-  adieu::ReadResult r = s->conn->read(s->plain);
-  s->plain.resize(r.bytes);
+  return s->conn != nullptr ? s->conn->pending_plaintext() : 0;
 }
 
 // OpenSSL's ssl3_read_bytes(SSL3_RT_APPLICATION_DATA).
@@ -36,15 +29,10 @@ int read_bytes(SSL* s, uint8_t* buf, size_t len, bool peek, size_t* readbytes) {
     s->rwstate = SSL_NOTHING;
     if (plain_left(s) > 0) {
       if (len == 0) return 0;
-      size_t n = std::min(len, plain_left(s));
-      std::memcpy(buf, s->plain.data() + s->plain_off, n);
-      if (!peek) {
-        s->plain_off += n;
-        if (plain_left(s) == 0) {
-          std::vector<uint8_t>().swap(s->plain);
-          s->plain_off = 0;
-        }
-      }
+      const std::span<const uint8_t> plain = s->conn->readable();
+      const size_t n = std::min(len, plain.size());
+      std::memcpy(buf, plain.data(), n);
+      if (!peek) s->conn->consume_readable(n);
       *readbytes = n;
       return 1;
     }
@@ -60,7 +48,6 @@ int read_bytes(SSL* s, uint8_t* buf, size_t len, bool peek, size_t* readbytes) {
       s->rwstate = SSL_NOTHING;
       return 0;
     }
-    take_plaintext(s);
     // A KeyUpdate(update_requested) is answered at once.
     if (flush_output(s) <= 0) return -1;
   }
@@ -215,7 +202,7 @@ int SSL_write_ex(SSL* s, const void* buf, size_t num, size_t* written) {
 
 int SSL_pending(const SSL* s) {
   if (s == nullptr) return 0;
-  size_t n = s->plain.size() - s->plain_off;
+  size_t n = plain_left(s);
   return n > INT_MAX ? INT_MAX : static_cast<int>(n);
 }
 

@@ -154,9 +154,6 @@ struct ssl_st {
   adieu::compat::CallError call_error = adieu::compat::CallError::none;
   // Record input: one record at a time, as OpenSSL reads without read-ahead.
   std::vector<uint8_t> record;
-  // Plaintext of the current application data record.
-  std::vector<uint8_t> plain;
-  size_t plain_off = 0;
   // Post-handshake messages processed but not yet reported (the engine handles
   // a whole record at once, OpenSSL one message per call without AUTO_RETRY).
   unsigned owed_messages = 0;

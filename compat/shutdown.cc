@@ -6,15 +6,20 @@
 namespace adieu::compat {
 namespace {
 
+// Drops the application data not yet read; true if there was some.
+bool discard_plaintext(SSL* s) {
+  if (s->conn == nullptr || s->conn->pending_plaintext() == 0) return false;
+  s->conn->consume_readable(s->conn->pending_plaintext());
+  return true;
+}
+
 // ssl3_read_bytes(type 0): read until something happens while our
 // close_notify is out and the peer's has not come (branch C3).
 int read_for_shutdown(SSL* s) {
   for (;;) {
     s->rwstate = SSL_NOTHING;
-    if (s->plain.size() > s->plain_off) {
+    if (discard_plaintext(s)) {
       // Unread application data is "application data after close notify" too.
-      s->plain.clear();
-      s->plain_off = 0;
       COMPAT_FATAL(s, SSL_R_APPLICATION_DATA_AFTER_CLOSE_NOTIFY, -1);
       return -1;
     }
@@ -26,10 +31,8 @@ int read_for_shutdown(SSL* s) {
     if (r <= 0) return r;
     if (!absorb_engine_events(s)) return (s->shutdown & SSL_RECEIVED_SHUTDOWN) != 0 ? 0 : -1;
     if ((s->shutdown & SSL_RECEIVED_SHUTDOWN) != 0) return 0;
-    if (s->conn->pending_plaintext() > 0) {
+    if (discard_plaintext(s)) {
       // R17: discarded, fatal, no alert (our close_notify is out).
-      std::vector<uint8_t> discard(s->conn->pending_plaintext());
-      s->conn->read(discard);
       COMPAT_FATAL(s, SSL_R_APPLICATION_DATA_AFTER_CLOSE_NOTIFY, -1);
       return -1;
     }

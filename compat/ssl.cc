@@ -33,9 +33,6 @@ void reset_connection(SSL* s) {
   s->tickets_sent_count = 0;
   s->record.clear();
   s->record.shrink_to_fit();
-  s->plain.clear();
-  s->plain.shrink_to_fit();
-  s->plain_off = 0;
   s->owed_messages = 0;
   s->tickets_seen = 0;
   s->key_updates_seen = 0;
