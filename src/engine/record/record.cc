@@ -84,10 +84,6 @@ bool DirectionKeys::next_sequence(uint64_t& seq) {
 // ---------------------------------------------------------------------------
 // RecordEncoder
 
-size_t RecordEncoder::record_overhead() const {
-  return kHeaderSize + (keys_.encrypted() ? 1 + crypto::kAeadTagSize : 0);
-}
-
 bool RecordEncoder::seals(ContentType type) const {
   // change_cipher_spec is never protected (RFC 8446 section 5: middlebox
   // compatibility records are sent in plaintext even once keys are in use).

@@ -85,8 +85,6 @@ class RecordEncoder {
   // Bytes on the wire for `n` bytes of `type`: every record with its header
   // and, when sealed, its inner type byte and tag.
   size_t wire_size(ContentType type, size_t n) const;
-  // Bytes on the wire for one record besides its data (header, type, tag).
-  size_t record_overhead() const;
   // True when the current write key has sealed kKeyUpdateThreshold records.
   bool needs_key_update() const { return keys_.sequence() >= kKeyUpdateThreshold; }
 

@@ -132,7 +132,7 @@ struct Pair {
 TEST(RecordPlaintext, Framing) {
   RecordEncoder encoder;
   EXPECT_FALSE(encoder.keys().encrypted());
-  EXPECT_EQ(encoder.record_overhead(), 5u);
+  EXPECT_EQ(encoder.wire_size(ContentType::handshake, 3), 5u + 3);
   RecordBuffer out;
   ASSERT_TRUE(encoder.write(ContentType::handshake, as_bytes("abc"), out));
   EXPECT_EQ(to_hex(out.span()), "1603030003616263");
@@ -255,7 +255,7 @@ class RecordProtected : public ::testing::TestWithParam<CipherSuite> {};
 
 TEST_P(RecordProtected, RoundTripHidesTheContentType) {
   Pair p(GetParam());
-  EXPECT_EQ(p.encoder.record_overhead(), 5u + 1 + 16);
+  EXPECT_EQ(p.encoder.wire_size(ContentType::handshake, 5), 5u + 5 + 1 + 16);
   // One plaintext buffer for the three records, holding other bytes first.
   RecordBuffer plaintext;
   plaintext.append(as_bytes("earlier"));
