@@ -92,15 +92,23 @@ Aead::~Aead() {
 }
 
 bool Aead::init(AeadAlg alg, std::span<const uint8_t> key, std::span<const uint8_t> iv) {
-  clear();
   const EVP_CIPHER* cipher = fetch_cipher(alg);
+  // A context already keyed for this cipher (the next traffic key of the
+  // same suite) is re-keyed in place: the new key schedule overwrites the old
+  // one, and the provider's state is neither freed nor allocated again.
+  const bool rekey = state_->ready && state_->ctx && cipher != nullptr &&
+                     EVP_CIPHER_CTX_get0_cipher(state_->ctx.get()) == cipher;
+  if (!rekey) clear();
   if (!state_->ctx || cipher == nullptr || key.size() != aead_key_size(alg) ||
       iv.size() != kAeadNonceSize) {
+    clear();
     return false;
   }
   // The 12-byte nonce is both ciphers' default IV length.
-  if (EVP_CipherInit_ex2(state_->ctx.get(), cipher, key.data(), nullptr, 1, nullptr) != 1 ||
-      EVP_CIPHER_CTX_get_iv_length(state_->ctx.get()) != static_cast<int>(kAeadNonceSize)) {
+  if (EVP_CipherInit_ex2(state_->ctx.get(), rekey ? nullptr : cipher, key.data(), nullptr, 1,
+                         nullptr) != 1 ||
+      (!rekey &&
+       EVP_CIPHER_CTX_get_iv_length(state_->ctx.get()) != static_cast<int>(kAeadNonceSize))) {
     clear();
     return false;
   }

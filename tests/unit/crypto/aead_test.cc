@@ -190,6 +190,35 @@ TEST(Aead, ReinitWithAnotherAlgorithm) {
       reference_seal_hex("ChaCha20-Poly1305", key, from_hex("09090909090909090909090a"), {}, pt));
 }
 
+// A new key for the same cipher re-keys the context in place: the new key
+// and IV are used, the old key no longer opens anything, and a record that
+// was being opened midway (a failed open) leaves no state behind.
+TEST(Aead, RekeyWithTheSameAlgorithm) {
+  for (const char* name : {"AES-128-GCM", "AES-256-GCM", "ChaCha20-Poly1305"}) {
+    const AeadAlg alg = std::string(name) == "AES-128-GCM"   ? AeadAlg::aes_128_gcm
+                        : std::string(name) == "AES-256-GCM" ? AeadAlg::aes_256_gcm
+                                                             : AeadAlg::chacha20_poly1305;
+    const std::vector<uint8_t> old_key(aead_key_size(alg), 1);
+    const std::vector<uint8_t> new_key(aead_key_size(alg), 7);
+    Aead aead;
+    ASSERT_TRUE(aead.init(alg, old_key, std::vector<uint8_t>(12, 2)));
+    const std::vector<uint8_t> pt = {1, 2, 3, 4};
+    std::vector<uint8_t> old_record(pt);
+    Tag old_tag{};
+    ASSERT_TRUE(aead.seal(0, {}, old_record, old_tag));
+    std::vector<uint8_t> bad(old_record);
+    Tag bad_tag = old_tag;
+    bad_tag[0] ^= 1;
+    EXPECT_FALSE(aead.open(0, {}, bad, bad_tag));  // leaves an open unfinished
+
+    ASSERT_TRUE(aead.init(alg, new_key, std::vector<uint8_t>(12, 9)));
+    EXPECT_EQ(seal_hex(aead, 3, {}, pt),
+              reference_seal_hex(name, new_key, from_hex("09090909090909090909090a"), {}, pt))
+        << name;
+    EXPECT_FALSE(aead.open(0, {}, old_record, old_tag)) << name;
+  }
+}
+
 class AeadRoundTrip : public ::testing::TestWithParam<AlgCase> {};
 
 TEST_P(AeadRoundTrip, SealOpenAndTamper) {
