@@ -19,9 +19,8 @@ class ByteQueue {
  public:
   void append(std::span<const uint8_t> bytes) {
     if (bytes.empty()) return;
-    if (bytes_.size() - end_ < bytes.size()) grow(bytes.size());
-    std::memcpy(bytes_.data() + end_, bytes.data(), bytes.size());
-    end_ += bytes.size();
+    std::memcpy(prepare(bytes.size()).data(), bytes.data(), bytes.size());
+    commit(bytes.size());
   }
   // Room for `n` more bytes at the end, for a writer that fills it in place;
   // commit() then adds the bytes it wrote.
