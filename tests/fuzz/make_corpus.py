@@ -2,7 +2,7 @@
 """Writes the seed corpora of tests/fuzz/corpus/ from RFC 8448's traces.
 
 Run by hand when a fuzzer is added or its input format changes:
-    python3 tests/fuzz/make_corpus.py [path/to/shared]
+    python3 tests/fuzz/make_corpus.py [path/to/rfc8448/transcripts.vec]
 The seeds are committed; run_fuzzers.sh copies them before fuzzing so the
 committed corpora never grow.
 """
@@ -11,7 +11,8 @@ import struct
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..", "shared")
+TRACES = (sys.argv[1] if len(sys.argv) > 1 else
+          os.path.join(HERE, "..", "data", "rfc8448", "transcripts.vec"))
 
 
 def load_traces(path):
@@ -75,7 +76,7 @@ def write(name, seeds):
 
 
 def main():
-    t = load_traces(os.path.join(SHARED, "testdata", "rfc8448", "transcripts.vec"))
+    t = load_traces(TRACES)
     short = {
         "Simple_1RTT_Handshake": "simple",
         "Resumed_0RTT_Handshake": "resumed",

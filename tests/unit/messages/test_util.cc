@@ -29,8 +29,8 @@ ByteVec hex(std::string_view text) {
 }
 
 ByteVec rfc8448(const std::string& section, const std::string& key) {
-  std::ifstream in(ADIEU_SHARED_DIR "/testdata/rfc8448/transcripts.vec");
-  EXPECT_TRUE(in) << "cannot open " ADIEU_SHARED_DIR "/testdata/rfc8448/transcripts.vec";
+  std::ifstream in(ADIEU_TEST_DATA "/rfc8448/transcripts.vec");
+  EXPECT_TRUE(in) << "cannot open " ADIEU_TEST_DATA "/rfc8448/transcripts.vec";
   std::string line;
   std::string current;
   while (std::getline(in, line)) {

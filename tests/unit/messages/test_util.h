@@ -28,7 +28,7 @@ namespace adieu::messages::test {
 ByteVec hex(std::string_view text);
 
 // The value of `key` in section `[section]` of RFC 8448's transcripts.vec
-// (see shared/testdata/rfc8448/README.md). Fails the test and returns empty
+// (see tests/data/rfc8448/README.md). Fails the test and returns empty
 // when absent.
 ByteVec rfc8448(const std::string& section, const std::string& key);
 

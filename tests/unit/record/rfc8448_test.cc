@@ -1,7 +1,7 @@
 // RFC 8448 ("Example Handshake Traces for TLS 1.3") as known answers for the
 // key schedule and the record layer: from the traces' random pools and
 // plaintext messages, every protected record must come out byte for byte.
-// The data is shared/testdata/rfc8448/transcripts.vec (see its README.md).
+// The data is tests/data/rfc8448/transcripts.vec (see its README.md).
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -36,7 +36,7 @@ constexpr HashAlg kHash = HashAlg::sha256;
 
 const VecFile* transcripts() {
   static const std::optional<VecFile> file =
-      VecFile::load(std::string(ADIEU_SHARED_DIR) + "/testdata/rfc8448/transcripts.vec");
+      VecFile::load(std::string(ADIEU_TEST_DATA) + "/rfc8448/transcripts.vec");
   return file ? &*file : nullptr;
 }
 
@@ -134,7 +134,7 @@ class Rfc8448 : public ::testing::Test {
     static const VecFile::Section kEmpty;
     const VecFile* file = transcripts();
     if (file == nullptr) {
-      ADD_FAILURE() << "cannot read " ADIEU_SHARED_DIR "/testdata/rfc8448/transcripts.vec";
+      ADD_FAILURE() << "cannot read " ADIEU_TEST_DATA "/rfc8448/transcripts.vec";
       return kEmpty;
     }
     const VecFile::Section* s = file->section(name);
@@ -469,8 +469,7 @@ TEST_F(Rfc8448, ClientAuthenticationHandshake) {
   const Secret server_finished_hash = transcript.current();
 
   // Certificate { context "" ; [ cert_data = DER, extensions = none ] }.
-  const std::string pem_path =
-      std::string(ADIEU_SHARED_DIR) + "/testdata/rfc8448/client_certificate.pem";
+  const std::string pem_path = std::string(ADIEU_TEST_DATA) + "/rfc8448/client_certificate.pem";
   Bytes der;
   {
     BIO* bio = BIO_new_file(pem_path.c_str(), "r");

@@ -1,5 +1,5 @@
 // A reader for .vec test-vector files (Botan's format, used by
-// shared/testdata/rfc8448/transcripts.vec): "[Section]" headers, "Key = value"
+// tests/data/rfc8448/transcripts.vec): "[Section]" headers, "Key = value"
 // lines, "#" comments and blank lines.
 #pragma once
 
