@@ -4,13 +4,15 @@
 // small HTTP/1.0 page and closes first). Prints one line per connection,
 // saying among other things whether the client resumed a session. All
 // connections share one configuration, so one ticket key set (stateless
-// tickets) or one session cache (-no_ticket).
+// tickets) or one session cache (-no_ticket). SIGTERM or SIGINT makes it
+// exit 0 once the connection in progress (if any) has ended.
 #include <adieu/config.h>
 #include <adieu/connection.h>
 #include <adieu/socket.h>
 
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,6 +30,40 @@ namespace adieu::tools {
 namespace {
 
 constexpr const char* kProgram = "adieu-server";
+
+volatile sig_atomic_t g_stop_requested = 0;
+void request_stop(int) {
+  g_stop_requested = 1;
+}
+
+// SIGTERM and SIGINT are blocked except while waiting for the next
+// connection (ppoll unblocks them atomically, so none is lost between the
+// flag's check and the wait): a connection in progress always ends normally,
+// and the process returns from main, where the sanitizers' leak check runs.
+sigset_t block_stop_signals() {
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+  sigset_t stop_signals, previous;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  sigprocmask(SIG_BLOCK, &stop_signals, &previous);
+  return previous;
+}
+
+// Waits until `listener` has a connection to accept (true) or a stop was
+// requested (false).
+bool wait_for_connection(int listener, const sigset_t& unblocked) {
+  pollfd waiting{listener, POLLIN, 0};
+  while (!g_stop_requested) {
+    if (ppoll(&waiting, 1, nullptr, &unblocked) > 0) return true;
+    if (errno != EINTR) fail(kProgram, std::string("poll failed: ") + std::strerror(errno));
+  }
+  return false;
+}
 
 const std::vector<OptionSpec> kOptions = {
     {"accept", "[host:]port", "address to listen on (default 4433; port 0 picks a free one)"},
@@ -227,11 +263,12 @@ int run(int argc, char** argv) {
     remaining = parse_number(kProgram, "naccept", options.get("naccept"), 1, 1L << 30);
   }
 
+  const sigset_t unblocked = block_stop_signals();
   const int listener = listen_on(options.get("accept", "4433"));
   if (!settings.quiet) {
     std::fprintf(stderr, "%s: listening on %s\n", kProgram, local_address(listener).c_str());
   }
-  while (remaining != 0) {
+  while (remaining != 0 && wait_for_connection(listener, unblocked)) {
     int fd = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;

@@ -4,8 +4,19 @@
 #   ADIEU_SERVER, ADIEU_CLIENT  paths of the built tools
 #   ADIEU_TEST_DATA             tests/data (certificates and keys)
 #   INTEROP_KEEP=1              keep the work directory (logs) after the run
+#   CI=true                     a missing peer program is a failure, not a skip
 #
 # Every peer started here is killed when the script exits (trap EXIT).
+#
+# Nothing an adieu process does goes unseen (finish() fails the script):
+# - every sanitizer report, from any process, is written to
+#   $WORK/sanitizer.<pid> (log_path added to ASAN_OPTIONS/UBSAN_OPTIONS) and
+#   is a failure, whatever the process's exit status;
+# - every adieu-server/adieu-client started through spawn must end with an
+#   exit status below 128 (no signal, no timeout), unless kill_now ended it on
+#   purpose; one still running at finish() is stopped with SIGTERM, and an
+#   adieu-server must then exit 0;
+# - a script that ran no check fails.
 # Ports: our own server and `openssl s_server` listen on port 0 and report the
 # port they got; gnutls-serv cannot, so it gets a random free port, retried
 # when it loses a race for it.
@@ -23,6 +34,13 @@ FDS=()
 FAILURES=0
 CHECKS=0
 SUMMARY=()
+# The adieu processes spawned: pid -> name, and pid -> how it ended ("exit N"
+# once reaped, "killed" when kill_now ended it on purpose).
+declare -A ADIEU_PROCS=()
+declare -A ADIEU_ENDS=()
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$WORK/sanitizer"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$WORK/sanitizer"
 
 cleanup() {
   local pid
@@ -118,11 +136,34 @@ spawn() {
   ) &
   SPAWNED_PID=$!
   PIDS+=("$SPAWNED_PID")
+  local arg
+  for arg in "$@"; do
+    if [[ "$arg" == "$ADIEU_SERVER" ]]; then
+      ADIEU_PROCS[$SPAWNED_PID]="adieu-server ($(basename "$out"))"
+      break
+    elif [[ "$arg" == "$ADIEU_CLIENT" ]]; then
+      ADIEU_PROCS[$SPAWNED_PID]="adieu-client ($(basename "$out"))"
+      break
+    fi
+  done
+}
+
+# An adieu process ended with STATUS: a signal or a timeout (>= 124) is a
+# failure, since no script expects one to crash or hang.
+adieu_ended() {
+  local pid=$1 status=$2
+  [[ -n "${ADIEU_PROCS[$pid]:-}" && -z "${ADIEU_ENDS[$pid]:-}" ]] || return 0
+  ADIEU_ENDS[$pid]="exit $status"
+  if ((status >= 124)); then
+    failed "${ADIEU_PROCS[$pid]}: ended with status $status (crash, signal or hang)"
+  fi
 }
 
 # kill_now PID: SIGKILL, reaped at once (so bash prints no "Killed" notice).
+# An adieu process ended this way was ended on purpose (a truncation test).
 kill_now() {
   { kill -9 "$1"; wait "$1"; } 2>/dev/null
+  [[ -n "${ADIEU_PROCS[$1]:-}" && -z "${ADIEU_ENDS[$1]:-}" ]] && ADIEU_ENDS[$1]=killed
   return 0
 }
 
@@ -148,6 +189,7 @@ wait_exit() {
   done
   { kill -9 "$pid"; wait "$pid"; } 2>/dev/null
   WAIT_STATUS=$?
+  adieu_ended "$pid" "$WAIT_STATUS"
 }
 
 # A stdin for a long-lived peer: a FIFO opened read-write on a new descriptor
@@ -229,15 +271,27 @@ start_gnutls_server() {
 }
 
 # stop_server: SIGTERM first (so a peer flushes its buffered output), then
-# SIGKILL after a second.
+# SIGKILL after a second (five for adieu-server, which must exit 0 on SIGTERM:
+# that is when the sanitizers' leak check runs).
 stop_server() {
-  kill -TERM "$SERVER_PID" 2>/dev/null
-  local i
-  for ((i = 0; i < 20; i++)); do
-    kill -0 "$SERVER_PID" 2>/dev/null || break
+  stop_process "$SERVER_PID"
+}
+stop_process() {
+  local pid=$1 seconds=1 i
+  [[ -n "${ADIEU_PROCS[$pid]:-}" ]] && seconds=5
+  kill -TERM "$pid" 2>/dev/null
+  for ((i = 0; i < seconds * 20; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
-  kill_now "$SERVER_PID"
+  { kill -9 "$pid"; wait "$pid"; } 2>/dev/null
+  local status=$?
+  if [[ "${ADIEU_PROCS[$pid]:-}" == adieu-server* && -z "${ADIEU_ENDS[$pid]:-}" ]]; then
+    ADIEU_ENDS[$pid]="exit $status"
+    expect_status "${ADIEU_PROCS[$pid]} exits cleanly on SIGTERM" "$status" 0
+  else
+    adieu_ended "$pid" "$status"
+  fi
 }
 
 # GnuTLS priority string for one TLS 1.3 suite and one group.
@@ -287,7 +341,19 @@ use_cert() {
 # With INTEROP_SUMMARY_DIR set (ctest sets it to the build tree), the summary
 # is also written to $INTEROP_SUMMARY_DIR/<script>.txt, for CI to print.
 finish() {
-  local title=$1 verdict
+  local title=$1 verdict pid report
+  for pid in "${!ADIEU_PROCS[@]}"; do
+    [[ -n "${ADIEU_ENDS[$pid]:-}" ]] || stop_process "$pid"
+  done
+  for report in "$WORK"/sanitizer.*; do
+    [[ -f "$report" ]] || continue
+    failed "sanitizer report from process ${report##*.}"
+    sed 's/^/  | /' "$report" | head -n 60
+  done
+  if ((CHECKS == 0)); then
+    FAILURES=$((FAILURES + 1))
+    log "  FAILED: no check ran"
+  fi
   if ((FAILURES > 0)); then
     verdict="$FAILURES of $CHECKS checks FAILED"
   else
@@ -310,9 +376,14 @@ finish() {
   exit $?
 }
 
-# The peers must be installed (CI installs openssl and gnutls-bin).
+# The peers must be installed (CI installs openssl and gnutls-bin). Outside
+# CI a missing one skips the script (77); under CI it fails it.
 for program in openssl gnutls-cli gnutls-serv ss; do
   if ! command -v "$program" >/dev/null; then
+    if [[ "${CI:-}" == true ]]; then
+      echo "FAILED: $program is not installed (CI=true: a missing peer is a failure)"
+      exit 1
+    fi
     echo "SKIP: $program is not installed"
     exit 77
   fi
@@ -327,6 +398,10 @@ run_adieu_client() {
   printf '%b' "$input" | timeout 30 "$ADIEU_CLIENT" -connect "127.0.0.1:$PORT" \
     -servername localhost -timeout 5 "$@" >"$WORK/$tag.cli.out" 2>"$WORK/$tag.cli.err"
   RC=$?
+  if ((RC >= 124)); then
+    failed "adieu-client ($tag): ended with status $RC (crash, signal or hang)"
+    show "$WORK/$tag.cli.err"
+  fi
 }
 
 # wait_for_line FILE LINE SECONDS PID: waits until FILE has LINE as a whole
