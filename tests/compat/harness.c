@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void harness_init(void) {
@@ -21,14 +22,41 @@ PairOptions pair_defaults(void) {
   return o;
 }
 
+void setup_failed(const char* file, int line, const char* what) {
+  const char* base = strrchr(file, '/');
+  base = base != NULL ? base + 1 : file;
+  fflush(stdout);
+  printf("SETUP FAILED %s:%d: %s\n", base, line, what);
+  print_queue();
+  fflush(stdout);
+  exit(SETUP_FAILED_EXIT);
+}
+
+const char* data_file(const char* name) {
+  static char paths[8][1024];
+  static unsigned next;
+  const char* dir = getenv("COMPAT_TEST_DATA");
+  char* path = paths[next++ % 8];
+  FILE* f;
+  snprintf(path, sizeof(paths[0]), "%s/%s", dir != NULL && *dir ? dir : ADIEU_TEST_DATA, name);
+  f = fopen(path, "r");
+  if (f == NULL) {
+    char what[1100];
+    snprintf(what, sizeof(what), "the test file %s is readable", path);
+    setup_failed(__FILE__, __LINE__, what);
+  }
+  fclose(f);
+  return path;
+}
+
 SSL_CTX* client_ctx(const PairOptions* o) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-  if (ctx == NULL) return NULL;
-  SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
+  SETUP(ctx != NULL);
+  SETUP(SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) == 1);
   if (o->client_verify) {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     if (!o->untrusted_server)
-      SSL_CTX_load_verify_locations(ctx, ADIEU_TEST_DATA "/ecdsa-root.pem", NULL);
+      SETUP(SSL_CTX_load_verify_locations(ctx, data_file("ecdsa-root.pem"), NULL) == 1);
   }
   if (o->client_options) SSL_CTX_set_options(ctx, o->client_options);
   if (o->quiet_ctx) SSL_CTX_set_quiet_shutdown(ctx, 1);
@@ -37,37 +65,30 @@ SSL_CTX* client_ctx(const PairOptions* o) {
 
 SSL_CTX* server_ctx(const PairOptions* o) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
-  if (ctx == NULL) return NULL;
-  SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
-  if (SSL_CTX_use_certificate_chain_file(ctx, ADIEU_TEST_DATA "/ecdsa-fullchain.pem") != 1 ||
-      SSL_CTX_use_PrivateKey_file(ctx, ADIEU_TEST_DATA "/ecdsa-leaf.key", SSL_FILETYPE_PEM) != 1) {
-    say("server certificate: failed");
-    print_queue();
-  }
+  SETUP(ctx != NULL);
+  SETUP(SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) == 1);
+  SETUP(SSL_CTX_use_certificate_chain_file(ctx, data_file("ecdsa-fullchain.pem")) == 1);
+  SETUP(SSL_CTX_use_PrivateKey_file(ctx, data_file("ecdsa-leaf.key"), SSL_FILETYPE_PEM) == 1);
   if (o->server_options) SSL_CTX_set_options(ctx, o->server_options);
   if (o->quiet_ctx) SSL_CTX_set_quiet_shutdown(ctx, 1);
-  if (o->num_tickets >= 0) SSL_CTX_set_num_tickets(ctx, (size_t)o->num_tickets);
+  if (o->num_tickets >= 0) SETUP(SSL_CTX_set_num_tickets(ctx, (size_t)o->num_tickets) == 1);
   return ctx;
 }
 
-int pair_new(Pair* p, const PairOptions* o) {
+void pair_new(Pair* p, const PairOptions* o) {
   BIO *c_ssl, *s_ssl;
   memset(p, 0, sizeof(*p));
   p->cctx = client_ctx(o);
   p->sctx = server_ctx(o);
-  if (p->cctx == NULL || p->sctx == NULL) return 0;
-  p->c = SSL_new(p->cctx);
-  p->s = SSL_new(p->sctx);
-  if (p->c == NULL || p->s == NULL) return 0;
-  if (!BIO_new_bio_pair(&c_ssl, o->pair_size, &p->c_net, o->pair_size) ||
-      !BIO_new_bio_pair(&s_ssl, o->pair_size, &p->s_net, o->pair_size))
-    return 0;
+  SETUP((p->c = SSL_new(p->cctx)) != NULL);
+  SETUP((p->s = SSL_new(p->sctx)) != NULL);
+  SETUP(BIO_new_bio_pair(&c_ssl, o->pair_size, &p->c_net, o->pair_size) == 1);
+  SETUP(BIO_new_bio_pair(&s_ssl, o->pair_size, &p->s_net, o->pair_size) == 1);
   SSL_set_bio(p->c, c_ssl, c_ssl);
   SSL_set_bio(p->s, s_ssl, s_ssl);
   SSL_set_connect_state(p->c);
   SSL_set_accept_state(p->s);
-  SSL_set_tlsext_host_name(p->c, "localhost");
-  return 1;
+  SETUP(SSL_set_tlsext_host_name(p->c, "localhost") == 1);
 }
 
 int pair_handshake(Pair* p) {
@@ -93,18 +114,9 @@ int pair_handshake(Pair* p) {
   return cdone && sdone;
 }
 
-int pair_connect(Pair* p, const PairOptions* o) {
-  if (!pair_new(p, o)) {
-    say("setup failed");
-    print_queue();
-    return 0;
-  }
-  if (!pair_handshake(p)) {
-    say("handshake failed");
-    print_queue();
-    return 0;
-  }
-  return 1;
+void pair_connect(Pair* p, const PairOptions* o) {
+  pair_new(p, o);
+  SETUP(pair_handshake(p));
 }
 
 void pair_free(Pair* p) {

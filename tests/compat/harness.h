@@ -33,13 +33,36 @@ typedef struct {
   int num_tickets; /* -1: default */
 } PairOptions;
 
+/* Setup that must succeed. A scenario compares what the two builds do with
+ * a working setup; if a step the scenario needs fails (a certificate or key
+ * file, a context, an SSL, a BIO, a socket, a thread, a handshake that must
+ * complete), it cannot compare anything: identical output from two failed
+ * setups proves nothing. So SETUP(expr) ends the program at once when expr is
+ * false: it prints "SETUP FAILED <file>:<line>: <expr>" and the error queue,
+ * and exits with SETUP_FAILED_EXIT, which run_differential.sh reports as a
+ * failure whatever the other build did. Results that are what a scenario
+ * tests (a handshake meant to fail, a call's return value) are printed and
+ * compared instead, never SETUP. */
+#define SETUP_FAILED_EXIT 86
+void setup_failed(const char* file, int line, const char* what) __attribute__((noreturn));
+#define SETUP(expr)                                       \
+  do {                                                    \
+    if (!(expr)) setup_failed(__FILE__, __LINE__, #expr); \
+  } while (0)
+
 void harness_init(void);
+/* The path of a file of tests/data (ADIEU_TEST_DATA, or the directory in the
+ * environment variable COMPAT_TEST_DATA when set, which the differential
+ * test's self-test points elsewhere to check that a setup failure fails).
+ * SETUP: the file must be readable. The string lasts for the next 7 calls. */
+const char* data_file(const char* name);
 PairOptions pair_defaults(void);
+/* Contexts with the test certificates; they end the program on a failure. */
 SSL_CTX* client_ctx(const PairOptions* o);
 SSL_CTX* server_ctx(const PairOptions* o);
-int pair_new(Pair* p, const PairOptions* o);     /* contexts, SSLs, BIOs; no handshake */
-int pair_handshake(Pair* p);                     /* 1 when both sides finished */
-int pair_connect(Pair* p, const PairOptions* o); /* pair_new + pair_handshake */
+void pair_new(Pair* p, const PairOptions* o);     /* contexts, SSLs, BIOs; no handshake */
+int pair_handshake(Pair* p);                      /* 1 when both sides finished */
+void pair_connect(Pair* p, const PairOptions* o); /* pair_new + a handshake that must work */
 void pair_free(Pair* p);
 size_t pump(BIO* from, BIO* to); /* moves every pending byte */
 size_t c2s(Pair* p);

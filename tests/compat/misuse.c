@@ -112,10 +112,7 @@ static void wrong_order(void) {
   Pair p;
   PairOptions o = pair_defaults();
   char buf[64];
-  if (!pair_new(&p, &o)) {
-    ++failures;
-    return;
-  }
+  pair_new(&p, &o); /* ends the program if the setup fails */
   /* Before the handshake. */
   EXPECT(SSL_key_update(p.c, SSL_KEY_UPDATE_REQUESTED) == 0);
   EXPECT(SSL_get_current_cipher(p.c) == NULL);
@@ -148,10 +145,7 @@ static void free_orders(void) {
   SSL_SESSION* sess;
   SSL* extra;
   char buf[64];
-  if (!pair_connect(&p, &o)) {
-    ++failures;
-    return;
-  }
+  pair_connect(&p, &o); /* ends the program if the setup fails */
   SSL_read(p.c, buf, sizeof(buf));
   ERR_clear_error();
   sess = SSL_get1_session(p.c);

@@ -14,7 +14,9 @@ static char buf[65536];
 
 void sc_defaults(void) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_method());
-  SSL* s = SSL_new(ctx);
+  SSL* s;
+  SETUP(ctx != NULL);
+  SETUP((s = SSL_new(ctx)) != NULL);
   say("ctx options=%llx mode=%lx cache_mode=%ld timeout=%ld cache_size=%ld tickets=%zu",
       (unsigned long long)SSL_CTX_get_options(ctx), SSL_CTX_get_mode(ctx),
       SSL_CTX_get_session_cache_mode(ctx), SSL_CTX_get_timeout(ctx),
@@ -59,7 +61,7 @@ void sc_handshake_info(void) {
   X509* peer;
   char name[256] = "";
   const SSL_CIPHER* cipher;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   cipher = SSL_get_current_cipher(p.c);
   say("version=%x %s cipher=%s/%s bits=%d %s", SSL_version(p.c), SSL_get_version(p.c),
       SSL_CIPHER_get_name(cipher), SSL_CIPHER_standard_name(cipher),
@@ -115,13 +117,17 @@ void sc_alpn(void) {
   for (round = 0; round < 3; ++round) {
     Pair p;
     PairOptions o = pair_defaults();
-    if (!pair_new(&p, &o)) return;
+    pair_new(&p, &o);
     say("set_alpn_protos=%d",
         SSL_set_alpn_protos(p.c, round == 1 ? other : offer,
                             (round == 1 ? sizeof(other) : sizeof(offer)) - 1));
     SSL_CTX_set_alpn_select_cb(p.sctx, round == 2 ? alpn_refuse : alpn_select, NULL);
-    say("handshake=%d", pair_handshake(&p));
-    print_queue();
+    {
+      int hs = pair_handshake(&p);
+      say("handshake=%d", hs);
+      print_queue();
+      SETUP(hs == 1 || round == 2); /* only the refusing callback fails it */
+    }
     print_alpn("C", p.c);
     print_alpn("S", p.s);
     pair_free(&p);
@@ -142,14 +148,18 @@ void sc_sni(void) {
   for (round = 0; round < 3; ++round) {
     Pair p;
     PairOptions o = pair_defaults();
-    if (!pair_new(&p, &o)) return;
+    pair_new(&p, &o);
     SSL_CTX_set_tlsext_servername_callback(p.sctx, sni_cb);
     SSL_CTX_set_tlsext_servername_arg(p.sctx, (void*)"argument");
     sni_result = round == 2 ? SSL_TLSEXT_ERR_ALERT_FATAL : SSL_TLSEXT_ERR_OK;
     if (round == 1) SSL_set_tlsext_host_name(p.c, NULL);
     seen_name[0] = 0;
-    say("handshake=%d", pair_handshake(&p));
-    print_queue();
+    {
+      int hs = pair_handshake(&p);
+      say("handshake=%d", hs);
+      print_queue();
+      SETUP(hs == 1 || round == 2); /* only the fatal callback answer fails it */
+    }
     say("callback saw %s; server name after=%s", seen_name,
         SSL_get_servername(p.s, TLSEXT_NAMETYPE_host_name)
             ? SSL_get_servername(p.s, TLSEXT_NAMETYPE_host_name)
@@ -175,11 +185,15 @@ void sc_keylog(void) {
   Pair p;
   PairOptions o = pair_defaults();
   int i;
-  if (!pair_new(&p, &o)) return;
+  pair_new(&p, &o);
   SSL_CTX_set_keylog_callback(p.cctx, keylog_cb);
   say("callback set=%d", SSL_CTX_get_keylog_callback(p.cctx) == keylog_cb);
   nlabels = 0;
-  say("handshake=%d", pair_handshake(&p));
+  {
+    int hs = pair_handshake(&p);
+    say("handshake=%d", hs);
+    SETUP(hs == 1);
+  }
   qsort(labels, (size_t)nlabels, sizeof(labels[0]), cmp);
   for (i = 0; i < nlabels; ++i) say("keylog %s", labels[i]);
   pair_free(&p);
@@ -195,7 +209,7 @@ void sc_write_blocks(void) {
     int i, total = 0;
     static char data[40000];
     o.pair_size = 8192;
-    if (!pair_connect(&p, &o)) return;
+    pair_connect(&p, &o);
     memset(data, 'd', sizeof(data));
     if (partial) SSL_set_mode(p.c, SSL_MODE_ENABLE_PARTIAL_WRITE);
     say("partial=%d", partial);
@@ -221,7 +235,7 @@ void sc_peek_and_pending(void) {
   PairOptions o = pair_defaults();
   char small[8];
   size_t n = 0;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("S write", p.s, p.s_net, SSL_write(p.s, "hello world", 11));
   s2c(&p);
   say("pending=%d has_pending=%d", SSL_pending(p.c), SSL_has_pending(p.c));
@@ -247,7 +261,7 @@ void sc_verify_none_result(void) {
   Pair p;
   PairOptions o = pair_defaults();
   o.client_verify = 0;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   say("verify_mode=%d verify_result=%ld peer=%d", SSL_get_verify_mode(p.c),
       SSL_get_verify_result(p.c), SSL_get0_peer_certificate(p.c) != NULL);
   pair_free(&p);
@@ -256,7 +270,7 @@ void sc_verify_none_result(void) {
 void sc_ciphersuites(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_new(&p, &o)) return;
+  pair_new(&p, &o);
   say("bad=%d", SSL_CTX_set_ciphersuites(p.cctx, "TLS_NOT_A_SUITE"));
   ERR_clear_error();
   say("good=%d", SSL_CTX_set_ciphersuites(p.sctx, "TLS_AES_256_GCM_SHA384"));
@@ -264,6 +278,7 @@ void sc_ciphersuites(void) {
   {
     int hs = pair_handshake(&p);
     say("handshake=%d cipher=%s", hs, SSL_CIPHER_get_name(SSL_get_current_cipher(p.c)));
+    SETUP(hs == 1);
   }
   pair_free(&p);
 }
@@ -271,30 +286,30 @@ void sc_ciphersuites(void) {
 void sc_certificates(void) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   SSL* s;
+  SETUP(ctx != NULL);
   say("check (none)=%d", SSL_CTX_check_private_key(ctx));
   print_queue();
-  say("chain=%d", SSL_CTX_use_certificate_chain_file(ctx, ADIEU_TEST_DATA "/ecdsa-fullchain.pem"));
+  say("chain=%d", SSL_CTX_use_certificate_chain_file(ctx, data_file("ecdsa-fullchain.pem")));
   say("check (no key)=%d", SSL_CTX_check_private_key(ctx));
   print_queue();
   say("wrong key=%d",
-      SSL_CTX_use_PrivateKey_file(ctx, ADIEU_TEST_DATA "/rsa-leaf.key", SSL_FILETYPE_PEM));
+      SSL_CTX_use_PrivateKey_file(ctx, data_file("rsa-leaf.key"), SSL_FILETYPE_PEM));
   ERR_clear_error();
-  say("key=%d",
-      SSL_CTX_use_PrivateKey_file(ctx, ADIEU_TEST_DATA "/ecdsa-leaf.key", SSL_FILETYPE_PEM));
+  say("key=%d", SSL_CTX_use_PrivateKey_file(ctx, data_file("ecdsa-leaf.key"), SSL_FILETYPE_PEM));
   say("check=%d", SSL_CTX_check_private_key(ctx));
   say("cert=%d key=%d", SSL_CTX_get0_certificate(ctx) != NULL,
       SSL_CTX_get0_privatekey(ctx) != NULL);
   say("missing file=%d", SSL_CTX_use_certificate_file(ctx, "/nonexistent.pem", SSL_FILETYPE_PEM));
   ERR_clear_error();
   say("load_verify_locations=%d",
-      SSL_CTX_load_verify_locations(ctx, ADIEU_TEST_DATA "/ca-bundle.pem", NULL));
+      SSL_CTX_load_verify_locations(ctx, data_file("ca-bundle.pem"), NULL));
   say("store=%d", SSL_CTX_get_cert_store(ctx) != NULL);
-  s = SSL_new(ctx);
+  SETUP((s = SSL_new(ctx)) != NULL);
   say("ssl check=%d cert=%d", SSL_check_private_key(s), SSL_get_certificate(s) != NULL);
   say("use_certificate_file=%d",
-      SSL_use_certificate_file(s, ADIEU_TEST_DATA "/p384-leaf.pem", SSL_FILETYPE_PEM));
+      SSL_use_certificate_file(s, data_file("p384-leaf.pem"), SSL_FILETYPE_PEM));
   say("use_PrivateKey_file=%d",
-      SSL_use_PrivateKey_file(s, ADIEU_TEST_DATA "/p384-leaf.key", SSL_FILETYPE_PEM));
+      SSL_use_PrivateKey_file(s, data_file("p384-leaf.key"), SSL_FILETYPE_PEM));
   say("ssl check=%d", SSL_check_private_key(s));
   SSL_free(s);
   SSL_CTX_free(ctx);
@@ -332,10 +347,13 @@ void sc_alert_strings(void) {
 
 void sc_ex_data(void) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_method());
-  SSL* s = SSL_new(ctx);
+  SSL* s;
   int si = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
   int ci = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
   static int a, b;
+  SETUP(ctx != NULL);
+  SETUP((s = SSL_new(ctx)) != NULL);
+  SETUP(si >= 0 && ci >= 0);
   say("set=%d %d", SSL_set_ex_data(s, si, &a), SSL_CTX_set_ex_data(ctx, ci, &b));
   say("get=%d %d", SSL_get_ex_data(s, si) == &a, SSL_CTX_get_ex_data(ctx, ci) == &b);
   say("ctx of ssl=%d up_ref=%d %d", SSL_get_SSL_CTX(s) == ctx, SSL_up_ref(s), SSL_CTX_up_ref(ctx));
@@ -351,7 +369,7 @@ void sc_stale_error_queue(void) {
   Pair p;
   PairOptions o = pair_defaults();
   int r;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   SSL_read(p.c, buf, sizeof(buf)); /* takes the tickets */
   ERR_clear_error();
   ERR_raise(ERR_LIB_SSL, SSL_R_SHUTDOWN_WHILE_IN_INIT); /* stale, from "another" call */
@@ -365,9 +383,9 @@ void sc_stale_error_queue(void) {
 void sc_tls12_only(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_new(&p, &o)) return;
-  SSL_set_max_proto_version(p.c, TLS1_2_VERSION);
-  SSL_set_max_proto_version(p.s, TLS1_2_VERSION);
+  pair_new(&p, &o);
+  SETUP(SSL_set_max_proto_version(p.c, TLS1_2_VERSION) == 1);
+  SETUP(SSL_set_max_proto_version(p.s, TLS1_2_VERSION) == 1);
   STEP("C connect", p.c, p.c_net, SSL_connect(p.c));
   say("version=%s", SSL_get_version(p.c));
   pair_free(&p);
@@ -376,9 +394,9 @@ void sc_tls12_only(void) {
 void sc_tls13_only_vs_tls12_peer(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_new(&p, &o)) return;
-  SSL_set_min_proto_version(p.c, TLS1_3_VERSION);
-  SSL_set_max_proto_version(p.s, TLS1_2_VERSION);
+  pair_new(&p, &o);
+  SETUP(SSL_set_min_proto_version(p.c, TLS1_3_VERSION) == 1);
+  SETUP(SSL_set_max_proto_version(p.s, TLS1_2_VERSION) == 1);
   STEP("C connect", p.c, NULL, SSL_connect(p.c));
   c2s(&p);
   STEP("S accept", p.s, NULL, SSL_accept(p.s));
@@ -391,7 +409,7 @@ void sc_no_tickets(void) {
   Pair p;
   PairOptions o = pair_defaults();
   o.num_tickets = 0;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   say("num_tickets ctx=%zu ssl=%zu", SSL_CTX_get_num_tickets(p.sctx), SSL_get_num_tickets(p.s));
   STEP("C read", p.c, p.c_net, SSL_read(p.c, buf, sizeof(buf)));
   say("resumable=%d", SSL_SESSION_is_resumable(SSL_get_session(p.c)));
@@ -406,7 +424,7 @@ void sc_bulk(void) {
   PairOptions o = pair_defaults();
   static char big[100000];
   int sent = 0, got = 0, i;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   for (i = 0; i < (int)sizeof(big); ++i) big[i] = (char)(i * 7);
   while (sent < (int)sizeof(big) || got < (int)sizeof(big)) {
     int r;
@@ -432,7 +450,7 @@ void sc_bulk(void) {
 void sc_transport_gone(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   BIO_free(p.c_net);
   p.c_net = NULL;
   STEP("C write", p.c, NULL, SSL_write(p.c, "x", 1));
@@ -451,7 +469,7 @@ void sc_write_retry_moved_buffer(void) {
     static char a[6000], b[6000];
     int r;
     o.pair_size = 4096;
-    if (!pair_connect(&p, &o)) return;
+    pair_connect(&p, &o);
     memset(a, 'a', sizeof(a));
     memset(b, 'a', sizeof(b));
     if (moving) SSL_set_mode(p.c, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
@@ -477,7 +495,7 @@ void sc_shutdown_behind_pending_write(void) {
   PairOptions o = pair_defaults();
   static char data[6000];
   o.pair_size = 4096;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   memset(data, 'z', sizeof(data));
   STEP("C write", p.c, NULL, SSL_write(p.c, data, (int)sizeof(data)));
   STEP("C shutdown #1", p.c, NULL, SSL_shutdown(p.c));

@@ -37,10 +37,10 @@ void sc_server_cache(void) {
     Pair p;
     PairOptions o = pair_defaults();
     o.server_options = SSL_OP_NO_TICKET;
-    if (!pair_new(&p, &o)) return;
+    pair_new(&p, &o);
     remove_calls = 0;
     SSL_CTX_sess_set_remove_cb(p.sctx, remove_cb);
-    if (!pair_handshake(&p)) return;
+    SETUP(pair_handshake(&p));
     say("[%s] cache=%ld accept=%ld accept_good=%ld", server_end_name[mode],
         SSL_CTX_sess_number(p.sctx), SSL_CTX_sess_accept(p.sctx), SSL_CTX_sess_accept_good(p.sctx));
     switch (mode) {
@@ -108,10 +108,10 @@ void sc_client_session(void) {
     SSL_SESSION* sess;
     if (mode == C_EOF_IGNORED || mode == C_EOF_IGNORED_SHUTDOWN)
       o.client_options = SSL_OP_IGNORE_UNEXPECTED_EOF;
-    if (!pair_new(&p, &o)) return;
+    pair_new(&p, &o);
     remove_calls = 0;
     SSL_CTX_sess_set_remove_cb(p.cctx, remove_cb);
-    if (!pair_handshake(&p)) return;
+    SETUP(pair_handshake(&p));
     SSL_read(p.c, buf, sizeof(buf)); /* takes the tickets */
     ERR_clear_error();
     sess = SSL_get1_session(p.c);
@@ -161,10 +161,10 @@ void sc_set_session_live(void) {
   Pair p;
   PairOptions o = pair_defaults();
   SSL_SESSION* sess;
-  if (!pair_new(&p, &o)) return;
+  pair_new(&p, &o);
   remove_calls = 0;
   SSL_CTX_sess_set_remove_cb(p.cctx, remove_cb);
-  if (!pair_handshake(&p)) return;
+  SETUP(pair_handshake(&p));
   SSL_read(p.c, buf, sizeof(buf));
   ERR_clear_error();
   sess = SSL_get1_session(p.c);
@@ -175,10 +175,10 @@ void sc_set_session_live(void) {
   SSL_SESSION_free(sess);
   pair_free(&p);
   /* After SSL_shutdown the session is good: SSL_set_session keeps it. */
-  if (!pair_new(&p, &o)) return;
+  pair_new(&p, &o);
   remove_calls = 0;
   SSL_CTX_sess_set_remove_cb(p.cctx, remove_cb);
-  if (!pair_handshake(&p)) return;
+  SETUP(pair_handshake(&p));
   SSL_read(p.c, buf, sizeof(buf));
   ERR_clear_error();
   sess = SSL_get1_session(p.c);
@@ -196,7 +196,7 @@ void sc_clear_and_reuse(void) {
   PairOptions o = pair_defaults();
   SSL_SESSION* before;
   BIO *c_ssl, *s_ssl;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   SSL_read(p.c, buf, sizeof(buf));
   ERR_clear_error();
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
@@ -212,11 +212,15 @@ void sc_clear_and_reuse(void) {
       SSL_get_shutdown(p.c), SSL_in_init(p.c), SSL_in_before(p.c));
   BIO_free(p.c_net);
   BIO_free(p.s_net);
-  BIO_new_bio_pair(&c_ssl, 0, &p.c_net, 0);
-  BIO_new_bio_pair(&s_ssl, 0, &p.s_net, 0);
+  SETUP(BIO_new_bio_pair(&c_ssl, 0, &p.c_net, 0) == 1);
+  SETUP(BIO_new_bio_pair(&s_ssl, 0, &p.s_net, 0) == 1);
   SSL_set_bio(p.c, c_ssl, c_ssl);
   SSL_set_bio(p.s, s_ssl, s_ssl);
-  say("second handshake=%d", pair_handshake(&p));
+  {
+    int hs = pair_handshake(&p);
+    say("second handshake=%d", hs);
+    SETUP(hs == 1);
+  }
   say("session_reused C=%d S=%d", SSL_session_reused(p.c), SSL_session_reused(p.s));
   STEP("C write", p.c, NULL, SSL_write(p.c, "again", 5));
   c2s(&p);
@@ -230,7 +234,7 @@ void sc_session_api(void) {
   PairOptions o = pair_defaults();
   SSL_SESSION* sess;
   unsigned int idlen = 0;
-  if (!pair_new(&p, &o)) return;
+  pair_new(&p, &o);
   SSL_CTX_set_session_cache_mode(p.cctx, SSL_SESS_CACHE_CLIENT);
   say("cache mode c=%ld s=%ld", SSL_CTX_get_session_cache_mode(p.cctx),
       SSL_CTX_get_session_cache_mode(p.sctx));
@@ -241,7 +245,7 @@ void sc_session_api(void) {
       SSL_CTX_set_session_id_context(
           p.sctx, (const unsigned char*)"0123456789012345678901234567890123", 34));
   print_queue();
-  if (!pair_handshake(&p)) return;
+  SETUP(pair_handshake(&p));
   say("connect=%ld connect_good=%ld accept=%ld accept_good=%ld", SSL_CTX_sess_connect(p.cctx),
       SSL_CTX_sess_connect_good(p.cctx), SSL_CTX_sess_accept(p.sctx),
       SSL_CTX_sess_accept_good(p.sctx));
@@ -278,13 +282,13 @@ void sc_ssl_bio_free(void) {
     BIO *sb, *rbio;
     size_t before;
     int close_flag = (mode % 2 == 0) ? BIO_CLOSE : BIO_NOCLOSE;
-    if (!pair_new(&p, &o)) return;
-    if (mode < 2 && !pair_handshake(&p)) return;
+    pair_new(&p, &o);
+    if (mode < 2) SETUP(pair_handshake(&p));
     if (mode >= 2) {
       SSL_connect(p.c);
       ERR_clear_error();
     }
-    sb = BIO_new(BIO_f_ssl());
+    SETUP((sb = BIO_new(BIO_f_ssl())) != NULL);
     say("[%s] set_ssl=%ld", names[mode], BIO_set_ssl(sb, p.c, close_flag));
     before = pending_out(p.c_net);
     /* Our own reference keeps the transport alive to count what was written. */
@@ -307,14 +311,14 @@ void sc_ssl_bio_io(void) {
   BIO *sb, *c_ssl;
   SSL* ssl = NULL;
   int i, r = 0;
-  if (!pair_new(&p, &o)) return;
-  sb = BIO_new_ssl(p.cctx, 1);
-  BIO_get_ssl(sb, &ssl);
+  pair_new(&p, &o);
+  SETUP((sb = BIO_new_ssl(p.cctx, 1)) != NULL);
+  SETUP(BIO_get_ssl(sb, &ssl) == 1 && ssl != NULL);
   /* The BIO's own SSL takes the place of p.c on the client's network half. */
   BIO_free(p.c_net);
-  BIO_new_bio_pair(&c_ssl, 0, &p.c_net, 0);
+  SETUP(BIO_new_bio_pair(&c_ssl, 0, &p.c_net, 0) == 1);
   SSL_set_bio(ssl, c_ssl, c_ssl);
-  SSL_set_tlsext_host_name(ssl, "localhost");
+  SETUP(SSL_set_tlsext_host_name(ssl, "localhost") == 1);
   for (i = 0; i < 10; ++i) {
     r = (int)BIO_do_handshake(sb);
     say("BIO_do_handshake=%d retry=%d should_read=%d", r, BIO_should_retry(sb),
@@ -324,6 +328,7 @@ void sc_ssl_bio_io(void) {
     SSL_do_handshake(p.s);
     s2c(&p);
   }
+  SETUP(r == 1);
   say("write=%d", BIO_write(sb, "through a BIO", 13));
   c2s(&p);
   say("server read=%d", SSL_read(p.s, buf, sizeof(buf)));
@@ -360,15 +365,15 @@ static void second_connection(Pair* p, SSL_SESSION* sess, const char* label) {
   SSL_free(p->s);
   BIO_free(p->c_net);
   BIO_free(p->s_net);
-  p->c = SSL_new(p->cctx);
-  p->s = SSL_new(p->sctx);
-  BIO_new_bio_pair(&c_ssl, 0, &p->c_net, 0);
-  BIO_new_bio_pair(&s_ssl, 0, &p->s_net, 0);
+  SETUP((p->c = SSL_new(p->cctx)) != NULL);
+  SETUP((p->s = SSL_new(p->sctx)) != NULL);
+  SETUP(BIO_new_bio_pair(&c_ssl, 0, &p->c_net, 0) == 1);
+  SETUP(BIO_new_bio_pair(&s_ssl, 0, &p->s_net, 0) == 1);
   SSL_set_bio(p->c, c_ssl, c_ssl);
   SSL_set_bio(p->s, s_ssl, s_ssl);
   SSL_set_connect_state(p->c);
   SSL_set_accept_state(p->s);
-  SSL_set_tlsext_host_name(p->c, "localhost");
+  SETUP(SSL_set_tlsext_host_name(p->c, "localhost") == 1);
   {
     int set = SSL_set_session(p->c, sess);
     say("[%s] set_session=%d resumable=%d", label, set, SSL_SESSION_is_resumable(sess));
@@ -378,8 +383,9 @@ static void second_connection(Pair* p, SSL_SESSION* sess, const char* label) {
     say("handshake=%d reused C=%d S=%d peer=%d hits C=%ld S=%ld", hs, SSL_session_reused(p->c),
         SSL_session_reused(p->s), SSL_get0_peer_certificate(p->c) != NULL,
         SSL_CTX_sess_hits(p->cctx), SSL_CTX_sess_hits(p->sctx));
+    print_queue();
+    SETUP(hs == 1); /* resumed or not, the connection must work */
   }
-  print_queue();
   STEP("C write", p->c, NULL, SSL_write(p->c, "resumed?", 8));
   c2s(p);
   STEP("S read", p->s, NULL, SSL_read(p->s, buf, sizeof(buf)));
@@ -390,7 +396,7 @@ void sc_resume(void) {
   Pair p;
   PairOptions o = pair_defaults();
   SSL_SESSION* sess;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   sess = first_connection(&p, 1);
   second_connection(&p, sess, "after a clean close");
   SSL_SESSION_free(sess);
@@ -406,7 +412,7 @@ void sc_resume_after_unclean(void) {
   Pair p;
   PairOptions o = pair_defaults();
   SSL_SESSION* sess;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   sess = first_connection(&p, 0);
   second_connection(&p, sess, "client freed without shutdown");
   SSL_SESSION_free(sess);
@@ -422,7 +428,7 @@ void sc_resume_stateful(void) {
     PairOptions o = pair_defaults();
     SSL_SESSION* sess;
     o.server_options = SSL_OP_NO_TICKET;
-    if (!pair_connect(&p, &o)) return;
+    pair_connect(&p, &o);
     sess = first_connection(&p, 0);
     SSL_shutdown(p.c); /* the client's side is clean */
     if (!unclean) SSL_shutdown(p.s);
@@ -440,7 +446,7 @@ void sc_resume_twice(void) {
   Pair p;
   PairOptions o = pair_defaults();
   SSL_SESSION* sess;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   sess = first_connection(&p, 1);
   second_connection(&p, sess, "first use");
   second_connection(&p, sess, "second use");
@@ -455,12 +461,12 @@ void sc_ssl_bio_push(void) {
   BIO *sb, *c_ssl;
   SSL* ssl = NULL;
   int i, r = 0;
-  if (!pair_new(&p, &o)) return;
-  sb = BIO_new_ssl(p.cctx, 1);
-  BIO_get_ssl(sb, &ssl);
-  SSL_set_tlsext_host_name(ssl, "localhost");
+  pair_new(&p, &o);
+  SETUP((sb = BIO_new_ssl(p.cctx, 1)) != NULL);
+  SETUP(BIO_get_ssl(sb, &ssl) == 1 && ssl != NULL);
+  SETUP(SSL_set_tlsext_host_name(ssl, "localhost") == 1);
   BIO_free(p.c_net);
-  BIO_new_bio_pair(&c_ssl, 0, &p.c_net, 0);
+  SETUP(BIO_new_bio_pair(&c_ssl, 0, &p.c_net, 0) == 1);
   {
     int pushed = BIO_push(sb, c_ssl) == sb;
     say("push=%d rbio is transport=%d", pushed, SSL_get_rbio(ssl) == c_ssl);
@@ -472,6 +478,7 @@ void sc_ssl_bio_push(void) {
     s2c(&p);
   }
   say("handshake=%d", r);
+  SETUP(r == 1);
   say("puts=%d", BIO_puts(sb, "line\n"));
   c2s(&p);
   say("server read=%d", SSL_read(p.s, buf, sizeof(buf)));

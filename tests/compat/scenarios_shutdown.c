@@ -11,7 +11,7 @@ static char buf[1024];
 void sc_client_close(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
   say("delivered %zu", c2s(&p));
   STEP("S read", p.s, p.s_net, SSL_read(p.s, buf, sizeof(buf)));
@@ -25,7 +25,7 @@ void sc_client_close(void) {
 void sc_second_call_waits(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
   STEP("C shutdown #2", p.c, p.c_net, SSL_shutdown(p.c));
   STEP("C shutdown #3", p.c, p.c_net, SSL_shutdown(p.c));
@@ -36,7 +36,7 @@ void sc_second_call_waits(void) {
 void sc_repeat_after_completion(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
   c2s(&p);
   STEP("S shutdown #1", p.s, p.s_net, SSL_shutdown(p.s));
@@ -53,7 +53,7 @@ void sc_repeat_after_completion(void) {
 void sc_peer_close_buffered(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("S shutdown #1", p.s, p.s_net, SSL_shutdown(p.s));
   say("delivered %zu", s2c(&p));
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
@@ -65,7 +65,7 @@ void sc_peer_close_buffered(void) {
 void sc_responding_side(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("S shutdown #1", p.s, p.s_net, SSL_shutdown(p.s));
   s2c(&p);
   STEP("C read", p.c, p.c_net, SSL_read(p.c, buf, sizeof(buf)));
@@ -77,7 +77,7 @@ void sc_responding_side(void) {
 void sc_half_close(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
   c2s(&p);
   STEP("S read", p.s, p.s_net, SSL_read(p.s, buf, sizeof(buf)));
@@ -95,7 +95,7 @@ void sc_write_after_close(void) {
   Pair p;
   PairOptions o = pair_defaults();
   size_t w = 99;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("C shutdown", p.c, p.c_net, SSL_shutdown(p.c));
   STEP("C write", p.c, p.c_net, SSL_write(p.c, "x", 1));
   STEP("C write_ex", p.c, p.c_net, SSL_write_ex(p.c, "x", 1, &w));
@@ -108,7 +108,7 @@ void sc_read_after_received(void) {
   Pair p;
   PairOptions o = pair_defaults();
   size_t n = 99;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   SSL_shutdown(p.c);
   c2s(&p);
   STEP("S read #1", p.s, p.s_net, SSL_read(p.s, buf, sizeof(buf)));
@@ -123,7 +123,7 @@ void sc_read_after_received(void) {
 void sc_data_then_close(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("S write", p.s, p.s_net, SSL_write(p.s, "abc", 3));
   STEP("S shutdown", p.s, p.s_net, SSL_shutdown(p.s));
   s2c(&p);
@@ -138,7 +138,7 @@ void sc_get_error_after_zero(void) {
   Pair p;
   PairOptions o = pair_defaults();
   int r;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   r = SSL_shutdown(p.c);
   say("shutdown=%d get_error=%s", r, error_name(SSL_get_error(p.c, r)));
   pair_free(&p);
@@ -148,7 +148,7 @@ void sc_get_error_after_zero(void) {
 void sc_app_data_while_waiting(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
   STEP("S write", p.s, p.s_net, SSL_write(p.s, "data", 4));
   STEP("S shutdown", p.s, p.s_net, SSL_shutdown(p.s));
@@ -165,7 +165,7 @@ void sc_app_data_while_waiting(void) {
 void sc_app_data_read_wait(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
   STEP("S write", p.s, p.s_net, SSL_write(p.s, "data", 4));
   STEP("S shutdown", p.s, p.s_net, SSL_shutdown(p.s));
@@ -188,11 +188,11 @@ static int new_session_cb(SSL* ssl, SSL_SESSION* sess) {
 void sc_tickets_during_shutdown(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_new(&p, &o)) return;
+  pair_new(&p, &o);
   SSL_CTX_set_session_cache_mode(p.cctx, SSL_SESS_CACHE_CLIENT);
   SSL_CTX_sess_set_new_cb(p.cctx, new_session_cb);
   new_session_calls = 0;
-  if (!pair_handshake(&p)) return;
+  SETUP(pair_handshake(&p));
   say("resumable=%d new_cb=%d", SSL_SESSION_is_resumable(SSL_get_session(p.c)), new_session_calls);
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
   say("resumable=%d new_cb=%d", SSL_SESSION_is_resumable(SSL_get_session(p.c)), new_session_calls);
@@ -211,7 +211,7 @@ void sc_tickets_during_shutdown(void) {
 void sc_key_update_after_close(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
   say("S key_update=%d", SSL_key_update(p.s, SSL_KEY_UPDATE_REQUESTED));
   STEP("S do_handshake", p.s, p.s_net, SSL_do_handshake(p.s));
@@ -225,7 +225,7 @@ void sc_key_update_after_close(void) {
 void sc_key_update_and_data_after_close(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
   say("S key_update=%d", SSL_key_update(p.s, SSL_KEY_UPDATE_REQUESTED));
   STEP("S write", p.s, p.s_net, SSL_write(p.s, "data", 4));
@@ -240,7 +240,7 @@ void sc_key_update_and_data_after_close(void) {
 void sc_no_auto_retry_tickets(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   SSL_clear_mode(p.c, SSL_MODE_AUTO_RETRY);
   STEP("S shutdown", p.s, p.s_net, SSL_shutdown(p.s));
   s2c(&p);
@@ -255,7 +255,7 @@ void sc_no_auto_retry_tickets(void) {
 void sc_no_auto_retry_read(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   SSL_clear_mode(p.c, SSL_MODE_AUTO_RETRY);
   say("mode auto_retry=%ld", SSL_get_mode(p.c) & SSL_MODE_AUTO_RETRY);
   STEP("S write", p.s, p.s_net, SSL_write(p.s, "hi", 2));
@@ -273,7 +273,7 @@ void sc_fatal_alert_while_waiting(void) {
   PairOptions o = pair_defaults();
   char rec[64];
   int n;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
   /* Corrupt the close_notify record on its way: the server answers bad_record_mac. */
   n = BIO_read(p.c_net, rec, sizeof(rec));
@@ -299,7 +299,7 @@ void sc_close_notify_write_blocks(void) {
   static char junk[4096];
   size_t room, fill;
   o.pair_size = 4096;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   cbio = SSL_get_wbio(p.c);
   room = BIO_ctrl_get_write_guarantee(cbio);
   fill = room - 10;
@@ -319,7 +319,7 @@ void sc_close_notify_write_blocks(void) {
 void sc_close_notify_write_fails(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   SSL_set0_wbio(p.c, BIO_new_mem_buf("", 0)); /* read-only */
   STEP("C shutdown #1", p.c, NULL, SSL_shutdown(p.c));
   STEP("C shutdown #2", p.c, NULL, SSL_shutdown(p.c));
@@ -331,9 +331,10 @@ void sc_close_notify_write_fails(void) {
 void sc_no_role(void) {
   PairOptions o = pair_defaults();
   SSL_CTX* ctx = client_ctx(&o);
-  SSL* s = SSL_new(ctx);
+  SSL* s;
   BIO *a, *b;
-  BIO_new_bio_pair(&a, 0, &b, 0);
+  SETUP((s = SSL_new(ctx)) != NULL);
+  SETUP(BIO_new_bio_pair(&a, 0, &b, 0) == 1);
   SSL_set_bio(s, a, a);
   say("in_init=%d in_before=%d is_init_finished=%d want=%d", SSL_in_init(s), SSL_in_before(s),
       SSL_is_init_finished(s), SSL_want(s));
@@ -354,7 +355,7 @@ void sc_no_role(void) {
 void sc_in_init(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_new(&p, &o)) return;
+  pair_new(&p, &o);
   say("C in_init=%d in_before=%d", SSL_in_init(p.c), SSL_in_before(p.c));
   STEP("C shutdown (connect state)", p.c, p.c_net, SSL_shutdown(p.c));
   SSL_set_quiet_shutdown(p.c, 1);
@@ -382,7 +383,7 @@ void sc_in_init(void) {
 void sc_key_update_then_shutdown(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   {
     int updated = SSL_key_update(p.c, SSL_KEY_UPDATE_NOT_REQUESTED);
     say("key_update=%d type=%d", updated, SSL_get_key_update_type(p.c));
@@ -401,10 +402,10 @@ void sc_key_update_then_shutdown(void) {
 void sc_key_update_misuse(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_new(&p, &o)) return;
+  pair_new(&p, &o);
   say("before handshake key_update=%d", SSL_key_update(p.c, SSL_KEY_UPDATE_REQUESTED));
   print_queue();
-  if (!pair_handshake(&p)) return;
+  SETUP(pair_handshake(&p));
   say("bad type key_update=%d", SSL_key_update(p.c, 7));
   print_queue();
   say("requested key_update=%d", SSL_key_update(p.c, SSL_KEY_UPDATE_REQUESTED));
@@ -423,7 +424,7 @@ void sc_handshake_alert(void) {
   PairOptions o = pair_defaults();
   int i;
   o.untrusted_server = 1;
-  if (!pair_new(&p, &o)) return;
+  pair_new(&p, &o);
   STEP("C connect", p.c, NULL, SSL_connect(p.c));
   c2s(&p);
   STEP("S accept", p.s, NULL, SSL_accept(p.s));
@@ -446,7 +447,7 @@ void sc_eof_default(void) {
   Pair p;
   PairOptions o = pair_defaults();
   SSL_SESSION* sess;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("C read (tickets)", p.c, p.c_net, SSL_read(p.c, buf, sizeof(buf)));
   sess = SSL_get1_session(p.c);
   say("resumable=%d", SSL_SESSION_is_resumable(sess));
@@ -465,7 +466,7 @@ void sc_eof_ignored(void) {
   Pair p;
   PairOptions o = pair_defaults();
   o.client_options = SSL_OP_IGNORE_UNEXPECTED_EOF;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   BIO_shutdown_wr(p.c_net);
   STEP("C read #1", p.c, p.c_net, SSL_read(p.c, buf, sizeof(buf)));
   STEP("C read #2", p.c, p.c_net, SSL_read(p.c, buf, sizeof(buf)));
@@ -478,7 +479,7 @@ void sc_eof_ignored(void) {
 void sc_eof_while_waiting(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
   BIO_shutdown_wr(p.c_net);
   STEP("C shutdown #2", p.c, p.c_net, SSL_shutdown(p.c));
@@ -492,7 +493,7 @@ void sc_eof_while_waiting_ignored(void) {
   Pair p;
   PairOptions o = pair_defaults();
   o.client_options = SSL_OP_IGNORE_UNEXPECTED_EOF;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   STEP("C shutdown #1", p.c, p.c_net, SSL_shutdown(p.c));
   BIO_shutdown_wr(p.c_net);
   STEP("C shutdown #2", p.c, p.c_net, SSL_shutdown(p.c));
@@ -506,7 +507,7 @@ void sc_quiet_shutdown(void) {
   Pair p;
   PairOptions o = pair_defaults();
   o.quiet_ctx = 1;
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   say("ctx quiet=%d ssl quiet=%d", SSL_CTX_get_quiet_shutdown(p.cctx), SSL_get_quiet_shutdown(p.c));
   STEP("C shutdown", p.c, p.c_net, SSL_shutdown(p.c));
   STEP("C write", p.c, p.c_net, SSL_write(p.c, "x", 1));
@@ -527,7 +528,7 @@ void sc_quiet_shutdown(void) {
 void sc_set_shutdown(void) {
   Pair p;
   PairOptions o = pair_defaults();
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   SSL_set_shutdown(p.c, 0x7f);
   say("get_shutdown=%d", SSL_get_shutdown(p.c));
   SSL_set_shutdown(p.c, SSL_SENT_SHUTDOWN);
@@ -539,13 +540,13 @@ void sc_set_shutdown(void) {
   SSL_set_shutdown(p.c, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN | 4);
   STEP("C shutdown (7: never 1)", p.c, p.c_net, SSL_shutdown(p.c));
   pair_free(&p);
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   SSL_set_shutdown(p.c, SSL_RECEIVED_SHUTDOWN);
   STEP("C read (RECEIVED)", p.c, p.c_net, SSL_read(p.c, buf, sizeof(buf)));
   STEP("C write (RECEIVED)", p.c, p.c_net, SSL_write(p.c, "x", 1));
   STEP("C shutdown (RECEIVED)", p.c, p.c_net, SSL_shutdown(p.c));
   pair_free(&p);
-  if (!pair_connect(&p, &o)) return;
+  pair_connect(&p, &o);
   SSL_shutdown(p.s);
   s2c(&p);
   STEP("C read (close_notify)", p.c, p.c_net, SSL_read(p.c, buf, sizeof(buf)));

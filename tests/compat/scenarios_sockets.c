@@ -44,19 +44,26 @@ static void* blocking_server(void* arg) {
   return NULL;
 }
 
-static int make_blocking_pair(SSL_CTX** cctx, SSL_CTX** sctx, SSL** c, Peer* peer, int fds[2]) {
+static void make_blocking_pair(SSL_CTX** cctx, SSL_CTX** sctx, SSL** c, Peer* peer, int fds[2]) {
   PairOptions o = pair_defaults();
-  if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) return 0;
+  SETUP(socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
   *cctx = client_ctx(&o);
   *sctx = server_ctx(&o);
-  *c = SSL_new(*cctx);
+  SETUP((*c = SSL_new(*cctx)) != NULL);
   memset(peer, 0, sizeof(*peer));
-  peer->ssl = SSL_new(*sctx);
+  SETUP((peer->ssl = SSL_new(*sctx)) != NULL);
   peer->fd = fds[1];
-  SSL_set_fd(*c, fds[0]);
-  SSL_set_fd(peer->ssl, fds[1]);
-  SSL_set_tlsext_host_name(*c, "localhost");
-  return 1;
+  SETUP(SSL_set_fd(*c, fds[0]) == 1);
+  SETUP(SSL_set_fd(peer->ssl, fds[1]) == 1);
+  SETUP(SSL_set_tlsext_host_name(*c, "localhost") == 1);
+}
+
+/* The client's blocking handshake against the peer thread: reported, and it
+ * must succeed (the peer thread logs its side). */
+static void blocking_connect(SSL* c) {
+  int r = SSL_connect(c);
+  report("C connect", c, r, -1);
+  SETUP(r == 1);
 }
 
 /* 19. Blocking two-call shutdown against a compliant peer: 0, then 1. */
@@ -66,9 +73,9 @@ void sc_blocking_two_calls(void) {
   Peer peer;
   pthread_t t;
   int fds[2];
-  if (!make_blocking_pair(&cctx, &sctx, &c, &peer, fds)) return;
-  pthread_create(&t, NULL, blocking_server, &peer);
-  report("C connect", c, SSL_connect(c), -1);
+  make_blocking_pair(&cctx, &sctx, &c, &peer, fds);
+  SETUP(pthread_create(&t, NULL, blocking_server, &peer) == 0);
+  blocking_connect(c);
   say("C fd=%d rfd=%d wfd=%d", SSL_get_fd(c) == fds[0], SSL_get_rfd(c) == fds[0],
       SSL_get_wfd(c) == fds[0]);
   report("C write", c, SSL_write(c, "hello", 5), -1);
@@ -93,11 +100,11 @@ void sc_blocking_no_auto_retry(void) {
   Peer peer;
   pthread_t t;
   int fds[2];
-  if (!make_blocking_pair(&cctx, &sctx, &c, &peer, fds)) return;
+  make_blocking_pair(&cctx, &sctx, &c, &peer, fds);
   SSL_CTX_clear_mode(cctx, SSL_MODE_AUTO_RETRY);
   SSL_clear_mode(c, SSL_MODE_AUTO_RETRY);
-  pthread_create(&t, NULL, blocking_server, &peer);
-  report("C connect", c, SSL_connect(c), -1);
+  SETUP(pthread_create(&t, NULL, blocking_server, &peer) == 0);
+  blocking_connect(c);
   report("C shutdown #1", c, SSL_shutdown(c), -1);
   report("C shutdown #2", c, SSL_shutdown(c), -1);
   report("C shutdown #3", c, SSL_shutdown(c), -1);
@@ -133,9 +140,9 @@ void sc_blocking_echo(void) {
   pthread_t t;
   int fds[2], i;
   char in[64];
-  if (!make_blocking_pair(&cctx, &sctx, &c, &peer, fds)) return;
-  pthread_create(&t, NULL, echo_server, &peer);
-  report("C connect", c, SSL_connect(c), -1);
+  make_blocking_pair(&cctx, &sctx, &c, &peer, fds);
+  SETUP(pthread_create(&t, NULL, echo_server, &peer) == 0);
+  blocking_connect(c);
   for (i = 0; i < 3; ++i) {
     int r;
     report("C write", c, SSL_write(c, "ping", 4), -1);
@@ -156,19 +163,19 @@ void sc_blocking_echo(void) {
   SSL_CTX_free(sctx);
 }
 
-static int nonblocking_pair(SSL_CTX** cctx, SSL_CTX** sctx, SSL** c, SSL** s, int fds[2]) {
+static void nonblocking_pair(SSL_CTX** cctx, SSL_CTX** sctx, SSL** c, SSL** s, int fds[2]) {
   PairOptions o = pair_defaults();
   int i, cdone = 0, sdone = 0;
-  if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) return 0;
-  fcntl(fds[0], F_SETFL, O_NONBLOCK);
-  fcntl(fds[1], F_SETFL, O_NONBLOCK);
+  SETUP(socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
+  SETUP(fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0);
+  SETUP(fcntl(fds[1], F_SETFL, O_NONBLOCK) == 0);
   *cctx = client_ctx(&o);
   *sctx = server_ctx(&o);
-  *c = SSL_new(*cctx);
-  *s = SSL_new(*sctx);
-  SSL_set_fd(*c, fds[0]);
-  SSL_set_fd(*s, fds[1]);
-  SSL_set_tlsext_host_name(*c, "localhost");
+  SETUP((*c = SSL_new(*cctx)) != NULL);
+  SETUP((*s = SSL_new(*sctx)) != NULL);
+  SETUP(SSL_set_fd(*c, fds[0]) == 1);
+  SETUP(SSL_set_fd(*s, fds[1]) == 1);
+  SETUP(SSL_set_tlsext_host_name(*c, "localhost") == 1);
   SSL_set_connect_state(*c);
   SSL_set_accept_state(*s);
   for (i = 0; i < 50 && !(cdone && sdone); ++i) {
@@ -190,7 +197,7 @@ static int nonblocking_pair(SSL_CTX** cctx, SSL_CTX** sctx, SSL** c, SSL** s, in
   }
   say("non-blocking handshake=%d", cdone && sdone);
   print_queue();
-  return cdone && sdone;
+  SETUP(cdone && sdone);
 }
 
 static void free_nonblocking(SSL_CTX* cctx, SSL_CTX* sctx, SSL* c, SSL* s, int fds[2]) {
@@ -207,7 +214,7 @@ void sc_nonblocking_close(void) {
   SSL_CTX *cctx, *sctx;
   SSL *c, *s;
   int fds[2];
-  if (!nonblocking_pair(&cctx, &sctx, &c, &s, fds)) return;
+  nonblocking_pair(&cctx, &sctx, &c, &s, fds);
   report("C read (nothing yet)", c, SSL_read(c, buf, sizeof(buf)), -1);
   report("C write", c, SSL_write(c, "hello", 5), -1);
   report("S read", s, SSL_read(s, buf, sizeof(buf)), -1);
@@ -227,7 +234,7 @@ void sc_nonblocking_eof(void) {
   SSL_CTX *cctx, *sctx;
   SSL *c, *s;
   int fds[2];
-  if (!nonblocking_pair(&cctx, &sctx, &c, &s, fds)) return;
+  nonblocking_pair(&cctx, &sctx, &c, &s, fds);
   close(fds[1]);
   fds[1] = -1;
   report_errno("C read", c, SSL_read(c, buf, sizeof(buf)), errno);
@@ -242,7 +249,7 @@ void sc_answer_closed_peer(void) {
   SSL_CTX *cctx, *sctx;
   SSL *c, *s;
   int fds[2];
-  if (!nonblocking_pair(&cctx, &sctx, &c, &s, fds)) return;
+  nonblocking_pair(&cctx, &sctx, &c, &s, fds);
   report("S shutdown", s, SSL_shutdown(s), -1);
   close(fds[1]);
   fds[1] = -1;
@@ -260,7 +267,7 @@ void sc_ignored_eof_socket(void) {
   SSL_CTX *cctx, *sctx;
   SSL *c, *s;
   int fds[2];
-  if (!nonblocking_pair(&cctx, &sctx, &c, &s, fds)) return;
+  nonblocking_pair(&cctx, &sctx, &c, &s, fds);
   SSL_set_options(c, SSL_OP_IGNORE_UNEXPECTED_EOF);
   close(fds[1]);
   fds[1] = -1;
@@ -282,25 +289,26 @@ void sc_tcp_reset(void) {
   struct sockaddr_in addr;
   socklen_t len = sizeof(addr);
   int lfd, cfd, sfd, one = 1, i, cdone = 0, sdone = 0, r;
-  lfd = socket(AF_INET, SOCK_STREAM, 0);
+  SETUP((lfd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
   memset(&addr, 0, sizeof(addr));
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(lfd, (struct sockaddr*)&addr, sizeof(addr)) != 0 || listen(lfd, 1) != 0) return;
-  getsockname(lfd, (struct sockaddr*)&addr, &len);
-  cfd = socket(AF_INET, SOCK_STREAM, 0);
-  if (connect(cfd, (struct sockaddr*)&addr, sizeof(addr)) != 0) return;
-  sfd = accept(lfd, NULL, NULL);
+  SETUP(bind(lfd, (struct sockaddr*)&addr, sizeof(addr)) == 0);
+  SETUP(listen(lfd, 1) == 0);
+  SETUP(getsockname(lfd, (struct sockaddr*)&addr, &len) == 0);
+  SETUP((cfd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+  SETUP(connect(cfd, (struct sockaddr*)&addr, sizeof(addr)) == 0);
+  SETUP((sfd = accept(lfd, NULL, NULL)) >= 0);
   close(lfd);
-  setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  setsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  fcntl(cfd, F_SETFL, O_NONBLOCK);
-  fcntl(sfd, F_SETFL, O_NONBLOCK);
-  c = SSL_new(cctx);
-  s = SSL_new(sctx);
-  SSL_set_fd(c, cfd);
-  SSL_set_fd(s, sfd);
-  SSL_set_tlsext_host_name(c, "localhost");
+  SETUP(setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == 0);
+  SETUP(setsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == 0);
+  SETUP(fcntl(cfd, F_SETFL, O_NONBLOCK) == 0);
+  SETUP(fcntl(sfd, F_SETFL, O_NONBLOCK) == 0);
+  SETUP((c = SSL_new(cctx)) != NULL);
+  SETUP((s = SSL_new(sctx)) != NULL);
+  SETUP(SSL_set_fd(c, cfd) == 1);
+  SETUP(SSL_set_fd(s, sfd) == 1);
+  SETUP(SSL_set_tlsext_host_name(c, "localhost") == 1);
   SSL_set_connect_state(c);
   SSL_set_accept_state(s);
   for (i = 0; i < 2000 && !(cdone && sdone); ++i) {
@@ -309,6 +317,7 @@ void sc_tcp_reset(void) {
     if (!(cdone && sdone)) usleep(1000);
   }
   say("handshake=%d", cdone && sdone);
+  SETUP(cdone && sdone);
   ERR_clear_error();
   usleep(50000);
   report("C read (tickets)", c, SSL_read(c, buf, sizeof(buf)), -1);
