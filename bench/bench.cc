@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <string>
 
 #include "figures.h"
@@ -46,12 +47,15 @@ const char* chain_label(Chain chain) {
 // Runs `measure` round after round, alternating the contenders (the
 // libraries, or variants of one), so that a slow moment of the machine falls
 // on one round of one contender, not on a figure. A contender that fails once
-// is measured no further (its figures become "-").
+// is measured no further (its figures become "-"). `after_round` runs at the
+// end of each round: libcrypto's limit for the same work, measured beside the
+// figures it is compared with rather than at another moment of the machine.
 template <typename Round, size_t N, typename Measure>
 std::array<std::vector<Round>, N> alternate(const std::array<PairFactory*, N>& factories,
                                             const std::array<const char*, N>& names, int rounds,
                                             Measure measure, const std::string& what,
-                                            std::vector<std::string>* notes, bool* failed) {
+                                            std::vector<std::string>* notes, bool* failed,
+                                            const std::function<void()>& after_round) {
   std::array<std::vector<Round>, N> runs;
   std::array<bool, N> broken{};
   for (int r = 0; r < rounds; ++r) {
@@ -68,6 +72,7 @@ std::array<std::vector<Round>, N> alternate(const std::array<PairFactory*, N>& f
       }
       runs[i].push_back(*round);
     }
+    if (after_round) after_round();
   }
   return runs;
 }
@@ -75,32 +80,49 @@ std::array<std::vector<Round>, N> alternate(const std::array<PairFactory*, N>& f
 // The two libraries, alternating.
 template <typename Round, typename Measure>
 Runs<Round> alternate(Factories& factories, int rounds, Measure measure, const std::string& what,
-                      std::vector<std::string>* notes, bool* failed) {
+                      std::vector<std::string>* notes, bool* failed,
+                      const std::function<void()>& after_round = {}) {
   return alternate<Round, 2>(std::array<PairFactory*, 2>{factories[0].get(), factories[1].get()},
                              std::array<const char*, 2>{kLibraryNames[0], kLibraryNames[1]}, rounds,
-                             measure, what, notes, failed);
+                             measure, what, notes, failed, after_round);
 }
 
 template <typename Round>
-std::optional<double> median_of(const std::vector<Round>& rounds, double Round::*field,
-                                double scale = 1) {
+std::optional<double> median_of(const std::vector<Round>& rounds, double Round::*field) {
   if (rounds.empty()) return std::nullopt;
   std::vector<double> values;
-  for (const Round& round : rounds) values.push_back(round.*field * scale);
+  for (const Round& round : rounds) values.push_back(round.*field);
   return median(values);
 }
 
+// One library's figure: `field` of each round, times `scale` (the row's unit).
 template <typename Round>
-Row row(std::string name, std::string label, std::string unit, const Runs<Round>& runs,
-        double Round::*field, double scale, std::optional<double> limit, bool higher_is_better) {
-  Row r{std::move(name),
-        std::move(label),
-        std::move(unit),
-        median_of(runs[0], field, scale),
-        median_of(runs[1], field, scale),
-        limit,
-        higher_is_better,
-        false};
+Figure figure_of(const std::vector<Round>& rounds, double Round::*field, double scale) {
+  Figure figure;
+  for (const Round& round : rounds) figure.rounds.push_back(round.*field * scale);
+  return figure;
+}
+
+// libcrypto alone, one value per round: shown by its best round.
+Figure ceiling(std::vector<double> rounds) {
+  Figure figure;
+  figure.rounds = std::move(rounds);
+  figure.ceiling = true;
+  return figure;
+}
+
+template <typename Round>
+Row row(std::string name, std::string label, std::string unit, Kind kind, const Runs<Round>& runs,
+        double Round::*field, double scale, std::optional<Figure> limit, bool higher_is_better) {
+  Row r;
+  r.name = std::move(name);
+  r.label = std::move(label);
+  r.unit = std::move(unit);
+  r.kind = kind;
+  r.higher_is_better = higher_is_better;
+  r.adieu = figure_of(runs[0], field, scale);
+  r.openssl = figure_of(runs[1], field, scale);
+  r.limit = std::move(limit);
   return r;
 }
 
@@ -112,14 +134,30 @@ std::string split(double total, double libcrypto, const char* side) {
   return text;
 }
 
-Row shared_row(std::string name, std::string label, std::string unit, double value) {
+// A limit: libcrypto alone, the same for both libraries.
+Row limit_row(std::string name, std::string label, std::string unit, Kind kind,
+              std::vector<double> rounds, bool higher_is_better) {
   Row r;
   r.name = std::move(name);
   r.label = std::move(label);
   r.unit = std::move(unit);
-  r.adieu = r.openssl = value;
-  r.shared = true;
+  r.kind = kind;
+  r.higher_is_better = higher_is_better;
+  r.libcrypto = ceiling(std::move(rounds));
+  r.is_limit = true;
   return r;
+}
+
+// Per second, round by round, from nanoseconds per operation.
+std::vector<double> per_second(const std::vector<double>& ns) {
+  return each(ns, [](double v) { return 1e9 / v; });
+}
+// MB/s, round by round, from nanoseconds per `bytes`.
+std::vector<double> megabytes_per_second(size_t bytes, const std::vector<double>& ns) {
+  return each(ns, [bytes](double v) { return static_cast<double>(bytes) * 1e3 / v; });
+}
+std::vector<double> microseconds(const std::vector<double>& ns) {
+  return each(ns, [](double v) { return v / 1e3; });
 }
 
 }  // namespace
@@ -143,34 +181,60 @@ std::array<std::unique_ptr<PairFactory>, 2> Bench::factories(const Scenario& sce
   return factories;
 }
 
-void Bench::measure_limits() {
-  const bool all = options_.wants("limits");
-  if (all || options_.wants("handshake") || options_.wants("resumption")) {
-    for (Chain chain : {Chain::ecdsa, Chain::rsa}) {
-      std::string error;
-      auto& costs = primitives_[static_cast<size_t>(chain)];
-      costs = measure_primitives(cert_files(options_.data_dir, chain),
-                                 options_.primitive_iterations, options_.rounds, &error);
-      if (!costs) {
-        failed_ = true;
-        std::fprintf(stderr, "adieu-bench: %s primitives: %s\n", chain_name(chain), error.c_str());
-      }
+bool Bench::primitives_round(Chain chain, PrimitiveCosts* costs, std::vector<std::string>* notes) {
+  std::string error;
+  auto round = measure_primitives(cert_files(options_.data_dir, chain),
+                                  options_.primitive_iterations, 1, &error);
+  if (!round) {
+    failed_ = true;
+    notes->push_back(std::string(chain_name(chain)) + " primitives FAILED: " + error);
+    return false;
+  }
+  costs->append(*round);
+  primitives_[static_cast<size_t>(chain)].append(*round);
+  return true;
+}
+
+bool Bench::aead_round(const std::string& suite, size_t write_size, AeadCeiling* aead,
+                       std::vector<std::string>* notes) {
+  const size_t records = std::max<size_t>(16, options_.bulk_bytes / write_size);
+  auto round = measure_aead(suite, write_size, records, 1);
+  if (!round) {
+    failed_ = true;
+    notes->push_back("raw AEAD " + suite + " FAILED");
+    return false;
+  }
+  aead->append(*round);
+  for (AeadLimit& limit : aead_limits_) {
+    if (limit.suite == suite && limit.write_size == write_size) {
+      limit.ceiling.append(*round);
+      return true;
     }
   }
-  if (all || options_.wants("bulk")) {
+  aead_limits_.push_back(AeadLimit{suite, write_size, *round});
+  return true;
+}
+
+void Bench::measure_missing_limits() {
+  std::vector<std::string> notes;
+  for (Chain chain : {Chain::ecdsa, Chain::rsa}) {
+    if (!primitives_[static_cast<size_t>(chain)].keygen_ns.empty()) continue;
+    PrimitiveCosts costs;
+    for (int r = 0; r < options_.rounds; ++r) {
+      if (!primitives_round(chain, &costs, &notes)) break;
+    }
+  }
+  if (aead_limits_.empty()) {
     for (const SuiteNames& suite : kSuites) {
       for (size_t write_size : kWriteSizes) {
-        size_t records = std::max<size_t>(16, options_.bulk_bytes / write_size);
-        auto ceiling = measure_aead(suite.iana, write_size, records, options_.rounds);
-        if (!ceiling) {
-          failed_ = true;
-          std::fprintf(stderr, "adieu-bench: raw AEAD %s failed\n", suite.label);
-          continue;
+        AeadCeiling aead;
+        for (int r = 0; r < options_.rounds; ++r) {
+          if (!aead_round(suite.iana, write_size, &aead, &notes)) break;
         }
-        aead_limits_.push_back(AeadLimit{suite.iana, write_size, *ceiling});
       }
     }
   }
+  for (const std::string& note : notes) std::fprintf(stderr, "adieu-bench: %s\n", note.c_str());
 }
 
 Section Bench::handshake_section(Chain chain, Resumption resumption) {
@@ -182,43 +246,48 @@ Section Bench::handshake_section(Chain chain, Resumption resumption) {
                          ? "stateless tickets (session state sealed in the ticket)"
                          : "stateful tickets (the ticket is an id into the server's cache)") +
                     ", psk_dhe_ke with x25519; each ticket used once";
+    section.group = std::string("resumed, ") + resumption_name(resumption);
   } else {
     section.title = std::string("Full handshakes, ") +
                     (chain == Chain::ecdsa ? "ECDSA P-256" : "RSA-2048") +
                     " chain (root -> intermediate -> leaf; the client verifies chain and hostname)";
+    section.group = std::string(chain_label(chain)) + " full handshake";
   }
   Scenario scenario{chain, kHandshakeSuites, false, resumption};
   Factories factories = this->factories(scenario, &section.notes);
+  PrimitiveCosts costs;  // this section's rounds of the public-key limit
+  bool costs_ok = true;
   auto runs = alternate<HandshakeRound>(
       factories, options_.rounds,
       [&](PairFactory& factory, std::string* error) {
         return measure_handshakes(factory, options_.handshakes, error);
       },
-      "handshake", &section.notes, &failed_);
+      "handshake", &section.notes, &failed_,
+      [&] { costs_ok = costs_ok && primitives_round(chain, &costs, &section.notes); });
 
   const std::string key = resumed ? std::string("hs_resumed_") + resumption_name(resumption)
                                   : std::string("hs_") + chain_name(chain);
-  const auto& costs = primitives_[static_cast<size_t>(chain)];
-  std::optional<double> client_limit, server_limit, both_limit;
-  if (costs) {
+  std::optional<Figure> client_limit, server_limit, both_limit;
+  if (costs_ok) {
     // A resumed handshake's only public-key work is the x25519 exchange.
-    const double exchange_ns = costs->keygen_ns + costs->agreement_ns;
-    const double client_ns = resumed ? exchange_ns : costs->client_ns();
-    const double server_ns = resumed ? exchange_ns : costs->server_ns();
-    client_limit = 1e9 / client_ns;
-    server_limit = 1e9 / server_ns;
-    both_limit = 1e9 / (client_ns + server_ns);
+    const std::vector<double> client_ns = resumed ? costs.exchange_ns() : costs.client_ns();
+    const std::vector<double> server_ns = resumed ? costs.exchange_ns() : costs.server_ns();
+    client_limit = ceiling(per_second(client_ns));
+    server_limit = ceiling(per_second(server_ns));
+    both_limit = ceiling(per_second(combine(client_ns, server_ns, std::plus<>())));
   }
-  section.rows.push_back(row(key + "_client_per_s", "client side", "hs/s", runs,
+  section.rows.push_back(row(key + "_client_per_s", "client side", "hs/s", Kind::event_rate, runs,
                              &HandshakeRound::client_per_s, 1, client_limit, true));
-  section.rows.push_back(row(key + "_server_per_s", "server side", "hs/s", runs,
+  section.rows.push_back(row(key + "_server_per_s", "server side", "hs/s", Kind::event_rate, runs,
                              &HandshakeRound::server_per_s, 1, server_limit, true));
-  section.rows.push_back(row(key + "_both_per_s", "both ends on one core", "hs/s", runs,
-                             &HandshakeRound::both_per_s, 1, both_limit, true));
+  section.rows.push_back(row(key + "_both_per_s", "both ends on one core", "hs/s", Kind::event_rate,
+                             runs, &HandshakeRound::both_per_s, 1, both_limit, true));
   section.rows.push_back(row(key + "_client_allocs", "client allocations per handshake", "allocs",
-                             runs, &HandshakeRound::client_allocations, 1, std::nullopt, false));
+                             Kind::amount, runs, &HandshakeRound::client_allocations, 1,
+                             std::nullopt, false));
   section.rows.push_back(row(key + "_server_allocs", "server allocations per handshake", "allocs",
-                             runs, &HandshakeRound::server_allocations, 1, std::nullopt, false));
+                             Kind::amount, runs, &HandshakeRound::server_allocations, 1,
+                             std::nullopt, false));
   for (size_t lib = 0; lib < 2; ++lib) {
     if (runs[lib].empty()) continue;
     section.notes.push_back(std::string(kLibraryNames[lib]) +
@@ -240,6 +309,7 @@ Section Bench::bulk_section() {
   section.title =
       "Bulk throughput, client -> server on an established connection (MB/s = 10^6 plaintext "
       "bytes/s)";
+  section.group = "bulk";
   std::vector<Row> zero_copy_rows;
   for (const SuiteNames& suite : kSuites) {
     Scenario scenario{Chain::ecdsa, suite.iana, false};
@@ -250,6 +320,8 @@ Section Bench::bulk_section() {
     std::unique_ptr<PairFactory> zero_copy;
     if (libraries_[0]) zero_copy = std::move(this->factories(scenario, &section.notes)[0]);
     for (size_t write_size : kWriteSizes) {
+      AeadCeiling aead;  // the raw AEAD limit, a round after each round of the pairs
+      bool aead_ok = true;
       auto runs = alternate<BulkRound, 3>(
           {factories[0].get(), factories[1].get(), zero_copy.get()},
           {kLibraryNames[0], kLibraryNames[1], "adieu zero-copy"}, options_.rounds,
@@ -257,23 +329,24 @@ Section Bench::bulk_section() {
             return measure_bulk(factory, write_size, options_.bulk_bytes, error);
           },
           std::string("bulk ") + suite.label + " " + size_label(write_size), &section.notes,
-          &failed_);
-      std::optional<double> seal_limit, open_limit, both_limit;
-      for (const AeadLimit& limit : aead_limits_) {
-        if (limit.suite != suite.iana || limit.write_size != write_size) continue;
-        const double bytes = static_cast<double>(write_size) * 1e3;  // bytes/ns -> MB/s
-        seal_limit = bytes / limit.ceiling.seal_ns;
-        open_limit = bytes / limit.ceiling.open_ns;
-        both_limit = bytes / (limit.ceiling.seal_ns + limit.ceiling.open_ns);
+          &failed_,
+          [&] { aead_ok = aead_ok && aead_round(suite.iana, write_size, &aead, &section.notes); });
+      std::optional<Figure> seal_limit, open_limit, both_limit;
+      if (aead_ok) {
+        seal_limit = ceiling(megabytes_per_second(write_size, aead.seal_ns));
+        open_limit = ceiling(megabytes_per_second(write_size, aead.open_ns));
+        both_limit = ceiling(
+            megabytes_per_second(write_size, combine(aead.seal_ns, aead.open_ns, std::plus<>())));
       }
       auto add_rows = [&](std::vector<Row>& rows, const Runs<BulkRound>& pair_runs,
                           const std::string& key, const std::string& label) {
-        rows.push_back(row(key + "_encrypt_MBps", label + ", encrypt side", "MB/s", pair_runs,
-                           &BulkRound::encrypt_bytes_per_s, 1e-6, seal_limit, true));
-        rows.push_back(row(key + "_decrypt_MBps", label + ", decrypt side", "MB/s", pair_runs,
-                           &BulkRound::decrypt_bytes_per_s, 1e-6, open_limit, true));
-        rows.push_back(row(key + "_both_MBps", label + ", both on one core", "MB/s", pair_runs,
-                           &BulkRound::both_bytes_per_s, 1e-6, both_limit, true));
+        rows.push_back(row(key + "_encrypt_MBps", label + ", encrypt side", "MB/s", Kind::byte_rate,
+                           pair_runs, &BulkRound::encrypt_bytes_per_s, 1e-6, seal_limit, true));
+        rows.push_back(row(key + "_decrypt_MBps", label + ", decrypt side", "MB/s", Kind::byte_rate,
+                           pair_runs, &BulkRound::decrypt_bytes_per_s, 1e-6, open_limit, true));
+        rows.push_back(row(key + "_both_MBps", label + ", both on one core", "MB/s",
+                           Kind::byte_rate, pair_runs, &BulkRound::both_bytes_per_s, 1e-6,
+                           both_limit, true));
       };
       const std::string key = std::string("bulk_") + suite.key + "_" + size_key(write_size);
       const std::string label =
@@ -286,21 +359,12 @@ Section Bench::bulk_section() {
   }
   section.rows.insert(section.rows.end(), zero_copy_rows.begin(), zero_copy_rows.end());
   section.notes.push_back(
-      "limits: raw EVP seal (encrypt), open (decrypt) and seal+open (both) of the same records");
+      "limits: raw EVP seal (encrypt), open (decrypt) and seal+open (both) of the same records, "
+      "a round after each round of the libraries");
   section.notes.push_back(
       "zero-copy rows: adieu through write_into() (records sealed straight into the transport's "
       "queue) and readable()/consume_readable() (plaintext used where it was decrypted), against "
       "OpenSSL's SSL_write/SSL_read, which has no such API");
-  for (const AeadLimit& limit : aead_limits_) {
-    if (limit.suite != kSuites[0].iana) continue;
-    char text[200];
-    std::snprintf(text, sizeof text,
-                  "with a copying API (write, then the transport's copy of each record, as "
-                  "both libraries make) %s encrypt is bounded at %.0f%% of raw seal",
-                  size_label(limit.write_size),
-                  100 * limit.ceiling.seal_ns / limit.ceiling.seal_and_copy_ns);
-    section.notes.push_back(std::string("AES-128-GCM: ") + text);
-  }
   return section;
 }
 
@@ -309,6 +373,7 @@ Section Bench::idle_section() {
   section.title =
       "Idle connections (heap held once the handshake is done and drained), close, "
       "teardown";
+  section.group = "idle";
   std::vector<Row> close_rows;
   for (Chain chain : {Chain::ecdsa, Chain::rsa}) {
     const Scenario scenario{chain, kHandshakeSuites, false};
@@ -322,10 +387,12 @@ Section Bench::idle_section() {
                              &section.notes, &failed_);
     const std::string key = std::string("idle_") + chain_name(chain);
     const std::string label = chain_label(chain);
-    section.rows.push_back(row(key + "_client_bytes", label + ", client side", "bytes", runs,
-                               &IdleRound::client_bytes, 1, std::nullopt, false));
-    section.rows.push_back(row(key + "_server_bytes", label + ", server side", "bytes", runs,
-                               &IdleRound::server_bytes, 1, std::nullopt, false));
+    section.rows.push_back(row(key + "_client_bytes", label + ", client side", "bytes",
+                               Kind::amount, runs, &IdleRound::client_bytes, 1, std::nullopt,
+                               false));
+    section.rows.push_back(row(key + "_server_bytes", label + ", server side", "bytes",
+                               Kind::amount, runs, &IdleRound::server_bytes, 1, std::nullopt,
+                               false));
 
     // OpenSSL's SSL_MODE_RELEASE_BUFFERS (adieu always releases idle buffers,
     // so its figure is the same as above).
@@ -340,16 +407,17 @@ Section Bench::idle_section() {
           openssl_only, 1, measure, "idle with SSL_MODE_RELEASE_BUFFERS", &section.notes, &failed_);
       released[0] = runs[0];
       section.rows.push_back(row(key + "_client_bytes_release_buffers",
-                                 label + ", client, openssl RELEASE_BUFFERS", "bytes", released,
-                                 &IdleRound::client_bytes, 1, std::nullopt, false));
+                                 label + ", client, openssl RELEASE_BUFFERS", "bytes", Kind::amount,
+                                 released, &IdleRound::client_bytes, 1, std::nullopt, false));
       section.rows.push_back(row(key + "_server_bytes_release_buffers",
-                                 label + ", server, openssl RELEASE_BUFFERS", "bytes", released,
-                                 &IdleRound::server_bytes, 1, std::nullopt, false));
+                                 label + ", server, openssl RELEASE_BUFFERS", "bytes", Kind::amount,
+                                 released, &IdleRound::server_bytes, 1, std::nullopt, false));
     }
     if (chain == Chain::ecdsa) {
-      close_rows.push_back(row("close_us", "bidirectional close_notify, both ends", "us", runs,
-                               &IdleRound::close_ns, 1e-3, std::nullopt, false));
-      close_rows.push_back(row("teardown_us", "freeing both ends", "us", runs,
+      close_rows.push_back(row("close_us", "bidirectional close_notify, both ends", "us",
+                               Kind::duration, runs, &IdleRound::close_ns, 1e-3, std::nullopt,
+                               false));
+      close_rows.push_back(row("teardown_us", "freeing both ends", "us", Kind::duration, runs,
                                &IdleRound::teardown_ns, 1e-3, std::nullopt, false));
     }
     for (size_t lib = 0; lib < 2; ++lib) {
@@ -375,37 +443,39 @@ Section Bench::idle_section() {
   section.notes.push_back(
       "close and teardown: ECDSA connections, per connection, timed over "
       "the whole batch");
+  section.notes.push_back("RSA and RELEASE_BUFFERS rows: one round");
   return section;
 }
 
 Section Bench::limits_section() const {
   Section section;
-  section.title = "Limits: libcrypto alone, the same for both libraries";
+  section.title =
+      "Limits: libcrypto alone, the same for both libraries (the best round, and how the rounds "
+      "spread)";
+  section.group = "limits";
   for (Chain chain : {Chain::ecdsa, Chain::rsa}) {
     const auto& costs = primitives_[static_cast<size_t>(chain)];
-    if (!costs) continue;
+    if (costs.keygen_ns.empty()) continue;
     const std::string key = std::string("limit_") + chain_name(chain);
     const std::string label = chain_label(chain);
     const char* signature = chain == Chain::ecdsa ? "ECDSA P-256" : "RSA-2048 PSS";
-    section.rows.push_back(shared_row(key + "_x25519_keygen_us", label + ": x25519 key generation",
-                                      "us", costs->keygen_ns / 1e3));
-    section.rows.push_back(shared_row(key + "_x25519_agreement_us",
-                                      label + ": x25519 key agreement", "us",
-                                      costs->agreement_ns / 1e3));
-    section.rows.push_back(shared_row(key + "_sign_us",
-                                      label + ": CertificateVerify sign (" + signature + ")", "us",
-                                      costs->sign_ns / 1e3));
-    section.rows.push_back(shared_row(key + "_verify_cv_us", label + ": CertificateVerify verify",
-                                      "us", costs->verify_certificate_verify_ns / 1e3));
-    section.rows.push_back(shared_row(key + "_verify_leaf_us", label + ": leaf signature verify",
-                                      "us", costs->verify_leaf_ns / 1e3));
-    section.rows.push_back(shared_row(key + "_verify_intermediate_us",
-                                      label + ": intermediate signature verify", "us",
-                                      costs->verify_intermediate_ns / 1e3));
-    section.rows.push_back(shared_row(key + "_client_per_s", label + ": handshake limit, client",
-                                      "hs/s", 1e9 / costs->client_ns()));
-    section.rows.push_back(shared_row(key + "_server_per_s", label + ": handshake limit, server",
-                                      "hs/s", 1e9 / costs->server_ns()));
+    auto cost = [&](const std::string& name, const std::string& what,
+                    const std::vector<double>& ns) {
+      section.rows.push_back(limit_row(key + "_" + name + "_us", label + ": " + what, "us",
+                                       Kind::duration, microseconds(ns), false));
+    };
+    cost("x25519_keygen", "x25519 key generation", costs.keygen_ns);
+    cost("x25519_agreement", "x25519 key agreement", costs.agreement_ns);
+    cost("sign", std::string("CertificateVerify sign (") + signature + ")", costs.sign_ns);
+    cost("verify_cv", "CertificateVerify verify", costs.verify_certificate_verify_ns);
+    cost("verify_leaf", "leaf signature verify", costs.verify_leaf_ns);
+    cost("verify_intermediate", "intermediate signature verify", costs.verify_intermediate_ns);
+    section.rows.push_back(limit_row(key + "_client_per_s", label + ": handshake limit, client",
+                                     "hs/s", Kind::event_rate, per_second(costs.client_ns()),
+                                     true));
+    section.rows.push_back(limit_row(key + "_server_per_s", label + ": handshake limit, server",
+                                     "hs/s", Kind::event_rate, per_second(costs.server_ns()),
+                                     true));
   }
   for (const AeadLimit& limit : aead_limits_) {
     const char* label = "?";
@@ -416,22 +486,22 @@ Section Bench::limits_section() const {
         key = suite.key;
       }
     }
-    const double bytes = static_cast<double>(limit.write_size) * 1e3;
     const std::string name = std::string("limit_aead_") + key + "_" + size_key(limit.write_size);
     const std::string text = std::string(label) + " " + size_label(limit.write_size) + " records";
-    section.rows.push_back(
-        shared_row(name + "_seal_MBps", text + ", seal", "MB/s", bytes / limit.ceiling.seal_ns));
-    section.rows.push_back(
-        shared_row(name + "_open_MBps", text + ", open", "MB/s", bytes / limit.ceiling.open_ns));
-    section.rows.push_back(shared_row(name + "_copy_MBps", text + ", copy to the transport", "MB/s",
-                                      bytes / limit.ceiling.copy_ns()));
+    auto rate = [&](const std::string& suffix, const std::string& what,
+                    const std::vector<double>& ns) {
+      section.rows.push_back(limit_row(name + suffix, text + ", " + what, "MB/s", Kind::byte_rate,
+                                       megabytes_per_second(limit.write_size, ns), true));
+    };
+    rate("_seal_MBps", "seal", limit.ceiling.seal_ns);
+    rate("_open_MBps", "open", limit.ceiling.open_ns);
+    rate("_seal_copy_MBps", "seal, then copy out", limit.ceiling.seal_and_copy_ns);
   }
   return section;
 }
 
 std::vector<Section> Bench::run() {
   std::vector<Section> sections;
-  measure_limits();
   if (options_.wants("handshake")) {
     sections.push_back(handshake_section(Chain::ecdsa, Resumption::none));
     sections.push_back(handshake_section(Chain::rsa, Resumption::none));
@@ -442,6 +512,7 @@ std::vector<Section> Bench::run() {
   }
   if (options_.wants("bulk")) sections.push_back(bulk_section());
   if (options_.wants("idle")) sections.push_back(idle_section());
+  if (options_.wants("limits")) measure_missing_limits();
   Section limits = limits_section();
   if (!limits.rows.empty()) sections.push_back(std::move(limits));
   return sections;

@@ -27,7 +27,13 @@ class Bench {
   using Factories = std::array<std::unique_ptr<PairFactory>, 2>;
 
   Factories factories(const Scenario& scenario, std::vector<std::string>* notes);
-  void measure_limits();
+  // One more round of libcrypto's limits, appended to `costs` / `aead` (and to
+  // what the limits section shows). False, with a note, when libcrypto failed.
+  bool primitives_round(Chain chain, PrimitiveCosts* costs, std::vector<std::string>* notes);
+  bool aead_round(const std::string& suite, size_t write_size, AeadCeiling* aead,
+                  std::vector<std::string>* notes);
+  // The limits no section measured beside its figures (--only=limits).
+  void measure_missing_limits();
   // Full handshakes with `chain`, or resumed ones (ECDSA server).
   Section handshake_section(Chain chain, Resumption resumption);
   Section bulk_section();
@@ -36,7 +42,7 @@ class Bench {
 
   const Options& options_;
   std::array<std::unique_ptr<Library>, 2> libraries_;
-  std::array<std::optional<PrimitiveCosts>, 2> primitives_;  // by Chain
+  std::array<PrimitiveCosts, 2> primitives_;  // by Chain: every round measured
   struct AeadLimit {
     std::string suite;
     size_t write_size;

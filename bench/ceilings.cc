@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -122,7 +123,7 @@ std::optional<AeadCeiling> measure_aead(const std::string& suite, size_t plainte
   if (!run.seal(0) || !run.open(0)) return std::nullopt;  // unmeasured warm-up
   constexpr size_t kRingBytes = 64 * 1024;
   std::vector<uint8_t> ring(kRingBytes + record_length + 5);
-  double seal_ns = 1e300, open_ns = 1e300, seal_and_copy_ns = 1e300;
+  AeadCeiling ceiling;
   const auto per_record = [records](uint64_t start) {
     return static_cast<double>(meter::now_ns() - start) / static_cast<double>(records);
   };
@@ -131,7 +132,7 @@ std::optional<AeadCeiling> measure_aead(const std::string& suite, size_t plainte
     for (size_t i = 0; i < records; ++i) {
       if (!run.seal(i)) return std::nullopt;
     }
-    seal_ns = std::min(seal_ns, per_record(start));
+    ceiling.seal_ns.push_back(per_record(start));
     start = meter::now_ns();
     size_t offset = 0;
     for (size_t i = 0; i < records; ++i) {
@@ -143,16 +144,16 @@ std::optional<AeadCeiling> measure_aead(const std::string& suite, size_t plainte
       offset += 5 + record_length;
       if (offset >= kRingBytes) offset = 0;
     }
-    seal_and_copy_ns = std::min(seal_and_copy_ns, per_record(start));
+    ceiling.seal_and_copy_ns.push_back(per_record(start));
     // Opens the last record sealed, again and again (with its own nonce).
     const uint64_t last = records - 1;
     start = meter::now_ns();
     for (size_t i = 0; i < records; ++i) {
       if (!run.open(last)) return std::nullopt;
     }
-    open_ns = std::min(open_ns, per_record(start));
+    ceiling.open_ns.push_back(per_record(start));
   }
-  return AeadCeiling{seal_ns, open_ns, std::max(seal_and_copy_ns, seal_ns)};
+  return ceiling;
 }
 
 namespace {
@@ -222,8 +223,9 @@ std::optional<Verification> certificate_check(X509* cert, X509* issuer) {
   return check;
 }
 
+// Nanoseconds per call of `op`, one value per round of `iterations` calls.
 template <typename Op>
-std::optional<double> time_op(int iterations, int rounds, Op op) {
+std::optional<std::vector<double>> time_op(int iterations, int rounds, Op op) {
   // One unmeasured call: the first use may initialize the DRBG or fetch algorithms.
   if (!op()) return std::nullopt;
   std::vector<double> per_op;
@@ -234,7 +236,7 @@ std::optional<double> time_op(int iterations, int rounds, Op op) {
     }
     per_op.push_back(static_cast<double>(meter::now_ns() - start) / iterations);
   }
-  return median(per_op);
+  return per_op;
 }
 
 }  // namespace
@@ -326,7 +328,7 @@ std::optional<PrimitiveCosts> measure_primitives(const CertFiles& files, int ite
   }
 
   PrimitiveCosts costs;
-  auto measure = [&](double* into, auto op) {
+  auto measure = [&](std::vector<double>* into, auto op) {
     auto ns = time_op(iterations, rounds, op);
     if (ns) *into = *ns;
     return ns.has_value();
@@ -340,6 +342,43 @@ std::optional<PrimitiveCosts> measure_primitives(const CertFiles& files, int ite
     return std::nullopt;
   }
   return costs;
+}
+
+namespace {
+
+void append_rounds(std::vector<double>* to, const std::vector<double>& more) {
+  to->insert(to->end(), more.begin(), more.end());
+}
+
+}  // namespace
+
+void AeadCeiling::append(const AeadCeiling& more) {
+  append_rounds(&seal_ns, more.seal_ns);
+  append_rounds(&open_ns, more.open_ns);
+  append_rounds(&seal_and_copy_ns, more.seal_and_copy_ns);
+}
+
+void PrimitiveCosts::append(const PrimitiveCosts& more) {
+  append_rounds(&keygen_ns, more.keygen_ns);
+  append_rounds(&agreement_ns, more.agreement_ns);
+  append_rounds(&sign_ns, more.sign_ns);
+  append_rounds(&verify_certificate_verify_ns, more.verify_certificate_verify_ns);
+  append_rounds(&verify_leaf_ns, more.verify_leaf_ns);
+  append_rounds(&verify_intermediate_ns, more.verify_intermediate_ns);
+}
+
+std::vector<double> PrimitiveCosts::exchange_ns() const {
+  return combine(keygen_ns, agreement_ns, std::plus<>());
+}
+
+std::vector<double> PrimitiveCosts::client_ns() const {
+  std::vector<double> sum = combine(exchange_ns(), verify_certificate_verify_ns, std::plus<>());
+  sum = combine(sum, verify_leaf_ns, std::plus<>());
+  return combine(sum, verify_intermediate_ns, std::plus<>());
+}
+
+std::vector<double> PrimitiveCosts::server_ns() const {
+  return combine(exchange_ns(), sign_ns, std::plus<>());
 }
 
 }  // namespace adieu::bench

@@ -2,10 +2,10 @@
 // same work, with no TLS around it.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tls_pair.h"
 
@@ -13,25 +13,28 @@ namespace adieu::bench {
 
 // Raw EVP AEAD on one TLS 1.3 record: `plaintext` bytes plus the content-type
 // byte, a 5-byte header as additional data, a 16-byte tag, a fresh nonce per
-// record (EVP_*Init_ex2 with the key already set).
+// record (EVP_*Init_ex2 with the key already set). Nanoseconds per record, one
+// value per round.
 struct AeadCeiling {
-  double seal_ns = 0;  // per record
-  double open_ns = 0;
-  // Sealing a record and then handing it to the transport: a memcpy of the
+  std::vector<double> seal_ns;
+  std::vector<double> open_ns;
+  // Sealing each record and then handing it to the transport: a memcpy of the
   // whole record, just sealed, into a 64 KiB ring, as the benchmark's queue
-  // is. Both libraries make that copy on the sending side: inside SSL_write
-  // for libssl, from pending_output() for adieu.
-  double seal_and_copy_ns = 0;
-  double copy_ns() const { return std::max(seal_and_copy_ns - seal_ns, 1e-3); }
+  // is, timed as one loop. Both libraries make that copy on the sending side
+  // behind a copying API: inside SSL_write for libssl, from pending_output()
+  // for adieu.
+  std::vector<double> seal_and_copy_ns;
+
+  // Adds the rounds of `more` after these.
+  void append(const AeadCeiling& more);
 };
-// `suite` is an IANA TLS 1.3 suite name. The best of `rounds` runs of
-// `records` records each (a ceiling: what libcrypto does undisturbed).
-// nullopt if libcrypto fails.
+// `suite` is an IANA TLS 1.3 suite name. `rounds` runs of `records` records
+// each. nullopt if libcrypto fails.
 std::optional<AeadCeiling> measure_aead(const std::string& suite, size_t plaintext, size_t records,
                                         int rounds);
 
 // A handshake's public-key operations alone (nanoseconds each, hashing of the
-// signed data included):
+// signed data included; one value per round):
 //   client: x25519 key generation + agreement, verification of the server's
 //           CertificateVerify, of the leaf by the intermediate and of the
 //           intermediate by the root (the root's self-signature is not checked
@@ -40,18 +43,19 @@ std::optional<AeadCeiling> measure_aead(const std::string& suite, size_t plainte
 // RSA CertificateVerify is RSA-PSS (rsa_pss_rsae_sha256); the certificates are
 // signed with what they say (sha256WithRSAEncryption / ecdsa-with-SHA256).
 struct PrimitiveCosts {
-  double keygen_ns = 0;
-  double agreement_ns = 0;
-  double sign_ns = 0;
-  double verify_certificate_verify_ns = 0;
-  double verify_leaf_ns = 0;
-  double verify_intermediate_ns = 0;
+  std::vector<double> keygen_ns;
+  std::vector<double> agreement_ns;
+  std::vector<double> sign_ns;
+  std::vector<double> verify_certificate_verify_ns;
+  std::vector<double> verify_leaf_ns;
+  std::vector<double> verify_intermediate_ns;
 
-  double client_ns() const {
-    return keygen_ns + agreement_ns + verify_certificate_verify_ns + verify_leaf_ns +
-           verify_intermediate_ns;
-  }
-  double server_ns() const { return keygen_ns + agreement_ns + sign_ns; }
+  // One side's operations, summed round by round.
+  std::vector<double> exchange_ns() const;  // x25519 key generation + agreement
+  std::vector<double> client_ns() const;
+  std::vector<double> server_ns() const;
+  // Adds the rounds of `more` after these.
+  void append(const PrimitiveCosts& more);
 };
 std::optional<PrimitiveCosts> measure_primitives(const CertFiles& files, int iterations, int rounds,
                                                  std::string* error);

@@ -1,6 +1,7 @@
 #include "figures.h"
 
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -32,8 +33,11 @@ void add_allocations(alloc::Counts* total, const alloc::Counts& before,
   total->libcrypto_allocations += after.libcrypto_allocations - before.libcrypto_allocations;
 }
 
-double per_second(double count, uint64_t ns) {
-  return ns == 0 ? 0 : count * 1e9 / static_cast<double>(ns);
+// Not clamped: a time of zero gives an infinite rate, a negative time a
+// negative one, and the report refuses both (validity.h).
+double per_second(double count, int64_t ns) {
+  if (ns == 0) return std::numeric_limits<double>::infinity();
+  return count * 1e9 / static_cast<double>(ns);
 }
 
 }  // namespace
@@ -43,19 +47,19 @@ std::optional<HandshakeRound> measure_handshakes(PairFactory& factory, int hands
   if (!warm_up(factory, error)) return std::nullopt;
   meter::set_timing(true);
   HandshakeRound round;
-  uint64_t client_ns = 0, server_ns = 0, wall_ns = 0;
+  int64_t client_ns = 0, server_ns = 0, wall_ns = 0;
   alloc::Counts client_total, server_total;
   for (int i = 0; i < handshakes; ++i) {
     auto pair = factory.make_pair();
-    const uint64_t client_before = meter::elapsed_ns(Side::client);
-    const uint64_t server_before = meter::elapsed_ns(Side::server);
+    const int64_t client_before = meter::elapsed_ns(Side::client);
+    const int64_t server_before = meter::elapsed_ns(Side::server);
     const alloc::Counts client_allocs_before = alloc::counts(Side::client);
     const alloc::Counts server_allocs_before = alloc::counts(Side::server);
     const uint64_t scopes_before = meter::scopes_entered();
     const uint64_t start = meter::now_ns();
     const bool ok = pair->handshake();
     wall_ns +=
-        meter::now_ns() - start - meter::scope_overhead_ns(meter::scopes_entered() - scopes_before);
+        meter::since_ns(start, meter::scope_overhead_ns(meter::scopes_entered() - scopes_before));
     client_ns += meter::elapsed_ns(Side::client) - client_before;
     server_ns += meter::elapsed_ns(Side::server) - server_before;
     add_allocations(&client_total, client_allocs_before, alloc::counts(Side::client));
@@ -115,8 +119,8 @@ std::optional<BulkRound> measure_bulk(PairFactory& factory, size_t write_size, s
       return std::nullopt;
     }
   }
-  const uint64_t wall_ns =
-      meter::now_ns() - start - meter::scope_overhead_ns(meter::scopes_entered() - scopes_before);
+  const int64_t wall_ns =
+      meter::since_ns(start, meter::scope_overhead_ns(meter::scopes_entered() - scopes_before));
   const double bytes = static_cast<double>(batches * batch_bytes);
   return BulkRound{per_second(bytes, meter::elapsed_ns(Side::client)),
                    per_second(bytes, meter::elapsed_ns(Side::server)), per_second(bytes, wall_ns)};

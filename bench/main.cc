@@ -4,10 +4,14 @@
 #include <array>
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "alloc_counter.h"
 #include "bench.h"
+#include "data_file.h"
 #include "figures.h"
+#include "machine.h"
 #include "meter.h"
 #include "options.h"
 #include "report.h"
@@ -24,23 +28,47 @@ const char* build_kind() {
 #endif
 }
 
-void print_preamble(const Options& options, bool counting_libcrypto) {
-  std::printf("adieu-bench%s: %s, %s build, compiler %s\n", options.quick ? " --quick" : "",
-              OpenSSL_version(OPENSSL_VERSION), build_kind(), __VERSION__);
-  std::printf("Clock: %s.\n", meter::using_cpu_time()
-                                  ? "the thread's CPU time (clock reads taken out)"
-                                  : "CLOCK_MONOTONIC (--wall-time)");
+// What the run was: the first lines of the tables and the comments of --tsv.
+std::vector<std::string> describe_run(const Options& options, bool counting_libcrypto,
+                                      const MachineLimits& machine) {
+  char text[512];
+  std::vector<std::string> lines;
+  std::snprintf(text, sizeof text, "adieu-bench%s: %s, %s build, compiler %s",
+                options.quick ? " --quick" : "", OpenSSL_version(OPENSSL_VERSION), build_kind(),
+                __VERSION__);
+  lines.push_back(text);
+  lines.push_back("Machine: " + describe_machine());
+  lines.push_back(std::string("Clock: ") + (meter::using_cpu_time()
+                                                ? "the thread's CPU time (clock reads taken out)."
+                                                : "CLOCK_MONOTONIC (--wall-time)."));
+  std::snprintf(text, sizeof text,
+                "Each figure is the median of %d round(s) and its spread (half the range of the "
+                "rounds, relative to the median);",
+                options.rounds);
+  lines.push_back(text);
+  lines.push_back(
+      "limits (libcrypto alone) are their best round. A figure that cannot be true is not shown;");
+  std::snprintf(text, sizeof text,
+                "a note says why. Byte rates above %.0f MB/s (twice what memcpy moves within this "
+                "CPU's L1 cache) cannot be true.",
+                machine.max_MBps);
+  lines.push_back(text);
+  if (!counting_libcrypto) lines.push_back("LIBCRYPTO HOOKS FAILED: heap figures count C++ only.");
+  return lines;
+}
+
+void print_preamble(const std::vector<std::string>& description) {
+  for (const std::string& line : description) std::printf("%s\n", line.c_str());
   std::printf(
       "Both libraries run in one process and one thread with the same libcrypto, certificates,\n"
       "TLS 1.3 and x25519, over the same in-memory transport (a byte queue per direction).\n"
       "Client/server figures sum the time spent inside that end's own calls (creating it,\n"
       "handshake, write, read); the peer's calls and the transport count for neither. 'Both'\n"
-      "times the whole exchange, both ends on one core. Each figure is the median of %d round(s),\n"
-      "the libraries alternating round by round. Each server sends 2 NewSessionTickets per\n"
-      "full handshake (OpenSSL's default, and adieu's); the client processes them inside the\n"
-      "handshake figure. Heap: every libcrypto allocation (CRYPTO_set_mem_functions) and\n"
-      "every C++ operator new, attributed to the side whose call made it%s.\n",
-      options.rounds, counting_libcrypto ? "" : " (LIBCRYPTO HOOKS FAILED: C++ only)");
+      "times the whole exchange, both ends on one core. The libraries alternate round by round.\n"
+      "Each server sends 2 NewSessionTickets per full handshake (OpenSSL's default, and\n"
+      "adieu's); the client processes them inside the handshake figure. Heap: every libcrypto\n"
+      "allocation (CRYPTO_set_mem_functions) and every C++ operator new, attributed to the side\n"
+      "whose call made it.\n");
 }
 
 std::array<std::unique_ptr<Library>, 2> libraries(const Options& options) {
@@ -82,17 +110,38 @@ int run(int argc, char** argv) {
   if (options->callgrind_side) return run_callgrind(*options);
 
   meter::select_clock(options->cpu_time);
+  const MachineLimits machine = measure_machine();
+  if (machine.max_MBps <= 0) {
+    std::fprintf(stderr, "adieu-bench: the clock did not move over a memcpy loop\n");
+    return 1;
+  }
   Bench bench(*options, libraries(*options));
   std::vector<Section> sections = bench.run();
-  if (!options->lines_only) {
-    print_preamble(*options, counting);
+  const int refused = validate(&sections, machine);
+  const std::vector<std::string> description = describe_run(*options, counting, machine);
+  if (options->tsv_file != "-") {
+    print_preamble(description);
     print_table(sections, stdout);
-    std::printf("\n");
   }
-  print_lines(sections, stdout);
+  if (!options->tsv_file.empty()) {
+    std::FILE* out = options->tsv_file == "-" ? stdout : std::fopen(options->tsv_file.c_str(), "w");
+    if (out == nullptr) {
+      std::fprintf(stderr, "adieu-bench: cannot write %s\n", options->tsv_file.c_str());
+      return 1;
+    }
+    write_tsv(sections, description, out);
+    if (out != stdout && std::fclose(out) != 0) {
+      std::fprintf(stderr, "adieu-bench: cannot write %s\n", options->tsv_file.c_str());
+      return 1;
+    }
+  }
   if (!counting) std::fprintf(stderr, "adieu-bench: libcrypto allocations were not counted\n");
   if (bench.failed()) std::fprintf(stderr, "adieu-bench: some measurements FAILED (see notes)\n");
-  return bench.failed() || !counting ? 1 : 0;
+  if (refused > 0) {
+    std::fprintf(stderr, "adieu-bench: %d figure(s) REFUSED: they cannot be true (see notes)\n",
+                 refused);
+  }
+  return bench.failed() || !counting || refused > 0 ? 1 : 0;
 }
 
 }  // namespace

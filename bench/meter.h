@@ -24,7 +24,7 @@ inline uint64_t read_cost_ns = 0;  // what one clock read adds to an interval
 inline uint64_t scopes = 0;        // timed scopes entered so far
 inline bool timing = true;
 inline Side callgrind_side = Side::harness;  // harness: collect nothing
-inline uint64_t elapsed_ns[kSideCount] = {};
+inline int64_t elapsed_ns[kSideCount] = {};
 void toggle_callgrind_collection();
 }  // namespace detail
 
@@ -44,8 +44,14 @@ void select_clock(bool cpu_time);
 bool using_cpu_time();
 // What the clock reads of the timed scopes entered in an interval added to it:
 // two reads each. Subtract from an interval timed around whole scopes.
-inline uint64_t scope_overhead_ns(uint64_t scopes) {
-  return 2 * scopes * detail::read_cost_ns;
+inline int64_t scope_overhead_ns(uint64_t scopes) {
+  return static_cast<int64_t>(2 * scopes * detail::read_cost_ns);
+}
+// Nanoseconds from `start` (a now_ns() reading) to now, less `overhead_ns`:
+// signed, so that an over-correction shows as a time of zero or below (which
+// the report refuses) instead of wrapping around.
+inline int64_t since_ns(uint64_t start, int64_t overhead_ns = 0) {
+  return static_cast<int64_t>(now_ns() - start) - overhead_ns;
 }
 inline uint64_t scopes_entered() {
   return detail::scopes;
@@ -53,9 +59,14 @@ inline uint64_t scopes_entered() {
 
 // Clears the per-side clocks.
 inline void reset() {
-  for (uint64_t& ns : detail::elapsed_ns) ns = 0;
+  for (int64_t& ns : detail::elapsed_ns) ns = 0;
 }
-inline uint64_t elapsed_ns(Side side) {
+// The time inside `side`'s scopes since reset(). Each scope adds its time less
+// one clock read's measured cost, unclamped: when a scope is shorter than that
+// cost it adds a negative time, so the correction's errors cancel over many
+// scopes instead of adding up, and a total that comes out zero or negative is
+// refused by the report (validity.h) rather than hidden.
+inline int64_t elapsed_ns(Side side) {
   return detail::elapsed_ns[side_index(side)];
 }
 // Per-call clock reads cost ~25 ns each; figures measured over a whole batch
@@ -79,9 +90,8 @@ class SideScope {
   }
   ~SideScope() {
     if (detail::timing) {
-      const uint64_t ns = now_ns() - start_ns_;
       detail::elapsed_ns[side_index(side_)] +=
-          ns > detail::read_cost_ns ? ns - detail::read_cost_ns : 0;
+          since_ns(start_ns_, static_cast<int64_t>(detail::read_cost_ns));
     }
     if (detail::callgrind_side == side_) detail::toggle_callgrind_collection();
   }

@@ -12,10 +12,15 @@ constexpr const char* kUsage = R"(usage: adieu-bench [options]
 
 Runs adieu and OpenSSL's libssl side by side in one process (TLS 1.3, x25519,
 the same certificates, an in-memory transport) and prints every figure for
-both, with the ratio adieu/openssl and the fraction of libcrypto's own limit.
+both (the median of the rounds and how the rounds spread), with the ratio
+adieu/openssl and the fraction of libcrypto's own limit. A figure that cannot
+be true (a zero or negative time, a byte rate beyond what the machine's caches
+move) is refused, with the reason, and the exit status is 1.
 
-  --quick                  about a second: 3 short rounds of everything (CI)
-  --lines                  only the `name adieu openssl ratio` lines
+  --quick                  a few seconds: 3 short rounds of everything (CI)
+  --tsv=FILE               also write every figure, round spread included, as
+                           tab-separated values to FILE (-: stdout, instead of
+                           the tables); bench/plot_ratios.sh charts them
   --wall-time              time with CLOCK_MONOTONIC instead of the thread's
                            CPU time (the default, which leaves out the time a
                            busy shared machine gives to other processes; each
@@ -78,8 +83,8 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_status) {
       options.quick = true;
     } else if (arg == "--wall-time") {
       options.cpu_time = false;
-    } else if (arg == "--lines") {
-      options.lines_only = true;
+    } else if (starts_with(arg, "--tsv=", &value) && !value.empty()) {
+      options.tsv_file = value;
     } else if (starts_with(arg, "--only=", &value)) {
       options.only = value;
     } else if (starts_with(arg, "--lib=", &value) && (value == "adieu" || value == "openssl")) {

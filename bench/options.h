@@ -11,7 +11,9 @@ namespace adieu::bench {
 
 struct Options {
   bool quick = false;
-  bool lines_only = false;
+  // --tsv=FILE: every figure as tab-separated values (data_file.h) into FILE;
+  // "-": to stdout, instead of the tables.
+  std::string tsv_file;
   bool cpu_time = true;  // CLOCK_THREAD_CPUTIME_ID; false: CLOCK_MONOTONIC (--wall-time)
   int rounds = 5;
   int handshakes = 100;           // per round, per library, per chain

@@ -1,9 +1,7 @@
-// The output: a readable table, then one line per figure for scripts:
-//   name adieu openssl ratio
-// where ratio = adieu / openssl. A figure with a limit also gets a line
-// `name_of_limit adieu openssl ratio` holding each library's figure as a
-// fraction of that limit. Limits themselves (libcrypto alone, the same for both
-// libraries) are printed with the same value in both columns.
+// What adieu-bench reports: sections of rows, each row one figure for both
+// libraries (or one limit, libcrypto alone), every figure kept round by round.
+// print_table() writes the readable tables; data_file.h the same figures as
+// tab-separated values for scripts.
 #pragma once
 
 #include <cstdio>
@@ -11,28 +9,59 @@
 #include <string>
 #include <vector>
 
+#include "validity.h"
+
 namespace adieu::bench {
 
+// One contender's figure: its value in each round, in the row's unit.
+struct Figure {
+  std::vector<double> rounds;
+  // libcrypto alone: shown by its best round (what libcrypto does
+  // undisturbed), where the libraries' figures are shown by their median.
+  bool ceiling = false;
+  // Why it cannot be true (validate()); a refused figure is never printed.
+  std::optional<std::string> refused;
+  bool measured() const { return !rounds.empty(); }
+};
+
 struct Row {
-  std::string name;   // for the lines: [a-z0-9_]+
+  std::string name;   // for scripts: [a-z0-9_]+
   std::string label;  // for the table
   std::string unit;
-  std::optional<double> adieu;
-  std::optional<double> openssl;
-  // The best the figure can be (same unit); a fraction = figure / limit for
-  // rates, limit / figure for costs.
-  std::optional<double> limit;
+  Kind kind = Kind::amount;
   bool higher_is_better = true;
-  bool shared = false;  // a limit: one value for both libraries
+  // A comparison row has adieu's and OpenSSL's figures (either may be
+  // unmeasured); a limit row (is_limit) has libcrypto's alone.
+  Figure adieu, openssl, libcrypto;
+  bool is_limit = false;
+  // What the libraries' figures are shown against: libcrypto alone doing the
+  // same public-key or AEAD work (same unit).
+  std::optional<Figure> limit;
+  // Why adieu's / OpenSSL's fraction of the limit was refused (validate()).
+  std::optional<std::string> adieu_fraction_refused, openssl_fraction_refused;
 };
 
 struct Section {
   std::string title;
+  std::string group;  // a short name of the section, for scripts and charts
   std::vector<Row> rows;
   std::vector<std::string> notes;
 };
 
+// What a figure says: the median of its rounds for a library, the best round
+// for libcrypto's limits. nullopt when unmeasured or refused.
+std::optional<double> shown_value(const Row& row, const Figure& figure);
+// The figure as a fraction of the row's limit (figure / limit for rates, limit
+// / figure for costs); nullopt without a limit or when either is not shown or
+// the fraction was refused.
+std::optional<double> fraction_of_limit(const Row& row, const Figure& figure,
+                                        const std::optional<std::string>& fraction_refused);
+// adieu / openssl of the shown values.
+std::optional<double> ratio(const Row& row);
+// The ratio's range over the rounds: adieu's smallest over OpenSSL's largest,
+// and adieu's largest over OpenSSL's smallest.
+std::optional<std::pair<double, double>> ratio_range(const Row& row);
+
 void print_table(const std::vector<Section>& sections, std::FILE* out);
-void print_lines(const std::vector<Section>& sections, std::FILE* out);
 
 }  // namespace adieu::bench

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# ctest adieu_bench_quick: runs `adieu-bench --quick` and fails if it printed a
+# figure that cannot be true or did not measure everything:
+#   - the exit status is not 0 (a measurement failed, or a figure was refused);
+#   - the tables say "refused" anywhere;
+#   - a line of the --tsv output is not "ok", or its value is not a finite
+#     number between its smallest and its largest round.
+#
+#   bench/check_quick.sh ADIEU_BENCH [extra adieu-bench arguments]
+set -uo pipefail
+
+bench=${1:?usage: check_quick.sh ADIEU_BENCH [arguments]}
+shift
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$bench" --quick --tsv="$work/figures.tsv" "$@" >"$work/tables.txt" 2>"$work/stderr.txt"
+status=$?
+cat "$work/tables.txt" "$work/stderr.txt"
+failed=0
+if ((status != 0)); then
+  echo "check_quick: adieu-bench exited with $status" >&2
+  failed=1
+fi
+if grep -qi 'refused' "$work/tables.txt"; then
+  echo "check_quick: the tables refused figures:" >&2
+  grep -i 'refused' "$work/tables.txt" >&2
+  failed=1
+fi
+# Columns: group name label unit better who value min max rounds of_limit status.
+if ! awk -F'\t' '
+  /^#/ || $1 == "group" { next }
+  {
+    lines++
+    if ($12 != "ok") { print "not ok: " $0; bad++; next }
+    if ($7 !~ /^-?[0-9]+(\.[0-9]+)?(e[-+][0-9]+)?$/) {
+      print "not a finite value: " $0; bad++; next
+    }
+    if ($6 != "ratio" && ($7 < $8 || $7 > $9)) { print "value outside its rounds: " $0; bad++ }
+  }
+  END {
+    if (lines < 100) { print "only " lines " figures"; bad++ }
+    exit bad > 0
+  }' "$work/figures.tsv" >&2; then
+  echo "check_quick: the --tsv output has figures that are not ok" >&2
+  failed=1
+fi
+exit "$failed"
