@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""A test of compat/tools/check_expected_diffs.py: on copies of docs/compat.md
+and tests/compat/expected, an expected difference that no numbered
+correction or deviation explains must make it fail, for the right reason.
+
+  selftest_expected_diffs.py CHECKER DOC EXPECTED_DIR SCENARIOS_C
+"""
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+
+checker, doc, expected, scenarios = (pathlib.Path(a) for a in sys.argv[1:5])
+failures = 0
+
+
+def run(doc_text, files, title, want_ok, pattern):
+    """Runs the checker on a doc with `doc_text` and an expected directory
+    holding `files` ({name: text}); it must pass (want_ok) or fail, and say
+    `pattern`."""
+    global failures
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        (tmp / "compat.md").write_text(doc_text)
+        (tmp / "expected").mkdir()
+        for name, text in files.items():
+            (tmp / "expected" / name).write_text(text)
+        out = subprocess.run([sys.executable, str(checker), "--doc", str(tmp / "compat.md"),
+                              "--expected", str(tmp / "expected"), "--scenarios", str(scenarios)],
+                             capture_output=True, text=True)
+    report = out.stdout + out.stderr
+    problem = None
+    if want_ok and out.returncode != 0:
+        problem = f"the check failed ({out.returncode})"
+    elif not want_ok and out.returncode == 0:
+        problem = "the check passed"
+    elif pattern not in report:
+        problem = f"its report does not say {pattern!r}"
+    if problem is None:
+        print(f"ok   {title}")
+    else:
+        print(f"FAIL {title}: {problem}; its report:")
+        print("".join(f"    {line}\n" for line in report.splitlines()), end="")
+        failures += 1
+
+
+def replaced(text, old, new):
+    if text.count(old) != 1:
+        print(f"FAIL the self-test's own premise: {old!r} is not once in {doc}")
+        sys.exit(1)
+    return text.replace(old, new)
+
+
+text = doc.read_text()
+files = {p.name: p.read_text() for p in expected.glob("*.diff")}
+if "tls12_only.diff" not in files:
+    print("FAIL the self-test's own premise: no tls12_only.diff")
+    sys.exit(1)
+
+run(text, files, "docs/compat.md and tests/compat/expected as they are", True,
+    "tls12_only.diff: deviation 1, deviation 2")
+
+extra = dict(files)
+extra["undocumented_case.diff"] = "1c1\n< a\n---\n> b\n"
+run(text, extra, "a .diff that no row explains", False,
+    "undocumented_case.diff is not explained")
+
+row = "| `tls12_only.diff` | deviation 1 (the failed `SSL_connect`), deviation 2 (the version line) |\n"
+run(replaced(text, row, ""), files, "the row of tls12_only.diff removed", False,
+    "tls12_only.diff is not explained")
+
+run(replaced(text, row, "| `tls12_only.diff` | the version line |\n"), files,
+    "a row that refers to no numbered entry", False,
+    "`tls12_only.diff` refers to no numbered correction or deviation")
+
+run(replaced(text, row, row.replace("deviation 2", "deviation 99")), files,
+    "a row that refers to a deviation that does not exist", False,
+    "refers to deviation 99, which does not exist")
+
+run(replaced(text, "(scenario `tls12_only`: its last line)", ""), files,
+    "the SSL_get_version deviation no longer names tls12_only", False,
+    "`tls12_only.diff` refers to deviation 2, which does not name the scenario `tls12_only`")
+
+run(replaced(text, "\n| 2 | `SSL_get_version`", "\n| 22 | `SSL_get_version`"), files,
+    "a gap in the numbering of the deviations", False, "the deviations are not numbered")
+
+run(replaced(text, "\n2. **`SSL_OP_IGNORE_UNEXPECTED_EOF`", "\n1. **`SSL_OP_IGNORE_UNEXPECTED_EOF`"),
+    files, "two corrections numbered 1", False, "the corrections are not numbered")
+
+fewer = dict(files)
+del fewer["tls12_only.diff"]
+run(text, fewer, "a documented difference whose .diff is gone", False,
+    "the row `tls12_only.diff` of '## Expected differences' has no file")
+
+run(replaced(text, row, ""), fewer, "an entry naming a scenario with no .diff", False,
+    "deviation 1 names the scenario `tls12_only`, which has no expected difference")
+
+sys.exit(1 if failures else 0)
