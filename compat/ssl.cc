@@ -328,7 +328,10 @@ int SSL_set_ciphersuites(SSL* s, const char* str) {
 }
 
 int SSL_set_cipher_list(SSL* s, const char* str) {
-  // TLS 1.2 cipher strings: adieu has no TLS 1.2 suites yet; accepted and kept.
+  // TLS 1.2 cipher strings: adieu has no TLS 1.2 suites yet. Returns 1 for
+  // any non-null SSL and string, and ignores the string: it is neither parsed
+  // nor stored (unlike SSL_CTX_set_cipher_list, which keeps the context's),
+  // so nothing about the SSL changes.
   return s != nullptr && str != nullptr ? 1 : 0;
 }
 
