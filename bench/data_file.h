@@ -6,11 +6,12 @@
 //
 // `who` is adieu, openssl, libcrypto (a limit, the same for both libraries)
 // or ratio (adieu / openssl). `value` is the median of the rounds for a
-// library, the best round for libcrypto, the ratio of the two medians for a
-// ratio; `min` and `max` are the smallest and largest round (for a ratio: the
-// ratio's range over the rounds); `better` says whether a higher or a lower
-// value is better; `of_limit` is the value as a fraction of the limit (empty
-// without a limit, nan when refused). `status` is "ok", "not measured" or
+// library, the best round for libcrypto, and for a ratio the median of the
+// round-by-round ratios (report.h: ratio()); `min` and `max` are the smallest
+// and largest round (for a ratio: of the round-by-round ratios); `better` says
+// whether a higher or a lower value is better; `of_limit` is the library's
+// fraction of the limit (report.h: fraction_of_limit(); empty without a limit,
+// nan when refused). `status` is "ok", "not measured" or
 // "refused: " and why the figure cannot be true (its numbers are then "nan");
 // "ok; its fraction of the limit refused: " and why, when only the fraction is.
 #pragma once

@@ -9,12 +9,31 @@ std::optional<double> shown_value(const Row& row, const Figure& figure) {
   return figure.ceiling ? best(figure.rounds, row.higher_is_better) : median(figure.rounds);
 }
 
+namespace {
+
+// The quotients of two figures' rounds, round by round, when they were
+// measured side by side (one round of each, one after the other, as many
+// rounds each): a moment when the shared machine was slow then weighs on both
+// sides of a quotient instead of on one figure. Empty when they were not.
+std::vector<double> round_quotients(const Figure& top, const Figure& bottom) {
+  if (top.rounds.size() != bottom.rounds.size()) return {};
+  for (double v : bottom.rounds) {
+    if (v == 0) return {};
+  }
+  return combine(top.rounds, bottom.rounds, [](double a, double b) { return a / b; });
+}
+
+}  // namespace
+
 std::optional<double> fraction_of_limit(const Row& row, const Figure& figure,
                                         const std::optional<std::string>& fraction_refused) {
   if (!row.limit || fraction_refused) return std::nullopt;
   const std::optional<double> value = shown_value(row, figure);
   const std::optional<double> limit = shown_value(row, *row.limit);
   if (!value || !limit || *value <= 0 || *limit <= 0) return std::nullopt;
+  std::vector<double> fractions = row.higher_is_better ? round_quotients(figure, *row.limit)
+                                                       : round_quotients(*row.limit, figure);
+  if (!fractions.empty()) return median(fractions);
   return row.higher_is_better ? *value / *limit : *limit / *value;
 }
 
@@ -22,11 +41,14 @@ std::optional<double> ratio(const Row& row) {
   const std::optional<double> a = shown_value(row, row.adieu);
   const std::optional<double> o = shown_value(row, row.openssl);
   if (!a || !o || *o == 0) return std::nullopt;
-  return *a / *o;
+  std::vector<double> ratios = round_quotients(row.adieu, row.openssl);
+  return ratios.empty() ? *a / *o : median(ratios);
 }
 
 std::optional<std::pair<double, double>> ratio_range(const Row& row) {
   if (!ratio(row)) return std::nullopt;
+  std::vector<double> ratios = round_quotients(row.adieu, row.openssl);
+  if (!ratios.empty()) return std::make_pair(smallest(ratios), largest(ratios));
   const double o_min = smallest(row.openssl.rounds), o_max = largest(row.openssl.rounds);
   if (o_min <= 0) return std::nullopt;
   return std::make_pair(smallest(row.adieu.rounds) / o_max, largest(row.adieu.rounds) / o_min);

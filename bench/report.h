@@ -52,14 +52,19 @@ struct Section {
 // for libcrypto's limits. nullopt when unmeasured or refused.
 std::optional<double> shown_value(const Row& row, const Figure& figure);
 // The figure as a fraction of the row's limit (figure / limit for rates, limit
-// / figure for costs); nullopt without a limit or when either is not shown or
-// the fraction was refused.
+// / figure for costs): the median of the round-by-round fractions when the
+// limit was measured a round after each round of the figure, else the shown
+// figure over the shown limit. nullopt without a limit, when either is not
+// shown, or when the fraction was refused.
 std::optional<double> fraction_of_limit(const Row& row, const Figure& figure,
                                         const std::optional<std::string>& fraction_refused);
-// adieu / openssl of the shown values.
+// adieu / openssl: the median of the round-by-round ratios when the libraries
+// alternated round by round (as many rounds each), else the ratio of the
+// shown values.
 std::optional<double> ratio(const Row& row);
-// The ratio's range over the rounds: adieu's smallest over OpenSSL's largest,
-// and adieu's largest over OpenSSL's smallest.
+// The smallest and largest round-by-round ratio (without rounds side by side:
+// adieu's smallest over OpenSSL's largest, and adieu's largest over OpenSSL's
+// smallest).
 std::optional<std::pair<double, double>> ratio_range(const Row& row);
 
 void print_table(const std::vector<Section>& sections, std::FILE* out);

@@ -58,9 +58,21 @@ std::optional<std::string> refusal(Kind kind, const std::vector<double>& rounds,
 std::optional<std::string> limit_refusal(const std::vector<double>& figure,
                                          const std::vector<double>& limit, bool higher_is_better) {
   if (figure.empty() || limit.empty()) return std::nullopt;
+  auto beats = [higher_is_better](double value, double bound) {
+    return higher_is_better ? value > bound : value < bound;
+  };
+  if (figure.size() == limit.size()) {
+    for (size_t i = 0; i < figure.size(); ++i) {
+      if (!beats(figure[i], limit[i])) return std::nullopt;
+    }
+    return format(
+        "it beat libcrypto alone doing part of the same work in every round (first round %.4g "
+        "against %.4g): one of the two measurements is wrong",
+        figure[0], limit[0]);
+  }
   const double worst = best(figure, !higher_is_better);
   const double ceiling = best(limit, higher_is_better);
-  if (higher_is_better ? worst <= ceiling : worst >= ceiling) return std::nullopt;
+  if (!beats(worst, ceiling)) return std::nullopt;
   return format(
       "every round beat libcrypto alone doing part of the same work (worst round %.4g, "
       "libcrypto's best %.4g): one of the two measurements is wrong",

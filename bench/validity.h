@@ -35,9 +35,11 @@ std::optional<std::string> refusal(Kind kind, const std::vector<double>& rounds,
                                    const MachineLimits& machine);
 
 // Why a figure's fraction of its limit (libcrypto alone doing part of the same
-// work) cannot be true: even the figure's worst round beat the limit's best
-// round. A median above the limit that some round does not beat is within the
-// noise of the two measurements and is shown.
+// work) cannot be true: the figure beat the limit in every round. With as many
+// rounds each, round i of the figure is set against round i of the limit,
+// measured right after it; otherwise the figure's worst round against the
+// limit's best. A figure that beats its limit in some rounds only is within
+// the noise of the two measurements and is shown.
 std::optional<std::string> limit_refusal(const std::vector<double>& figure,
                                          const std::vector<double>& limit, bool higher_is_better);
 

@@ -72,14 +72,22 @@ TEST(Refusal, OneImpossibleRoundRefusesTheFigureAndIsNamed) {
   EXPECT_FALSE(refusal(Kind::duration, std::vector<double>{}, kMachine));
 }
 
-TEST(LimitRefusal, EveryRoundAboveTheBestLimitIsRefused) {
-  // Rates: a figure can reach its limit, not pass it in every round.
+TEST(LimitRefusal, BeatingTheLimitInEveryRoundIsRefused) {
+  // Rates, round i against round i: a figure can reach its limit, not pass it
+  // in every round.
   EXPECT_TRUE(limit_refusal({105, 110, 108}, {100, 98, 101}, true));
   EXPECT_FALSE(limit_refusal({95, 110, 108}, {100, 98, 101}, true));
   EXPECT_FALSE(limit_refusal({101, 101}, {100, 101}, true));
+  // A slow moment of the machine shared by both rounds is not a refusal.
+  EXPECT_FALSE(limit_refusal({50, 95}, {52, 100}, true));
   // Costs: the figure cannot be cheaper than libcrypto alone in every round.
-  EXPECT_TRUE(limit_refusal({9, 8}, {10, 12}, false));
-  EXPECT_FALSE(limit_refusal({9, 11}, {10, 12}, false));
+  EXPECT_TRUE(limit_refusal({9, 11}, {10, 12}, false));
+  EXPECT_FALSE(limit_refusal({9, 13}, {10, 12}, false));
+}
+
+TEST(LimitRefusal, WithoutPairedRoundsTheWorstRoundMeetsTheBest) {
+  EXPECT_TRUE(limit_refusal({105, 110}, {100, 98, 101}, true));
+  EXPECT_FALSE(limit_refusal({99, 110}, {100, 98, 101}, true));
 }
 
 TEST(MachineLimits, TheOldClampIsBeyondThisMachine) {
@@ -182,11 +190,17 @@ TEST(Validate, TrueFiguresPass) {
   sections[0].rows[1].openssl.rounds = {900, 1200, 1210};
   sections[0].rows[1].adieu.rounds = {1300, 1510, 1490};
   EXPECT_EQ(validate(&sections, kMachine), 0);
+  // Round by round: 1300/900, 1510/1200, 1490/1210.
   ASSERT_TRUE(ratio(sections[0].rows[1]));
-  EXPECT_DOUBLE_EQ(*ratio(sections[0].rows[1]), 1490.0 / 1200.0);
+  EXPECT_DOUBLE_EQ(*ratio(sections[0].rows[1]), 1510.0 / 1200.0);
+  auto range = ratio_range(sections[0].rows[1]);
+  ASSERT_TRUE(range);
+  EXPECT_DOUBLE_EQ(range->first, 1490.0 / 1210.0);
+  EXPECT_DOUBLE_EQ(range->second, 1300.0 / 900.0);
+  // Against the limit measured beside each round: 1300/1400, 1510/1450, 1490/1420.
   auto fraction = fraction_of_limit(sections[0].rows[1], sections[0].rows[1].adieu, std::nullopt);
   ASSERT_TRUE(fraction);
-  EXPECT_DOUBLE_EQ(*fraction, 1490.0 / 1450.0);
+  EXPECT_DOUBLE_EQ(*fraction, 1510.0 / 1450.0);
 }
 
 }  // namespace
