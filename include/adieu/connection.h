@@ -1,4 +1,4 @@
-// adieu::Connection: one TLS 1.3 connection as a sans-I/O state machine.
+// adieu::Connection: one TLS connection as a sans-I/O state machine.
 //
 // The connection never touches a socket. The application (or an adapter such
 // as adieu/socket.h) moves bytes:
@@ -40,6 +40,10 @@
 #include <vector>
 
 namespace adieu {
+
+namespace testing {
+struct ConnectionProbe;  // test-only seam (src/engine/testing.h)
+}
 
 enum class WriteState : uint8_t {
   open,                 // application data may be sent
@@ -208,9 +212,9 @@ class Connection {
   size_t tickets_received() const;
 
   struct Impl;
-  Impl& impl() { return *impl_; }
 
  private:
+  friend struct testing::ConnectionProbe;
   explicit Connection(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

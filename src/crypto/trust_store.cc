@@ -134,4 +134,25 @@ void* TrustStore::x509_store() const {
   return store_->store.get();
 }
 
+VerifyFailure verify_failure(int x509_error) {
+  switch (x509_error) {
+    case X509_V_OK:
+      return VerifyFailure::none;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return VerifyFailure::expired;
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      return VerifyFailure::unknown_issuer;
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
+      return VerifyFailure::bad_signature;
+    default:
+      return VerifyFailure::other;
+  }
+}
+
 }  // namespace adieu::crypto

@@ -17,6 +17,17 @@ struct VerifyResult {
   std::string message;  // X509_verify_cert_error_string, or our own text
 };
 
+// What kind of failure an X509_V_* code is, for choosing the alert (RFC 8446
+// section 6.2) without the X.509 headers outside crypto/.
+enum class VerifyFailure : uint8_t {
+  none,            // X509_V_OK
+  expired,         // expired or not yet valid
+  unknown_issuer,  // no path to a trust anchor
+  bad_signature,   // a signature in the chain does not verify
+  other,
+};
+VerifyFailure verify_failure(int x509_error);
+
 class TrustStore {
  public:
   TrustStore();

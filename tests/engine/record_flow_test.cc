@@ -4,7 +4,7 @@
 // before an end or a failure is still read, in order.
 #include <gtest/gtest.h>
 
-#include "engine/connection_impl.h"
+#include "engine/testing.h"
 #include "pair.h"
 
 namespace adieu::test {
@@ -64,7 +64,8 @@ TEST(RecordFlow, ByteByByteDeliveryGathersEachRecord) {
     }
   }
   EXPECT_EQ(received, message);
-  EXPECT_EQ(p.server->impl().in.capacity(), 0u);  // nothing left gathered
+  EXPECT_EQ(testing::ConnectionProbe::input_buffer(*p.server).capacity(),
+            0u);  // nothing left gathered
 }
 
 TEST(RecordFlow, SplitInsideAHeaderAndATag) {

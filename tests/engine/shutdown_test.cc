@@ -2,7 +2,7 @@
 // section 6.1): every path asserts the bytes on the wire and both states.
 #include <gtest/gtest.h>
 
-#include "engine/connection_impl.h"
+#include "engine/testing.h"
 #include "pair.h"
 
 namespace adieu::test {
@@ -78,12 +78,12 @@ TEST(Shutdown, WriteAfterCloseIsMisuseAndSendsNothing) {
 
 TEST(Shutdown, WriteKeysWipedWhenTheDirectionCloses) {
   Pair p = connected();
-  EXPECT_TRUE(p.client->impl().encoder.keys().encrypted());
+  EXPECT_TRUE(testing::ConnectionProbe::write_keys_installed(*p.client));
   ASSERT_EQ(p.client->close(), Error::none);
-  EXPECT_FALSE(p.client->impl().encoder.keys().encrypted());
-  EXPECT_TRUE(p.client->impl().decoder.keys().encrypted());  // still reading
+  EXPECT_FALSE(testing::ConnectionProbe::write_keys_installed(*p.client));
+  EXPECT_TRUE(testing::ConnectionProbe::read_keys_installed(*p.client));  // still reading
   p.client_to_server();
-  EXPECT_FALSE(p.server->impl().decoder.keys().encrypted());
+  EXPECT_FALSE(testing::ConnectionProbe::read_keys_installed(*p.server));
 }
 
 TEST(Shutdown, EofWithoutCloseNotifyIsTruncationAfterBufferedData) {
@@ -263,9 +263,9 @@ TEST(Shutdown, CutAtEveryPositionOfTheLastRecords) {
 TEST(Shutdown, IdleConnectionHoldsNoRecordBuffers) {
   Pair p = connected();
   auto expect_idle = [](Connection& c) {
-    EXPECT_EQ(c.impl().in.capacity(), 0u);
-    EXPECT_EQ(c.impl().plain.capacity(), 0u);
-    EXPECT_EQ(c.impl().out.capacity(), 0u);
+    EXPECT_EQ(testing::ConnectionProbe::input_buffer(c).capacity(), 0u);
+    EXPECT_EQ(testing::ConnectionProbe::plaintext_buffer(c).capacity(), 0u);
+    EXPECT_EQ(testing::ConnectionProbe::output_buffer(c).capacity(), 0u);
   };
   expect_idle(*p.client);
   expect_idle(*p.server);

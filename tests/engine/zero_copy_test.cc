@@ -7,7 +7,7 @@
 
 #include "crypto/random.h"
 #include "engine/config_impl.h"
-#include "engine/connection_impl.h"
+#include "engine/testing.h"
 #include "pair.h"
 
 namespace adieu::test {
@@ -43,13 +43,15 @@ TEST(ZeroCopy, ReadableShowsDecryptedDataInPlace) {
   p.client_to_server();
   // Both records, contiguous, where they were opened.
   EXPECT_EQ(as_text(p.server->readable()), "hello world");
-  EXPECT_EQ(p.server->readable().data(), p.server->impl().plain.data());
+  EXPECT_EQ(p.server->readable().data(),
+            testing::ConnectionProbe::plaintext_buffer(*p.server).data());
   p.server->consume_readable(6);
   EXPECT_EQ(as_text(p.server->readable()), "world");
   EXPECT_EQ(p.server->pending_plaintext(), 5u);
   p.server->consume_readable(1000);  // capped at what is readable
   EXPECT_TRUE(p.server->readable().empty());
-  EXPECT_EQ(p.server->impl().plain.capacity(), 0u);  // released once read
+  EXPECT_EQ(testing::ConnectionProbe::plaintext_buffer(*p.server).capacity(),
+            0u);  // released once read
   uint8_t buf[8];
   EXPECT_EQ(p.server->read(buf).status, ReadStatus::want_input);
 }

@@ -77,7 +77,7 @@ Expected expect(size_t offset, const uint8_t* inner, size_t n) {
   return e;
 }
 
-void append_sealed(adieu::record::DirectionKeys& sealer, const uint8_t* p, size_t n,
+void append_sealed(adieu::record::Tls13Protection& sealer, const uint8_t* p, size_t n,
                    std::vector<uint8_t>& wire) {
   constexpr size_t kTag = adieu::crypto::kAeadTagSize;
   size_t len = n + kTag;
@@ -115,8 +115,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         fixed_secret(adieu::crypto::CipherSuite::aes_256_gcm_sha384);
     const adieu::crypto::Secret& secret =
         suite == adieu::crypto::CipherSuite::aes_256_gcm_sha384 ? secret_sha384 : secret_sha256;
-    adieu::record::DirectionKeys sealer;
-    if (!decoder.keys().install(suite, secret) || !sealer.install(suite, secret)) {
+    adieu::record::Tls13Protection sealer;
+    if (!decoder.keys().install_tls13(suite, secret) || !sealer.install(suite, secret)) {
       fail("key installation failed");
     }
     bool only_sealed = true;  // sequence numbers agree while no raw chunk came first

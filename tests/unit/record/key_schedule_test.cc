@@ -1,4 +1,4 @@
-#include "engine/record/key_schedule.h"
+#include "engine/handshake/tls13_key_schedule.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 
 #include "unit/crypto/hex.h"
 
-namespace adieu::record {
+namespace adieu::tls13 {
 namespace {
 
 using test::as_bytes;
@@ -145,4 +145,4 @@ TEST(KeySchedule, SetEarlyRestartsTheChain) {
 }
 
 }  // namespace
-}  // namespace adieu::record
+}  // namespace adieu::tls13

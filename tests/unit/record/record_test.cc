@@ -8,10 +8,11 @@
 #include <utility>
 #include <vector>
 
-#include "engine/record/key_schedule.h"
+#include "engine/handshake/tls13_key_schedule.h"
 #include "unit/crypto/hex.h"
 
 namespace adieu::record {
+using tls13::KeySchedule;
 namespace {
 
 using crypto::CipherSuite;
@@ -97,7 +98,7 @@ Decoded decode(RecordDecoder& decoder, std::span<const uint8_t> input,
 // Builds a protected record by hand from a whole TLSInnerPlaintext (content,
 // type and padding as the test wants them), sealed with `keys`' AEAD under its
 // next sequence number, so tests can craft what RecordEncoder never writes.
-std::vector<uint8_t> seal_inner(DirectionKeys& keys, std::span<const uint8_t> inner,
+std::vector<uint8_t> seal_inner(Tls13Protection& keys, std::span<const uint8_t> inner,
                                 uint8_t outer_type = 23) {
   const size_t length = inner.size() + crypto::kAeadTagSize;
   std::vector<uint8_t> record = {outer_type, 0x03, 0x03, static_cast<uint8_t>(length >> 8),
@@ -117,11 +118,11 @@ std::vector<uint8_t> seal_inner(DirectionKeys& keys, std::span<const uint8_t> in
 struct Pair {
   RecordEncoder encoder;
   RecordDecoder decoder;
-  DirectionKeys crafter;  // same keys, for seal_inner
+  Tls13Protection crafter;  // same keys, for seal_inner
   explicit Pair(CipherSuite suite = CipherSuite::aes_128_gcm_sha256) {
     const crypto::Secret secret = make_secret(suite, 0x5c);
-    EXPECT_TRUE(encoder.keys().install(suite, secret));
-    EXPECT_TRUE(decoder.keys().install(suite, secret));
+    EXPECT_TRUE(encoder.keys().install_tls13(suite, secret));
+    EXPECT_TRUE(decoder.keys().install_tls13(suite, secret));
     EXPECT_TRUE(crafter.install(suite, secret));
   }
 };
@@ -348,7 +349,7 @@ TEST_P(RecordProtected, SequenceNumbersAdvanceAndBindRecords) {
   // Out of order: the second record does not open as record 0. (The failed
   // open leaves `second` as it was: it opens below.)
   RecordDecoder reordered;
-  ASSERT_TRUE(reordered.keys().install(GetParam(), make_secret(GetParam(), 0x5c)));
+  ASSERT_TRUE(reordered.keys().install_tls13(GetParam(), make_secret(GetParam(), 0x5c)));
   const Decoded d = decode(reordered, second.span());
   EXPECT_EQ(d.status, Status::error);
   EXPECT_EQ(d.error, Error::bad_record_mac);
@@ -382,7 +383,7 @@ TEST_P(RecordProtected, FlippedBitIsBadRecordMac) {
   // framing): header length is AAD, then ciphertext, then tag.
   for (size_t i = 5; i < good.size(); ++i) {
     RecordDecoder decoder;
-    ASSERT_TRUE(decoder.keys().install(GetParam(), make_secret(GetParam(), 0x5c)));
+    ASSERT_TRUE(decoder.keys().install_tls13(GetParam(), make_secret(GetParam(), 0x5c)));
     std::vector<uint8_t> bad = good;
     bad[i] ^= 0x04;
     const Decoded d = decode(decoder, bad);
@@ -509,7 +510,7 @@ TEST_P(RecordProtected, KeyUpdate) {
   const CipherSuite suite = GetParam();
   Pair p(suite);
   RecordDecoder stale;
-  ASSERT_TRUE(stale.keys().install(suite, make_secret(suite, 0x5c)));
+  ASSERT_TRUE(stale.keys().install_tls13(suite, make_secret(suite, 0x5c)));
 
   RecordBuffer before;
   ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("before"), before));
@@ -517,13 +518,12 @@ TEST_P(RecordProtected, KeyUpdate) {
   ASSERT_EQ(decode(p.decoder, before.span()).fragment(), "before");
   ASSERT_EQ(decode(stale, before.span()).fragment(), "before");
 
-  const crypto::Secret old_secret = p.encoder.keys().traffic_secret();
-  ASSERT_TRUE(p.encoder.keys().update());
+  // A KeyUpdate installs the next secret of the same cipher: the AEAD is
+  // re-keyed in place and the sequence number starts again.
+  const crypto::Secret next = KeySchedule::next_traffic_secret(crypto::suite_info(suite).hash,
+                                                               make_secret(suite, 0x5c).span());
+  ASSERT_TRUE(p.encoder.keys().install_tls13(suite, next));
   EXPECT_EQ(p.encoder.keys().sequence(), 0u);  // a new key starts at 0
-  EXPECT_EQ(
-      to_hex(p.encoder.keys().traffic_secret().span()),
-      to_hex(KeySchedule::next_traffic_secret(crypto::suite_info(suite).hash, old_secret.span())
-                 .span()));
 
   RecordBuffer after;
   ASSERT_TRUE(p.encoder.write(ContentType::application_data, as_bytes("after"), after));
@@ -531,7 +531,7 @@ TEST_P(RecordProtected, KeyUpdate) {
   EXPECT_EQ(old_key.status, Status::error);
   EXPECT_EQ(old_key.error, Error::bad_record_mac);
 
-  ASSERT_TRUE(p.decoder.keys().update());
+  ASSERT_TRUE(p.decoder.keys().install_tls13(suite, next));
   const Decoded new_key = decode(p.decoder, after.span());
   ASSERT_EQ(new_key.status, Status::record);
   EXPECT_EQ(new_key.fragment(), "after");
@@ -541,11 +541,10 @@ TEST_P(RecordProtected, WipeMakesTheDirectionUnusableForApplicationData) {
   Pair p(GetParam());
   p.encoder.keys().wipe();
   EXPECT_FALSE(p.encoder.keys().encrypted());
-  EXPECT_TRUE(p.encoder.keys().traffic_secret().empty());
+  EXPECT_EQ(p.encoder.keys().protection(), nullptr);
   RecordBuffer out;
   EXPECT_FALSE(p.encoder.write(ContentType::application_data, as_bytes("secret"), out));
   EXPECT_TRUE(out.empty());
-  EXPECT_FALSE(p.encoder.keys().update());
 }
 
 TEST_P(RecordProtected, SeveralRecordsInOneBuffer) {
@@ -671,15 +670,14 @@ INSTANTIATE_TEST_SUITE_P(AllSuites, RecordProtected,
                            return name;
                          });
 
-TEST(DirectionKeys, InstallDerivesKeyAndIvPerRfc8446Section7_3) {
+TEST(Tls13Protection, InstallDerivesKeyAndIvPerRfc8446Section7_3) {
   // RFC 8448 section 3: the server handshake traffic secret gives key
   // 3fce516009c21727d0f2e4e86ee403bc and iv 5d313eb2671276ee13000b30.
-  DirectionKeys keys;
+  Tls13Protection keys;
   const crypto::Secret secret(
       from_hex("b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38"));
   ASSERT_TRUE(keys.install(CipherSuite::aes_128_gcm_sha256, secret));
   EXPECT_TRUE(keys.encrypted());
-  EXPECT_EQ(to_hex(keys.traffic_secret().span()), to_hex(secret.span()));
 
   crypto::Aead reference;
   ASSERT_TRUE(reference.init(crypto::AeadAlg::aes_128_gcm,
@@ -697,12 +695,13 @@ TEST(DirectionKeys, InstallDerivesKeyAndIvPerRfc8446Section7_3) {
 
 TEST(DirectionKeys, InstallRejectsAnUnusableSecret) {
   DirectionKeys keys;
-  EXPECT_FALSE(keys.install(CipherSuite::aes_128_gcm_sha256, crypto::Secret()));
+  EXPECT_FALSE(keys.install_tls13(CipherSuite::aes_128_gcm_sha256, crypto::Secret()));
   EXPECT_FALSE(keys.encrypted());
+  EXPECT_EQ(keys.protection(), nullptr);
 }
 
-TEST(DirectionKeys, SequenceNumbers) {
-  DirectionKeys keys;
+TEST(Tls13Protection, SequenceNumbers) {
+  Tls13Protection keys;
   uint64_t seq = 99;
   ASSERT_TRUE(keys.next_sequence(seq));
   EXPECT_EQ(seq, 0u);

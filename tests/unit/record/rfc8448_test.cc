@@ -15,12 +15,13 @@
 #include "crypto/hkdf.h"
 #include "crypto/key_exchange.h"
 #include "crypto/random.h"
-#include "engine/record/key_schedule.h"
+#include "engine/handshake/tls13_key_schedule.h"
 #include "engine/record/record.h"
 #include "unit/crypto/hex.h"
 #include "unit/record/vec_file.h"
 
 namespace adieu::record {
+using tls13::KeySchedule;
 namespace {
 
 using crypto::CipherSuite;
@@ -123,8 +124,8 @@ struct Directions {
   RecordEncoder encoder;
   RecordDecoder decoder;
   explicit Directions(const Secret& traffic) {
-    EXPECT_TRUE(encoder.keys().install(kSuite, traffic));
-    EXPECT_TRUE(decoder.keys().install(kSuite, traffic));
+    EXPECT_TRUE(encoder.keys().install_tls13(kSuite, traffic));
+    EXPECT_TRUE(decoder.keys().install_tls13(kSuite, traffic));
   }
 };
 

@@ -11,7 +11,7 @@
 #include "crypto/hkdf.h"
 #include "crypto/secret.h"
 
-namespace adieu::record {
+namespace adieu::tls13 {
 
 using crypto::HashAlg;
 using crypto::Secret;
@@ -64,4 +64,4 @@ class KeySchedule {
   Secret master_;
 };
 
-}  // namespace adieu::record
+}  // namespace adieu::tls13

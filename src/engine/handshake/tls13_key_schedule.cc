@@ -4,11 +4,11 @@
 // before set_handshake) or whose derivation failed stays empty, and every
 // secret derived from an empty stage is empty too (HKDF-Expand refuses a PRK
 // shorter than Hash.length), so a failure can never yield a usable key.
-#include "engine/record/key_schedule.h"
+#include "engine/handshake/tls13_key_schedule.h"
 
 #include <array>
 
-namespace adieu::record {
+namespace adieu::tls13 {
 
 namespace {
 
@@ -131,4 +131,4 @@ Secret KeySchedule::ticket_psk(HashAlg alg, std::span<const uint8_t> resumption_
                                    crypto::hash_size(alg));
 }
 
-}  // namespace adieu::record
+}  // namespace adieu::tls13

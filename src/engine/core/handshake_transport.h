@@ -1,0 +1,55 @@
+// The one narrow interface between a handshake and what carries it.
+//
+// A handshake object (engine/handshake/) never touches records or packets:
+// it hands its messages, its keys and the end of each flight to a
+// HandshakeTransport. TLS records implement it (ConnectionCore); QUIC will
+// implement it with CRYPTO frames per encryption level (the idea of
+// BoringSSL's SSL_QUIC_METHOD and rustls' quic module), without touching the
+// handshake.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "crypto/cipher_suite.h"
+#include "crypto/secret.h"
+
+namespace adieu {
+
+// Where handshake bytes and keys belong (RFC 9001 section 4.1.3; for TLS
+// over records, the keys in force when they are sent).
+enum class Level : uint8_t {
+  initial,      // no protection: ClientHello, ServerHello, HelloRetryRequest
+  early_data,   // 0-RTT keys
+  handshake,    // handshake traffic keys
+  application,  // application traffic keys (post-handshake messages)
+};
+
+class HandshakeTransport {
+ public:
+  // A whole handshake message (header included) to send at `level`; messages
+  // are sent in the order given.
+  virtual void send_handshake(Level level, std::span<const uint8_t> message) = 0;
+  // The messages given so far form a complete flight: send them now.
+  virtual void flight_complete() = 0;
+  // TLS 1.3 keys for what we receive / send at `level`, from a traffic
+  // secret (each transport derives its own keys from it: RFC 8446 section
+  // 7.3 for records, RFC 9001 section 5.1 for packets). Messages given before
+  // install_write_secret() go out under the previous keys. False on a
+  // libcrypto failure.
+  virtual bool install_read_secret(Level level, crypto::CipherSuite suite,
+                                   const crypto::Secret& secret) = 0;
+  virtual bool install_write_secret(Level level, crypto::CipherSuite suite,
+                                    const crypto::Secret& secret) = 0;
+  // TLS over records only: an unprotected change_cipher_spec (RFC 8446
+  // Appendix D.4). A transport without one ignores it.
+  virtual void send_change_cipher_spec() = 0;
+  // False once our side may send nothing more (close_notify or a fatal
+  // alert sent): a handshake then answers nothing (RFC 8446 section 6.1).
+  virtual bool write_open() const = 0;
+
+ protected:
+  ~HandshakeTransport() = default;
+};
+
+}  // namespace adieu

@@ -1,0 +1,118 @@
+// Handshake objects: one per protocol version and role, each with its own
+// declared states and one function per state (BoringSSL's do_* style): the
+// state says which message is awaited, and a message is checked against it
+// before it is parsed. A handshake talks to what carries it only through
+// HandshakeTransport (engine/core/handshake_transport.h).
+//
+// A connection runs a succession of them: a server's ServerStart reads the
+// ClientHello and hands over to the handshake of the version it negotiates
+// (version_negotiation.h); a TLS 1.3 handshake hands over, once complete, to
+// Tls13Connected, which handles the post-handshake messages and holds only
+// what they need (so an idle connection keeps no handshake state).
+#pragma once
+
+#include <adieu/config.h>
+#include <adieu/connection.h>
+#include <adieu/error.h>
+#include <adieu/session.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "crypto/cipher_suite.h"
+#include "crypto/random.h"
+#include "crypto/secret.h"
+#include "crypto/signature.h"
+#include "engine/config_impl.h"
+#include "engine/core/handshake_transport.h"
+#include "messages/handshake_types.h"
+
+namespace adieu {
+
+// What every handshake object of a connection reads and fills in: the
+// configuration, the randomness, and the negotiated facts the public API
+// reports. It outlives each handshake object.
+struct HandshakeContext {
+  HandshakeContext(Role role, std::shared_ptr<const Config> config);
+
+  Role role;
+  std::shared_ptr<const Config> config_owner;
+  const Config::Impl& config;
+  crypto::BatchedRandom batched_random;  // used when the config draws from the system
+  crypto::Random& random;
+
+  // --- negotiated (valid once `established`)
+  bool established = false;  // the handshake completed (stays true after a later failure)
+  uint16_t version = 0;      // wire value, set when the version is chosen
+  std::optional<crypto::SuiteInfo> suite;
+  uint16_t group = 0;
+  uint16_t peer_scheme = 0;
+  std::string alpn;
+  std::string server_name;  // sent (client) or received (server)
+  bool retried = false;     // a HelloRetryRequest happened
+  bool resumed = false;
+  std::array<uint8_t, 32> client_random{};  // also names the key log's lines
+  std::vector<crypto::Certificate> peer_chain;
+  std::vector<std::vector<uint8_t>> peer_certificates;  // DER of peer_chain, made on demand
+  std::string verify_message;                           // why the peer's chain was refused
+  int verify_result = 0;                                // its X509_V_* code
+  uint64_t key_updates_received = 0;
+  uint64_t key_updates_sent = 0;
+
+  // --- sessions (resumption)
+  std::shared_ptr<Session> offered_session;            // client: the session in our ClientHello
+  std::shared_ptr<Session> resumed_session;            // the session this handshake resumed
+  std::vector<std::shared_ptr<Session>> new_sessions;  // received (client) / issued (server)
+  std::vector<ReceivedTicket> tickets;                 // client: NewSessionTickets received
+  size_t tickets_received = 0;
+
+  // Writes "LABEL client_random secret" to the config's key log, if any.
+  void keylog(const char* label, const crypto::Secret& secret) const;
+  // Parses the peer's chain (leaf first, DER) into peer_chain and verifies it
+  // as the config says; the client checks the server's name. An empty chain
+  // is the caller's to judge. The error is the alert's (RFC 8446 section
+  // 6.2): bad_certificate, certificate_expired, unknown_ca, ...
+  Error verify_peer_chain(std::span<const std::span<const uint8_t>> ders, bool is_server_cert);
+  // A connection that did not end with our close_notify (`clean` false)
+  // makes every session it resumed, offered or received not resumable and
+  // removes it from the cache, unless the config keeps them (SSL_set_shutdown(3):
+  // "considered bad").
+  void apply_unclean_session_rule(bool clean);
+};
+
+class Handshake {
+ public:
+  Handshake(HandshakeContext& context, HandshakeTransport& transport)
+      : ctx_(context), transport_(transport) {}
+  virtual ~Handshake() = default;
+  Handshake(const Handshake&) = delete;
+  Handshake& operator=(const Handshake&) = delete;
+
+  // A whole handshake message (4-byte header included) received under the
+  // current read keys. Returns the error that ends the connection, or none.
+  virtual Error handle_message(messages::HandshakeType type, std::span<const uint8_t> msg) = 0;
+  // An unprotected change_cipher_spec record with this body.
+  virtual Error handle_change_cipher_spec(std::span<const uint8_t> body) = 0;
+  // True when application data may flow both ways.
+  virtual bool connected() const = 0;
+  // Sends a KeyUpdate (RFC 8446 section 4.6.3) and moves our write side to
+  // the next key. Error::not_connected where the state or version has none.
+  virtual Error send_key_update(bool /*request_peer*/) { return Error::not_connected; }
+  // The size of the KeyUpdate message send_key_update() sends (0: none).
+  virtual size_t key_update_size() const { return 0; }
+
+  // The handshake that takes over once the last message was handled, if any.
+  std::unique_ptr<Handshake> take_successor() { return std::move(successor_); }
+
+ protected:
+  HandshakeContext& ctx_;
+  HandshakeTransport& transport_;
+  std::unique_ptr<Handshake> successor_;
+};
+
+}  // namespace adieu

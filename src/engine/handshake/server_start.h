@@ -1,0 +1,29 @@
+// A server before the first ClientHello: it parses the ClientHello once,
+// negotiates the protocol version, and hands over to that version's server
+// handshake.
+#pragma once
+
+#include "engine/handshake/handshake.h"
+#include "messages/messages.h"
+
+namespace adieu {
+
+// The version a server speaks with the client that sent `ch` (wire value),
+// or 0 when there is none: TLS 1.3 when supported_versions offers it (RFC
+// 8446 section 4.2.1).
+uint16_t negotiate_version(const messages::ClientHello& ch, const Config::Impl& config);
+
+class ServerStart final : public Handshake {
+ public:
+  using Handshake::Handshake;
+
+  // The first message must be a ClientHello.
+  Error handle_message(messages::HandshakeType type, std::span<const uint8_t> msg) override;
+  // Nothing may come before the ClientHello (RFC 8446 section 5).
+  Error handle_change_cipher_spec(std::span<const uint8_t>) override {
+    return Error::unexpected_message;
+  }
+  bool connected() const override { return false; }
+};
+
+}  // namespace adieu

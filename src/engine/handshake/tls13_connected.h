@@ -1,0 +1,45 @@
+// A TLS 1.3 connection after its handshake (RFC 8446 section 4.6): it takes
+// NewSessionTicket (client) and KeyUpdate, sends KeyUpdate and the server's
+// tickets, and holds only what they need: the suite, the application
+// traffic secrets in force and the resumption master secret.
+#pragma once
+
+#include <memory>
+
+#include "crypto/cipher_suite.h"
+#include "crypto/secret.h"
+#include "engine/handshake/handshake.h"
+#include "messages/messages.h"
+
+namespace adieu {
+
+class Tls13Connected final : public Handshake {
+ public:
+  Tls13Connected(HandshakeContext& context, HandshakeTransport& transport, crypto::SuiteInfo suite,
+                 const crypto::Secret& read_secret, const crypto::Secret& write_secret,
+                 const crypto::Secret& resumption_master);
+
+  // Processed whenever the read side is open, including while we wait for
+  // the peer's close_notify after our own.
+  Error handle_message(messages::HandshakeType type, std::span<const uint8_t> msg) override;
+  // After the handshake a change_cipher_spec is unexpected (RFC 8446 section 5).
+  Error handle_change_cipher_spec(std::span<const uint8_t>) override {
+    return Error::unexpected_message;
+  }
+  bool connected() const override { return true; }
+  Error send_key_update(bool request_peer) override;
+  size_t key_update_size() const override { return messages::KeyUpdate::kSize; }
+  // Server: the configured number of tickets, stateless (sealed under the
+  // ticket keys) or stateful (an id into the session cache).
+  Error send_new_session_tickets();
+
+ private:
+  std::shared_ptr<Session> make_session(const messages::NewSessionTicket& nst) const;
+
+  crypto::SuiteInfo suite_;
+  crypto::Secret read_secret_;  // application traffic secrets in force
+  crypto::Secret write_secret_;
+  crypto::Secret resumption_master_;
+};
+
+}  // namespace adieu

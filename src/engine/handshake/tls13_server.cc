@@ -1,0 +1,261 @@
+// The TLS 1.3 server handshake (tls13_server.h).
+#include "engine/handshake/tls13_server.h"
+
+#include <algorithm>
+
+#include "engine/handshake/contains.h"
+#include "engine/handshake/server_start.h"
+#include "engine/handshake/tls13_connected.h"
+
+namespace adieu {
+
+using messages::HandshakeType;
+
+namespace {
+
+const messages::KeyShareEntry* find_share(const messages::ClientHello& ch, uint16_t group) {
+  for (const messages::KeyShareEntry& e : *ch.key_shares) {
+    if (e.group == group) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Error Tls13Server::start(const messages::ClientHello& ch, std::span<const uint8_t> msg) {
+  ctx_.version = messages::kTls13;
+  return on_client_hello(ch, msg, false);
+}
+
+Error Tls13Server::handle_message(HandshakeType type, std::span<const uint8_t> msg) {
+  const std::span<const uint8_t> body = msg.subspan(messages::kHandshakeHeaderSize);
+  switch (state_) {
+    case State::wait_client_hello_after_retry: {
+      if (type != HandshakeType::client_hello) return Error::unexpected_message;
+      messages::ClientHello ch;
+      if (Error err = ch.parse(body); err != Error::none) return err;
+      return on_client_hello(ch, msg, true);
+    }
+    case State::wait_client_certificate:
+      if (type != HandshakeType::certificate) return Error::unexpected_message;
+      return on_client_certificate(msg, body);
+    case State::wait_client_certificate_verify:
+      if (type != HandshakeType::certificate_verify) return Error::unexpected_message;
+      return on_client_certificate_verify(msg, body);
+    case State::wait_client_finished:
+      if (type != HandshakeType::finished) return Error::unexpected_message;
+      return on_client_finished(msg, body);
+  }
+  return Error::unexpected_message;
+}
+
+Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<const uint8_t> msg,
+                                   bool second) {
+  const Config::Impl& config = ctx_.config;
+  if (second && negotiate_version(ch, config) != messages::kTls13) return Error::protocol_version;
+  if (ch.legacy_compression_methods.size() != 1 || ch.legacy_compression_methods[0] != 0) {
+    return Error::illegal_parameter;
+  }
+  // RFC 8446 section 9.2: without a PSK, these are mandatory.
+  if (!ch.signature_algorithms) return Error::missing_extension;
+  if (!ch.supported_groups || !ch.key_shares) return Error::missing_extension;
+
+  // Cipher suite: our preference among the client's.
+  std::optional<crypto::SuiteInfo> chosen;
+  for (crypto::CipherSuite s : config.suites) {
+    if (contains(ch.cipher_suites, static_cast<uint16_t>(s))) {
+      chosen = crypto::suite_info(s);
+      break;
+    }
+  }
+  if (!chosen) return Error::handshake_failure;
+  if (second && chosen->suite != ctx_.suite->suite) return Error::illegal_parameter;
+  ctx_.suite = chosen;
+
+  // Group: the first of ours the client sent a share for; failing that, the
+  // first of ours it supports, asked for with a HelloRetryRequest.
+  const messages::KeyShareEntry* share = nullptr;
+  std::optional<crypto::Group> retry_group;
+  for (crypto::Group g : config.groups) {
+    share = find_share(ch, static_cast<uint16_t>(g));
+    if (share) break;
+  }
+  if (!share) {
+    for (crypto::Group g : config.groups) {
+      if (contains(*ch.supported_groups, static_cast<uint16_t>(g))) {
+        retry_group = g;
+        break;
+      }
+    }
+    if (!retry_group) return Error::handshake_failure;
+  }
+  if (second) {
+    // RFC 8446 section 4.1.2: the second ClientHello answers the retry.
+    if (!share || ch.key_shares->size() != 1 ||
+        share->group != static_cast<uint16_t>(*hrr_group_)) {
+      return Error::illegal_parameter;
+    }
+    if (!ch.cookie || *ch.cookie != cookie_) return Error::illegal_parameter;
+    if (ch.legacy_session_id != session_id_) return Error::illegal_parameter;
+  }
+
+  // Certificate and signature scheme for the requested name.
+  ctx_.server_name = ch.server_name.value_or(std::string());
+  our_certificate_ = config.certificate_for(ctx_.server_name, &server_name_matched_);
+  if (!our_certificate_ || !choose_scheme(*ch.signature_algorithms)) {
+    return Error::handshake_failure;
+  }
+
+  // ALPN (RFC 7301 section 3.2): our first protocol the client offers.
+  ctx_.alpn.clear();
+  if (ch.alpn && !config.alpn.empty()) {
+    for (const std::string& p : config.alpn) {
+      if (contains(*ch.alpn, p)) {
+        ctx_.alpn = p;
+        break;
+      }
+    }
+    if (ctx_.alpn.empty()) return Error::no_application_protocol;
+  }
+
+  session_id_ = ch.legacy_session_id;
+  middlebox_compat_ = !session_id_.empty();
+  ctx_.client_random = ch.random;
+
+  if (retry_group) {
+    if (second) return Error::illegal_parameter;
+    return send_retry(*retry_group, msg);
+  }
+
+  std::optional<uint16_t> selected_psk;
+  if (Error err = choose_psk(ch, msg, selected_psk); err != Error::none) return err;
+  if (!transcript_) transcript_.emplace(ctx_.suite->hash);
+  transcript_->update(msg);
+
+  std::optional<crypto::KeyShare> ours;
+  std::optional<crypto::Secret> shared;
+  if (!ctx_.resumed || psk_with_dhe_) {
+    ours = crypto::KeyShare::generate(static_cast<crypto::Group>(share->group), ctx_.random);
+    if (!ours) return Error::internal_error;
+    shared = ours->derive(share->key_exchange);
+    if (!shared) return Error::illegal_parameter;
+    ctx_.group = share->group;
+  }
+
+  messages::ServerHello sh;
+  if (!ctx_.random.fill(sh.random)) return Error::internal_error;
+  sh.legacy_session_id_echo = session_id_;
+  sh.cipher_suite = static_cast<uint16_t>(ctx_.suite->suite);
+  sh.supported_version = messages::kTls13;
+  sh.selected_psk = selected_psk;
+  if (ours) {
+    sh.key_share =
+        messages::KeyShareEntry{ctx_.group, {ours->public_key().begin(), ours->public_key().end()}};
+  }
+  std::vector<uint8_t> sh_bytes;
+  wire::Writer w(sh_bytes);
+  sh.serialize(w);
+  send(sh_bytes);
+  send_change_cipher_spec_once();
+
+  derive_handshake_secrets(psk_.span(), shared ? shared->span() : std::span<const uint8_t>());
+  if (!install_handshake_write_keys(server_handshake_secret_, server_finished_key_) ||
+      !install_handshake_read_keys(client_handshake_secret_, client_finished_key_)) {
+    return Error::internal_error;
+  }
+  return send_flight(ch);
+}
+
+Error Tls13Server::send_retry(crypto::Group group_wanted, std::span<const uint8_t> msg) {
+  transcript_.emplace(ctx_.suite->hash);
+  transcript_->update(messages::message_hash(crypto::hash(ctx_.suite->hash, msg).span()));
+  hrr_group_ = group_wanted;
+  ctx_.retried = true;
+  // A cookie the client must echo (RFC 8446 section 4.2.2); we are stateful,
+  // so it is only checked for equality.
+  cookie_.resize(16);
+  if (!ctx_.random.fill(cookie_)) return Error::internal_error;
+
+  messages::ServerHello hrr;
+  std::copy(std::begin(messages::kHelloRetryRequestRandom),
+            std::end(messages::kHelloRetryRequestRandom), hrr.random.begin());
+  hrr.legacy_session_id_echo = session_id_;
+  hrr.cipher_suite = static_cast<uint16_t>(ctx_.suite->suite);
+  hrr.supported_version = messages::kTls13;
+  hrr.selected_group = static_cast<uint16_t>(group_wanted);
+  hrr.cookie = cookie_;
+  std::vector<uint8_t> bytes;
+  wire::Writer w(bytes);
+  hrr.serialize(w);
+  send(bytes);
+  send_change_cipher_spec_once();
+  state_ = State::wait_client_hello_after_retry;
+  return Error::none;
+}
+
+Error Tls13Server::send_flight(const messages::ClientHello& ch) {
+  messages::EncryptedExtensions ee;
+  ee.server_name_ack = ch.server_name.has_value() && server_name_matched_;
+  if (!ctx_.alpn.empty()) ee.alpn = ctx_.alpn;
+  std::vector<uint8_t> bytes;
+  wire::Writer w(bytes);
+  ee.serialize(w);
+  send(bytes);
+
+  if (!ctx_.resumed) {
+    if (ctx_.config.verify != VerifyMode::none) {
+      messages::CertificateRequest cr;
+      cr.signature_algorithms.clear();
+      for (crypto::SignatureScheme s : crypto::handshake_signature_schemes()) {
+        cr.signature_algorithms.push_back(static_cast<uint16_t>(s));
+      }
+      bytes.clear();
+      wire::Writer wr(bytes);
+      cr.serialize(wr);
+      send(bytes);
+      certificate_requested_ = true;
+    }
+    if (Error err = send_certificate({}); err != Error::none) return err;
+    if (Error err = send_certificate_verify(true); err != Error::none) return err;
+  }
+  // Resumed, the PSK authenticates: no certificates (RFC 8446 section 2.2).
+  if (Error err = send_finished(server_finished_key_); err != Error::none) return err;
+  derive_application_secrets();
+  if (!transport_.install_write_secret(Level::application, ctx_.suite->suite,
+                                       server_application_secret_)) {
+    return Error::internal_error;
+  }
+  write_level_ = Level::application;
+  state_ = certificate_requested_ ? State::wait_client_certificate : State::wait_client_finished;
+  return Error::none;
+}
+
+Error Tls13Server::on_client_certificate(std::span<const uint8_t> msg,
+                                         std::span<const uint8_t> body) {
+  if (Error err = verify_certificate(body, false); err != Error::none) return err;
+  transcript_->update(msg);
+  state_ =
+      ctx_.peer_chain.empty() ? State::wait_client_finished : State::wait_client_certificate_verify;
+  return Error::none;
+}
+
+Error Tls13Server::on_client_certificate_verify(std::span<const uint8_t> msg,
+                                                std::span<const uint8_t> body) {
+  if (Error err = verify_certificate_verify(body, false); err != Error::none) return err;
+  transcript_->update(msg);
+  state_ = State::wait_client_finished;
+  return Error::none;
+}
+
+Error Tls13Server::on_client_finished(std::span<const uint8_t> msg, std::span<const uint8_t> body) {
+  if (Error err = verify_finished(body, client_finished_key_); err != Error::none) return err;
+  transcript_->update(msg);
+  resumption_master_ = schedule_->resumption_master(transcript_->current().span());
+  if (!transport_.install_read_secret(Level::application, ctx_.suite->suite,
+                                      client_application_secret_)) {
+    return Error::internal_error;
+  }
+  return complete().send_new_session_tickets();
+}
+
+}  // namespace adieu
