@@ -6,7 +6,10 @@
 //    opaque application_data record; the real content type is the last
 //    non-zero byte of the inner plaintext; the nonce is the static IV XOR the
 //    sequence number; the additional data is the record header.
-//  - TLS 1.2 AEAD protection comes beside it with TLS 1.2.
+//  - Tls12Protection (RFC 5246 section 6.2.3.3): the record keeps its type;
+//    the additional data is seq_num || type || version || length; AES-GCM
+//    sends an 8-byte explicit nonce (RFC 5288), ChaCha20-Poly1305 builds the
+//    nonce as TLS 1.3 does (RFC 7905).
 #pragma once
 
 #include <adieu/error.h>
@@ -102,6 +105,32 @@ class Tls13Protection final : public RecordProtection {
   size_t max_ciphertext() const override { return kMaxPlaintext + 256; }
   bool seal(ContentType type, std::span<const uint8_t> content, std::span<uint8_t> record) override;
   Error open(std::span<const uint8_t> record, RecordBuffer& plaintext, Record& out) override;
+};
+
+// TLS 1.2 AEAD record protection, keyed from the key block.
+class Tls12Protection final : public RecordProtection {
+ public:
+  // `fixed_iv` is the key block's write IV: the 4-byte salt of AES-GCM, whose
+  // records carry an explicit nonce (RFC 5288 section 3), or the 12-byte IV
+  // of ChaCha20-Poly1305 (RFC 7905 section 2). Resets the sequence number.
+  // False on a wrong size or a libcrypto failure (the direction is then
+  // wiped).
+  bool install(crypto::AeadAlg aead, std::span<const uint8_t> key,
+               std::span<const uint8_t> fixed_iv);
+
+  // After ChangeCipherSpec every record is protected.
+  bool protects(ContentType) const override { return encrypted(); }
+  size_t overhead() const override {
+    return (explicit_nonce_ ? kExplicitNonceSize : 0) + crypto::kAeadTagSize;
+  }
+  // TLSCiphertext.length limit: 2^14 + 2048 (RFC 5246 section 6.2.3).
+  size_t max_ciphertext() const override { return kMaxPlaintext + 2048; }
+  bool seal(ContentType type, std::span<const uint8_t> content, std::span<uint8_t> record) override;
+  Error open(std::span<const uint8_t> record, RecordBuffer& plaintext, Record& out) override;
+
+ private:
+  static constexpr size_t kExplicitNonceSize = 8;
+  bool explicit_nonce_ = false;
 };
 
 }  // namespace adieu::record

@@ -29,6 +29,12 @@ bool DirectionKeys::install_tls13(crypto::CipherSuite suite, const crypto::Secre
   return tls13_.install(suite, traffic_secret);
 }
 
+bool DirectionKeys::install_tls12(crypto::AeadAlg aead, std::span<const uint8_t> key,
+                                  std::span<const uint8_t> fixed_iv) {
+  active_ = &tls12_;
+  return tls12_.install(aead, key, fixed_iv);
+}
+
 void DirectionKeys::wipe() {
   if (active_ != nullptr) active_->wipe();
 }

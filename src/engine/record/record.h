@@ -36,6 +36,9 @@ class DirectionKeys {
   // TLS 1.3 keys from a traffic secret (RFC 8446 section 7.3); resets the
   // sequence number. False on a libcrypto failure (the direction is wiped).
   bool install_tls13(crypto::CipherSuite suite, const crypto::Secret& traffic_secret);
+  // TLS 1.2 keys from the key block (Tls12Protection::install).
+  bool install_tls12(crypto::AeadAlg aead, std::span<const uint8_t> key,
+                     std::span<const uint8_t> fixed_iv);
   // Wipes the key; the direction is plaintext again (unusable for
   // application data: encrypted() is false).
   void wipe();
@@ -47,6 +50,7 @@ class DirectionKeys {
 
  private:
   Tls13Protection tls13_;
+  Tls12Protection tls12_;
   RecordProtection* active_ = nullptr;
 };
 
