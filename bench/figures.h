@@ -1,5 +1,5 @@
 // The measurements, one round at a time. Each function measures one library;
-// main() alternates the libraries round by round and keeps the medians.
+// Bench (bench.h) alternates the libraries round by round and keeps every round.
 #pragma once
 
 #include <cstddef>

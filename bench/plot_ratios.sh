@@ -5,8 +5,8 @@
 #   bench/plot_ratios.sh figures.tsv docs/performance-ratios.svg "commit 1234abc"
 #
 # One horizontal bar per figure, from 1 (the two libraries equal) to the
-# ratio of the medians, on a log scale; the whisker is the ratio's range over
-# the rounds (adieu's worst round against OpenSSL's best, and the reverse).
+# ratio adieu-bench reports (the median of the round-by-round ratios), on a
+# log scale; the whisker is the range of the round-by-round ratios.
 # Two panels: rates (handshakes/s, MB/s: above 1 adieu is faster) and costs
 # (allocations, bytes held, microseconds: below 1 adieu spends less). Green
 # bars are figures where adieu is ahead, red where OpenSSL is. Bulk "both on
@@ -93,7 +93,7 @@ set key off
 set style fill solid 0.85 noborder
 set lmargin 58
 set rmargin 8
-set multiplot title "adieu / OpenSSL: the ratio of the medians (whiskers: its range over the rounds)\n$run, $machine${note:+, $note}"
+set multiplot title "adieu / OpenSSL: the median of the round-by-round ratios (whiskers: their range)\n$run, $machine${note:+, $note}"
 
 # Panel: FILE, N, XRANGE, TITLE, ORIGIN, SIZE.
 bar_lo(r) = r < 1 ? r : 1
@@ -107,9 +107,9 @@ set xrange [$(xrange "$work/rates.dat")]
 set yrange [$rates_n + 0.7:0.3]
 set arrow 1 from 1, graph 0 to 1, graph 1 nohead lc rgb "#555555" lw 1.5
 plot "$work/rates.dat" using (bar_lo(\$2)):1:(bar_lo(\$2)):(bar_hi(\$2)):(\$1 - 0.38):(\$1 + 0.38):(colour(\$5)):ytic(6) \
-       with boxxyerror lc rgb variable, \
-     "" using 2:1:3:4 with xerrorbars pt -1 lc rgb "#333333", \
-     "" using (\$4 > \$2 ? \$4 : \$2):1:(sprintf(" %.2fx", \$2)) with labels left font "sans,9"
+       with boxxyerror lc rgb variable title "ratio", \
+     "" using 2:1:3:4 with xerrorbars pt -1 lc rgb "#333333" title "range over the rounds", \
+     "" using (\$4 > \$2 ? \$4 : \$2):1:(sprintf(" %.2fx", \$2)) with labels left font "sans,9" title "value"
 
 set origin 0, 0
 set size 1, $(awk -v h="$height" -v c="$costs_h" 'BEGIN { printf "%g", c / h }')
@@ -117,9 +117,9 @@ set title "Costs: allocations, bytes held, microseconds (below 1x: adieu spends 
 set xrange [$(xrange "$work/costs.dat")]
 set yrange [$costs_n + 0.7:0.3]
 plot "$work/costs.dat" using (bar_lo(\$2)):1:(bar_lo(\$2)):(bar_hi(\$2)):(\$1 - 0.38):(\$1 + 0.38):(colour(\$5)):ytic(6) \
-       with boxxyerror lc rgb variable, \
-     "" using 2:1:3:4 with xerrorbars pt -1 lc rgb "#333333", \
-     "" using (\$3 < \$2 ? \$3 : \$2):1:(sprintf("%.2fx ", \$2)) with labels right font "sans,9"
+       with boxxyerror lc rgb variable title "ratio", \
+     "" using 2:1:3:4 with xerrorbars pt -1 lc rgb "#333333" title "range over the rounds", \
+     "" using (\$3 < \$2 ? \$3 : \$2):1:(sprintf("%.2fx ", \$2)) with labels right font "sans,9" title "value"
 unset multiplot
 EOF
 gnuplot "$work/plot.gp"
