@@ -85,7 +85,9 @@ struct Aead::State {
   }
 };
 
-Aead::Aead() : state_(std::make_unique<State>()) {}
+// The state (and its EVP_CIPHER_CTX) is made by the first init(), so a
+// direction that never gets keys of some kind costs nothing.
+Aead::Aead() = default;
 
 Aead::~Aead() {
   clear();
@@ -93,6 +95,7 @@ Aead::~Aead() {
 
 bool Aead::init(AeadAlg alg, std::span<const uint8_t> key, std::span<const uint8_t> iv) {
   const EVP_CIPHER* cipher = fetch_cipher(alg);
+  if (!state_) state_ = std::make_unique<State>();
   // A context already keyed for this cipher (the next traffic key of the
   // same suite) is re-keyed in place: the new key schedule overwrites the old
   // one, and the provider's state is neither freed nor allocated again.
@@ -118,10 +121,11 @@ bool Aead::init(AeadAlg alg, std::span<const uint8_t> key, std::span<const uint8
 }
 
 bool Aead::ready() const {
-  return state_->ready;
+  return state_ && state_->ready;
 }
 
 void Aead::clear() {
+  if (!state_) return;
   if (state_->ctx) EVP_CIPHER_CTX_reset(state_->ctx.get());  // frees and wipes the key schedule
   OPENSSL_cleanse(state_->iv.data(), state_->iv.size());
   state_->ready = false;
@@ -130,7 +134,7 @@ void Aead::clear() {
 bool Aead::seal(uint64_t seq, std::span<const uint8_t> aad,
                 std::initializer_list<std::span<const uint8_t>> plaintext, uint8_t* out,
                 std::span<uint8_t, kAeadTagSize> tag) {
-  if (!state_->ready || !state_->start(seq, 1) || !state_->add_aad(aad)) return false;
+  if (!ready() || !state_->start(seq, 1) || !state_->add_aad(aad)) return false;
   for (std::span<const uint8_t> piece : plaintext) {
     if (!state_->process(piece, out)) return false;
     out += piece.size();
@@ -144,7 +148,7 @@ bool Aead::seal(uint64_t seq, std::span<const uint8_t> aad,
 
 bool Aead::open(uint64_t seq, std::span<const uint8_t> aad, std::span<const uint8_t> ciphertext,
                 uint8_t* out, std::span<const uint8_t, kAeadTagSize> tag) {
-  if (!state_->ready || !state_->start(seq, 0)) return false;
+  if (!ready() || !state_->start(seq, 0)) return false;
   // The provider copies the expected tag; it is compared in finish()
   // (in constant time, by libcrypto).
   OSSL_PARAM params[] = {
