@@ -166,13 +166,34 @@ Error ClientHello::parse(Bytes body) {
       case ExtensionType::post_handshake_auth:
         e = detail::parse_empty_extension(ext.data, post_handshake_auth);
         break;
+      // TLS 1.2 extensions: a ClientHello may offer TLS 1.2 and 1.3 at once.
+      case ExtensionType::extended_master_secret:  // empty (RFC 7627 section 5.1)
+        e = detail::parse_empty_extension(ext.data, extended_master_secret);
+        break;
+      case ExtensionType::renegotiation_info:
+        e = detail::parse_renegotiation_info(ext.data, renegotiation_info);
+        break;
+      case ExtensionType::ec_point_formats:
+        e = detail::parse_ec_point_formats(ext.data, ec_point_formats);
+        break;
+      case ExtensionType::session_ticket:
+        // extension_data is the ticket itself, empty when the client has none
+        // (RFC 5077 section 3.2).
+        session_ticket.emplace(ext.data.begin(), ext.data.end());
+        break;
+      case ExtensionType::max_fragment_length:
+        e = detail::parse_max_fragment_length(ext.data, max_fragment_length);
+        break;
+      case ExtensionType::record_size_limit:
+        e = detail::parse_record_size_limit(ext.data, record_size_limit);
+        break;
       case ExtensionType::pre_shared_key:
         // RFC 8446 section 4.2.11: it MUST be the last extension.
         if (i + 1 != exts.size()) return Error::illegal_parameter;
         pre_shared_key.emplace();
         e = parse_offered_psks(ext.data, *pre_shared_key);
         break;
-      default:  // padding, certificate_authorities and unrecognized types
+      default:  // padding, certificate_authorities, status_request, unrecognized types
         detail::keep_unknown(ext, unknown);
         break;
     }
@@ -234,6 +255,24 @@ void ClientHello::serialize(wire::Writer& out) const {
   }
   if (early_data) detail::write_empty_extension(out, ExtensionType::early_data);
   if (post_handshake_auth) detail::write_empty_extension(out, ExtensionType::post_handshake_auth);
+  if (extended_master_secret) {
+    detail::write_empty_extension(out, ExtensionType::extended_master_secret);
+  }
+  if (renegotiation_info) {
+    detail::write_vec8_extension(out, ExtensionType::renegotiation_info, *renegotiation_info);
+  }
+  if (ec_point_formats) {
+    detail::write_vec8_extension(out, ExtensionType::ec_point_formats, *ec_point_formats);
+  }
+  if (session_ticket) {
+    detail::write_raw_extension(out, ExtensionType::session_ticket, *session_ticket);
+  }
+  if (max_fragment_length) {
+    detail::write_u8_extension(out, ExtensionType::max_fragment_length, *max_fragment_length);
+  }
+  if (record_size_limit) {
+    detail::write_u16_extension(out, ExtensionType::record_size_limit, *record_size_limit);
+  }
   detail::write_unknown_extensions(out, unknown);
   if (pre_shared_key) {
     size_t ext = detail::open_extension(out, ExtensionType::pre_shared_key);

@@ -1,11 +1,13 @@
-// Field-by-field equality of the message structs of messages.h, for round-trip
+// Field-by-field equality of the message structs of messages.h and
+// tls12_messages.h, for round-trip
 // tests and fuzzers (parse -> serialize -> parse must give equal messages).
-// Kept beside messages.h: a field added there must be added here too.
+// Kept beside those headers: a field added there must be added here too.
 #pragma once
 
 #include <tuple>
 
 #include "messages/messages.h"
+#include "messages/tls12_messages.h"
 
 namespace adieu::messages {
 
@@ -27,12 +29,16 @@ inline auto fields(const ClientHello& m) {
                   m.legacy_compression_methods, m.server_name, m.supported_groups,
                   m.signature_algorithms, m.signature_algorithms_cert, m.alpn, m.key_shares,
                   m.supported_versions, m.cookie, m.psk_key_exchange_modes, m.early_data,
-                  m.post_handshake_auth, m.unknown, m.pre_shared_key);
+                  m.post_handshake_auth, m.extended_master_secret, m.renegotiation_info,
+                  m.ec_point_formats, m.session_ticket, m.max_fragment_length, m.record_size_limit,
+                  m.unknown, m.pre_shared_key);
 }
 inline auto fields(const ServerHello& m) {
   return std::tie(m.legacy_version, m.random, m.legacy_session_id_echo, m.cipher_suite,
                   m.legacy_compression_method, m.supported_version, m.key_share, m.selected_group,
-                  m.cookie, m.selected_psk, m.unknown);
+                  m.cookie, m.selected_psk, m.extended_master_secret, m.renegotiation_info,
+                  m.ec_point_formats, m.session_ticket, m.max_fragment_length, m.record_size_limit,
+                  m.unknown);
 }
 inline auto fields(const EncryptedExtensions& m) {
   return std::tie(m.server_name_ack, m.alpn, m.supported_groups, m.early_data, m.unknown);
@@ -60,6 +66,28 @@ inline auto fields(const NewSessionTicket& m) {
 inline auto fields(const KeyUpdate& m) {
   return std::tie(m.update_requested);
 }
+// TLS 1.2 (tls12_messages.h).
+inline auto fields(const HelloRequest&) {
+  return std::tie();
+}
+inline auto fields(const ServerKeyExchange& m) {
+  return std::tie(m.named_curve, m.point, m.scheme, m.signature);
+}
+inline auto fields(const ServerHelloDone&) {
+  return std::tie();
+}
+inline auto fields(const ClientKeyExchange& m) {
+  return std::tie(m.point);
+}
+inline auto fields(const Tls12CertificateRequest& m) {
+  return std::tie(m.certificate_types, m.signature_algorithms, m.certificate_authorities);
+}
+inline auto fields(const Tls12Certificate& m) {
+  return std::tie(m.certificate_list);
+}
+inline auto fields(const Tls12NewSessionTicket& m) {
+  return std::tie(m.ticket_lifetime_hint, m.ticket);
+}
 }  // namespace detail
 
 #define ADIEU_MESSAGES_EQUALITY(T)                 \
@@ -84,6 +112,13 @@ ADIEU_MESSAGES_EQUALITY(CertificateVerify)
 ADIEU_MESSAGES_EQUALITY(Finished)
 ADIEU_MESSAGES_EQUALITY(NewSessionTicket)
 ADIEU_MESSAGES_EQUALITY(KeyUpdate)
+ADIEU_MESSAGES_EQUALITY(HelloRequest)
+ADIEU_MESSAGES_EQUALITY(ServerKeyExchange)
+ADIEU_MESSAGES_EQUALITY(ServerHelloDone)
+ADIEU_MESSAGES_EQUALITY(ClientKeyExchange)
+ADIEU_MESSAGES_EQUALITY(Tls12CertificateRequest)
+ADIEU_MESSAGES_EQUALITY(Tls12Certificate)
+ADIEU_MESSAGES_EQUALITY(Tls12NewSessionTicket)
 
 #undef ADIEU_MESSAGES_EQUALITY
 

@@ -60,6 +60,17 @@ bool is_recognized_extension(uint16_t type) {
     case ExtensionType::signature_algorithms_cert:
     case ExtensionType::key_share:
       return true;
+    // The TLS 1.2 hello extensions are parsed by ClientHello and by a TLS 1.2
+    // ServerHello only; elsewhere they stay unrecognized, as they were before
+    // TLS 1.2 support, so that TLS 1.3 messages are judged as before.
+    case ExtensionType::max_fragment_length:
+    case ExtensionType::status_request:
+    case ExtensionType::ec_point_formats:
+    case ExtensionType::extended_master_secret:
+    case ExtensionType::record_size_limit:
+    case ExtensionType::session_ticket:
+    case ExtensionType::renegotiation_info:
+      return false;
   }
   return false;
 }

@@ -75,6 +75,29 @@ Error parse_u16_list_extension(Bytes data, int prefix_bytes, size_t min_bytes,
 void write_u16_list_extension(wire::Writer& w, ExtensionType type, int prefix_bytes,
                               const std::vector<uint16_t>& list);
 
+// TLS 1.2 hello extensions (tls12_extensions.cc), shared by ClientHello and
+// ServerHello. Each parse sets `out` and returns decode_error for a malformed
+// extension_data, illegal_parameter for a value the RFC forbids.
+//
+// renegotiation_info: opaque renegotiated_connection<0..255> (RFC 5746
+// section 3.2).
+Error parse_renegotiation_info(Bytes data, std::optional<ByteVec>& out);
+// ec_point_formats: ECPointFormat ec_point_format_list<1..2^8-1> (RFC 8422
+// section 5.1.2).
+Error parse_ec_point_formats(Bytes data, std::optional<ByteVec>& out);
+// max_fragment_length: one MaxFragmentLength byte; a value other than 1..4
+// is an illegal_parameter (RFC 6066 section 4).
+Error parse_max_fragment_length(Bytes data, std::optional<uint8_t>& out);
+// record_size_limit: uint16 RecordSizeLimit; a value under 64 is an
+// illegal_parameter (RFC 8449 section 4).
+Error parse_record_size_limit(Bytes data, std::optional<uint16_t>& out);
+// An extension whose extension_data is `data` as is (session_ticket).
+void write_raw_extension(wire::Writer& w, ExtensionType type, Bytes data);
+// An extension whose extension_data is one opaque<..2^8-1> vector.
+void write_vec8_extension(wire::Writer& w, ExtensionType type, Bytes body);
+void write_u8_extension(wire::Writer& w, ExtensionType type, uint8_t value);
+void write_u16_extension(wire::Writer& w, ExtensionType type, uint16_t value);
+
 // The bytes of a string (host names, ALPN protocol names).
 inline Bytes string_bytes(const std::string& s) {
   return Bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size());

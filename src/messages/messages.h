@@ -70,7 +70,14 @@ struct ClientHello {
   std::optional<ByteVec> psk_key_exchange_modes;
   bool early_data = false;
   bool post_handshake_auth = false;
-  std::vector<UnknownExtension> unknown;
+  // TLS 1.2 extensions, parsed whichever versions are offered.
+  bool extended_master_secret = false;         // empty extension (RFC 7627 section 5.1)
+  std::optional<ByteVec> renegotiation_info;   // renegotiated_connection (RFC 5746 3.2)
+  std::optional<ByteVec> ec_point_formats;     // 1..255 ECPointFormat bytes (RFC 8422 5.1.2)
+  std::optional<ByteVec> session_ticket;       // the ticket, may be empty (RFC 5077 3.2)
+  std::optional<uint8_t> max_fragment_length;  // 1..4 (RFC 6066 section 4)
+  std::optional<uint16_t> record_size_limit;   // 64.. (RFC 8449 section 4)
+  std::vector<UnknownExtension> unknown;       // status_request among others
   std::optional<OfferedPsks> pre_shared_key;
 
   Error parse(Bytes body);
@@ -94,9 +101,24 @@ struct ServerHello {
   std::optional<uint16_t> selected_group;  // HelloRetryRequest key_share
   std::optional<ByteVec> cookie;           // HelloRetryRequest
   std::optional<uint16_t> selected_psk;    // pre_shared_key
+
+  // TLS 1.2 extensions: parsed only when !selects_tls13() (a TLS 1.2 server
+  // sends no supported_versions, RFC 8446 section 4.2.1). In a TLS 1.3
+  // ServerHello or HelloRetryRequest they stay in `unknown`, where the
+  // handshake refuses them as before. serialize() writes the set ones after
+  // the TLS 1.3 extensions, in this order, then `unknown`.
+  bool extended_master_secret = false;         // RFC 7627 section 5.1
+  std::optional<ByteVec> renegotiation_info;   // renegotiated_connection (RFC 5746 3.2)
+  std::optional<ByteVec> ec_point_formats;     // RFC 8422 section 5.1.2
+  bool session_ticket = false;                 // empty extension (RFC 5077 section 3.2)
+  std::optional<uint8_t> max_fragment_length;  // 1..4 (RFC 6066 section 4)
+  std::optional<uint16_t> record_size_limit;   // 64.. (RFC 8449 section 4)
   std::vector<UnknownExtension> unknown;
 
   bool is_hello_retry_request() const;
+  // True when parse() reads the extensions as TLS 1.3's: a HelloRetryRequest
+  // or a ServerHello whose supported_versions selects TLS 1.3.
+  bool selects_tls13() const;
   Error parse(Bytes body);
   void serialize(wire::Writer& out) const;
 };
@@ -136,6 +158,9 @@ struct CertificateRequest {
   void serialize(wire::Writer& out) const;
 };
 
+// Also TLS 1.2's CertificateVerify (RFC 5246 section 7.4.8): a DigitallySigned
+// is SignatureAndHashAlgorithm (whose code points are TLS 1.3's
+// SignatureSchemes) and signature<0..2^16-1>, the same bytes.
 struct CertificateVerify {
   uint16_t scheme = 0;
   ByteVec signature;
@@ -144,6 +169,8 @@ struct CertificateVerify {
   void serialize(wire::Writer& out) const;
 };
 
+// Also TLS 1.2's Finished (RFC 5246 section 7.4.9): any non-empty length is
+// parsed, the handshake checks it (Hash.length, or kTls12VerifyDataSize).
 struct Finished {
   ByteVec verify_data;  // the length is checked by the handshake (hash size)
 

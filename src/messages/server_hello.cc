@@ -6,9 +6,56 @@
 #include "messages/messages.h"
 
 namespace adieu::messages {
+namespace {
+
+// The extensions of a TLS 1.2 ServerHello that have fields (RFC 5246 section
+// 7.4.1.4 and the RFCs of each). False when `ext` is not one of them.
+bool parse_tls12_extension(const detail::RawExtension& ext, ServerHello& sh, Error& e) {
+  switch (static_cast<ExtensionType>(ext.type)) {
+    case ExtensionType::extended_master_secret:
+      e = detail::parse_empty_extension(ext.data, sh.extended_master_secret);
+      return true;
+    case ExtensionType::renegotiation_info:
+      e = detail::parse_renegotiation_info(ext.data, sh.renegotiation_info);
+      return true;
+    case ExtensionType::ec_point_formats:
+      e = detail::parse_ec_point_formats(ext.data, sh.ec_point_formats);
+      return true;
+    case ExtensionType::session_ticket:
+      // "The server uses a zero-length SessionTicket extension" (RFC 5077
+      // section 3.2); OpenSSL too refuses another with decode_error.
+      e = detail::parse_empty_extension(ext.data, sh.session_ticket);
+      return true;
+    case ExtensionType::max_fragment_length:
+      e = detail::parse_max_fragment_length(ext.data, sh.max_fragment_length);
+      return true;
+    case ExtensionType::record_size_limit:
+      e = detail::parse_record_size_limit(ext.data, sh.record_size_limit);
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Whether supported_versions, wherever it is in the block, selects TLS 1.3
+// (as parse() will read it: exactly one u16).
+bool block_selects_tls13(const std::vector<detail::RawExtension>& exts) {
+  for (const detail::RawExtension& ext : exts) {
+    if (ext.type == static_cast<uint16_t>(ExtensionType::supported_versions)) {
+      return ext.data.size() == 2 && (ext.data[0] << 8 | ext.data[1]) == kTls13;
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 bool ServerHello::is_hello_retry_request() const {
   return std::memcmp(random.data(), kHelloRetryRequestRandom, random.size()) == 0;
+}
+
+bool ServerHello::selects_tls13() const {
+  return is_hello_retry_request() || supported_version == kTls13;
 }
 
 Error ServerHello::parse(Bytes body) {
@@ -32,6 +79,9 @@ Error ServerHello::parse(Bytes body) {
   if (Error e = detail::split_extensions(block, exts); e != Error::none) return e;
 
   const bool hrr = is_hello_retry_request();
+  // The TLS 1.2 extensions are read only when this is not TLS 1.3's
+  // ServerHello or HelloRetryRequest (selects_tls13()).
+  const bool tls13 = hrr || block_selects_tls13(exts);
   for (const detail::RawExtension& ext : exts) {
     Error e = Error::none;
     switch (static_cast<ExtensionType>(ext.type)) {
@@ -68,6 +118,7 @@ Error ServerHello::parse(Bytes body) {
             ext.data, [&](wire::Reader& x) { return detail::read_vec(x, 2, 1, *cookie); });
         break;
       default:
+        if (!tls13 && parse_tls12_extension(ext, *this, e)) break;
         detail::keep_unknown(ext, unknown);
         break;
     }
@@ -79,7 +130,7 @@ Error ServerHello::parse(Bytes body) {
   // HelloRetryRequest, pre_shared_key only in a ServerHello, nothing else but
   // key_share and supported_versions. A TLS 1.2 ServerHello carries other
   // extensions (server_name, ALPN...): they stay in `unknown`.
-  if (hrr || supported_version == kTls13) {
+  if (tls13) {
     if ((cookie && !hrr) || (selected_psk && hrr)) return Error::illegal_parameter;
     for (const UnknownExtension& ext : unknown) {
       if (detail::is_recognized_extension(ext.type)) return Error::illegal_parameter;
@@ -122,6 +173,24 @@ void ServerHello::serialize(wire::Writer& out) const {
     size_t ext = detail::open_extension(out, ExtensionType::pre_shared_key);
     out.u16(*selected_psk);
     out.close_vec(ext);
+  }
+  // TLS 1.2 extensions: none is set in a TLS 1.3 ServerHello, whose bytes
+  // stay those above.
+  if (extended_master_secret) {
+    detail::write_empty_extension(out, ExtensionType::extended_master_secret);
+  }
+  if (renegotiation_info) {
+    detail::write_vec8_extension(out, ExtensionType::renegotiation_info, *renegotiation_info);
+  }
+  if (ec_point_formats) {
+    detail::write_vec8_extension(out, ExtensionType::ec_point_formats, *ec_point_formats);
+  }
+  if (session_ticket) detail::write_empty_extension(out, ExtensionType::session_ticket);
+  if (max_fragment_length) {
+    detail::write_u8_extension(out, ExtensionType::max_fragment_length, *max_fragment_length);
+  }
+  if (record_size_limit) {
+    detail::write_u16_extension(out, ExtensionType::record_size_limit, *record_size_limit);
   }
   detail::write_unknown_extensions(out, unknown);
   out.close_vec(block);
