@@ -65,6 +65,25 @@ def offered_psks(identities, binders):
     return struct.pack(">H", len(ids)) + ids + struct.pack(">H", len(bs)) + bs
 
 
+def vec(width, data):
+    """A vector with a `width`-byte length prefix."""
+    return len(data).to_bytes(width, "big") + data
+
+
+def ext(ext_type, data):
+    """One Extension: type, extension_data<0..2^16-1>."""
+    return struct.pack(">H", ext_type) + vec(2, data)
+
+
+def tls12_hello_extensions():
+    """The TLS 1.2 extensions that ClientHello and ServerHello parse into fields."""
+    return (ext(0x0017, b"")                      # extended_master_secret (RFC 7627)
+            + ext(0xff01, vec(1, b""))            # renegotiation_info (RFC 5746)
+            + ext(0x000b, vec(1, b"\x00"))        # ec_point_formats (RFC 8422)
+            + ext(0x0001, b"\x02")                # max_fragment_length (RFC 6066)
+            + ext(0x001c, struct.pack(">H", 16385)))  # record_size_limit (RFC 8449)
+
+
 def write(name, seeds):
     folder = os.path.join(HERE, "corpus", name)
     os.makedirs(folder, exist_ok=True)
@@ -108,6 +127,60 @@ def main():
         "no_extensions": bytes.fromhex("00001c20 01020304 00 0004 aabbccdd 0000"),
     })
     write("key_update", {"not_requested": b"\x00", "requested": b"\x01"})
+
+    # TLS 1.2 messages, hand-built from RFC 5246 section 7.4, RFC 8422 and
+    # RFC 5077 (RFC 8448 has no TLS 1.2 trace).
+    x25519_point, p256_point = bytes([0x9f] * 32), b"\x04" + bytes([0x61] * 64)
+    ecdsa_signature = (bytes.fromhex("3045 0220") + bytes([0x11] * 32) + bytes.fromhex("022100")
+                       + bytes([0x22] * 32))
+    write("server_key_exchange", {
+        "x25519_rsa_pss": b"\x03\x00\x1d" + vec(1, x25519_point) + b"\x08\x04" + vec(2, bytes([0xab] * 256)),
+        "p256_ecdsa": b"\x03\x00\x17" + vec(1, p256_point) + b"\x04\x03" + vec(2, ecdsa_signature),
+        "empty_signature": b"\x03\x00\x1d" + vec(1, x25519_point) + b"\x08\x04" + vec(2, b""),
+        "bad_explicit_prime": b"\x01\x00\x1d" + vec(1, x25519_point) + b"\x08\x04" + vec(2, b""),
+    })
+    write("client_key_exchange", {"x25519": vec(1, x25519_point), "p256": vec(1, p256_point)})
+    write("server_hello_done", {"empty": b""})
+    write("hello_request", {"empty": b""})
+    # The RFC 8448 server certificate, as a TLS 1.2 certificate_list.
+    tls13_cert = body(t["Simple_1RTT_Handshake"]["Message_Server_Certificate"])
+    cert = tls13_cert[1 + 3 + 3:1 + 3 + 3 + int.from_bytes(tls13_cert[4:7], "big")]
+    write("tls12_certificate", {
+        "rfc8448_server": vec(3, vec(3, cert)),
+        "two_certificates": vec(3, vec(3, cert) + vec(3, b"\x30\x00")),
+        "no_certificate": vec(3, b""),
+    })
+    write("tls12_certificate_request", {
+        "ecdsa_rsa_with_cas": vec(1, b"\x40\x01") + vec(2, bytes.fromhex("0403 0804 0401"))
+        + vec(2, vec(2, b"\x30\x00") + vec(2, bytes.fromhex("3003020101"))),
+        "no_cas": vec(1, b"\x40") + vec(2, bytes.fromhex("0403")) + vec(2, b""),
+    })
+    write("tls12_new_session_ticket", {
+        "rfc8448_ticket": struct.pack(">I", 7200) + vec(2, t["Simple_1RTT_Handshake"]["SessionTicket"]),
+        "empty_ticket": struct.pack(">I", 0) + vec(2, b""),
+    })
+    tls12_random = bytes(range(32))
+    write("tls12_client_hello", {
+        **per_section("Record_ClientHello_1", record_body),
+        "tls12": b"\x03\x03" + tls12_random + vec(1, b"") + vec(2, bytes.fromhex("c02b c02f cca9 00ff"))
+        + vec(1, b"\x00") + vec(2, ext(0x000a, vec(2, bytes.fromhex("001d 0017")))
+                               + ext(0x000d, vec(2, bytes.fromhex("0403 0804")))
+                               + tls12_hello_extensions() + ext(0x0023, bytes([0x5c] * 40))
+                               + ext(0x0005, bytes.fromhex("0100000000"))),
+        "tls12_fallback": b"\x03\x03" + tls12_random + vec(1, b"") + vec(2, bytes.fromhex("c02b 5600"))
+        + vec(1, b"\x00") + vec(2, ext(0x0023, b"") + ext(0xff01, vec(1, bytes(12)))),
+    })
+    write("tls12_server_hello", {
+        **per_section("Message_ServerHello"),
+        "hrr_request": record_body(t["HelloRetryRequest_Handshake"]["Record_HelloRetryRequest"]),
+        "tls12": b"\x03\x03" + tls12_random + vec(1, bytes([0x33] * 32)) + b"\xc0\x2b\x00"
+        + vec(2, tls12_hello_extensions() + ext(0x0023, b"") + ext(0x0000, b"")),
+        "tls12_renegotiation_only": b"\x03\x03" + tls12_random + vec(1, b"") + b"\xc0\x30\x00"
+        + vec(2, ext(0xff01, vec(1, bytes(24)))),
+        # A TLS 1.3 ServerHello whose TLS 1.2 extensions stay unknown.
+        "tls13_with_ems": b"\x03\x03" + tls12_random + vec(1, b"") + b"\x13\x01\x00"
+        + vec(2, ext(0x0017, b"") + ext(0x002b, b"\x03\x04")),
+    })
 
     # psk_extension_fuzzer: one extension_data, tried as a ClientHello
     # pre_shared_key, a psk_key_exchange_modes and a ServerHello
