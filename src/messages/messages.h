@@ -1,6 +1,8 @@
 // Handshake message codecs (RFC 8446 section 4). Each message has a struct,
 // parse() over the message body (without the 4-byte handshake header) and
-// serialize() that appends the whole message, header included.
+// serialize() that appends the whole message, header included. TLS 1.2's own
+// messages are in tls12_messages.h; the hellos, CertificateVerify and Finished
+// here serve both versions.
 //
 // parse() returns Error::none or the error whose alert must be sent
 // (decode_error for malformed bytes, illegal_parameter for a forbidden value,
