@@ -17,27 +17,32 @@ namespace adieu::crypto {
 
 namespace {
 
-constexpr size_t kX25519Size = 32;
-constexpr int kMaxScalarDraws = 16;  // P-256 rejects ~2^-32 of draws, P-384 ~2^-190
+// P-256 rejects ~2^-32 of draws, P-384 ~2^-190, P-521 (after masking) ~2^-260.
+constexpr int kMaxScalarDraws = 16;
 
 struct NistCurve {
   const char* name;  // libcrypto's group name
   int nid;
   size_t scalar_size;
+  // Kept bits of the scalar's first byte: P-521's order has 521 bits, so a
+  // 66-byte draw keeps one bit of its first byte (else ~99% of draws would
+  // be >= the order and redrawn).
+  uint8_t top_mask;
+  int index;  // into group_of's table
 };
 
-const NistCurve kP256{SN_X9_62_prime256v1, NID_X9_62_prime256v1, 32};
-const NistCurve kP384{SN_secp384r1, NID_secp384r1, 48};
+const NistCurve kP256{SN_X9_62_prime256v1, NID_X9_62_prime256v1, 32, 0xff, 0};
+const NistCurve kP384{SN_secp384r1, NID_secp384r1, 48, 0xff, 1};
+const NistCurve kP521{SN_secp521r1, NID_secp521r1, 66, 0x01, 2};
+constexpr size_t kMaxScalarSize = 66;
 
 // The curve's group, built once per process and only read afterwards (EC_GROUP
 // is safe to share for const use).
 const EC_GROUP* group_of(const NistCurve& curve) {
-  if (curve.nid == kP256.nid) {
-    static const EC_GROUP* p256 = EC_GROUP_new_by_curve_name(kP256.nid);
-    return p256;
-  }
-  static const EC_GROUP* p384 = EC_GROUP_new_by_curve_name(kP384.nid);
-  return p384;
+  static const EC_GROUP* const groups[] = {EC_GROUP_new_by_curve_name(kP256.nid),
+                                           EC_GROUP_new_by_curve_name(kP384.nid),
+                                           EC_GROUP_new_by_curve_name(kP521.nid)};
+  return groups[curve.index];
 }
 
 const NistCurve* nist_curve(Group group) {
@@ -46,7 +51,37 @@ const NistCurve* nist_curve(Group group) {
       return &kP256;
     case Group::secp384r1:
       return &kP384;
+    case Group::secp521r1:
+      return &kP521;
     case Group::x25519:
+    case Group::x448:
+      break;
+  }
+  return nullptr;
+}
+
+enum class KeyType { x25519 = 0, ec = 1, x448 = 2 };
+
+// The Montgomery-curve groups (RFC 7748): keys and public values are raw
+// byte strings of one size.
+struct XdhCurve {
+  KeyType type;
+  size_t size;  // private key, public value and shared secret
+};
+
+const XdhCurve kX25519{KeyType::x25519, 32};
+const XdhCurve kX448{KeyType::x448, 56};
+constexpr size_t kMaxXdhSize = 56;
+
+const XdhCurve* xdh_curve(Group group) {
+  switch (group) {
+    case Group::x25519:
+      return &kX25519;
+    case Group::x448:
+      return &kX448;
+    case Group::secp256r1:
+    case Group::secp384r1:
+    case Group::secp521r1:
       break;
   }
   return nullptr;
@@ -57,17 +92,16 @@ size_t point_size(const NistCurve& curve) {
   return 1 + 2 * curve.scalar_size;
 }
 
-enum class KeyType { x25519 = 0, ec = 1 };
-
 // A context ready for EVP_PKEY_fromdata, one per thread and key type:
 // creating one looks the key manager up by name, which costs about as much
 // as importing an X25519 key. EVP_PKEY_fromdata only reads the context.
 EVP_PKEY_CTX* fromdata_context(KeyType type) {
-  thread_local EvpPkeyCtxPtr contexts[2];
+  thread_local EvpPkeyCtxPtr contexts[3];
+  static const char* const kNames[] = {"X25519", "EC", "X448"};
   EvpPkeyCtxPtr& context = contexts[static_cast<int>(type)];
   if (!context) {
     EvpPkeyCtxPtr fresh(
-        EVP_PKEY_CTX_new_from_name(nullptr, type == KeyType::x25519 ? "X25519" : "EC", nullptr));
+        EVP_PKEY_CTX_new_from_name(nullptr, kNames[static_cast<int>(type)], nullptr));
     if (!fresh || EVP_PKEY_fromdata_init(fresh.get()) != 1) return nullptr;
     context = std::move(fresh);
   }
@@ -84,32 +118,35 @@ EvpPkeyPtr import_key(KeyType type, int selection, OSSL_PARAM* params) {
 }
 
 // libcrypto computes the public key from the private one.
-EvpPkeyPtr x25519_from_private(std::span<uint8_t> private_key, std::vector<uint8_t>& public_key) {
+EvpPkeyPtr xdh_from_private(const XdhCurve& curve, std::span<uint8_t> private_key,
+                            std::vector<uint8_t>& public_key) {
   OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY,
                                                            private_key.data(), private_key.size()),
                          OSSL_PARAM_construct_end()};
-  EvpPkeyPtr pkey = import_key(KeyType::x25519, EVP_PKEY_KEYPAIR, params);
+  EvpPkeyPtr pkey = import_key(curve.type, EVP_PKEY_KEYPAIR, params);
   if (!pkey) return nullptr;
-  public_key.resize(kX25519Size);
+  public_key.resize(curve.size);
   size_t length = public_key.size();
   if (EVP_PKEY_get_raw_public_key(pkey.get(), public_key.data(), &length) != 1 ||
-      length != kX25519Size) {
+      length != curve.size) {
     return nullptr;
   }
   return pkey;
 }
 
-// Draws a scalar in [1, order-1] by rejection sampling: uniform, and the
-// bytes a FixedRandom supplies are used as they are when already in range.
+// Draws a scalar in [1, order-1] by rejection sampling (after masking the
+// first byte to the order's bit length): uniform, and the bytes a FixedRandom
+// supplies are used as they are when already in range.
 BnPtr draw_scalar(const NistCurve& curve, Random& random) {
   const BIGNUM* order = EC_GROUP_get0_order(group_of(curve));
-  std::array<uint8_t, 48> bytes{};
+  std::array<uint8_t, kMaxScalarSize> bytes{};
   std::span<uint8_t> scalar(bytes.data(), curve.scalar_size);
   BnPtr result(BN_secure_new());
   if (!result || order == nullptr) return nullptr;
   BN_set_flags(result.get(), BN_FLG_CONSTTIME);
   for (int i = 0; i < kMaxScalarDraws; ++i) {
     if (!random.fill(scalar)) break;
+    scalar[0] &= curve.top_mask;
     bool ok = BN_bin2bn(scalar.data(), static_cast<int>(scalar.size()), result.get()) != nullptr;
     if (!ok) break;
     if (!BN_is_zero(result.get()) && BN_cmp(result.get(), order) < 0) {
@@ -153,16 +190,18 @@ EvpPkeyPtr nist_from_private(const NistCurve& curve, const BIGNUM* scalar,
 // malformed. For the NIST curves, decoding the uncompressed point checks that
 // its coordinates are in range and that it lies on the curve; it cannot be the
 // point at infinity. That is the whole validation RFC 8446 section 4.2.8.2
-// asks for: the curves have cofactor 1.
+// (and RFC 8422 section 5.11 for TLS 1.2) asks for: the curves have cofactor
+// 1. X25519/X448 values are any string of the right length (RFC 7748
+// section 5); derive() refuses an all-zero result instead.
 EvpPkeyPtr peer_key(Group group, EVP_PKEY* own, std::span<const uint8_t> peer_public) {
-  if (group == Group::x25519) {
-    if (peer_public.size() != kX25519Size) return nullptr;
+  if (const XdhCurve* xdh = xdh_curve(group)) {
+    if (peer_public.size() != xdh->size) return nullptr;
     // The params only point at the peer's bytes; the import copies them.
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_octet_string(
             OSSL_PKEY_PARAM_PUB_KEY, const_cast<uint8_t*>(peer_public.data()), peer_public.size()),
         OSSL_PARAM_construct_end()};
-    return import_key(KeyType::x25519, EVP_PKEY_PUBLIC_KEY, params);
+    return import_key(xdh->type, EVP_PKEY_PUBLIC_KEY, params);
   }
   const NistCurve* curve = nist_curve(group);
   if (curve == nullptr || peer_public.size() != point_size(*curve) ||
@@ -185,6 +224,21 @@ bool group_supported(uint16_t code) {
     case Group::secp384r1:
     case Group::x25519:
       return true;
+    case Group::secp521r1:
+    case Group::x448:
+      break;
+  }
+  return false;
+}
+
+bool group_implemented(uint16_t code) {
+  switch (static_cast<Group>(code)) {
+    case Group::secp256r1:
+    case Group::secp384r1:
+    case Group::secp521r1:
+    case Group::x25519:
+    case Group::x448:
+      return true;
   }
   return false;
 }
@@ -203,12 +257,13 @@ std::optional<KeyShare> KeyShare::generate(Group group, Random& random) {
   KeyShare share;
   share.group_ = group;
   share.key_ = std::make_unique<Key>();
-  if (group == Group::x25519) {
-    std::array<uint8_t, kX25519Size> private_key{};
+  if (const XdhCurve* xdh = xdh_curve(group)) {
+    std::array<uint8_t, kMaxXdhSize> bytes{};
+    std::span<uint8_t> private_key(bytes.data(), xdh->size);
     if (random.fill(private_key)) {
-      share.key_->pkey = x25519_from_private(private_key, share.public_key_);
+      share.key_->pkey = xdh_from_private(*xdh, private_key, share.public_key_);
     }
-    OPENSSL_cleanse(private_key.data(), private_key.size());
+    OPENSSL_cleanse(bytes.data(), bytes.size());
   } else if (const NistCurve* curve = nist_curve(group)) {
     if (group_of(*curve) == nullptr) return std::nullopt;
     BnPtr scalar = draw_scalar(*curve, random);
@@ -237,11 +292,11 @@ std::optional<Secret> KeyShare::derive(std::span<const uint8_t> peer_public) con
     return std::nullopt;
   }
   secret.resize(length);
-  // RFC 8446 section 7.4.2 / RFC 7748 section 6.1: an all-zero X25519 result
-  // means the peer sent a small-order point; abort.
-  if (group_ == Group::x25519) {
-    static constexpr std::array<uint8_t, kX25519Size> kZero{};
-    if (length != kX25519Size || CRYPTO_memcmp(secret.span().data(), kZero.data(), length) == 0) {
+  // RFC 8446 section 7.4.2, RFC 8422 section 5.11, RFC 7748 section 6: an
+  // all-zero X25519/X448 result means the peer sent a small-order point; abort.
+  if (const XdhCurve* xdh = xdh_curve(group_)) {
+    static constexpr std::array<uint8_t, kMaxXdhSize> kZero{};
+    if (length != xdh->size || CRYPTO_memcmp(secret.span().data(), kZero.data(), length) == 0) {
       return std::nullopt;
     }
   }

@@ -11,7 +11,10 @@ namespace adieu::crypto {
 
 class Secret {
  public:
-  static constexpr size_t kCapacity = 64;
+  // The largest secret kept in one: a secp521r1 shared secret (66 bytes, RFC
+  // 8422 section 5.10), rounded up to a multiple of 8. (Hashes and HMACs are
+  // at most 64 bytes.)
+  static constexpr size_t kCapacity = 72;
 
   Secret() = default;
   explicit Secret(std::span<const uint8_t> bytes);  // truncates past kCapacity (asserts in debug)

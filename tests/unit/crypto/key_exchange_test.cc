@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <vector>
 
 #include "unit/crypto/hex.h"
@@ -31,6 +32,63 @@ const char kP384Generator[] =
     "3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e"
     "5f";
 
+// RFC 7748 section 6.2.
+const char kX448AlicePrivate[] =
+    "9a8f4925d1519f5775cf46b04b5800d4ee9ee8bae8bc5565d498c28dd9c9baf574a9419744897391006382a6f127ab"
+    "1d9ac2d8c0a598726b";
+const char kX448AlicePublic[] =
+    "9b08f7cc31b7e3e67d22d5aea121074a273bd2b83de09c63faa73d2c22c5d9bbc836647241d953d40c5b12da88120d"
+    "53177f80e532c41fa0";
+const char kX448BobPrivate[] =
+    "1c306a7ac2a0e2e0990b294470cba339e6453772b075811d8fad0d1d6927c120bb5ee8972b0d3e21374c9c921b09d1"
+    "b0366f10b65173992d";
+const char kX448BobPublic[] =
+    "3eb7a829b0cd20f5bcfc0b599b6feccf6da4627107bdb0d4f345b43027d8b972fc3e34fb4232a13ca706dcb57aec3d"
+    "ae07bdc1c67bf33609";
+const char kX448SharedSecret[] =
+    "07fff4181ac6cc95ec1c16a94a0f74d12da232ce40a77552281d282bb60c0b56fd2464c335543936521c24403085d5"
+    "9a449a5037514a879d";
+
+// SEC 2 (version 2) section 2.6.1: the secp521r1 base point, uncompressed.
+const char kP521Generator[] =
+    "04"
+    "00c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d3dbaa14b5e77efe75928fe1dc127a2"
+    "ffa8de3348b3c1856a429bf97e7e31c2e5bd66"
+    "011839296a789a3bc0045c8a5fb42c7d1bd998f54449579b446817afbd17273e662c97ee72995ef42640c550b9013f"
+    "ad0761353c7086a272c24088be94769fd16650";
+
+const char* group_name(Group group) {
+  switch (group) {
+    case Group::x25519:
+      return "x25519";
+    case Group::x448:
+      return "x448";
+    case Group::secp256r1:
+      return "secp256r1";
+    case Group::secp384r1:
+      return "secp384r1";
+    case Group::secp521r1:
+      return "secp521r1";
+  }
+  return "unknown";
+}
+
+// Shared secret size: the field size (RFC 8422 section 5.10, RFC 7748).
+size_t secret_size(Group group) {
+  switch (group) {
+    case Group::x25519:
+    case Group::secp256r1:
+      return 32;
+    case Group::secp384r1:
+      return 48;
+    case Group::secp521r1:
+      return 66;
+    case Group::x448:
+      return 56;
+  }
+  return 0;
+}
+
 std::vector<uint8_t> scalar_one(size_t size) {
   std::vector<uint8_t> scalar(size, 0);
   scalar.back() = 1;
@@ -49,8 +107,7 @@ TEST_P(KeyExchangeRoundTrip, BothSidesDeriveTheSameSecret) {
   std::optional<Secret> client_secret = client->derive(server->public_key());
   std::optional<Secret> server_secret = server->derive(client->public_key());
   ASSERT_TRUE(client_secret && server_secret);
-  size_t expected_size = GetParam() == Group::secp384r1 ? 48 : 32;
-  EXPECT_EQ(client_secret->size(), expected_size);
+  EXPECT_EQ(client_secret->size(), secret_size(GetParam()));
   EXPECT_EQ(to_hex(client_secret->span()), to_hex(server_secret->span()));
 
   // A third party's key gives another secret.
@@ -76,6 +133,13 @@ TEST_P(KeyExchangeRoundTrip, PublicValueHasTheTlsEncoding) {
       ASSERT_EQ(share->public_key().size(), 97u);
       EXPECT_EQ(share->public_key()[0], 0x04);
       break;
+    case Group::x448:
+      EXPECT_EQ(share->public_key().size(), 56u);
+      break;
+    case Group::secp521r1:
+      ASSERT_EQ(share->public_key().size(), 133u);
+      EXPECT_EQ(share->public_key()[0], 0x04);
+      break;
   }
 }
 
@@ -99,17 +163,10 @@ TEST_P(KeyExchangeRoundTrip, FailsWhenRandomRunsDry) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllGroups, KeyExchangeRoundTrip,
-                         ::testing::Values(Group::x25519, Group::secp256r1, Group::secp384r1),
+                         ::testing::Values(Group::x25519, Group::secp256r1, Group::secp384r1,
+                                           Group::secp521r1, Group::x448),
                          [](const ::testing::TestParamInfo<Group>& info) {
-                           switch (info.param) {
-                             case Group::x25519:
-                               return "x25519";
-                             case Group::secp256r1:
-                               return "secp256r1";
-                             case Group::secp384r1:
-                               return "secp384r1";
-                           }
-                           return "unknown";
+                           return std::string(group_name(info.param));
                          });
 
 TEST(KeyExchange, X25519KeyFromFixedRandomMatchesRfc7748) {
@@ -129,6 +186,23 @@ TEST(KeyExchange, X25519KeyFromFixedRandomMatchesRfc7748) {
   EXPECT_EQ(to_hex(secret->span()), kSharedSecret);
 }
 
+TEST(KeyExchange, X448KeyFromFixedRandomMatchesRfc7748) {
+  FixedRandom alice_random(from_hex(kX448AlicePrivate));
+  FixedRandom bob_random(from_hex(kX448BobPrivate));
+  std::optional<KeyShare> alice = KeyShare::generate(Group::x448, alice_random);
+  std::optional<KeyShare> bob = KeyShare::generate(Group::x448, bob_random);
+  ASSERT_TRUE(alice && bob);
+  EXPECT_EQ(to_hex(alice->public_key()), kX448AlicePublic);
+  EXPECT_EQ(to_hex(bob->public_key()), kX448BobPublic);
+
+  std::optional<Secret> secret = alice->derive(from_hex(kX448BobPublic));
+  ASSERT_TRUE(secret);
+  EXPECT_EQ(to_hex(secret->span()), kX448SharedSecret);
+  secret = bob->derive(from_hex(kX448AlicePublic));
+  ASSERT_TRUE(secret);
+  EXPECT_EQ(to_hex(secret->span()), kX448SharedSecret);
+}
+
 TEST(KeyExchange, NistKeyFromFixedRandomIsThatScalar) {
   FixedRandom p256_random(scalar_one(32));
   std::optional<KeyShare> p256 = KeyShare::generate(Group::secp256r1, p256_random);
@@ -139,6 +213,31 @@ TEST(KeyExchange, NistKeyFromFixedRandomIsThatScalar) {
   std::optional<KeyShare> p384 = KeyShare::generate(Group::secp384r1, p384_random);
   ASSERT_TRUE(p384);
   EXPECT_EQ(to_hex(p384->public_key()), kP384Generator);
+
+  FixedRandom p521_random(scalar_one(66));
+  std::optional<KeyShare> p521 = KeyShare::generate(Group::secp521r1, p521_random);
+  ASSERT_TRUE(p521);
+  EXPECT_EQ(to_hex(p521->public_key()), kP521Generator);
+}
+
+TEST(KeyExchange, P521ScalarKeepsOneBitOfItsFirstByte) {
+  // 66 bytes hold 528 bits; the order has 521. 0xfe then 65 zero bytes is
+  // 0 once masked (drawn again), 0x01 || 0xff... is 2^521 - 1 >= the order
+  // (drawn again), and 0xfe || 0...01 is the scalar 1.
+  std::vector<uint8_t> pool(66, 0x00);
+  pool[0] = 0xfe;
+  pool.insert(pool.end(), 66, 0xff);
+  pool[66] = 0x01;
+  std::vector<uint8_t> one = scalar_one(66);
+  one[0] = 0xfe;
+  pool.insert(pool.end(), one.begin(), one.end());
+  FixedRandom random(pool);
+  std::optional<KeyShare> share = KeyShare::generate(Group::secp521r1, random);
+  ASSERT_TRUE(share);
+  EXPECT_EQ(to_hex(share->public_key()), kP521Generator);
+
+  FixedRandom short_pool(std::vector<uint8_t>(65, 0x01));
+  EXPECT_FALSE(KeyShare::generate(Group::secp521r1, short_pool));
 }
 
 TEST(KeyExchange, NistScalarsOutOfRangeAreDrawnAgain) {
@@ -168,7 +267,8 @@ TEST(KeyExchange, NistSecretMatchesAKnownScalarProduct) {
 }
 
 TEST(KeyExchange, RejectsPointsNotOnTheCurve) {
-  for (Group group : {Group::secp256r1, Group::secp384r1}) {
+  for (Group group : {Group::secp256r1, Group::secp384r1, Group::secp521r1}) {
+    SCOPED_TRACE(group_name(group));
     std::optional<KeyShare> share = KeyShare::generate(group, system_random());
     std::optional<KeyShare> peer = KeyShare::generate(group, system_random());
     ASSERT_TRUE(share && peer);
@@ -213,6 +313,23 @@ TEST(KeyExchange, RejectsX25519SmallOrderPoints) {
       share->derive(from_hex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")));
 }
 
+TEST(KeyExchange, RejectsX448SmallOrderPoints) {
+  std::optional<KeyShare> share = KeyShare::generate(Group::x448, system_random());
+  ASSERT_TRUE(share);
+  // u = 0, 1 and p - 1 give an all-zero shared secret (RFC 7748 sections 5
+  // and 6.2); little-endian u-coordinates.
+  std::vector<uint8_t> zero(56, 0);
+  EXPECT_FALSE(share->derive(zero));
+  std::vector<uint8_t> one(56, 0);
+  one[0] = 1;
+  EXPECT_FALSE(share->derive(one));
+  EXPECT_FALSE(share->derive(from_hex(
+      "fefffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffffffffffffffffffffff"
+      "ffffffffffffffffffffffffffff")));
+  // And the lengths of the other curve are not mistaken for it.
+  EXPECT_FALSE(share->derive(from_hex(kBobPublic)));
+}
+
 TEST(KeyExchange, KeySharesMove) {
   std::optional<KeyShare> share = KeyShare::generate(Group::x25519, system_random());
   std::optional<KeyShare> peer = KeyShare::generate(Group::x25519, system_random());
@@ -227,10 +344,18 @@ TEST(KeyExchange, SupportedGroups) {
   EXPECT_TRUE(group_supported(0x001d));
   EXPECT_TRUE(group_supported(0x0017));
   EXPECT_TRUE(group_supported(0x0018));
+  // group_supported keeps its original answers; group_implemented covers
+  // what KeyShare can do.
   EXPECT_FALSE(group_supported(0x0019));  // secp521r1
   EXPECT_FALSE(group_supported(0x001e));  // x448
   EXPECT_FALSE(group_supported(0x0100));  // ffdhe2048
   EXPECT_FALSE(group_supported(0));
+  for (uint16_t code : {0x0017, 0x0018, 0x0019, 0x001d, 0x001e}) {
+    EXPECT_TRUE(group_implemented(code)) << code;
+  }
+  EXPECT_FALSE(group_implemented(0x0100));  // ffdhe2048
+  EXPECT_FALSE(group_implemented(0x001a));  // brainpoolP256r1
+  EXPECT_FALSE(group_implemented(0));
 }
 
 }  // namespace
