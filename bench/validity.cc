@@ -59,23 +59,24 @@ std::optional<std::string> limit_refusal(const std::vector<double>& figure,
                                          const std::vector<double>& limit, bool higher_is_better) {
   if (figure.empty() || limit.empty()) return std::nullopt;
   auto beats = [higher_is_better](double value, double bound) {
-    return higher_is_better ? value > bound : value < bound;
+    return higher_is_better ? value > bound * (1 + kLimitTolerance)
+                            : value < bound / (1 + kLimitTolerance);
   };
   if (figure.size() == limit.size()) {
     for (size_t i = 0; i < figure.size(); ++i) {
       if (!beats(figure[i], limit[i])) return std::nullopt;
     }
     return format(
-        "it beat libcrypto alone doing part of the same work in every round (first round %.4g "
-        "against %.4g): one of the two measurements is wrong",
+        "it beat libcrypto alone doing part of the same work by more than 10%% in every round "
+        "(first round %.4g against %.4g): one of the two measurements is wrong",
         figure[0], limit[0]);
   }
   const double worst = best(figure, !higher_is_better);
   const double ceiling = best(limit, higher_is_better);
   if (!beats(worst, ceiling)) return std::nullopt;
   return format(
-      "every round beat libcrypto alone doing part of the same work (worst round %.4g, "
-      "libcrypto's best %.4g): one of the two measurements is wrong",
+      "every round beat libcrypto alone doing part of the same work by more than 10%% (worst "
+      "round %.4g, libcrypto's best %.4g): one of the two measurements is wrong",
       worst, ceiling);
 }
 

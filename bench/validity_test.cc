@@ -74,20 +74,22 @@ TEST(Refusal, OneImpossibleRoundRefusesTheFigureAndIsNamed) {
 
 TEST(LimitRefusal, BeatingTheLimitInEveryRoundIsRefused) {
   // Rates, round i against round i: a figure can reach its limit, not pass it
-  // in every round.
-  EXPECT_TRUE(limit_refusal({105, 110, 108}, {100, 98, 101}, true));
-  EXPECT_FALSE(limit_refusal({95, 110, 108}, {100, 98, 101}, true));
-  EXPECT_FALSE(limit_refusal({101, 101}, {100, 101}, true));
-  // A slow moment of the machine shared by both rounds is not a refusal.
+  // in every round by more than the noise of the two loops.
+  EXPECT_TRUE(limit_refusal({115, 120, 118}, {100, 98, 101}, true));
+  EXPECT_FALSE(limit_refusal({95, 120, 118}, {100, 98, 101}, true));
+  EXPECT_FALSE(limit_refusal({105, 107, 108}, {100, 98, 101}, true));
+  // 1,000,000 times the limit: the kind of figure a clamp makes.
+  EXPECT_TRUE(limit_refusal({1e9, 1e9}, {1000, 1000}, true));
+  // A slow moment of the machine shared by both loops is not a refusal.
   EXPECT_FALSE(limit_refusal({50, 95}, {52, 100}, true));
   // Costs: the figure cannot be cheaper than libcrypto alone in every round.
-  EXPECT_TRUE(limit_refusal({9, 11}, {10, 12}, false));
-  EXPECT_FALSE(limit_refusal({9, 13}, {10, 12}, false));
+  EXPECT_TRUE(limit_refusal({8, 10}, {10, 12}, false));
+  EXPECT_FALSE(limit_refusal({8, 11.5}, {10, 12}, false));
 }
 
 TEST(LimitRefusal, WithoutPairedRoundsTheWorstRoundMeetsTheBest) {
-  EXPECT_TRUE(limit_refusal({105, 110}, {100, 98, 101}, true));
-  EXPECT_FALSE(limit_refusal({99, 110}, {100, 98, 101}, true));
+  EXPECT_TRUE(limit_refusal({115, 120}, {100, 98, 101}, true));
+  EXPECT_FALSE(limit_refusal({105, 120}, {100, 98, 101}, true));
 }
 
 TEST(MachineLimits, TheOldClampIsBeyondThisMachine) {
@@ -132,7 +134,7 @@ std::vector<Section> broken_sections() {
   handshake.kind = Kind::event_rate;
   handshake.adieu.rounds = {1500, 1510, 1490};
   handshake.openssl.rounds = {-900, 1200, 1210};
-  handshake.limit = Figure{{1400, 1450, 1420}, true, std::nullopt};
+  handshake.limit = Figure{{1200, 1250, 1220}, true, std::nullopt};
   section.rows.push_back(handshake);
   return {section};
 }
@@ -189,6 +191,7 @@ TEST(Validate, TrueFiguresPass) {
   sections[0].rows[0].adieu.rounds = {2.5, 2.6, 2.4};
   sections[0].rows[1].openssl.rounds = {900, 1200, 1210};
   sections[0].rows[1].adieu.rounds = {1300, 1510, 1490};
+  sections[0].rows[1].limit->rounds = {1400, 1450, 1420};
   EXPECT_EQ(validate(&sections, kMachine), 0);
   // Round by round: 1300/900, 1510/1200, 1490/1210.
   ASSERT_TRUE(ratio(sections[0].rows[1]));
