@@ -140,18 +140,37 @@ void* Certificate::x509() const {
   return cert_ ? cert_->x509.get() : nullptr;
 }
 
+namespace {
+
+// Verifies with a scheme the caller has checked against the key.
+bool verify_checked(EVP_PKEY* public_key, SignatureScheme scheme, std::span<const uint8_t> message,
+                    std::span<const uint8_t> signature) {
+  ErrorQueueMark mark;
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx || !init_signature(ctx.get(), scheme, public_key, false)) return false;
+  static const uint8_t kEmpty = 0;
+  const uint8_t* data = message.empty() ? &kEmpty : message.data();
+  return EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data, message.size()) == 1;
+}
+
+}  // namespace
+
 bool Certificate::verify(SignatureScheme scheme, std::span<const uint8_t> message,
                          std::span<const uint8_t> signature) const {
   if (!cert_ || cert_->public_key == nullptr || signature.empty() ||
       !scheme_fits_key(scheme, cert_->kind, cert_->public_key)) {
     return false;
   }
-  ErrorQueueMark mark;
-  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx || !init_signature(ctx.get(), scheme, cert_->public_key, false)) return false;
-  static const uint8_t kEmpty = 0;
-  const uint8_t* data = message.empty() ? &kEmpty : message.data();
-  return EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data, message.size()) == 1;
+  return verify_checked(cert_->public_key, scheme, message, signature);
+}
+
+bool Certificate::verify_tls12(SignatureScheme scheme, std::span<const uint8_t> message,
+                               std::span<const uint8_t> signature) const {
+  if (!cert_ || cert_->public_key == nullptr || signature.empty() ||
+      !scheme_fits_key_tls12(scheme, cert_->kind, cert_->public_key)) {
+    return false;
+  }
+  return verify_checked(cert_->public_key, scheme, message, signature);
 }
 
 bool Certificate::matches(const PrivateKey& key) const {

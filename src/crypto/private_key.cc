@@ -57,6 +57,61 @@ std::span<const SignatureScheme> candidate_schemes(KeyKind kind) {
   return {};
 }
 
+// The schemes a key of `kind` signs with in TLS 1.2, best first: an ECDSA key
+// offers every hash, the one TLS 1.3 pairs with its curve first; an RSA key
+// PSS before PKCS#1 v1.5.
+std::span<const SignatureScheme> tls12_candidate_schemes(KeyKind kind) {
+  static constexpr SignatureScheme kP256[] = {SignatureScheme::ecdsa_secp256r1_sha256,
+                                              SignatureScheme::ecdsa_secp384r1_sha384,
+                                              SignatureScheme::ecdsa_secp521r1_sha512};
+  static constexpr SignatureScheme kP384[] = {SignatureScheme::ecdsa_secp384r1_sha384,
+                                              SignatureScheme::ecdsa_secp256r1_sha256,
+                                              SignatureScheme::ecdsa_secp521r1_sha512};
+  static constexpr SignatureScheme kP521[] = {SignatureScheme::ecdsa_secp521r1_sha512,
+                                              SignatureScheme::ecdsa_secp384r1_sha384,
+                                              SignatureScheme::ecdsa_secp256r1_sha256};
+  static constexpr SignatureScheme kRsa[] = {
+      SignatureScheme::rsa_pss_rsae_sha256, SignatureScheme::rsa_pss_rsae_sha384,
+      SignatureScheme::rsa_pss_rsae_sha512, SignatureScheme::rsa_pkcs1_sha256,
+      SignatureScheme::rsa_pkcs1_sha384,    SignatureScheme::rsa_pkcs1_sha512};
+  switch (kind) {
+    case KeyKind::ec_p256:
+      return kP256;
+    case KeyKind::ec_p384:
+      return kP384;
+    case KeyKind::ec_p521:
+      return kP521;
+    case KeyKind::rsa:
+      return kRsa;
+    case KeyKind::ed25519:
+    case KeyKind::rsa_pss:
+    case KeyKind::unsupported:
+      break;
+  }
+  return candidate_schemes(kind);
+}
+
+// Signs with a scheme the caller has checked against the key.
+bool sign_checked(EVP_PKEY* pkey, SignatureScheme scheme, std::span<const uint8_t> message,
+                  std::vector<uint8_t>& out) {
+  ErrorQueueMark mark;
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx || !init_signature(ctx.get(), scheme, pkey, true)) return false;
+  int max_size = EVP_PKEY_get_size(pkey);
+  if (max_size <= 0) return false;
+  out.resize(static_cast<size_t>(max_size));
+  size_t length = out.size();
+  static const uint8_t kEmpty = 0;
+  const uint8_t* data = message.empty() ? &kEmpty : message.data();
+  if (EVP_DigestSign(ctx.get(), out.data(), &length, data, message.size()) != 1 ||
+      length > out.size()) {
+    out.clear();
+    return false;
+  }
+  out.resize(length);
+  return true;
+}
+
 // The first private key in `pem`; nullptr and `error` naming `source` on failure.
 EvpPkeyPtr parse_private_key(std::span<const uint8_t> pem, const std::string& source,
                              std::string& error) {
@@ -147,22 +202,24 @@ bool PrivateKey::sign(SignatureScheme scheme, std::span<const uint8_t> message,
                       std::vector<uint8_t>& out, Random& random) const {
   out.clear();
   if (!key_ || !scheme_fits_key(scheme, key_->kind, key_->pkey.get())) return false;
-  ErrorQueueMark mark;
-  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx || !init_signature(ctx.get(), scheme, key_->pkey.get(), true)) return false;
-  int max_size = EVP_PKEY_get_size(key_->pkey.get());
-  if (max_size <= 0) return false;
-  out.resize(static_cast<size_t>(max_size));
-  size_t length = out.size();
-  static const uint8_t kEmpty = 0;
-  const uint8_t* data = message.empty() ? &kEmpty : message.data();
-  if (EVP_DigestSign(ctx.get(), out.data(), &length, data, message.size()) != 1 ||
-      length > out.size()) {
-    out.clear();
-    return false;
+  return sign_checked(key_->pkey.get(), scheme, message, out);
+}
+
+std::vector<SignatureScheme> PrivateKey::tls12_schemes() const {
+  std::vector<SignatureScheme> result;
+  if (!key_) return result;
+  for (SignatureScheme scheme : tls12_candidate_schemes(key_->kind)) {
+    if (scheme_fits_key_tls12(scheme, key_->kind, key_->pkey.get())) result.push_back(scheme);
   }
-  out.resize(length);
-  return true;
+  return result;
+}
+
+// `random` is unused, as for sign().
+bool PrivateKey::sign_tls12(SignatureScheme scheme, std::span<const uint8_t> message,
+                            std::vector<uint8_t>& out, Random& random) const {
+  out.clear();
+  if (!key_ || !scheme_fits_key_tls12(scheme, key_->kind, key_->pkey.get())) return false;
+  return sign_checked(key_->pkey.get(), scheme, message, out);
 }
 
 void* PrivateKey::evp() const {

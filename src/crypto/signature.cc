@@ -115,7 +115,43 @@ constexpr std::array kCertificateSchemes{
     SignatureScheme::rsa_pkcs1_sha512,
 };
 
+constexpr std::array kTls12Schemes{
+    SignatureScheme::ecdsa_secp256r1_sha256, SignatureScheme::ecdsa_secp384r1_sha384,
+    SignatureScheme::ecdsa_secp521r1_sha512, SignatureScheme::ed25519,
+    SignatureScheme::rsa_pss_rsae_sha256,    SignatureScheme::rsa_pss_rsae_sha384,
+    SignatureScheme::rsa_pss_rsae_sha512,    SignatureScheme::rsa_pss_pss_sha256,
+    SignatureScheme::rsa_pss_pss_sha384,     SignatureScheme::rsa_pss_pss_sha512,
+    SignatureScheme::rsa_pkcs1_sha256,       SignatureScheme::rsa_pkcs1_sha384,
+    SignatureScheme::rsa_pkcs1_sha512,
+};
+
+bool is_ecdsa(KeyKind kind) {
+  return kind == KeyKind::ec_p256 || kind == KeyKind::ec_p384 || kind == KeyKind::ec_p521;
+}
+
+bool contains(std::span<const SignatureScheme> list, SignatureScheme scheme) {
+  for (SignatureScheme s : list) {
+    if (s == scheme) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+std::span<const SignatureScheme> tls12_signature_schemes() {
+  return kTls12Schemes;
+}
+
+bool handshake_scheme_allowed(SignatureScheme scheme, uint16_t version) {
+  switch (version) {
+    case kSignatureVersionTls13:
+      return contains(kHandshakeSchemes, scheme);
+    case kSignatureVersionTls12:
+      return contains(kTls12Schemes, scheme);
+    default:
+      return false;
+  }
+}
 
 std::span<const SignatureScheme> handshake_signature_schemes() {
   return kHandshakeSchemes;
@@ -163,6 +199,15 @@ bool scheme_fits_key(SignatureScheme scheme, KeyKind kind, const EVP_PKEY* pkey)
     if (kind == KeyKind::rsa_pss && !pss_key_allows(pkey, info->hash)) return false;
   }
   return true;
+}
+
+bool scheme_fits_key_tls12(SignatureScheme scheme, KeyKind kind, const EVP_PKEY* pkey) {
+  const SchemeInfo* info = find_scheme(scheme);
+  if (info == nullptr) return false;
+  // {hash, ecdsa}: the curve is the certificate's, whatever the code point's
+  // TLS 1.3 name says (RFC 5246 section 7.4.1.4.1, RFC 8422 section 5.1.1).
+  if (is_ecdsa(info->key)) return is_ecdsa(kind);
+  return scheme_fits_key(scheme, kind, pkey);
 }
 
 bool init_signature(EVP_MD_CTX* ctx, SignatureScheme scheme, EVP_PKEY* pkey, bool sign) {

@@ -1,5 +1,14 @@
-// Private keys, certificates and TLS 1.3 signature schemes
-// (RFC 8446 section 4.2.3). Certificates are parsed once from their DER.
+// Private keys, certificates and TLS signature schemes (RFC 8446 section
+// 4.2.3; in TLS 1.2 the same code points are SignatureAndHashAlgorithm
+// values, RFC 5246 section 7.4.1.4.1). Certificates are parsed once from
+// their DER.
+//
+// TLS 1.3 and TLS 1.2 read the ECDSA code points differently: in TLS 1.3
+// ecdsa_secp256r1_sha256 (0x0403) means ECDSA with SHA-256 on a P-256 key;
+// in TLS 1.2 it means {sha256, ecdsa}, ECDSA with SHA-256 on whatever curve
+// the certificate's key has (RFC 8422 section 5.1.1 leaves the curve to
+// supported_groups). sign()/verify() and schemes() keep the TLS 1.3 meaning;
+// the *_tls12 functions have the TLS 1.2 one.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +43,22 @@ enum class SignatureScheme : uint16_t {
 std::span<const SignatureScheme> handshake_signature_schemes();
 // What adieu sends in signature_algorithms_cert / accepts in chains.
 std::span<const SignatureScheme> certificate_signature_schemes();
+// The schemes adieu accepts in a TLS 1.2 ServerKeyExchange or
+// CertificateVerify (and sends in a TLS 1.2 signature_algorithms), in
+// preference order: ECDSA, Ed25519 (RFC 8422 section 5.1.3), RSA-PSS (RFC
+// 8446 section 4.2.3 brings rsa_pss_* to TLS 1.2), then RSA PKCS#1 v1.5.
+// Nothing with SHA-1 or MD5 (RFC 9155).
+std::span<const SignatureScheme> tls12_signature_schemes();
+
+// The protocol versions' wire values, for handshake_scheme_allowed.
+constexpr uint16_t kSignatureVersionTls12 = 0x0303;
+constexpr uint16_t kSignatureVersionTls13 = 0x0304;
+
+// True when `scheme` may sign a CertificateVerify (TLS 1.2: also a
+// ServerKeyExchange) of `version`: 0x0304 -> in handshake_signature_schemes()
+// (never rsa_pkcs1_*, RFC 8446 section 4.4.3), 0x0303 -> in
+// tls12_signature_schemes(). False for any other version.
+bool handshake_scheme_allowed(SignatureScheme scheme, uint16_t version);
 
 class PrivateKey {
  public:
@@ -55,6 +80,19 @@ class PrivateKey {
   // uses salt length = hash length. False on failure.
   bool sign(SignatureScheme scheme, std::span<const uint8_t> message, std::vector<uint8_t>& out,
             Random& random) const;
+
+  // The schemes this key can sign with in TLS 1.2, in preference order: for
+  // an ECDSA key every ecdsa_* hash, its own curve's first; for an RSA key
+  // rsa_pss_rsae_* then rsa_pkcs1_*; otherwise as schemes().
+  std::vector<SignatureScheme> tls12_schemes() const;
+  // Signs `message` (a TLS 1.2 ServerKeyExchange's client_random +
+  // server_random + params, or the handshake messages for CertificateVerify;
+  // not a digest) with the TLS 1.2 meaning of `scheme`: ecdsa_* name only the
+  // hash, on any of the supported curves. RSA-PSS uses salt length = hash
+  // length (RFC 8446 section 4.2.3). False (and `out` empty) if the scheme
+  // does not fit the key or libcrypto fails.
+  bool sign_tls12(SignatureScheme scheme, std::span<const uint8_t> message,
+                  std::vector<uint8_t>& out, Random& random) const;
   void* evp() const;  // the EVP_PKEY*
 
  private:
@@ -78,6 +116,11 @@ class Certificate {
   // false if the scheme does not fit the key type or the signature is wrong.
   bool verify(SignatureScheme scheme, std::span<const uint8_t> message,
               std::span<const uint8_t> signature) const;
+  // The same with the TLS 1.2 meaning of `scheme` (ecdsa_* name only the
+  // hash; see sign_tls12): false if the scheme does not fit the key type or
+  // the signature is wrong.
+  bool verify_tls12(SignatureScheme scheme, std::span<const uint8_t> message,
+                    std::span<const uint8_t> signature) const;
   // True when `key` is this certificate's private key.
   bool matches(const PrivateKey& key) const;
   // Subject names for SNI selection: DNS names of subjectAltName, else the CN.

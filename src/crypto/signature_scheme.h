@@ -19,6 +19,11 @@ KeyKind key_kind(const EVP_PKEY* pkey);
 // PSS encoding, and the digest an RSA-PSS key may be restricted to.
 bool scheme_fits_key(SignatureScheme scheme, KeyKind kind, const EVP_PKEY* pkey);
 
+// The same with TLS 1.2's reading of the code point (RFC 5246 section
+// 7.4.1.4.1): an ecdsa_* scheme fits an ECDSA key on any supported curve;
+// every other scheme as scheme_fits_key.
+bool scheme_fits_key_tls12(SignatureScheme scheme, KeyKind kind, const EVP_PKEY* pkey);
+
 // Initialises `ctx` to sign (or verify) with `scheme` and `pkey`; the caller
 // has checked scheme_fits_key. RSA-PSS gets MGF1 with the scheme's hash and
 // salt length = hash length (RFC 8446 section 4.2.3).
