@@ -1,4 +1,4 @@
-// TLS alert descriptions (RFC 8446 section 6).
+// TLS alert descriptions (RFC 8446 section 6, RFC 5246 section 7.2).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +27,7 @@ enum class Alert : uint8_t {
   internal_error = 80,
   inappropriate_fallback = 86,
   user_canceled = 90,
+  no_renegotiation = 100,  // TLS 1.2 only (RFC 5246 section 7.2.2), a warning
   missing_extension = 109,
   unsupported_extension = 110,
   unrecognized_name = 112,

@@ -37,6 +37,17 @@ enum class UncleanSessionPolicy : uint8_t {
   keep,    // BoringSSL's choice: keep it
 };
 
+// What a TLS 1.2 connection does when the peer's close_notify arrives.
+enum class Tls12CloseNotify : uint8_t {
+  // RFC 5246 section 7.2.1 (default): our close_notify is sent at once and
+  // application data not yet taken by the transport is dropped; the
+  // connection is then closed both ways.
+  answer,
+  // As OpenSSL does (and TLS 1.3 always): only our read side closes; we may
+  // keep writing until close() (half-close).
+  half_close,
+};
+
 class Config {
  public:
   explicit Config(Role role);
@@ -84,6 +95,9 @@ class Config {
   void set_ticket_count(unsigned count);
   // Session policy on unclean close (see UncleanSessionPolicy).
   void set_unclean_session_policy(UncleanSessionPolicy policy);
+  // What a TLS 1.2 connection does with the peer's close_notify (see
+  // Tls12CloseNotify; TLS 1.3 always half-closes, RFC 8446 section 6.1).
+  void set_tls12_close_notify(Tls12CloseNotify behaviour);
 
   // --- Resumption (RFC 8446 section 2.2) ------------------------------------------
   // Client: where received sessions are kept, by server name; a new connection

@@ -264,6 +264,10 @@ void Config::set_unclean_session_policy(UncleanSessionPolicy policy) {
   impl_->unclean_session_policy = policy;
 }
 
+void Config::set_tls12_close_notify(Tls12CloseNotify behaviour) {
+  impl_->tls12_close_notify = behaviour;
+}
+
 void Config::set_session_cache(std::shared_ptr<SessionCache> cache) {
   impl_->session_cache = std::move(cache);
 }

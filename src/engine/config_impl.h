@@ -38,6 +38,7 @@ struct Config::Impl {
   std::vector<std::string> alpn;
   unsigned ticket_count = 2;
   UncleanSessionPolicy unclean_session_policy = UncleanSessionPolicy::remove;
+  Tls12CloseNotify tls12_close_notify = Tls12CloseNotify::answer;
   std::function<void(std::string_view)> keylog;
   std::shared_ptr<SessionCache> session_cache;
   std::shared_ptr<TicketKeys> ticket_keys;

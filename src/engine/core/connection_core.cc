@@ -110,6 +110,7 @@ bool ConnectionCore::handle_record(const record::Record& rec) {
     fail(Error::unexpected_message);
     return false;
   }
+  if (rec.type != ContentType::alert) warning_alerts_ = 0;
   switch (rec.type) {
     case ContentType::change_cipher_spec:
       // Never protected in a version we speak: the handshake decides
@@ -148,19 +149,31 @@ void ConnectionCore::handle_alert(std::span<const uint8_t> body) {
     return;
   }
   const Alert alert = static_cast<Alert>(body[1]);
-  switch (rules().alert_effect(body[0], alert)) {
+  const VersionRules& version_rules = rules();
+  switch (version_rules.alert_effect(body[0], alert)) {
     case AlertEffect::close_read:
       // The peer will send no more.
       read_state_ = ReadState::close_notify_received;
       alert_received_ = alert;
       decoder_.keys().wipe();
-      if (rules().answer_close_notify && write_state_ == WriteState::open) queue_close_notify();
+      if (version_rules.answer_close_notify && write_state_ == WriteState::open && connected()) {
+        drop_unsent_records();
+        queue_close_notify();
+      }
       return;
     case AlertEffect::ignore:
+      if (version_rules.max_consecutive_warnings != 0 &&
+          ++warning_alerts_ >= version_rules.max_consecutive_warnings) {
+        fail(Error::unexpected_message);
+      }
       return;
     case AlertEffect::fatal:
       alert_received_ = alert;
       fail(Error::peer_alert);
+      return;
+    case AlertEffect::refuse:
+      alert_received_ = alert;
+      fail(Error::handshake_failure);
       return;
   }
 }
@@ -289,6 +302,24 @@ bool ConnectionCore::install_write_secret(Level /*level*/, crypto::CipherSuite s
   return encoder_.keys().install_tls13(suite, secret);
 }
 
+bool ConnectionCore::install_tls12_read_keys(crypto::AeadAlg aead, std::span<const uint8_t> key,
+                                             std::span<const uint8_t> fixed_iv) {
+  ++read_key_epoch_;
+  return decoder_.keys().install_tls12(aead, key, fixed_iv);
+}
+
+bool ConnectionCore::install_tls12_write_keys(crypto::AeadAlg aead, std::span<const uint8_t> key,
+                                              std::span<const uint8_t> fixed_iv) {
+  flush_flight();
+  return encoder_.keys().install_tls12(aead, key, fixed_iv);
+}
+
+void ConnectionCore::send_warning_alert(Alert alert) {
+  if (write_state_ != WriteState::open) return;  // nothing after close_notify (R45)
+  flush_flight();
+  send_alert(kWarning, alert);
+}
+
 void ConnectionCore::send_alert(uint8_t level, Alert alert) {
   flight_.clear();
   const uint8_t body[2] = {level, static_cast<uint8_t>(alert)};
@@ -327,6 +358,19 @@ void ConnectionCore::queue_close_notify() {
   close_notify_end_ = out_total_produced_;
   encoder_.keys().wipe();  // this direction is closed
   note_output_consumed();
+}
+
+void ConnectionCore::drop_unsent_records() {
+  // `out_` starts at a record boundary; the first boundary at or after
+  // out_pos_ ends what the transport has begun to take.
+  size_t boundary = 0;
+  while (boundary < out_pos_ && out_.size() - boundary >= record::kHeaderSize) {
+    const uint8_t* header = out_.data() + boundary;
+    boundary += record::kHeaderSize + (size_t{header[3]} << 8 | header[4]);
+  }
+  if (boundary >= out_.size()) return;
+  out_total_produced_ -= out_.size() - boundary;
+  out_.truncate(boundary);
 }
 
 void ConnectionCore::note_output_consumed() {

@@ -71,14 +71,21 @@ class ConnectionCore final : public HandshakeTransport {
                            const crypto::Secret& secret) override;
   bool install_write_secret(Level level, crypto::CipherSuite suite,
                             const crypto::Secret& secret) override;
+  bool install_tls12_read_keys(crypto::AeadAlg aead, std::span<const uint8_t> key,
+                               std::span<const uint8_t> fixed_iv) override;
+  bool install_tls12_write_keys(crypto::AeadAlg aead, std::span<const uint8_t> key,
+                                std::span<const uint8_t> fixed_iv) override;
   void send_change_cipher_spec() override;
+  void send_warning_alert(Alert alert) override;
   bool write_open() const override { return write_state_ == WriteState::open; }
 
  private:
   // The read side is open and nothing failed.
   bool reading() const { return read_state_ == ReadState::open && error_ == Error::none; }
   bool connected() const { return handshake_ && handshake_->connected(); }
-  const VersionRules& rules() const { return rules_for_version(ctx_.version); }
+  const VersionRules& rules() const {
+    return rules_for_version(ctx_.version, ctx_.config.tls12_close_notify);
+  }
   void receive_bytes(std::span<const uint8_t> bytes);
   // Processes the whole records at the front of `input`; returns their size.
   size_t decode_records(std::span<const uint8_t> input);
@@ -102,6 +109,9 @@ class ConnectionCore final : public HandshakeTransport {
   Error fail(Error err);
   void send_alert(uint8_t level, Alert alert);
   void queue_close_notify();
+  // Drops the whole records of `out_` the transport has not started taking
+  // (application data we may no longer send, RFC 5246 section 7.2.1).
+  void drop_unsent_records();
   void note_output_consumed();
 
   HandshakeContext& ctx_;
@@ -127,6 +137,7 @@ class ConnectionCore final : public HandshakeTransport {
   WriteState write_state_ = WriteState::open;
   ReadState read_state_ = ReadState::open;
   bool abandoned_ = false;         // close() during the handshake: it will never complete
+  unsigned warning_alerts_ = 0;    // consecutive warning alerts received
   uint64_t close_notify_end_ = 0;  // out_total_produced_ just after our close_notify
   Error error_ = Error::none;
   std::optional<Alert> alert_sent_;

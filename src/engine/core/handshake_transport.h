@@ -11,6 +11,9 @@
 #include <cstdint>
 #include <span>
 
+#include <adieu/alert.h>
+
+#include "crypto/aead.h"
 #include "crypto/cipher_suite.h"
 #include "crypto/secret.h"
 
@@ -41,9 +44,19 @@ class HandshakeTransport {
                                    const crypto::Secret& secret) = 0;
   virtual bool install_write_secret(Level level, crypto::CipherSuite suite,
                                     const crypto::Secret& secret) = 0;
+  // TLS 1.2 keys from the key block (RFC 5246 section 6.3): the AEAD, the
+  // write key and the fixed IV of one direction. TLS over records only.
+  virtual bool install_tls12_read_keys(crypto::AeadAlg aead, std::span<const uint8_t> key,
+                                       std::span<const uint8_t> fixed_iv) = 0;
+  virtual bool install_tls12_write_keys(crypto::AeadAlg aead, std::span<const uint8_t> key,
+                                        std::span<const uint8_t> fixed_iv) = 0;
   // TLS over records only: an unprotected change_cipher_spec (RFC 8446
-  // Appendix D.4). A transport without one ignores it.
+  // Appendix D.4; in TLS 1.2 the ChangeCipherSpec message, RFC 5246 section
+  // 7.1, after which install_tls12_write_keys applies). A transport without
+  // one ignores it.
   virtual void send_change_cipher_spec() = 0;
+  // TLS 1.2 only: a warning alert (no_renegotiation, RFC 5246 section 7.2.2).
+  virtual void send_warning_alert(Alert alert) = 0;
   // False once our side may send nothing more (close_notify or a fatal
   // alert sent): a handshake then answers nothing (RFC 8446 section 6.1).
   virtual bool write_open() const = 0;

@@ -1,10 +1,11 @@
 // What differs between protocol versions at the connection's end, chosen
 // once per negotiated version (ARCHITECTURE.md rule 7): who answers a
-// close_notify and which alerts end the connection. Until a version is
+// close_notify and what each received alert does. Until a version is
 // negotiated, TLS 1.3's rules apply (the stricter ones).
 #pragma once
 
 #include <adieu/alert.h>
+#include <adieu/config.h>
 
 #include <cstdint>
 
@@ -12,8 +13,9 @@ namespace adieu {
 
 enum class AlertEffect : uint8_t {
   close_read,  // close_notify: the peer's data has ended cleanly
-  ignore,      // nothing changes
-  fatal,       // the connection ends
+  ignore,      // nothing changes (a warning)
+  fatal,       // the peer ended the connection
+  refuse,      // we end the connection with handshake_failure
 };
 
 struct VersionRules {
@@ -21,11 +23,15 @@ struct VersionRules {
   // data not yet handed to the transport is dropped (RFC 5246 section
   // 7.2.1). False: only our read side closes (RFC 8446 section 6.1).
   bool answer_close_notify;
+  // Consecutive warning alerts after which the connection ends
+  // (unexpected_message); 0: no limit applies.
+  unsigned max_consecutive_warnings;
   // What a received alert of `level` (1 warning, 2 fatal) does.
   AlertEffect (*alert_effect)(uint8_t level, Alert alert);
 };
 
-// The rules of `version` (a wire value; 0 before negotiation).
-const VersionRules& rules_for_version(uint16_t version);
+// The rules of `version` (a wire value; 0 before negotiation). `tls12_close`
+// is the configuration's choice for TLS 1.2 (Config::set_tls12_close_notify).
+const VersionRules& rules_for_version(uint16_t version, Tls12CloseNotify tls12_close);
 
 }  // namespace adieu

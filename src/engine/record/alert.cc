@@ -47,6 +47,8 @@ const char* alert_name(Alert alert) {
       return "inappropriate_fallback";
     case Alert::user_canceled:
       return "user_canceled";
+    case Alert::no_renegotiation:
+      return "no_renegotiation";
     case Alert::missing_extension:
       return "missing_extension";
     case Alert::unsupported_extension:

@@ -95,11 +95,13 @@ TEST(SessionBytes, RejectsWrongVersionEmptyPskAndOversizedPsk) {
                                           0, 0, 0,    0,    0, 0, 0, 0, 0, 0, 0, 0, 0};
   EXPECT_EQ(Session::from_bytes(empty_psk), nullptr);
 
-  std::vector<uint8_t> big_psk = {0, 1, 0x13, 0x01, 65};
-  big_psk.insert(big_psk.end(), 65, 0xaa);
+  // One byte over what a Secret holds, then exactly that.
+  constexpr uint8_t kOver = crypto::Secret::kCapacity + 1;
+  std::vector<uint8_t> big_psk = {0, 1, 0x13, 0x01, kOver};
+  big_psk.insert(big_psk.end(), kOver, 0xaa);
   big_psk.insert(big_psk.end(), 2 + 2 + 1 + 8 + 4 + 4, 0);
   EXPECT_EQ(Session::from_bytes(big_psk), nullptr);
-  big_psk[4] = 64;
+  big_psk[4] = kOver - 1;
   big_psk.erase(big_psk.begin() + 5);
   EXPECT_NE(Session::from_bytes(big_psk), nullptr);
 }
