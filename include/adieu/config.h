@@ -75,16 +75,25 @@ class Config {
   void set_verify(VerifyMode mode);
 
   // --- Algorithms and versions ------------------------------------------------
-  // TLS 1.3 suites by IANA or OpenSSL name ("TLS_AES_128_GCM_SHA256"),
+  // TLS 1.3 suites by IANA name ("TLS_AES_128_GCM_SHA256"),
   // colon-separated, in preference order.
   bool set_cipher_suites(const std::string& list, std::string* error);
   // Groups by name ("X25519", "P-256"/"prime256v1", "P-384"/"secp384r1"),
   // colon-separated, in preference order. A client sends a key share for the
   // first one only (so a server preferring another triggers HelloRetryRequest).
   bool set_groups(const std::string& list, std::string* error);
-  // Versions as wire values (0x0304 = TLS 1.3). adieu implements TLS 1.3 only
-  // today: a range without 0x0304 fails with an error.
+  // Versions as wire values (0x0303 = TLS 1.2, 0x0304 = TLS 1.3; both by
+  // default). SSL 3.0, TLS 1.0 and 1.1 are not implemented: a range is cut to
+  // TLS 1.2..1.3, and one with nothing left fails with an error.
   bool set_versions(uint16_t min_version, uint16_t max_version, std::string* error);
+  // TLS 1.2 suites by OpenSSL or IANA name ("ECDHE-ECDSA-AES128-GCM-SHA256"),
+  // colon-separated, in preference order; an empty list turns TLS 1.2 off.
+  // Only ECDHE with an AEAD exists (no CBC, static RSA, DHE, RC4, 3DES,
+  // export or NULL suites, as rustls).
+  bool set_tls12_cipher_suites(const std::string& list, std::string* error);
+  // TLS 1.2: refuse a peer without the extended master secret (RFC 7627),
+  // the default.
+  void set_require_extended_master_secret(bool required);
 
   // --- Extensions --------------------------------------------------------------
   // ALPN protocols in preference order. A server picks its first protocol the

@@ -29,7 +29,8 @@ enum class Error : uint8_t {
   unrecognized_name,        // no certificate for the requested name     -> unrecognized_name
   no_application_protocol,  // no common ALPN protocol                -> no_application_protocol
   insufficient_security,
-  internal_error,  // a libcrypto failure or a bug             -> internal_error
+  inappropriate_fallback,  // TLS_FALLBACK_SCSV from a client that could do better
+  internal_error,          // a libcrypto failure or a bug             -> internal_error
 
   // The peer ended the connection with a fatal alert (see alert_received()).
   peer_alert,

@@ -1,5 +1,6 @@
 #include <adieu/config.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -70,6 +71,8 @@ Config::Impl::Impl(Role r)
     : role(r),
       verify(r == Role::client ? VerifyMode::required : VerifyMode::none),
       suites(crypto::all_cipher_suites().begin(), crypto::all_cipher_suites().end()),
+      tls12_suites(crypto::all_tls12_cipher_suites().begin(),
+                   crypto::all_tls12_cipher_suites().end()),
       groups{crypto::Group::x25519, crypto::Group::secp256r1, crypto::Group::secp384r1},
       clock_ms(system_clock_ms) {
   if (role == Role::server) ticket_keys = std::make_shared<TicketKeys>();
@@ -238,11 +241,35 @@ bool Config::set_groups(const std::string& list, std::string* error) {
 }
 
 bool Config::set_versions(uint16_t min_version, uint16_t max_version, std::string* error) {
-  if (min_version > 0x0304 || max_version < 0x0304) {
-    set_error(error, "no protocols available: adieu implements TLS 1.3 only");
+  // SSL 3.0, TLS 1.0 and TLS 1.1 are not implemented (RFC 8996 deprecates
+  // the last two); a range reaching below TLS 1.2 keeps its TLS 1.2 part.
+  min_version = std::max<uint16_t>(min_version, 0x0303);
+  max_version = std::min<uint16_t>(max_version, 0x0304);
+  if (min_version > max_version) {
+    set_error(error, "no protocols available: adieu implements TLS 1.2 and TLS 1.3");
     return false;
   }
+  impl_->min_version = min_version;
+  impl_->max_version = max_version;
   return true;
+}
+
+bool Config::set_tls12_cipher_suites(const std::string& list, std::string* error) {
+  std::vector<crypto::Tls12CipherSuite> suites;
+  for (const std::string& name : split(list, ':')) {
+    std::optional<crypto::Tls12CipherSuite> s = crypto::tls12_suite_by_name(name);
+    if (!s) {
+      set_error(error, "unknown TLS 1.2 cipher suite: " + name);
+      return false;
+    }
+    suites.push_back(*s);
+  }
+  impl_->tls12_suites = std::move(suites);
+  return true;
+}
+
+void Config::set_require_extended_master_secret(bool required) {
+  impl_->require_extended_master_secret = required;
 }
 
 bool Config::set_alpn(const std::vector<std::string>& protocols, std::string* error) {

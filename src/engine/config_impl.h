@@ -14,6 +14,7 @@
 #include "crypto/key_exchange.h"
 #include "crypto/random.h"
 #include "crypto/signature.h"
+#include "crypto/tls12_suite.h"
 #include "crypto/trust_store.h"
 
 namespace adieu {
@@ -33,7 +34,12 @@ struct Config::Impl {
   std::vector<CertifiedKey> certificates;
   crypto::TrustStore trust;
   VerifyMode verify;
-  std::vector<crypto::CipherSuite> suites;
+  std::vector<crypto::CipherSuite> suites;  // TLS 1.3
+  std::vector<crypto::Tls12CipherSuite> tls12_suites;
+  uint16_t min_version = 0x0303;  // TLS 1.2
+  uint16_t max_version = 0x0304;  // TLS 1.3
+  // RFC 7627: refuse a TLS 1.2 handshake without the extended master secret.
+  bool require_extended_master_secret = true;
   std::vector<crypto::Group> groups;
   std::vector<std::string> alpn;
   unsigned ticket_count = 2;
@@ -48,6 +54,8 @@ struct Config::Impl {
   // Test hooks: the randomness and the clock every connection of this config uses.
   crypto::Random* random = &crypto::system_random();
   std::function<uint64_t()> clock_ms;
+
+  bool offers(uint16_t version) const { return min_version <= version && version <= max_version; }
 
   // The certificate for a client's SNI: the first whose names match, else the
   // first. `name_matched` says whether the name matched the one returned.

@@ -38,7 +38,7 @@ inline auto fields(const ServerHello& m) {
                   m.legacy_compression_method, m.supported_version, m.key_share, m.selected_group,
                   m.cookie, m.selected_psk, m.extended_master_secret, m.renegotiation_info,
                   m.ec_point_formats, m.session_ticket, m.max_fragment_length, m.record_size_limit,
-                  m.unknown);
+                  m.server_name_ack, m.alpn, m.unknown);
 }
 inline auto fields(const EncryptedExtensions& m) {
   return std::tie(m.server_name_ack, m.alpn, m.supported_groups, m.early_data, m.unknown);

@@ -21,16 +21,7 @@ Error EncryptedExtensions::parse(Bytes body) {
         e = detail::parse_empty_extension(ext.data, server_name_ack);
         break;
       case ExtensionType::alpn:
-        // RFC 7301 section 3.1: the list holds exactly one ProtocolName.
-        e = detail::parse_whole(ext.data, [&](wire::Reader& x) {
-          Bytes list_body;
-          Bytes name;
-          if (!detail::read_vec(x, 2, 2, list_body)) return false;
-          wire::Reader list(list_body);
-          if (!detail::read_vec(list, 1, 1, name) || !list.done()) return false;
-          alpn.emplace(name.begin(), name.end());
-          return true;
-        });
+        e = detail::parse_selected_alpn(ext.data, alpn);
         break;
       case ExtensionType::supported_groups:
         e = detail::parse_u16_list_extension(ext.data, 2, 2, supported_groups);
@@ -57,13 +48,7 @@ void EncryptedExtensions::serialize(wire::Writer& out) const {
     detail::write_u16_list_extension(out, ExtensionType::supported_groups, 2, *supported_groups);
   }
   if (server_name_ack) detail::write_empty_extension(out, ExtensionType::server_name);
-  if (alpn) {
-    size_t ext = detail::open_extension(out, ExtensionType::alpn);
-    size_t list = out.open_vec16();
-    out.vec8(detail::string_bytes(*alpn));
-    out.close_vec(list);
-    out.close_vec(ext);
-  }
+  if (alpn) detail::write_selected_alpn(out, *alpn);
   if (early_data) detail::write_empty_extension(out, ExtensionType::early_data);
   detail::write_unknown_extensions(out, unknown);
   out.close_vec(block);

@@ -173,4 +173,24 @@ void keep_unknown(const RawExtension& ext, std::vector<UnknownExtension>& out) {
   out.push_back(UnknownExtension{ext.type, ByteVec(ext.data.begin(), ext.data.end())});
 }
 
+Error parse_selected_alpn(Bytes data, std::optional<std::string>& out) {
+  return parse_whole(data, [&](wire::Reader& x) {
+    Bytes list_body;
+    Bytes name;
+    if (!read_vec(x, 2, 2, list_body)) return false;
+    wire::Reader list(list_body);
+    if (!read_vec(list, 1, 1, name) || !list.done()) return false;
+    out.emplace(name.begin(), name.end());
+    return true;
+  });
+}
+
+void write_selected_alpn(wire::Writer& out, const std::string& protocol) {
+  size_t ext = open_extension(out, ExtensionType::alpn);
+  size_t list = out.open_vec16();
+  out.vec8(string_bytes(protocol));
+  out.close_vec(list);
+  out.close_vec(ext);
+}
+
 }  // namespace adieu::messages::detail

@@ -69,6 +69,10 @@ Error parse_whole(Bytes data, Parse&& parse) {
 }
 // An extension whose extension_data must be empty: sets `flag`.
 Error parse_empty_extension(Bytes data, bool& flag);
+// The server's ALPN answer: a ProtocolNameList holding exactly one name (RFC
+// 7301 section 3.1), in EncryptedExtensions (TLS 1.3) or ServerHello (TLS 1.2).
+Error parse_selected_alpn(Bytes data, std::optional<std::string>& out);
+void write_selected_alpn(wire::Writer& out, const std::string& protocol);
 // An extension whose extension_data is one u16 list (see read_u16_list).
 Error parse_u16_list_extension(Bytes data, int prefix_bytes, size_t min_bytes,
                                std::optional<std::vector<uint16_t>>& out);

@@ -115,6 +115,8 @@ struct ServerHello {
   bool session_ticket = false;                 // empty extension (RFC 5077 section 3.2)
   std::optional<uint8_t> max_fragment_length;  // 1..4 (RFC 6066 section 4)
   std::optional<uint16_t> record_size_limit;   // 64.. (RFC 8449 section 4)
+  bool server_name_ack = false;                // RFC 6066 section 3
+  std::optional<std::string> alpn;             // RFC 7301 section 3.1
   std::vector<UnknownExtension> unknown;
 
   bool is_hello_retry_request() const;

@@ -32,6 +32,12 @@ bool parse_tls12_extension(const detail::RawExtension& ext, ServerHello& sh, Err
     case ExtensionType::record_size_limit:
       e = detail::parse_record_size_limit(ext.data, sh.record_size_limit);
       return true;
+    case ExtensionType::server_name:  // the server's acknowledgement (RFC 6066 section 3)
+      e = detail::parse_empty_extension(ext.data, sh.server_name_ack);
+      return true;
+    case ExtensionType::alpn:  // TLS 1.2 answers in ServerHello (RFC 7301 section 3.1)
+      e = detail::parse_selected_alpn(ext.data, sh.alpn);
+      return true;
     default:
       return false;
   }
@@ -192,6 +198,8 @@ void ServerHello::serialize(wire::Writer& out) const {
   if (record_size_limit) {
     detail::write_u16_extension(out, ExtensionType::record_size_limit, *record_size_limit);
   }
+  if (server_name_ack) detail::write_empty_extension(out, ExtensionType::server_name);
+  if (alpn) detail::write_selected_alpn(out, *alpn);
   detail::write_unknown_extensions(out, unknown);
   out.close_vec(block);
   out.close_vec(msg);

@@ -105,6 +105,8 @@ Alert error_alert(Error error) {
       return Alert::no_application_protocol;
     case Error::insufficient_security:
       return Alert::insufficient_security;
+    case Error::inappropriate_fallback:
+      return Alert::inappropriate_fallback;
     case Error::internal_error:
     case Error::aborted:  // abort() sends the alert it is given instead
       return Alert::internal_error;
@@ -174,6 +176,8 @@ const char* error_string(Error error) {
       return "no common application protocol";
     case Error::insufficient_security:
       return "peer's parameters are not secure enough";
+    case Error::inappropriate_fallback:
+      return "client fell back to an older version than both support (RFC 7507)";
     case Error::internal_error:
       return "internal error";
     case Error::peer_alert:

@@ -65,8 +65,10 @@ ServerHello tls12_server_hello() {
   sh.session_ticket = true;
   sh.max_fragment_length = 4;
   sh.record_size_limit = 64;
-  // server_name's empty acknowledgement and ALPN stay unknown.
-  sh.unknown = {{0, {}}, {16, hex("0003 02 6832")}};
+  // server_name's empty acknowledgement and ALPN's answer (RFC 6066
+  // section 3, RFC 7301 section 3.1), written last.
+  sh.server_name_ack = true;
+  sh.alpn = "h2";
   return sh;
 }
 
@@ -258,9 +260,9 @@ TEST(Tls12ServerHello, KnownBytes) {
   EXPECT_EQ(parsed.ec_point_formats, ByteVec{0});
   EXPECT_EQ(parsed.max_fragment_length, 4);
   EXPECT_EQ(parsed.record_size_limit, 64);
-  ASSERT_EQ(parsed.unknown.size(), 2u);
-  EXPECT_EQ(parsed.unknown[0].type, 0);
-  EXPECT_EQ(parsed.unknown[1].type, 16);
+  EXPECT_TRUE(parsed.server_name_ack);
+  EXPECT_EQ(parsed.alpn, "h2");
+  EXPECT_TRUE(parsed.unknown.empty());
 }
 
 TEST(Tls12ServerHello, ExtensionsInAnyOrder) {
