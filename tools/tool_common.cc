@@ -144,9 +144,19 @@ void apply_common_options(const char* program, const Options& options, Config& c
       !config.set_cipher_suites(options.get("ciphersuites"), &error)) {
     fail(program, error);
   }
+  if (options.has("cipher") && !config.set_tls12_cipher_suites(options.get("cipher"), &error)) {
+    fail(program, error);
+  }
   if (options.has("groups") && !config.set_groups(options.get("groups"), &error)) {
     fail(program, error);
   }
+  // Versions as s_client/s_server name them: -tls1_2 / -tls1_3 pick one,
+  // -no_tls1_2 / -no_tls1_3 drop one.
+  uint16_t min_version = 0x0303;
+  uint16_t max_version = 0x0304;
+  if (options.has("tls1_2") || options.has("no_tls1_3")) max_version = 0x0303;
+  if (options.has("tls1_3") || options.has("no_tls1_2")) min_version = 0x0304;
+  if (!config.set_versions(min_version, max_version, &error)) fail(program, error, kExitUsage);
   if (options.has("alpn") && !config.set_alpn(split_list(options.get("alpn"), ','), &error)) {
     fail(program, error);
   }

@@ -58,7 +58,8 @@ bool split_host_port(const std::string& text, bool allow_port_only, std::string*
 std::vector<std::string> split_list(const std::string& text, char separator);
 
 // The options both tools share, applied to `config`: -cert/-key/-cert_chain,
-// -CAfile, -ciphersuites, -groups, -alpn, -keylogfile. Exits with one line on
+// -CAfile, -ciphersuites, -cipher, -groups, -tls1_2, -tls1_3, -no_tls1_2,
+// -no_tls1_3, -alpn, -keylogfile. Exits with one line on
 // a bad value or an unreadable file.
 void apply_common_options(const char* program, const Options& options, Config& config);
 

@@ -4,6 +4,7 @@
 
 #include "engine/connection_impl.h"
 #include "engine/handshake/server_start.h"
+#include "engine/handshake/tls12_client.h"
 #include "engine/handshake/tls13_client.h"
 
 namespace adieu {
@@ -16,9 +17,16 @@ std::unique_ptr<Connection> Connection::client(std::shared_ptr<const Config> con
                                                std::shared_ptr<Session> session) {
   auto impl = std::make_unique<Impl>(Role::client, std::move(config));
   impl->ctx.server_name = server_name;
-  auto handshake = std::make_unique<Tls13Client>(impl->ctx, impl->core);
-  const Error err = handshake->start(std::move(session));
-  impl->core.start(std::move(handshake), err);
+  if (impl->ctx.config.offers(0x0304)) {
+    auto handshake = std::make_unique<Tls13Client>(impl->ctx, impl->core);
+    const Error err = handshake->start(std::move(session));
+    impl->core.start(std::move(handshake), err);
+  } else {
+    auto handshake = std::make_unique<Tls12Client>(impl->ctx, impl->core, messages::ClientHello(),
+                                                   std::vector<uint8_t>());
+    const Error err = handshake->start();
+    impl->core.start(std::move(handshake), err);
+  }
   return std::unique_ptr<Connection>(new Connection(std::move(impl)));
 }
 
@@ -97,10 +105,10 @@ uint16_t Connection::version() const {
   return handshake_done() ? impl_->ctx.version : 0;
 }
 uint16_t Connection::cipher_suite() const {
-  return impl_->ctx.suite ? static_cast<uint16_t>(impl_->ctx.suite->suite) : 0;
+  return impl_->ctx.cipher_suite;
 }
 const char* Connection::cipher_suite_name() const {
-  return impl_->ctx.suite ? impl_->ctx.suite->name : "none";
+  return impl_->ctx.cipher_suite_name;
 }
 uint16_t Connection::group() const {
   return impl_->ctx.group;
@@ -113,6 +121,10 @@ const char* Connection::group_name() const {
       return "secp256r1";
     case 0x0018:
       return "secp384r1";
+    case 0x0019:
+      return "secp521r1";
+    case 0x001e:
+      return "x448";
     default:
       return "none";
   }

@@ -266,16 +266,16 @@ TEST(Handshake, CorruptedServerFlightAlwaysFailsWithAnAlert) {
   }
 }
 
-TEST(Handshake, ServerRejectsClientHelloWithoutTls13) {
-  // A TLS 1.2-only ClientHello: no supported_versions.
+TEST(Handshake, ServerRejectsClientHelloBelowTls12) {
+  // A TLS 1.1 ClientHello: legacy_version 0x0302, no supported_versions.
   auto server = Connection::server(server_config());
   // A minimal hello of our own making, with an empty extensions block.
-  const uint8_t hello12[] = {0x16, 0x03, 0x01, 0x00, 0x2f, 0x01, 0x00, 0x00, 0x2b, 0x03, 0x03,
+  const uint8_t hello11[] = {0x16, 0x03, 0x01, 0x00, 0x2f, 0x01, 0x00, 0x00, 0x2b, 0x03, 0x02,
                              1,    2,    3,    4,    5,    6,    7,    8,    9,    10,   11,
                              12,   13,   14,   15,   16,   17,   18,   19,   20,   21,   22,
                              23,   24,   25,   26,   27,   28,   29,   30,   31,   32,   0x00,
                              0x00, 0x02, 0xc0, 0x2f, 0x01, 0x00, 0x00, 0x00};
-  server->receive(hello12);
+  server->receive(hello11);
   EXPECT_EQ(server->error(), Error::protocol_version);
   EXPECT_EQ(server->alert_sent(), Alert::protocol_version);
   // A 7-byte plaintext alert record: 15 03 03 00 02 02 46.

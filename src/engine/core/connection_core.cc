@@ -417,7 +417,7 @@ Error ConnectionCore::check_writable() const {
 Error ConnectionCore::write(std::span<const uint8_t> data) {
   if (const Error err = check_writable(); err != Error::none) return err;
   if (data.empty()) return Error::none;
-  if (encoder_.needs_key_update()) {
+  if (key_update_due()) {
     if (const Error err = handshake_->send_key_update(false); err != Error::none) return fail(err);
   }
   send_record(ContentType::application_data, data);
@@ -426,7 +426,7 @@ Error ConnectionCore::write(std::span<const uint8_t> data) {
 
 size_t ConnectionCore::write_into_size(size_t n) const {
   size_t size = pending_output().size();
-  if (encoder_.needs_key_update() && handshake_) {
+  if (key_update_due()) {
     size += encoder_.wire_size(ContentType::handshake, handshake_->key_update_size());
   }
   return n == 0 ? size : size + encoder_.wire_size(ContentType::application_data, n);
@@ -437,7 +437,7 @@ Error ConnectionCore::write_into(std::span<const uint8_t> data, std::span<uint8_
   written = 0;
   if (const Error err = check_writable(); err != Error::none) return err;
   if (out.size() < write_into_size(data.size())) return Error::buffer_too_small;
-  if (encoder_.needs_key_update()) {
+  if (key_update_due()) {
     if (const Error err = handshake_->send_key_update(false); err != Error::none) return fail(err);
   }
 
@@ -489,10 +489,8 @@ Error ConnectionCore::key_update(bool request_peer) {
   if (error_ != Error::none) return error_;
   if (write_state_ != WriteState::open) return Error::write_after_close;
   if (!connected()) return Error::not_connected;
-  if (const Error err = handshake_->send_key_update(request_peer); err != Error::none) {
-    return fail(err);
-  }
-  return Error::none;
+  const Error err = handshake_->send_key_update(request_peer);
+  return error_is_fatal(err) ? fail(err) : err;
 }
 
 }  // namespace adieu

@@ -83,6 +83,11 @@ class ConnectionCore final : public HandshakeTransport {
   // The read side is open and nothing failed.
   bool reading() const { return read_state_ == ReadState::open && error_ == Error::none; }
   bool connected() const { return handshake_ && handshake_->connected(); }
+  // Our write key has sealed enough records to be replaced, in a version
+  // that can (TLS 1.3's KeyUpdate; TLS 1.2 has no such message).
+  bool key_update_due() const {
+    return encoder_.needs_key_update() && handshake_ && handshake_->key_update_size() != 0;
+  }
   const VersionRules& rules() const {
     return rules_for_version(ctx_.version, ctx_.config.tls12_close_notify);
   }

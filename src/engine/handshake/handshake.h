@@ -49,7 +49,9 @@ struct HandshakeContext {
   // --- negotiated (valid once `established`)
   bool established = false;  // the handshake completed (stays true after a later failure)
   uint16_t version = 0;      // wire value, set when the version is chosen
-  std::optional<crypto::SuiteInfo> suite;
+  std::optional<crypto::SuiteInfo> suite;  // TLS 1.3's
+  uint16_t cipher_suite = 0;               // the negotiated suite, either version
+  const char* cipher_suite_name = "none";  // its IANA name
   uint16_t group = 0;
   uint16_t peer_scheme = 0;
   std::string alpn;

@@ -1,13 +1,25 @@
 #include "engine/handshake/server_start.h"
 
 #include "engine/handshake/contains.h"
+#include "engine/handshake/tls12_server.h"
 #include "engine/handshake/tls13_server.h"
 
 namespace adieu {
 
-uint16_t negotiate_version(const messages::ClientHello& ch, const Config::Impl& /*config*/) {
-  if (ch.supported_versions && contains(*ch.supported_versions, messages::kTls13)) {
-    return messages::kTls13;
+uint16_t negotiate_version(const messages::ClientHello& ch, const Config::Impl& config) {
+  // RFC 8446 section 4.2.1: with supported_versions, only its list counts;
+  // without it, legacy_version is the client's highest (TLS 1.2 at most).
+  if (ch.supported_versions) {
+    if (config.offers(messages::kTls13) && contains(*ch.supported_versions, messages::kTls13)) {
+      return messages::kTls13;
+    }
+    if (config.offers(messages::kTls12) && contains(*ch.supported_versions, messages::kTls12)) {
+      return messages::kTls12;
+    }
+    return 0;
+  }
+  if (config.offers(messages::kTls12) && ch.legacy_version >= messages::kTls12) {
+    return messages::kTls12;
   }
   return 0;
 }
@@ -18,7 +30,17 @@ Error ServerStart::handle_message(messages::HandshakeType type, std::span<const 
   if (Error err = ch.parse(msg.subspan(messages::kHandshakeHeaderSize)); err != Error::none) {
     return err;
   }
-  if (negotiate_version(ch, ctx_.config) != messages::kTls13) return Error::protocol_version;
+  // RFC 8446 Appendix D.5: a legacy_version below TLS 1.0 is not a TLS
+  // ClientHello we answer.
+  if (ch.legacy_version < 0x0301) return Error::protocol_version;
+  const uint16_t version = negotiate_version(ch, ctx_.config);
+  if (version == messages::kTls12) {
+    auto server = std::make_unique<Tls12Server>(ctx_, transport_);
+    const Error err = server->start(ch, msg);
+    successor_ = std::move(server);
+    return err;
+  }
+  if (version != messages::kTls13) return Error::protocol_version;
   auto server = std::make_unique<Tls13Server>(ctx_, transport_);
   const Error err = server->start(ch, msg);
   // A server that completed within start() has a successor of its own.

@@ -9,8 +9,8 @@
 namespace adieu {
 
 // The version a server speaks with the client that sent `ch` (wire value),
-// or 0 when there is none: TLS 1.3 when supported_versions offers it (RFC
-// 8446 section 4.2.1).
+// or 0 when there is none: the highest both offer (RFC 8446 section 4.2.1;
+// RFC 5246 Appendix E.1 without supported_versions).
 uint16_t negotiate_version(const messages::ClientHello& ch, const Config::Impl& config);
 
 class ServerStart final : public Handshake {

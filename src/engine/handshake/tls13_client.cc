@@ -1,11 +1,11 @@
 // The TLS 1.3 client handshake (tls13_client.h).
 #include "engine/handshake/tls13_client.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 
+#include "engine/handshake/client_hello_builder.h"
 #include "engine/handshake/contains.h"
+#include "engine/handshake/tls12_client.h"
 #include "engine/handshake/tls13_connected.h"
 #include "engine/session/session_data.h"
 
@@ -15,22 +15,20 @@ using messages::HandshakeType;
 
 namespace {
 
-bool is_ip_literal(const std::string& name) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
+// RFC 8446 section 4.1.3: a TLS 1.3 server that negotiated an older
+// version marks its random; a client that offered TLS 1.3 must refuse it.
+bool is_downgrade(const messages::ServerHello& sh) {
+  std::span<const uint8_t> tail(sh.random.data() + 24, 8);
+  return std::equal(tail.begin(), tail.end(), messages::kDowngradeTls12) ||
+         std::equal(tail.begin(), tail.end(), messages::kDowngradeTls11);
 }
 
 // Checks a ServerHello or HelloRetryRequest against what we offered.
 Error check_server_hello(const messages::ServerHello& sh, const messages::ClientHello& ch) {
   if (!sh.supported_version) {
-    // A TLS 1.2 (or older) answer. RFC 8446 section 4.1.3: the downgrade
-    // sentinel must be caught; otherwise we have no common version.
-    std::span<const uint8_t> tail(sh.random.data() + 24, 8);
-    if (std::equal(tail.begin(), tail.end(), messages::kDowngradeTls12) ||
-        std::equal(tail.begin(), tail.end(), messages::kDowngradeTls11)) {
-      return Error::illegal_parameter;
-    }
-    return Error::protocol_version;
+    // An older version's answer that we cannot take: the downgrade sentinel
+    // must be caught; otherwise we have no common version.
+    return is_downgrade(sh) ? Error::illegal_parameter : Error::protocol_version;
   }
   if (*sh.supported_version != messages::kTls13 || sh.legacy_version != messages::kTls12) {
     return Error::illegal_parameter;
@@ -45,41 +43,9 @@ Error check_server_hello(const messages::ServerHello& sh, const messages::Client
 }  // namespace
 
 Error Tls13Client::start(std::shared_ptr<Session> session) {
-  const Config::Impl& config = ctx_.config;
-  messages::ClientHello& ch = hello_;
-  session_id_.resize(32);
-  if (!ctx_.random.fill(ctx_.client_random) || !ctx_.random.fill(session_id_)) {
-    return Error::internal_error;
-  }
-  ch.random = ctx_.client_random;
-  ch.legacy_session_id = session_id_;  // middlebox compatibility (RFC 8446 D.4)
+  if (Error err = build_client_hello(ctx_, hello_, key_shares_); err != Error::none) return err;
+  session_id_ = hello_.legacy_session_id;
   middlebox_compat_ = true;
-  // Each list is sized once (one allocation apiece).
-  const auto code_points = [](const auto& values) {
-    std::vector<uint16_t> out;
-    out.reserve(values.size());
-    for (auto v : values) out.push_back(static_cast<uint16_t>(v));
-    return out;
-  };
-  ch.cipher_suites = code_points(config.suites);
-  if (!ctx_.server_name.empty() && !is_ip_literal(ctx_.server_name)) {
-    ch.server_name = ctx_.server_name;
-  }
-  ch.supported_groups = code_points(config.groups);
-  ch.signature_algorithms = code_points(crypto::handshake_signature_schemes());
-  ch.signature_algorithms_cert = code_points(crypto::certificate_signature_schemes());
-  if (!config.alpn.empty()) ch.alpn = config.alpn;
-  // One key share, for our most preferred group: a server preferring another
-  // one asks for it with a HelloRetryRequest.
-  std::optional<crypto::KeyShare> share =
-      crypto::KeyShare::generate(config.groups.front(), ctx_.random);
-  if (!share) return Error::internal_error;
-  ch.key_shares.emplace();
-  ch.key_shares->push_back({static_cast<uint16_t>(share->group()),
-                            {share->public_key().begin(), share->public_key().end()}});
-  key_shares_.push_back(std::move(*share));
-  ch.supported_versions = std::vector<uint16_t>{messages::kTls13};
-  ch.psk_key_exchange_modes = std::vector<uint8_t>{messages::kPskDheKe};  // so servers send tickets
   offer_session(std::move(session));
   if (!serialize_client_hello(hello_bytes_)) return Error::internal_error;
   // Not in a transcript yet: its hash is not known before the ServerHello.
@@ -116,13 +82,22 @@ Error Tls13Client::handle_message(HandshakeType type, std::span<const uint8_t> m
 Error Tls13Client::on_server_hello(std::span<const uint8_t> msg, std::span<const uint8_t> body) {
   messages::ServerHello sh;
   if (Error err = sh.parse(body); err != Error::none) return err;
+  if (!sh.supported_version && !ctx_.retried && ctx_.config.offers(messages::kTls12) &&
+      sh.legacy_version == messages::kTls12 && !is_downgrade(sh)) {
+    // The server chose TLS 1.2, which we offered too: its handshake takes
+    // over from this ServerHello.
+    auto tls12 =
+        std::make_unique<Tls12Client>(ctx_, transport_, std::move(hello_), std::move(hello_bytes_));
+    const Error err = tls12->on_server_hello(sh, msg);
+    successor_ = std::move(tls12);
+    return err;
+  }
   if (Error err = check_server_hello(sh, hello_); err != Error::none) return err;
   if (sh.is_hello_retry_request()) return on_hello_retry_request(sh, msg);
   if (ctx_.retried && static_cast<uint16_t>(ctx_.suite->suite) != sh.cipher_suite) {
     return Error::illegal_parameter;
   }
-  ctx_.version = messages::kTls13;
-  ctx_.suite = crypto::suite_info(sh.cipher_suite);
+  choose_suite(*crypto::suite_info(sh.cipher_suite));
   if (sh.selected_psk) {
     // RFC 8446 section 4.2.11: the PSK we offered (index 0), for its hash.
     if (!ctx_.offered_session || *sh.selected_psk != 0 ||
@@ -179,7 +154,7 @@ Error Tls13Client::on_hello_retry_request(const messages::ServerHello& hrr,
     return Error::illegal_parameter;  // a retry that would change nothing
   }
   ctx_.retried = true;
-  ctx_.suite = crypto::suite_info(hrr.cipher_suite);
+  choose_suite(*crypto::suite_info(hrr.cipher_suite));
   const crypto::HashAlg hash = ctx_.suite->hash;
   transcript_.emplace(hash);
   transcript_->update(messages::message_hash(crypto::hash(hash, hello_bytes_).span()));

@@ -40,6 +40,13 @@ Error Tls13Handshake::handle_change_cipher_spec(std::span<const uint8_t> body) {
   return Error::none;
 }
 
+void Tls13Handshake::choose_suite(crypto::SuiteInfo suite) {
+  ctx_.version = messages::kTls13;
+  ctx_.suite = suite;
+  ctx_.cipher_suite = static_cast<uint16_t>(suite.suite);
+  ctx_.cipher_suite_name = suite.name;
+}
+
 void Tls13Handshake::send(std::span<const uint8_t> message) {
   if (transcript_) transcript_->update(message);
   transport_.send_handshake(write_level_, message);

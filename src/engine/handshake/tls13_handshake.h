@@ -29,6 +29,8 @@ class Tls13Handshake : public Handshake {
   bool connected() const override { return false; }
 
  protected:
+  // The suite of this handshake (ServerHello or HelloRetryRequest).
+  void choose_suite(crypto::SuiteInfo suite);
   // Adds a whole message to the transcript and sends it at write_level_.
   void send(std::span<const uint8_t> message);
   // The peer's Certificate message: its chain verified (ctx_.peer_chain).

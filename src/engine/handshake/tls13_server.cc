@@ -23,7 +23,6 @@ const messages::KeyShareEntry* find_share(const messages::ClientHello& ch, uint1
 }  // namespace
 
 Error Tls13Server::start(const messages::ClientHello& ch, std::span<const uint8_t> msg) {
-  ctx_.version = messages::kTls13;
   return on_client_hello(ch, msg, false);
 }
 
@@ -70,7 +69,7 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
   }
   if (!chosen) return Error::handshake_failure;
   if (second && chosen->suite != ctx_.suite->suite) return Error::illegal_parameter;
-  ctx_.suite = chosen;
+  choose_suite(*chosen);
 
   // Group: the first of ours the client sent a share for; failing that, the
   // first of ours it supports, asked for with a HelloRetryRequest.

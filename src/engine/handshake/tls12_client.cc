@@ -1,0 +1,253 @@
+// The TLS 1.2 client handshake (tls12_client.h).
+#include "engine/handshake/tls12_client.h"
+
+#include <algorithm>
+
+#include "engine/handshake/client_hello_builder.h"
+#include "engine/handshake/contains.h"
+
+namespace adieu {
+
+using messages::HandshakeType;
+
+namespace {
+
+// The signature a ServerKeyExchange of a suite with `auth` may carry.
+bool scheme_fits_auth(uint16_t scheme, crypto::Tls12Auth auth) {
+  const bool ecdsa_family = scheme == 0x0403 || scheme == 0x0503 || scheme == 0x0603 ||
+                            scheme == static_cast<uint16_t>(crypto::SignatureScheme::ed25519);
+  return (auth == crypto::Tls12Auth::ecdsa) == ecdsa_family;
+}
+
+bool offered_tls12_scheme(uint16_t scheme) {
+  for (crypto::SignatureScheme s : crypto::tls12_signature_schemes()) {
+    if (static_cast<uint16_t>(s) == scheme) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Tls12Client::Tls12Client(HandshakeContext& context, HandshakeTransport& transport,
+                         messages::ClientHello hello, std::vector<uint8_t> hello_bytes)
+    : Tls12Handshake(context, transport),
+      hello_(std::move(hello)),
+      hello_bytes_(std::move(hello_bytes)) {
+  // A CertificateRequest may come: our CertificateVerify would sign every
+  // message from the ClientHello on.
+  keep_messages_ = true;
+}
+
+Error Tls12Client::start() {
+  std::vector<crypto::KeyShare> unused;  // no TLS 1.3 key share is offered
+  if (Error err = build_client_hello(ctx_, hello_, unused); err != Error::none) return err;
+  wire::Writer w(hello_bytes_);
+  hello_.serialize(w);
+  if (!w.ok()) return Error::internal_error;
+  transport_.send_handshake(Level::initial, hello_bytes_);
+  transport_.flight_complete();
+  return Error::none;
+}
+
+Error Tls12Client::handle_message(HandshakeType type, std::span<const uint8_t> msg) {
+  const std::span<const uint8_t> body = msg.subspan(messages::kHandshakeHeaderSize);
+  switch (state_) {
+    case State::wait_server_hello: {
+      if (type != HandshakeType::server_hello) return Error::unexpected_message;
+      messages::ServerHello sh;
+      if (Error err = sh.parse(body); err != Error::none) return err;
+      if (sh.selects_tls13()) return Error::protocol_version;  // we did not offer it
+      return on_server_hello(sh, msg);
+    }
+    case State::wait_certificate:
+      if (type != HandshakeType::certificate) return Error::unexpected_message;
+      return on_certificate(msg, body);
+    case State::wait_server_key_exchange:
+      if (type != HandshakeType::server_key_exchange) return Error::unexpected_message;
+      return on_server_key_exchange(msg, body);
+    case State::wait_certificate_request_or_done:
+      if (type == HandshakeType::certificate_request) return on_certificate_request(msg, body);
+      [[fallthrough]];
+    case State::wait_server_hello_done:
+      if (type != HandshakeType::server_hello_done) return Error::unexpected_message;
+      return on_server_hello_done(msg, body);
+    case State::wait_finished:
+      if (type != HandshakeType::finished) return Error::unexpected_message;
+      return on_finished(msg, body);
+    case State::wait_change_cipher_spec:
+      break;
+  }
+  return Error::unexpected_message;
+}
+
+Error Tls12Client::on_server_hello(const messages::ServerHello& sh, std::span<const uint8_t> msg) {
+  const Config::Impl& config = ctx_.config;
+  if (sh.legacy_version != messages::kTls12 || sh.supported_version) {
+    return Error::protocol_version;
+  }
+  // The suite: one we offered, for TLS 1.2.
+  const std::optional<crypto::Tls12SuiteInfo> suite = crypto::tls12_suite_info(sh.cipher_suite);
+  if (!suite || !contains(hello_.cipher_suites, sh.cipher_suite) ||
+      std::find(config.tls12_suites.begin(), config.tls12_suites.end(), suite->suite) ==
+          config.tls12_suites.end()) {
+    return Error::illegal_parameter;
+  }
+  if (sh.legacy_compression_method != 0) return Error::illegal_parameter;
+  // We offered no TLS 1.2 session: a server "resuming" one (our random
+  // middlebox session id echoed) is lying.
+  if (!sh.legacy_session_id_echo.empty() && sh.legacy_session_id_echo == hello_.legacy_session_id) {
+    return Error::illegal_parameter;
+  }
+  // RFC 5746 section 3.4: the server must show it supports secure
+  // renegotiation, with an empty renegotiated_connection (OpenSSL 3.0
+  // refuses a server without it too).
+  if (!sh.renegotiation_info || !sh.renegotiation_info->empty()) return Error::handshake_failure;
+  // RFC 7627 section 5.3: without EMS, we refuse unless configured not to.
+  extended_master_secret_ = sh.extended_master_secret;
+  if (!extended_master_secret_ && config.require_extended_master_secret) {
+    return Error::handshake_failure;
+  }
+  // RFC 8422 section 5.2: if sent, uncompressed points must be allowed.
+  if (sh.ec_point_formats && !contains(*sh.ec_point_formats, messages::kPointFormatUncompressed)) {
+    return Error::illegal_parameter;
+  }
+  // Extensions we did not offer (RFC 5246 section 7.4.1.4).
+  if (sh.session_ticket || sh.max_fragment_length || sh.record_size_limit || !sh.unknown.empty() ||
+      (sh.server_name_ack && !hello_.server_name)) {
+    return Error::unsupported_extension;
+  }
+  if (sh.alpn) {
+    if (!hello_.alpn) return Error::unsupported_extension;
+    if (!contains(*hello_.alpn, *sh.alpn)) return Error::illegal_parameter;
+    ctx_.alpn = *sh.alpn;
+  }
+  server_random_ = sh.random;
+  start_transcript(crypto::tls12_suite_info(suite->suite), hello_bytes_);
+  add_to_transcript(msg);
+  std::vector<uint8_t>().swap(hello_bytes_);
+  state_ = State::wait_certificate;
+  return Error::none;
+}
+
+Error Tls12Client::on_certificate(std::span<const uint8_t> msg, std::span<const uint8_t> body) {
+  messages::Tls12Certificate cert;
+  if (Error err = cert.parse(body); err != Error::none) return err;
+  if (cert.certificate_list.empty()) return Error::decode_error;  // a server must send one
+  if (Error err = verify_certificate(cert.certificate_list, true); err != Error::none) return err;
+  add_to_transcript(msg);
+  state_ = State::wait_server_key_exchange;
+  return Error::none;
+}
+
+Error Tls12Client::on_server_key_exchange(std::span<const uint8_t> msg,
+                                          std::span<const uint8_t> body) {
+  messages::ServerKeyExchange ske;
+  if (Error err = ske.parse(body); err != Error::none) return err;
+  // A curve we offered (RFC 8422 section 5.4), a scheme we offered that fits
+  // the suite's authentication.
+  if (!contains(*hello_.supported_groups, ske.named_curve) ||
+      !crypto::group_implemented(ske.named_curve)) {
+    return Error::illegal_parameter;
+  }
+  if (!offered_tls12_scheme(ske.scheme) || !scheme_fits_auth(ske.scheme, suite_->auth)) {
+    return Error::illegal_parameter;
+  }
+  const std::vector<uint8_t> signed_content =
+      ske.signed_content(ctx_.client_random, server_random_);
+  if (!ctx_.peer_chain.front().verify_tls12(static_cast<crypto::SignatureScheme>(ske.scheme),
+                                            signed_content, ske.signature)) {
+    return Error::decrypt_error;
+  }
+  ctx_.peer_scheme = ske.scheme;
+  our_share_ = crypto::KeyShare::generate(static_cast<crypto::Group>(ske.named_curve), ctx_.random);
+  if (!our_share_) return Error::internal_error;
+  pre_master_secret_ = our_share_->derive(ske.point);
+  if (!pre_master_secret_) return Error::illegal_parameter;
+  ctx_.group = ske.named_curve;
+  add_to_transcript(msg);
+  state_ = State::wait_certificate_request_or_done;
+  return Error::none;
+}
+
+Error Tls12Client::on_certificate_request(std::span<const uint8_t> msg,
+                                          std::span<const uint8_t> body) {
+  certificate_request_.emplace();
+  if (Error err = certificate_request_->parse(body); err != Error::none) return err;
+  add_to_transcript(msg);
+  state_ = State::wait_server_hello_done;
+  return Error::none;
+}
+
+const CertifiedKey* Tls12Client::choose_client_certificate(crypto::SignatureScheme& scheme) const {
+  for (const CertifiedKey& certified : ctx_.config.certificates) {
+    const std::optional<crypto::Tls12Auth> auth = tls12_auth_of(certified.key);
+    if (!auth) continue;
+    const uint8_t type = *auth == crypto::Tls12Auth::ecdsa ? messages::kClientCertEcdsaSign
+                                                           : messages::kClientCertRsaSign;
+    if (!contains(certificate_request_->certificate_types, type)) continue;
+    for (crypto::SignatureScheme s : certified.key.tls12_schemes()) {
+      if (contains(certificate_request_->signature_algorithms, static_cast<uint16_t>(s))) {
+        scheme = s;
+        return &certified;
+      }
+    }
+  }
+  return nullptr;
+}
+
+Error Tls12Client::on_server_hello_done(std::span<const uint8_t> msg,
+                                        std::span<const uint8_t> body) {
+  messages::ServerHelloDone done;
+  if (Error err = done.parse(body); err != Error::none) return err;
+  add_to_transcript(msg);
+
+  crypto::SignatureScheme scheme{};
+  const CertifiedKey* ours = nullptr;
+  if (certificate_request_) {
+    ours = choose_client_certificate(scheme);
+    messages::Tls12Certificate cert;
+    if (ours) cert.certificate_list = ours->chain_der;
+    send_message(cert);
+  } else {
+    keep_messages_ = false;
+    std::vector<uint8_t>().swap(messages_);
+  }
+  messages::ClientKeyExchange cke;
+  cke.point.assign(our_share_->public_key().begin(), our_share_->public_key().end());
+  send_message(cke);
+  if (Error err = derive_keys(pre_master_secret_->span()); err != Error::none) return err;
+  pre_master_secret_.reset();
+  our_share_.reset();
+  if (ours) {
+    // RFC 5246 section 7.4.8: the signature covers every message so far.
+    messages::CertificateVerify cv;
+    cv.scheme = static_cast<uint16_t>(scheme);
+    if (!ours->key.sign_tls12(scheme, messages_, cv.signature, ctx_.random)) {
+      return Error::internal_error;
+    }
+    send_message(cv);
+  }
+  keep_messages_ = false;
+  std::vector<uint8_t>().swap(messages_);
+  if (Error err = send_change_cipher_spec_and_switch(); err != Error::none) return err;
+  if (Error err = send_finished(); err != Error::none) return err;
+  transport_.flight_complete();
+  state_ = State::wait_change_cipher_spec;
+  return Error::none;
+}
+
+Error Tls12Client::handle_change_cipher_spec(std::span<const uint8_t> body) {
+  if (state_ != State::wait_change_cipher_spec) return Error::unexpected_message;
+  if (Error err = switch_read_keys(body); err != Error::none) return err;
+  state_ = State::wait_finished;
+  return Error::none;
+}
+
+Error Tls12Client::on_finished(std::span<const uint8_t> msg, std::span<const uint8_t> body) {
+  if (Error err = verify_finished(body); err != Error::none) return err;
+  add_to_transcript(msg);
+  complete();
+  return Error::none;
+}
+
+}  // namespace adieu

@@ -1,0 +1,23 @@
+#include "engine/handshake/tls12_connected.h"
+
+#include "messages/tls12_messages.h"
+
+namespace adieu {
+
+Error Tls12Connected::handle_message(messages::HandshakeType type, std::span<const uint8_t> msg) {
+  const std::span<const uint8_t> body = msg.subspan(messages::kHandshakeHeaderSize);
+  const bool client = ctx_.role == Role::client;
+  if (client && type == messages::HandshakeType::hello_request) {
+    messages::HelloRequest request;
+    if (Error err = request.parse(body); err != Error::none) return err;
+  } else if (!client && type == messages::HandshakeType::client_hello) {
+    messages::ClientHello hello;
+    if (Error err = hello.parse(body); err != Error::none) return err;
+  } else {
+    return Error::unexpected_message;
+  }
+  transport_.send_warning_alert(Alert::no_renegotiation);
+  return Error::none;
+}
+
+}  // namespace adieu

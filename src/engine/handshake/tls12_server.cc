@@ -1,0 +1,251 @@
+// The TLS 1.2 server handshake (tls12_server.h).
+#include "engine/handshake/tls12_server.h"
+
+#include <algorithm>
+
+#include "engine/handshake/contains.h"
+
+namespace adieu {
+
+using messages::HandshakeType;
+
+namespace {
+
+// RFC 8446 section 4.1.3: a TLS 1.3 server negotiating TLS 1.2 ends its
+// random with "DOWNGRD\x01", which a TLS 1.3 client checks.
+void put_downgrade_sentinel(std::array<uint8_t, 32>& random) {
+  std::copy(std::begin(messages::kDowngradeTls12), std::end(messages::kDowngradeTls12),
+            random.end() - 8);
+}
+
+}  // namespace
+
+Error Tls12Server::start(const messages::ClientHello& ch, std::span<const uint8_t> msg) {
+  const Config::Impl& config = ctx_.config;
+  // RFC 7507 section 3: a client that fell back below a version we both
+  // support.
+  if (contains(ch.cipher_suites, messages::kFallbackScsv) && config.offers(messages::kTls13)) {
+    return Error::inappropriate_fallback;
+  }
+  if (!contains(ch.legacy_compression_methods, uint8_t{0})) return Error::illegal_parameter;
+  // RFC 5746 section 3.6: the renegotiation indication, empty in an initial
+  // handshake.
+  if (ch.renegotiation_info && !ch.renegotiation_info->empty()) return Error::handshake_failure;
+  secure_renegotiation_ =
+      ch.renegotiation_info || contains(ch.cipher_suites, messages::kEmptyRenegotiationInfoScsv);
+  // RFC 7627 section 5.3: a server MAY refuse a client without EMS; we do,
+  // unless configured not to.
+  extended_master_secret_ = ch.extended_master_secret;
+  if (!extended_master_secret_ && config.require_extended_master_secret) {
+    return Error::handshake_failure;
+  }
+  // RFC 8422 section 5.1.2: uncompressed points must be allowed.
+  if (ch.ec_point_formats && !contains(*ch.ec_point_formats, messages::kPointFormatUncompressed)) {
+    return Error::illegal_parameter;
+  }
+  if (Error err = choose_parameters(ch); err != Error::none) return err;
+
+  // ALPN (RFC 7301 section 3.2): our first protocol the client offers.
+  ctx_.alpn.clear();
+  if (ch.alpn && !config.alpn.empty()) {
+    for (const std::string& p : config.alpn) {
+      if (contains(*ch.alpn, p)) {
+        ctx_.alpn = p;
+        break;
+      }
+    }
+    if (ctx_.alpn.empty()) return Error::no_application_protocol;
+  }
+  ctx_.client_random = ch.random;
+  if (!ctx_.random.fill(server_random_)) return Error::internal_error;
+  if (config.offers(messages::kTls13)) put_downgrade_sentinel(server_random_);
+  keep_messages_ = config.verify != VerifyMode::none;  // for the client's CertificateVerify
+  start_transcript(*suite_, msg);
+  return send_flight(ch);
+}
+
+Error Tls12Server::choose_parameters(const messages::ClientHello& ch) {
+  const Config::Impl& config = ctx_.config;
+  ctx_.server_name = ch.server_name.value_or(std::string());
+  our_certificate_ = config.certificate_for(ctx_.server_name, &server_name_matched_);
+  if (!our_certificate_) return Error::handshake_failure;
+  const std::optional<crypto::Tls12Auth> auth = tls12_auth_of(our_certificate_->key);
+  // Suite: our preference among the client's, for our certificate's key.
+  for (crypto::Tls12CipherSuite s : config.tls12_suites) {
+    const crypto::Tls12SuiteInfo& info = crypto::tls12_suite_info(s);
+    if (auth && info.auth == *auth && contains(ch.cipher_suites, static_cast<uint16_t>(s))) {
+      suite_ = &info;
+      break;
+    }
+  }
+  if (suite_ == nullptr) return Error::handshake_failure;
+  // Signature: our key's first scheme the client accepts. Without
+  // signature_algorithms the client would take SHA-1 (RFC 5246 section
+  // 7.4.1.4.1), which we do not sign with.
+  if (!ch.signature_algorithms) return Error::handshake_failure;
+  bool scheme_found = false;
+  for (crypto::SignatureScheme s : our_certificate_->key.tls12_schemes()) {
+    if (contains(*ch.signature_algorithms, static_cast<uint16_t>(s)) &&
+        crypto::handshake_scheme_allowed(s, messages::kTls12)) {
+      our_scheme_ = s;
+      scheme_found = true;
+      break;
+    }
+  }
+  if (!scheme_found) return Error::handshake_failure;
+  // Group: our preference among the client's; a client without
+  // supported_groups gets P-256 if we have it (RFC 8422 section 4).
+  bool group_found = false;
+  for (crypto::Group g : config.groups) {
+    const bool listed = ch.supported_groups
+                            ? contains(*ch.supported_groups, static_cast<uint16_t>(g))
+                            : g == crypto::Group::secp256r1;
+    if (listed) {
+      group_ = g;
+      group_found = true;
+      break;
+    }
+  }
+  return group_found ? Error::none : Error::handshake_failure;
+}
+
+Error Tls12Server::send_flight(const messages::ClientHello& ch) {
+  messages::ServerHello sh;
+  sh.legacy_version = messages::kTls12;
+  sh.random = server_random_;
+  sh.cipher_suite = static_cast<uint16_t>(suite_->suite);
+  // No session id: sessions are not resumable by id yet.
+  sh.extended_master_secret = extended_master_secret_;
+  if (secure_renegotiation_) sh.renegotiation_info = messages::ByteVec{};
+  if (ch.ec_point_formats)
+    sh.ec_point_formats = messages::ByteVec{messages::kPointFormatUncompressed};
+  sh.server_name_ack = ch.server_name.has_value() && server_name_matched_;
+  if (!ctx_.alpn.empty()) sh.alpn = ctx_.alpn;
+  send_message(sh);
+
+  messages::Tls12Certificate cert;
+  cert.certificate_list = our_certificate_->chain_der;
+  send_message(cert);
+
+  our_share_ = crypto::KeyShare::generate(group_, ctx_.random);
+  if (!our_share_) return Error::internal_error;
+  ctx_.group = static_cast<uint16_t>(group_);
+  messages::ServerKeyExchange ske;
+  ske.named_curve = static_cast<uint16_t>(group_);
+  ske.point.assign(our_share_->public_key().begin(), our_share_->public_key().end());
+  ske.scheme = static_cast<uint16_t>(our_scheme_);
+  if (!our_certificate_->key.sign_tls12(our_scheme_,
+                                        ske.signed_content(ctx_.client_random, server_random_),
+                                        ske.signature, ctx_.random)) {
+    return Error::internal_error;
+  }
+  send_message(ske);
+
+  if (ctx_.config.verify != VerifyMode::none) {
+    messages::Tls12CertificateRequest cr;
+    cr.certificate_types = {messages::kClientCertEcdsaSign, messages::kClientCertRsaSign};
+    for (crypto::SignatureScheme s : crypto::tls12_signature_schemes()) {
+      cr.signature_algorithms.push_back(static_cast<uint16_t>(s));
+    }
+    send_message(cr);
+    certificate_requested_ = true;
+  }
+  send_message(messages::ServerHelloDone{});
+  transport_.flight_complete();
+  state_ =
+      certificate_requested_ ? State::wait_client_certificate : State::wait_client_key_exchange;
+  return Error::none;
+}
+
+Error Tls12Server::handle_message(HandshakeType type, std::span<const uint8_t> msg) {
+  const std::span<const uint8_t> body = msg.subspan(messages::kHandshakeHeaderSize);
+  switch (state_) {
+    case State::wait_client_certificate:
+      if (type != HandshakeType::certificate) return Error::unexpected_message;
+      return on_client_certificate(msg, body);
+    case State::wait_client_key_exchange:
+      if (type != HandshakeType::client_key_exchange) return Error::unexpected_message;
+      return on_client_key_exchange(msg, body);
+    case State::wait_certificate_verify:
+      if (type != HandshakeType::certificate_verify) return Error::unexpected_message;
+      return on_certificate_verify(msg, body);
+    case State::wait_finished:
+      if (type != HandshakeType::finished) return Error::unexpected_message;
+      return on_finished(msg, body);
+    case State::wait_change_cipher_spec:
+      break;
+  }
+  return Error::unexpected_message;
+}
+
+Error Tls12Server::on_client_certificate(std::span<const uint8_t> msg,
+                                         std::span<const uint8_t> body) {
+  messages::Tls12Certificate cert;
+  if (Error err = cert.parse(body); err != Error::none) return err;
+  if (cert.certificate_list.empty()) {
+    // TLS 1.2 has no certificate_required alert: handshake_failure, as
+    // OpenSSL sends (RFC 5246 section 7.4.6).
+    if (ctx_.config.verify == VerifyMode::required) return Error::handshake_failure;
+    ctx_.peer_chain.clear();
+  } else if (Error err = verify_certificate(cert.certificate_list, false); err != Error::none) {
+    return err;
+  }
+  add_to_transcript(msg);
+  state_ = State::wait_client_key_exchange;
+  return Error::none;
+}
+
+Error Tls12Server::on_client_key_exchange(std::span<const uint8_t> msg,
+                                          std::span<const uint8_t> body) {
+  messages::ClientKeyExchange cke;
+  if (Error err = cke.parse(body); err != Error::none) return err;
+  const std::optional<crypto::Secret> pre_master_secret = our_share_->derive(cke.point);
+  if (!pre_master_secret) return Error::illegal_parameter;
+  our_share_.reset();
+  add_to_transcript(msg);
+  if (Error err = derive_keys(pre_master_secret->span()); err != Error::none) return err;
+  state_ =
+      ctx_.peer_chain.empty() ? State::wait_change_cipher_spec : State::wait_certificate_verify;
+  if (ctx_.peer_chain.empty()) {
+    keep_messages_ = false;
+    std::vector<uint8_t>().swap(messages_);
+  }
+  return Error::none;
+}
+
+Error Tls12Server::on_certificate_verify(std::span<const uint8_t> msg,
+                                         std::span<const uint8_t> body) {
+  messages::CertificateVerify cv;
+  if (Error err = cv.parse(body); err != Error::none) return err;
+  // A scheme our CertificateRequest offered (RFC 5246 section 7.4.8).
+  const auto scheme = static_cast<crypto::SignatureScheme>(cv.scheme);
+  if (!crypto::handshake_scheme_allowed(scheme, messages::kTls12)) return Error::illegal_parameter;
+  if (!ctx_.peer_chain.front().verify_tls12(scheme, messages_, cv.signature)) {
+    return Error::decrypt_error;
+  }
+  ctx_.peer_scheme = cv.scheme;
+  keep_messages_ = false;
+  std::vector<uint8_t>().swap(messages_);
+  add_to_transcript(msg);
+  state_ = State::wait_change_cipher_spec;
+  return Error::none;
+}
+
+Error Tls12Server::handle_change_cipher_spec(std::span<const uint8_t> body) {
+  if (state_ != State::wait_change_cipher_spec) return Error::unexpected_message;
+  if (Error err = switch_read_keys(body); err != Error::none) return err;
+  state_ = State::wait_finished;
+  return Error::none;
+}
+
+Error Tls12Server::on_finished(std::span<const uint8_t> msg, std::span<const uint8_t> body) {
+  if (Error err = verify_finished(body); err != Error::none) return err;
+  add_to_transcript(msg);
+  if (Error err = send_change_cipher_spec_and_switch(); err != Error::none) return err;
+  if (Error err = send_finished(); err != Error::none) return err;
+  transport_.flight_complete();
+  complete();
+  return Error::none;
+}
+
+}  // namespace adieu
