@@ -54,6 +54,8 @@ const std::vector<OptionSpec> kOptions = {
      "limit for connect, handshake and the wait for the server's"
      " close_notify (default 10)"},
     {"keylogfile", "file", "append NSS key log lines (SSLKEYLOGFILE format)"},
+    {"keymatexport", "label", "print exported keying material for label (RFC 5705/8446 7.5)"},
+    {"keymatexportlen", "n", "bytes of -keymatexport (default 20)"},
     {"sess_out", "file",
      "at the end, save the newest session (a ticket) to file; only after a clean close of"
      " our side"},
@@ -296,6 +298,10 @@ int run(int argc, char** argv) {
   if (!options.has("quiet")) {
     std::fprintf(stderr, "connected to %s: %s\n", peer_address(fd).c_str(),
                  describe_parameters(socket.connection()).c_str());
+  }
+  if (const std::string keymat = keying_material(kProgram, options, socket.connection());
+      !keymat.empty()) {
+    std::fprintf(stderr, "%s\n", keymat.c_str());
   }
   if (options.has("keyupdate")) {
     IoResult updated = socket.key_update(true);

@@ -93,6 +93,8 @@ const std::vector<OptionSpec> kOptions = {
      " rotating keys"},
     {"timeout", "seconds", "drop a connection idle this long (default 30; 0: never)"},
     {"keylogfile", "file", "append NSS key log lines (SSLKEYLOGFILE format)"},
+    {"keymatexport", "label", "print exported keying material for label (RFC 5705/8446 7.5)"},
+    {"keymatexportlen", "n", "bytes of -keymatexport (default 20)"},
     {"quiet", "", "print nothing but errors"},
     {"help", "", "print this help"},
 };
@@ -107,6 +109,7 @@ struct ServerSettings {
   bool www = false;
   bool quiet = false;
   int timeout_ms = 30000;
+  const Options* options = nullptr;  // for -keymatexport
 };
 
 int listen_on(const std::string& accept) {
@@ -206,6 +209,11 @@ void serve(int fd, const ServerSettings& settings) {
   std::string line = "peer=" + peer + " ";
   if (last.ok()) {
     line += describe_parameters(socket.connection()) + " ";
+    if (const std::string keymat =
+            keying_material(kProgram, *settings.options, socket.connection());
+        !keymat.empty() && !settings.quiet) {
+      std::printf("%s\n", keymat.c_str());
+    }
     last = settings.www ? serve_www(socket) : serve_echo(socket);
     const Connection& c = socket.connection();
     line += "key_updates_sent=" + std::to_string(c.key_updates_sent()) +
@@ -258,6 +266,7 @@ int run(int argc, char** argv) {
   settings.config = config;
   settings.www = options.has("www");
   settings.quiet = options.has("quiet");
+  settings.options = &options;
   if (options.has("timeout")) {
     settings.timeout_ms =
         static_cast<int>(parse_number(kProgram, "timeout", options.get("timeout"), 0, 86400)) *

@@ -165,6 +165,26 @@ void apply_common_options(const char* program, const Options& options, Config& c
   }
 }
 
+std::string keying_material(const char* program, const Options& options,
+                            const Connection& connection) {
+  if (!options.has("keymatexport")) return {};
+  const long length =
+      options.has("keymatexportlen")
+          ? parse_number(program, "keymatexportlen", options.get("keymatexportlen"), 1, 16384)
+          : 20;
+  std::vector<uint8_t> out(static_cast<size_t>(length));
+  if (!connection.export_keying_material(options.get("keymatexport"), std::nullopt, out)) {
+    return "Keying material: failed";
+  }
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string line = "Keying material: ";
+  for (uint8_t b : out) {
+    line += kHex[b >> 4];
+    line += kHex[b & 15];
+  }
+  return line;
+}
+
 std::string version_name(uint16_t version) {
   switch (version) {
     case 0x0304:

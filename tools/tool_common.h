@@ -63,6 +63,12 @@ std::vector<std::string> split_list(const std::string& text, char separator);
 // a bad value or an unreadable file.
 void apply_common_options(const char* program, const Options& options, Config& config);
 
+// With -keymatexport LABEL [-keymatexportlen N]: the exported keying
+// material as s_client prints it, "Keying material: HEX" (or "Keying
+// material: failed"); empty without the option.
+std::string keying_material(const char* program, const Options& options,
+                            const Connection& connection);
+
 // "TLSv1.3" for 0x0304.
 std::string version_name(uint16_t version);
 // "ecdsa_secp256r1_sha256" for 0x0403; "none" for 0; hex when unknown.

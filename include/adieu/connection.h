@@ -31,12 +31,14 @@
 #include <adieu/error.h>
 #include <adieu/session.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace adieu {
@@ -167,7 +169,8 @@ class Connection {
   // side is already closed). Afterwards error() is Error::aborted.
   void abort(Alert alert);
   // Sends a KeyUpdate (RFC 8446 section 4.6.3), asking the peer to update too
-  // when `request_peer`. Error::not_connected before the handshake is done,
+  // when `request_peer`. Error::not_connected before the handshake is done
+  // and in TLS 1.2 (which has no KeyUpdate; nothing is sent),
   // Error::write_after_close after close().
   Error key_update(bool request_peer);
 
@@ -182,7 +185,7 @@ class Connection {
   std::optional<Alert> alert_received() const;
 
   // --- Negotiated parameters (valid once handshake_done()) ----------------------
-  uint16_t version() const;                // 0x0304
+  uint16_t version() const;                // 0x0304 (TLS 1.3) or 0x0303 (TLS 1.2)
   uint16_t cipher_suite() const;           // 0x1301...
   const char* cipher_suite_name() const;   // "TLS_AES_128_GCM_SHA256"
   uint16_t group() const;                  // 0x001d...
@@ -197,6 +200,21 @@ class Connection {
   const std::string& verify_message() const;
   // The peer's certificate chain (leaf first, DER), empty when none was sent.
   const std::vector<std::vector<uint8_t>>& peer_certificates() const;
+  // The hellos' randoms (zeros until known).
+  const std::array<uint8_t, 32>& client_random() const;
+  const std::array<uint8_t, 32>& server_random() const;
+  // Exported keying material (RFC 5705 for TLS 1.2, RFC 8446 section 7.5
+  // for TLS 1.3) for `label` and `context` (nullopt: no context; in TLS 1.3
+  // the same as an empty one) into `out`. False before the handshake
+  // completed, for a label TLS 1.2 reserves ("client finished", ...), a
+  // length the version cannot give, or a libcrypto failure.
+  bool export_keying_material(std::string_view label,
+                              std::optional<std::span<const uint8_t>> context,
+                              std::span<uint8_t> out) const;
+  // The session's master secret: TLS 1.2's (48 bytes), or TLS 1.3's
+  // resumption master secret (as OpenSSL's SSL_SESSION_get_master_key).
+  // Empty before the handshake completed.
+  std::span<const uint8_t> master_secret() const;
   // Number of KeyUpdates received from the peer / sent by us.
   uint64_t key_updates_received() const;
   uint64_t key_updates_sent() const;

@@ -130,44 +130,55 @@ Secret hkdf_extract(HashAlg alg, std::span<const uint8_t> salt, std::span<const 
   return hmac(alg, salt, ikm);
 }
 
+bool hkdf_expand_into(HashAlg alg, std::span<const uint8_t> prk, std::span<const uint8_t> info,
+                      std::span<uint8_t> out) {
+  const size_t hash_len = hash_size(alg);
+  if (out.empty() || out.size() > 255 * hash_len || prk.size() < hash_len) return false;
+  EVP_MAC_CTX* ctx = keyed_hmac(alg, prk);
+  if (ctx == nullptr) return false;
+
+  // T(i) = HMAC(PRK, T(i-1) | info | i); OKM = first `length` bytes of T(1) | T(2) | ...
+  std::array<uint8_t, EVP_MAX_MD_SIZE> block;
+  size_t produced = 0;
+  for (unsigned i = 1; produced < out.size(); ++i) {
+    const uint8_t counter[1] = {static_cast<uint8_t>(i)};
+    const bool ok = (i == 1 || EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1) &&  // same key
+                    (i == 1 || mac_update(ctx, {block.data(), hash_len})) &&
+                    mac_update(ctx, info) && mac_update(ctx, counter) &&
+                    mac_final(ctx, alg, block.data());
+    if (!ok) {
+      OPENSSL_cleanse(block.data(), block.size());
+      OPENSSL_cleanse(out.data(), out.size());
+      return false;
+    }
+    const size_t n = std::min(hash_len, out.size() - produced);
+    std::copy(block.begin(), block.begin() + static_cast<ptrdiff_t>(n),
+              out.begin() + static_cast<ptrdiff_t>(produced));
+    produced += n;
+  }
+  OPENSSL_cleanse(block.data(), block.size());
+  return true;
+}
+
 Secret hkdf_expand(HashAlg alg, std::span<const uint8_t> prk, std::span<const uint8_t> info,
                    size_t length) {
   Secret out;
-  const size_t hash_len = hash_size(alg);
-  if (length > Secret::kCapacity || prk.size() < hash_len) return out;
-  EVP_MAC_CTX* ctx = keyed_hmac(alg, prk);
-  if (ctx == nullptr) return out;
-
-  // T(i) = HMAC(PRK, T(i-1) | info | i); OKM = first `length` bytes of T(1) | T(2) | ...
-  std::array<uint8_t, Secret::kCapacity + EVP_MAX_MD_SIZE> okm;
-  size_t produced = 0;
-  for (uint8_t i = 1; produced < length; ++i) {
-    const uint8_t counter[1] = {i};
-    const bool ok =
-        (i == 1 || EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1) &&  // same key, fresh state
-        (i == 1 || mac_update(ctx, {okm.data() + produced - hash_len, hash_len})) &&
-        mac_update(ctx, info) && mac_update(ctx, counter) &&
-        mac_final(ctx, alg, okm.data() + produced);
-    if (!ok) {
-      OPENSSL_cleanse(okm.data(), okm.size());
-      return out;
-    }
-    produced += hash_len;
-  }
-  out = Secret({okm.data(), length});
-  OPENSSL_cleanse(okm.data(), produced);
+  if (length > Secret::kCapacity) return out;
+  out.resize(length);
+  if (!hkdf_expand_into(alg, prk, info, out.mutable_span())) out.wipe();
   return out;
 }
 
-Secret hkdf_expand_label(HashAlg alg, std::span<const uint8_t> secret, std::string_view label,
-                         std::span<const uint8_t> context, size_t length) {
-  // struct { uint16 length; opaque label<7..255> = "tls13 " + Label;
-  //          opaque context<0..255>; } HkdfLabel;   (RFC 8446 section 7.1)
+namespace {
+
+// struct { uint16 length; opaque label<7..255> = "tls13 " + Label;
+//          opaque context<0..255>; } HkdfLabel;   (RFC 8446 section 7.1)
+// Its size in `info`, or 0 when a part is too long.
+size_t hkdf_label(std::string_view label, std::span<const uint8_t> context, size_t length,
+                  std::array<uint8_t, 2 + 1 + 255 + 1 + 255>& info) {
   static constexpr std::string_view kPrefix = "tls13 ";
   const size_t label_len = kPrefix.size() + label.size();
-  if (label_len > 255 || context.size() > 255 || length > 0xffff) return Secret();
-
-  std::array<uint8_t, 2 + 1 + 255 + 1 + 255> info;
+  if (label_len > 255 || context.size() > 255 || length > 0xffff) return 0;
   size_t n = 0;
   info[n++] = static_cast<uint8_t>(length >> 8);
   info[n++] = static_cast<uint8_t>(length);
@@ -176,7 +187,24 @@ Secret hkdf_expand_label(HashAlg alg, std::span<const uint8_t> secret, std::stri
   for (char c : label) info[n++] = static_cast<uint8_t>(c);
   info[n++] = static_cast<uint8_t>(context.size());
   for (uint8_t b : context) info[n++] = b;
+  return n;
+}
+
+}  // namespace
+
+Secret hkdf_expand_label(HashAlg alg, std::span<const uint8_t> secret, std::string_view label,
+                         std::span<const uint8_t> context, size_t length) {
+  std::array<uint8_t, 2 + 1 + 255 + 1 + 255> info;
+  const size_t n = hkdf_label(label, context, length, info);
+  if (n == 0) return Secret();
   return hkdf_expand(alg, secret, {info.data(), n}, length);
+}
+
+bool hkdf_expand_label_into(HashAlg alg, std::span<const uint8_t> secret, std::string_view label,
+                            std::span<const uint8_t> context, std::span<uint8_t> out) {
+  std::array<uint8_t, 2 + 1 + 255 + 1 + 255> info;
+  const size_t n = hkdf_label(label, context, out.size(), info);
+  return n != 0 && hkdf_expand_into(alg, secret, {info.data(), n}, out);
 }
 
 }  // namespace adieu::crypto

@@ -171,6 +171,20 @@ const std::vector<std::vector<uint8_t>>& Connection::peer_certificates() const {
   }
   return ders;
 }
+const std::array<uint8_t, 32>& Connection::client_random() const {
+  return impl_->ctx.client_random;
+}
+const std::array<uint8_t, 32>& Connection::server_random() const {
+  return impl_->ctx.server_random;
+}
+bool Connection::export_keying_material(std::string_view label,
+                                        std::optional<std::span<const uint8_t>> context,
+                                        std::span<uint8_t> out) const {
+  return impl_->core.handshake().export_keying_material(label, context, out);
+}
+std::span<const uint8_t> Connection::master_secret() const {
+  return impl_->core.handshake().master_secret();
+}
 uint64_t Connection::key_updates_received() const {
   return impl_->ctx.key_updates_received;
 }

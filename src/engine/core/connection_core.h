@@ -30,6 +30,9 @@ class ConnectionCore final : public HandshakeTransport {
  public:
   ConnectionCore(HandshakeContext& context);
 
+  // The handshake object in charge now (the post-handshake one once the
+  // handshake completed).
+  const Handshake& handshake() const { return *handshake_; }
   // The handshake that runs first; `start_error` is what its start (a
   // client's ClientHello) returned, and ends the connection if set.
   void start(std::unique_ptr<Handshake> handshake, Error start_error = Error::none);

@@ -22,6 +22,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crypto/cipher_suite.h"
@@ -59,6 +60,7 @@ struct HandshakeContext {
   bool retried = false;     // a HelloRetryRequest happened
   bool resumed = false;
   std::array<uint8_t, 32> client_random{};  // also names the key log's lines
+  std::array<uint8_t, 32> server_random{};
   std::vector<crypto::Certificate> peer_chain;
   std::vector<std::vector<uint8_t>> peer_certificates;  // DER of peer_chain, made on demand
   std::string verify_message;                           // why the peer's chain was refused
@@ -107,6 +109,19 @@ class Handshake {
   virtual Error send_key_update(bool /*request_peer*/) { return Error::not_connected; }
   // The size of the KeyUpdate message send_key_update() sends (0: none).
   virtual size_t key_update_size() const { return 0; }
+  // Exported keying material (RFC 5705; RFC 8446 section 7.5) for `label`
+  // and `context` (nullopt: none) into `out`. False before the handshake
+  // completed, for a label or size the version refuses, or on a libcrypto
+  // failure.
+  virtual bool export_keying_material(std::string_view /*label*/,
+                                      std::optional<std::span<const uint8_t>> /*context*/,
+                                      std::span<uint8_t> /*out*/) const {
+    return false;
+  }
+  // The session's master secret: TLS 1.2's, or TLS 1.3's resumption master
+  // secret (as OpenSSL's SSL_SESSION_get_master_key). Empty before the
+  // handshake completed.
+  virtual std::span<const uint8_t> master_secret() const { return {}; }
 
   // The handshake that takes over once the last message was handled, if any.
   std::unique_ptr<Handshake> take_successor() { return std::move(successor_); }

@@ -121,7 +121,7 @@ Error Tls12Client::on_server_hello(const messages::ServerHello& sh, std::span<co
     if (!contains(*hello_.alpn, *sh.alpn)) return Error::illegal_parameter;
     ctx_.alpn = *sh.alpn;
   }
-  server_random_ = sh.random;
+  ctx_.server_random = sh.random;
   start_transcript(crypto::tls12_suite_info(suite->suite), hello_bytes_);
   add_to_transcript(msg);
   std::vector<uint8_t>().swap(hello_bytes_);
@@ -153,7 +153,7 @@ Error Tls12Client::on_server_key_exchange(std::span<const uint8_t> msg,
     return Error::illegal_parameter;
   }
   const std::vector<uint8_t> signed_content =
-      ske.signed_content(ctx_.client_random, server_random_);
+      ske.signed_content(ctx_.client_random, ctx_.server_random);
   if (!ctx_.peer_chain.front().verify_tls12(static_cast<crypto::SignatureScheme>(ske.scheme),
                                             signed_content, ske.signature)) {
     return Error::decrypt_error;

@@ -1,8 +1,19 @@
 #include "engine/handshake/tls12_connected.h"
 
+#include "crypto/tls12_prf.h"
+#include "crypto/tls12_suite.h"
 #include "messages/tls12_messages.h"
 
 namespace adieu {
+
+bool Tls12Connected::export_keying_material(std::string_view label,
+                                            std::optional<std::span<const uint8_t>> context,
+                                            std::span<uint8_t> out) const {
+  const std::optional<crypto::Tls12SuiteInfo> suite = crypto::tls12_suite_info(ctx_.cipher_suite);
+  return suite &&
+         crypto::tls12_export_keying_material(suite->prf_hash, master_secret_.span(), label,
+                                              ctx_.client_random, ctx_.server_random, context, out);
+}
 
 Error Tls12Connected::handle_message(messages::HandshakeType type, std::span<const uint8_t> msg) {
   const std::span<const uint8_t> body = msg.subspan(messages::kHandshakeHeaderSize);

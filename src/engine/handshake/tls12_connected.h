@@ -22,6 +22,11 @@ class Tls12Connected final : public Handshake {
     return Error::unexpected_message;
   }
   bool connected() const override { return true; }
+  // RFC 5705 section 4, with the PRF of the suite.
+  bool export_keying_material(std::string_view label,
+                              std::optional<std::span<const uint8_t>> context,
+                              std::span<uint8_t> out) const override;
+  std::span<const uint8_t> master_secret() const override { return master_secret_.span(); }
 
  private:
   crypto::Secret master_secret_;  // for exported keying material (RFC 5705)

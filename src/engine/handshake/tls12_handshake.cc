@@ -57,13 +57,13 @@ Error Tls12Handshake::derive_keys(std::span<const uint8_t> pre_master_secret) {
     master_secret_ = crypto::tls12_extended_master_secret(hash, pre_master_secret,
                                                           transcript_->current().span());
   } else {
-    master_secret_ =
-        crypto::tls12_master_secret(hash, pre_master_secret, ctx_.client_random, server_random_);
+    master_secret_ = crypto::tls12_master_secret(hash, pre_master_secret, ctx_.client_random,
+                                                 ctx_.server_random);
   }
   if (master_secret_.empty()) return Error::internal_error;
   ctx_.keylog("CLIENT_RANDOM", master_secret_);
   key_block_ = crypto::tls12_key_block(hash, suite_->aead, master_secret_.span(),
-                                       ctx_.client_random, server_random_);
+                                       ctx_.client_random, ctx_.server_random);
   return key_block_ ? Error::none : Error::internal_error;
 }
 

@@ -66,7 +66,6 @@ class Tls12Handshake : public Handshake {
   // check them (RFC 5246 section 7.4.8 signs the messages, not a hash).
   std::vector<uint8_t> messages_;
   bool keep_messages_ = false;
-  std::array<uint8_t, 32> server_random_{};
   bool extended_master_secret_ = false;
   crypto::Secret master_secret_;
   std::optional<crypto::Tls12KeyBlock> key_block_;

@@ -57,8 +57,8 @@ Error Tls12Server::start(const messages::ClientHello& ch, std::span<const uint8_
     if (ctx_.alpn.empty()) return Error::no_application_protocol;
   }
   ctx_.client_random = ch.random;
-  if (!ctx_.random.fill(server_random_)) return Error::internal_error;
-  if (config.offers(messages::kTls13)) put_downgrade_sentinel(server_random_);
+  if (!ctx_.random.fill(ctx_.server_random)) return Error::internal_error;
+  if (config.offers(messages::kTls13)) put_downgrade_sentinel(ctx_.server_random);
   keep_messages_ = config.verify != VerifyMode::none;  // for the client's CertificateVerify
   start_transcript(*suite_, msg);
   return send_flight(ch);
@@ -112,7 +112,7 @@ Error Tls12Server::choose_parameters(const messages::ClientHello& ch) {
 Error Tls12Server::send_flight(const messages::ClientHello& ch) {
   messages::ServerHello sh;
   sh.legacy_version = messages::kTls12;
-  sh.random = server_random_;
+  sh.random = ctx_.server_random;
   sh.cipher_suite = static_cast<uint16_t>(suite_->suite);
   // No session id: sessions are not resumable by id yet.
   sh.extended_master_secret = extended_master_secret_;
@@ -135,7 +135,7 @@ Error Tls12Server::send_flight(const messages::ClientHello& ch) {
   ske.point.assign(our_share_->public_key().begin(), our_share_->public_key().end());
   ske.scheme = static_cast<uint16_t>(our_scheme_);
   if (!our_certificate_->key.sign_tls12(our_scheme_,
-                                        ske.signed_content(ctx_.client_random, server_random_),
+                                        ske.signed_content(ctx_.client_random, ctx_.server_random),
                                         ske.signature, ctx_.random)) {
     return Error::internal_error;
   }

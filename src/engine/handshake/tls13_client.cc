@@ -98,6 +98,7 @@ Error Tls13Client::on_server_hello(std::span<const uint8_t> msg, std::span<const
     return Error::illegal_parameter;
   }
   choose_suite(*crypto::suite_info(sh.cipher_suite));
+  ctx_.server_random = sh.random;
   if (sh.selected_psk) {
     // RFC 8446 section 4.2.11: the PSK we offered (index 0), for its hash.
     if (!ctx_.offered_session || *sh.selected_psk != 0 ||

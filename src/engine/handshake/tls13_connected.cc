@@ -2,6 +2,7 @@
 // NewSessionTicket and KeyUpdate.
 #include "engine/handshake/tls13_connected.h"
 
+#include "crypto/hkdf.h"
 #include "engine/handshake/tls13_key_schedule.h"
 #include "engine/session/session_data.h"
 
@@ -16,12 +17,29 @@ constexpr uint32_t kTicketLifetimeSeconds = 7200;
 Tls13Connected::Tls13Connected(HandshakeContext& context, HandshakeTransport& transport,
                                crypto::SuiteInfo suite, const crypto::Secret& read_secret,
                                const crypto::Secret& write_secret,
+                               const crypto::Secret& exporter_master,
                                const crypto::Secret& resumption_master)
     : Handshake(context, transport),
       suite_(suite),
       read_secret_(read_secret),
       write_secret_(write_secret),
+      exporter_master_(exporter_master),
       resumption_master_(resumption_master) {}
+
+bool Tls13Connected::export_keying_material(std::string_view label,
+                                            std::optional<std::span<const uint8_t>> context,
+                                            std::span<uint8_t> out) const {
+  // TLS-Exporter(label, context_value, key_length) =
+  //   HKDF-Expand-Label(Derive-Secret(Secret, label, ""), "exporter",
+  //                     Hash(context_value), key_length)
+  const crypto::Secret empty_hash = crypto::hash(suite_.hash, {});
+  const crypto::Secret secret = tls13::KeySchedule::derive_secret(
+      suite_.hash, exporter_master_.span(), label, empty_hash.span());
+  const crypto::Secret context_hash =
+      crypto::hash(suite_.hash, context.value_or(std::span<const uint8_t>()));
+  return !secret.empty() && crypto::hkdf_expand_label_into(suite_.hash, secret.span(), "exporter",
+                                                           context_hash.span(), out);
+}
 
 Error Tls13Connected::handle_message(HandshakeType type, std::span<const uint8_t> msg) {
   std::span<const uint8_t> body = msg.subspan(messages::kHandshakeHeaderSize);
@@ -115,7 +133,6 @@ Error Tls13Connected::send_new_session_tickets() {
     transport_.send_handshake(Level::application, msg);
   }
   transport_.flight_complete();
-  resumption_master_.wipe();  // a server needs it for nothing else
   return Error::none;
 }
 

@@ -17,7 +17,7 @@ class Tls13Connected final : public Handshake {
  public:
   Tls13Connected(HandshakeContext& context, HandshakeTransport& transport, crypto::SuiteInfo suite,
                  const crypto::Secret& read_secret, const crypto::Secret& write_secret,
-                 const crypto::Secret& resumption_master);
+                 const crypto::Secret& exporter_master, const crypto::Secret& resumption_master);
 
   // Processed whenever the read side is open, including while we wait for
   // the peer's close_notify after our own.
@@ -29,6 +29,11 @@ class Tls13Connected final : public Handshake {
   bool connected() const override { return true; }
   Error send_key_update(bool request_peer) override;
   size_t key_update_size() const override { return messages::KeyUpdate::kSize; }
+  // TLS-Exporter (RFC 8446 section 7.5); no context is an empty one.
+  bool export_keying_material(std::string_view label,
+                              std::optional<std::span<const uint8_t>> context,
+                              std::span<uint8_t> out) const override;
+  std::span<const uint8_t> master_secret() const override { return resumption_master_.span(); }
   // Server: the configured number of tickets, stateless (sealed under the
   // ticket keys) or stateful (an id into the session cache).
   Error send_new_session_tickets();
@@ -39,6 +44,7 @@ class Tls13Connected final : public Handshake {
   crypto::SuiteInfo suite_;
   crypto::Secret read_secret_;  // application traffic secrets in force
   crypto::Secret write_secret_;
+  crypto::Secret exporter_master_;
   crypto::Secret resumption_master_;
 };
 

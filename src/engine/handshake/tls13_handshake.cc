@@ -169,8 +169,8 @@ void Tls13Handshake::derive_application_secrets() {
   server_application_secret_ = schedule_->server_application_traffic(th.span());
   ctx_.keylog("CLIENT_TRAFFIC_SECRET_0", client_application_secret_);
   ctx_.keylog("SERVER_TRAFFIC_SECRET_0", server_application_secret_);
-  // Nothing else needs the exporter secret: derived only for the key log.
-  if (ctx_.config.keylog) ctx_.keylog("EXPORTER_SECRET", schedule_->exporter_master(th.span()));
+  exporter_master_ = schedule_->exporter_master(th.span());
+  ctx_.keylog("EXPORTER_SECRET", exporter_master_);
 }
 
 namespace {
@@ -208,7 +208,8 @@ Tls13Connected& Tls13Handshake::complete() {
   auto connected = std::make_unique<Tls13Connected>(
       ctx_, transport_, *ctx_.suite,
       client ? server_application_secret_ : client_application_secret_,
-      client ? client_application_secret_ : server_application_secret_, resumption_master_);
+      client ? client_application_secret_ : server_application_secret_, exporter_master_,
+      resumption_master_);
   Tls13Connected& result = *connected;
   successor_ = std::move(connected);
   return result;

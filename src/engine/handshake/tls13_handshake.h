@@ -66,6 +66,7 @@ class Tls13Handshake : public Handshake {
   crypto::Secret server_finished_key_;
   crypto::Secret client_application_secret_;
   crypto::Secret server_application_secret_;
+  crypto::Secret exporter_master_;
   crypto::Secret resumption_master_;
   crypto::Secret psk_;
   std::vector<uint8_t> session_id_;  // legacy_session_id (middlebox compatibility)

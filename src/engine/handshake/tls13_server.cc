@@ -143,6 +143,7 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
 
   messages::ServerHello sh;
   if (!ctx_.random.fill(sh.random)) return Error::internal_error;
+  ctx_.server_random = sh.random;
   sh.legacy_session_id_echo = session_id_;
   sh.cipher_suite = static_cast<uint16_t>(ctx_.suite->suite);
   sh.supported_version = messages::kTls13;
