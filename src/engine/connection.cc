@@ -24,7 +24,7 @@ std::unique_ptr<Connection> Connection::client(std::shared_ptr<const Config> con
   } else {
     auto handshake = std::make_unique<Tls12Client>(impl->ctx, impl->core, messages::ClientHello(),
                                                    std::vector<uint8_t>());
-    const Error err = handshake->start();
+    const Error err = handshake->start(std::move(session));
     impl->core.start(std::move(handshake), err);
   }
   return std::unique_ptr<Connection>(new Connection(std::move(impl)));

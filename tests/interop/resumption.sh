@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Session resumption (RFC 8446 section 2.2) with real peers, both ways:
+# Session resumption (RFC 8446 section 2.2; in TLS 1.2, session ids and RFC
+# 5077 tickets) with real peers, both ways:
 # adieu-client -sess_out/-sess_in against openssl s_server and gnutls-serv;
 # openssl s_client -sess_out/-sess_in and gnutls-cli --resume against
 # adieu-server in both of its modes (stateless tickets; -no_ticket: stateful,
@@ -83,6 +84,46 @@ peer_resumes st
 log "== openssl s_client / gnutls-cli -> adieu-server -no_ticket (stateful)"
 REUSED_TICKET="is refused (full handshake)" REUSED_LINE="New, TLSv1.3" REUSED_COUNT=0
 peer_resumes sf -no_ticket
+
+# TLS 1.2 (RFC 5246 session ids, RFC 5077 tickets), both ways with OpenSSL.
+log "== TLS 1.2: adieu-client -> openssl s_server -tls1_2 (tickets)"
+start_openssl_server t2.srv -cert "$CERT" -cert_chain "$CHAIN" -key "$KEY" -naccept 2 -tls1_2
+adieu_resumes t2 "$WORK/t2.srv.out"
+wait_exit "$SERVER_PID" 5
+expect_grep "t2: the resumed connection is TLS 1.2" "$WORK/t2.2.cli.err" "version=TLSv1.2"
+expect_count "t2: s_server resumed one of two connections" "$WORK/t2.srv.out" \
+  "Reused session-id" 1
+
+log "== TLS 1.2: adieu-client -> openssl s_server -tls1_2 -no_ticket (session ids)"
+start_openssl_server t2n.srv -cert "$CERT" -cert_chain "$CHAIN" -key "$KEY" -naccept 2 \
+  -tls1_2 -no_ticket
+adieu_resumes t2n "$WORK/t2n.srv.out"
+wait_exit "$SERVER_PID" 5
+expect_grep "t2n: the resumed connection is TLS 1.2" "$WORK/t2n.2.cli.err" "version=TLSv1.2"
+
+# tls12_peer_resumes TAG MODE...: openssl s_client -tls1_2 -sess_out, then
+# -sess_in, against adieu-server started with MODE.
+tls12_peer_resumes() {
+  local tag=$1
+  shift
+  start_adieu_server "$tag.srv" -cert "$FULLCHAIN" -key "$KEY" -naccept 2 "$@"
+  run_openssl_client "$tag.o1" 'first\n' 'first' -CAfile "$ROOT" -verify_return_error -tls1_2 \
+    -sess_out "$WORK/$tag.pem"
+  expect_status "$tag: s_client's first connection succeeds" "$RC" 0
+  expect_grep "$tag: s_client's first connection is new" "$WORK/$tag.o1.cli.out" "New, TLSv1.2"
+  run_openssl_client "$tag.o2" 'second\n' 'second' -CAfile "$ROOT" -verify_return_error \
+    -tls1_2 -sess_in "$WORK/$tag.pem"
+  expect_status "$tag: s_client's resumed connection succeeds" "$RC" 0
+  expect_grep "$tag: s_client -sess_in resumed" "$WORK/$tag.o2.cli.out" "Reused, TLSv1.2"
+  wait_exit "$SERVER_PID" 5
+  expect_count "$tag: adieu-server resumed one connection" "$WORK/$tag.srv.out" "resumed=yes" 1
+  expect_count "$tag: adieu-server ended both connections cleanly" "$WORK/$tag.srv.out" "$CLEAN" 2
+}
+
+log "== TLS 1.2: openssl s_client -> adieu-server (tickets)"
+tls12_peer_resumes t2st
+log "== TLS 1.2: openssl s_client -> adieu-server -no_ticket (session ids)"
+tls12_peer_resumes t2sf -no_ticket
 
 log "== the shutdown rule: s_server killed mid-connection, adieu-client saves no session"
 start_openssl_server ok.srv -cert "$CERT" -cert_chain "$CHAIN" -key "$KEY" -naccept 1

@@ -87,6 +87,8 @@ Error build_client_hello(HandshakeContext& ctx, messages::ClientHello& ch,
     ch.extended_master_secret = true;
     ch.renegotiation_info = messages::ByteVec{};  // an initial handshake (RFC 5746 section 3.4)
     ch.ec_point_formats = messages::ByteVec{messages::kPointFormatUncompressed};
+    // We take RFC 5077 tickets (an offered ticket replaces the empty one).
+    if (config.resumption) ch.session_ticket = messages::ByteVec{};
   }
   return Error::none;
 }

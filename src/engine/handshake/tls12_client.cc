@@ -5,6 +5,8 @@
 
 #include "engine/handshake/client_hello_builder.h"
 #include "engine/handshake/contains.h"
+#include "engine/handshake/session_offer.h"
+#include "engine/session/session_data.h"
 
 namespace adieu {
 
@@ -38,9 +40,11 @@ Tls12Client::Tls12Client(HandshakeContext& context, HandshakeTransport& transpor
   keep_messages_ = true;
 }
 
-Error Tls12Client::start() {
+Error Tls12Client::start(std::shared_ptr<Session> session) {
   std::vector<crypto::KeyShare> unused;  // no TLS 1.3 key share is offered
   if (Error err = build_client_hello(ctx_, hello_, unused); err != Error::none) return err;
+  session = session_to_offer(ctx_, std::move(session));
+  if (session && is_tls12_session(*session)) offer_tls12_session(ctx_, hello_, std::move(session));
   wire::Writer w(hello_bytes_);
   hello_.serialize(w);
   if (!w.ok()) return Error::internal_error;
@@ -71,6 +75,9 @@ Error Tls12Client::handle_message(HandshakeType type, std::span<const uint8_t> m
     case State::wait_server_hello_done:
       if (type != HandshakeType::server_hello_done) return Error::unexpected_message;
       return on_server_hello_done(msg, body);
+    case State::wait_new_session_ticket:
+      if (type != HandshakeType::new_session_ticket) return Error::unexpected_message;
+      return on_new_session_ticket(msg, body);
     case State::wait_finished:
       if (type != HandshakeType::finished) return Error::unexpected_message;
       return on_finished(msg, body);
@@ -93,9 +100,13 @@ Error Tls12Client::on_server_hello(const messages::ServerHello& sh, std::span<co
     return Error::illegal_parameter;
   }
   if (sh.legacy_compression_method != 0) return Error::illegal_parameter;
-  // We offered no TLS 1.2 session: a server "resuming" one (our random
-  // middlebox session id echoed) is lying.
-  if (!sh.legacy_session_id_echo.empty() && sh.legacy_session_id_echo == hello_.legacy_session_id) {
+  // The server resumes by echoing our session id (RFC 5246 section
+  // 7.4.1.3); with a ticket we sent a random one to tell (RFC 5077 section
+  // 3.4). An echo without a TLS 1.2 session offered is a lie.
+  const bool resumed =
+      !sh.legacy_session_id_echo.empty() && sh.legacy_session_id_echo == hello_.legacy_session_id;
+  if (resumed && (!ctx_.offered_session || !is_tls12_session(*ctx_.offered_session) ||
+                  ctx_.offered_session->cipher_suite() != sh.cipher_suite)) {
     return Error::illegal_parameter;
   }
   // RFC 5746 section 3.4: the server must show it supports secure
@@ -112,8 +123,8 @@ Error Tls12Client::on_server_hello(const messages::ServerHello& sh, std::span<co
     return Error::illegal_parameter;
   }
   // Extensions we did not offer (RFC 5246 section 7.4.1.4).
-  if (sh.session_ticket || sh.max_fragment_length || sh.record_size_limit || !sh.unknown.empty() ||
-      (sh.server_name_ack && !hello_.server_name)) {
+  if ((sh.session_ticket && !hello_.session_ticket) || sh.max_fragment_length ||
+      sh.record_size_limit || !sh.unknown.empty() || (sh.server_name_ack && !hello_.server_name)) {
     return Error::unsupported_extension;
   }
   if (sh.alpn) {
@@ -122,10 +133,27 @@ Error Tls12Client::on_server_hello(const messages::ServerHello& sh, std::span<co
     ctx_.alpn = *sh.alpn;
   }
   ctx_.server_random = sh.random;
+  ticket_expected_ = sh.session_ticket;
   start_transcript(crypto::tls12_suite_info(suite->suite), hello_bytes_);
   add_to_transcript(msg);
   std::vector<uint8_t>().swap(hello_bytes_);
+  if (resumed) return resume(sh);
+  session_id_ = sh.legacy_session_id_echo;
   state_ = State::wait_certificate;
+  return Error::none;
+}
+
+Error Tls12Client::resume(const messages::ServerHello& sh) {
+  // RFC 7627 section 5.3: a session made with the extended master secret is
+  // resumed only with it (ours always are).
+  if (!sh.extended_master_secret) return Error::handshake_failure;
+  keep_messages_ = false;
+  std::vector<uint8_t>().swap(messages_);
+  ctx_.resumed = true;
+  ctx_.resumed_session = ctx_.offered_session;
+  master_secret_ = ctx_.resumed_session->data().psk;
+  if (Error err = derive_key_block(); err != Error::none) return err;
+  state_ = ticket_expected_ ? State::wait_new_session_ticket : State::wait_change_cipher_spec;
   return Error::none;
 }
 
@@ -232,8 +260,33 @@ Error Tls12Client::on_server_hello_done(std::span<const uint8_t> msg,
   if (Error err = send_change_cipher_spec_and_switch(); err != Error::none) return err;
   if (Error err = send_finished(); err != Error::none) return err;
   transport_.flight_complete();
+  state_ = ticket_expected_ ? State::wait_new_session_ticket : State::wait_change_cipher_spec;
+  return Error::none;
+}
+
+Error Tls12Client::on_new_session_ticket(std::span<const uint8_t> msg,
+                                         std::span<const uint8_t> body) {
+  new_ticket_.emplace();
+  if (Error err = new_ticket_->parse(body); err != Error::none) return err;
+  add_to_transcript(msg);
   state_ = State::wait_change_cipher_spec;
   return Error::none;
+}
+
+void Tls12Client::keep_session() {
+  if (!ctx_.config.resumption) return;
+  // RFC 5077 section 3.3: a zero lifetime hint leaves the lifetime to us.
+  constexpr uint32_t kDefaultLifetimeSeconds = 7200;
+  if (new_ticket_ && !new_ticket_->ticket.empty()) {
+    const uint32_t hint = new_ticket_->ticket_lifetime_hint;
+    keep_client_session(ctx_, make_tls12_session(ctx_, *suite_, master_secret_, new_ticket_->ticket,
+                                                 true, hint != 0 ? hint : kDefaultLifetimeSeconds));
+  } else if (ctx_.resumed) {
+    keep_client_session(ctx_, ctx_.resumed_session);  // taken when offered: back it goes
+  } else if (!session_id_.empty()) {
+    keep_client_session(ctx_, make_tls12_session(ctx_, *suite_, master_secret_, session_id_, false,
+                                                 kDefaultLifetimeSeconds));
+  }
 }
 
 Error Tls12Client::handle_change_cipher_spec(std::span<const uint8_t> body) {
@@ -246,6 +299,13 @@ Error Tls12Client::handle_change_cipher_spec(std::span<const uint8_t> body) {
 Error Tls12Client::on_finished(std::span<const uint8_t> msg, std::span<const uint8_t> body) {
   if (Error err = verify_finished(body); err != Error::none) return err;
   add_to_transcript(msg);
+  if (ctx_.resumed) {
+    // An abbreviated handshake: our ChangeCipherSpec and Finished close it.
+    if (Error err = send_change_cipher_spec_and_switch(); err != Error::none) return err;
+    if (Error err = send_finished(); err != Error::none) return err;
+    transport_.flight_complete();
+  }
+  keep_session();
   complete();
   return Error::none;
 }

@@ -61,8 +61,12 @@ Error Tls12Handshake::derive_keys(std::span<const uint8_t> pre_master_secret) {
                                                  ctx_.server_random);
   }
   if (master_secret_.empty()) return Error::internal_error;
+  return derive_key_block();
+}
+
+Error Tls12Handshake::derive_key_block() {
   ctx_.keylog("CLIENT_RANDOM", master_secret_);
-  key_block_ = crypto::tls12_key_block(hash, suite_->aead, master_secret_.span(),
+  key_block_ = crypto::tls12_key_block(suite_->prf_hash, suite_->aead, master_secret_.span(),
                                        ctx_.client_random, ctx_.server_random);
   return key_block_ ? Error::none : Error::internal_error;
 }

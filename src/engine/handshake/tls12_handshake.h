@@ -51,6 +51,9 @@ class Tls12Handshake : public Handshake {
   // then the key block. Call right after ClientKeyExchange is in the
   // transcript.
   Error derive_keys(std::span<const uint8_t> pre_master_secret);
+  // The key block from master_secret_ and both randoms (RFC 5246 section
+  // 6.3); a resumed session's master secret gets a fresh one.
+  Error derive_key_block();
   // ChangeCipherSpec, then our write keys (RFC 5246 section 7.1).
   Error send_change_cipher_spec_and_switch();
   // The peer's ChangeCipherSpec: its keys apply from the next record.

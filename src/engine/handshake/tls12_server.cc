@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "engine/handshake/contains.h"
+#include "engine/handshake/session_offer.h"
+#include "engine/session/session_data.h"
 
 namespace adieu {
 
@@ -43,8 +45,7 @@ Error Tls12Server::start(const messages::ClientHello& ch, std::span<const uint8_
   if (ch.ec_point_formats && !contains(*ch.ec_point_formats, messages::kPointFormatUncompressed)) {
     return Error::illegal_parameter;
   }
-  if (Error err = choose_parameters(ch); err != Error::none) return err;
-
+  ctx_.server_name = ch.server_name.value_or(std::string());
   // ALPN (RFC 7301 section 3.2): our first protocol the client offers.
   ctx_.alpn.clear();
   if (ch.alpn && !config.alpn.empty()) {
@@ -59,14 +60,99 @@ Error Tls12Server::start(const messages::ClientHello& ch, std::span<const uint8_
   ctx_.client_random = ch.random;
   if (!ctx_.random.fill(ctx_.server_random)) return Error::internal_error;
   if (config.offers(messages::kTls13)) put_downgrade_sentinel(ctx_.server_random);
+  if (std::shared_ptr<Session> session = find_session(ch)) {
+    start_transcript(
+        crypto::tls12_suite_info(static_cast<crypto::Tls12CipherSuite>(session->cipher_suite())),
+        msg);
+    return resume(ch, std::move(session));
+  }
+  if (Error err = choose_parameters(ch); err != Error::none) return err;
   keep_messages_ = config.verify != VerifyMode::none;  // for the client's CertificateVerify
   start_transcript(*suite_, msg);
+  // A new session: in our cache under a session id, or sealed into a ticket
+  // for a client that takes them (RFC 5077 section 3.2).
+  if (config.resumption && config.session_cache) {
+    session_id_.resize(32);
+    if (!ctx_.random.fill(session_id_)) return Error::internal_error;
+  } else if (config.resumption && config.ticket_keys && ch.session_ticket) {
+    issue_ticket_ = true;
+  }
   return send_flight(ch);
+}
+
+std::shared_ptr<Session> Tls12Server::find_session(const messages::ClientHello& ch) const {
+  const Config::Impl& config = ctx_.config;
+  if (!config.resumption) return nullptr;
+  const uint64_t now = config.clock_ms();
+  std::shared_ptr<Session> session;
+  if (ch.session_ticket && !ch.session_ticket->empty() && config.ticket_keys &&
+      !config.session_cache) {
+    if (std::optional<std::vector<uint8_t>> state =
+            config.ticket_keys->open(*ch.session_ticket, now)) {
+      session = Session::from_bytes(*state);
+    }
+  } else if (!ch.legacy_session_id.empty() && config.session_cache) {
+    session = config.session_cache->get(ch.legacy_session_id, now);
+  }
+  // An unknown, expired or foreign session is not an error: full handshake.
+  if (!session || !session->resumable(now) || !is_tls12_session(*session)) return nullptr;
+  const auto suite = static_cast<crypto::Tls12CipherSuite>(session->cipher_suite());
+  if (!contains(ch.cipher_suites, session->cipher_suite()) ||
+      std::find(config.tls12_suites.begin(), config.tls12_suites.end(), suite) ==
+          config.tls12_suites.end()) {
+    return nullptr;
+  }
+  // RFC 7627 section 5.3: our sessions all have the extended master
+  // secret, so a ClientHello without it gets a full handshake.
+  if (!ch.extended_master_secret || session->server_name() != ctx_.server_name) return nullptr;
+  return session;
+}
+
+Error Tls12Server::resume(const messages::ClientHello& ch, std::shared_ptr<Session> session) {
+  ctx_.resumed = true;
+  master_secret_ = session->data().psk;
+  ctx_.resumed_session = std::move(session);
+  messages::ServerHello sh;
+  sh.legacy_version = messages::kTls12;
+  sh.random = ctx_.server_random;
+  sh.legacy_session_id_echo = ch.legacy_session_id;  // resumed (RFC 5077 section 3.4 too)
+  sh.cipher_suite = static_cast<uint16_t>(suite_->suite);
+  sh.extended_master_secret = true;
+  if (secure_renegotiation_) sh.renegotiation_info = messages::ByteVec{};
+  if (ch.ec_point_formats)
+    sh.ec_point_formats = messages::ByteVec{messages::kPointFormatUncompressed};
+  if (!ctx_.alpn.empty()) sh.alpn = ctx_.alpn;
+  send_message(sh);
+  if (Error err = derive_key_block(); err != Error::none) return err;
+  if (Error err = send_change_cipher_spec_and_switch(); err != Error::none) return err;
+  if (Error err = send_finished(); err != Error::none) return err;
+  transport_.flight_complete();
+  state_ = State::wait_change_cipher_spec;
+  return Error::none;
+}
+
+Error Tls12Server::issue_session() {
+  constexpr uint32_t kLifetimeSeconds = 7200;
+  const Config::Impl& config = ctx_.config;
+  if (issue_ticket_) {
+    std::shared_ptr<Session> session =
+        make_tls12_session(ctx_, *suite_, master_secret_, {}, false, kLifetimeSeconds);
+    messages::Tls12NewSessionTicket nst;
+    nst.ticket_lifetime_hint = kLifetimeSeconds;
+    // An empty ticket if sealing failed: allowed (RFC 5077 section 3.3).
+    nst.ticket = config.ticket_keys->seal(session->to_bytes(), session->issued_at_ms());
+    send_message(nst);
+  } else if (!session_id_.empty()) {
+    std::shared_ptr<Session> session =
+        make_tls12_session(ctx_, *suite_, master_secret_, session_id_, false, kLifetimeSeconds);
+    config.session_cache->put(session_id_, session, session->issued_at_ms());
+    ctx_.new_sessions.push_back(std::move(session));
+  }
+  return Error::none;
 }
 
 Error Tls12Server::choose_parameters(const messages::ClientHello& ch) {
   const Config::Impl& config = ctx_.config;
-  ctx_.server_name = ch.server_name.value_or(std::string());
   our_certificate_ = config.certificate_for(ctx_.server_name, &server_name_matched_);
   if (!our_certificate_) return Error::handshake_failure;
   const std::optional<crypto::Tls12Auth> auth = tls12_auth_of(our_certificate_->key);
@@ -114,7 +200,8 @@ Error Tls12Server::send_flight(const messages::ClientHello& ch) {
   sh.legacy_version = messages::kTls12;
   sh.random = ctx_.server_random;
   sh.cipher_suite = static_cast<uint16_t>(suite_->suite);
-  // No session id: sessions are not resumable by id yet.
+  sh.legacy_session_id_echo = session_id_;
+  sh.session_ticket = issue_ticket_;
   sh.extended_master_secret = extended_master_secret_;
   if (secure_renegotiation_) sh.renegotiation_info = messages::ByteVec{};
   if (ch.ec_point_formats)
@@ -241,6 +328,11 @@ Error Tls12Server::handle_change_cipher_spec(std::span<const uint8_t> body) {
 Error Tls12Server::on_finished(std::span<const uint8_t> msg, std::span<const uint8_t> body) {
   if (Error err = verify_finished(body); err != Error::none) return err;
   add_to_transcript(msg);
+  if (ctx_.resumed) {  // our Finished went first
+    complete();
+    return Error::none;
+  }
+  if (Error err = issue_session(); err != Error::none) return err;
   if (Error err = send_change_cipher_spec_and_switch(); err != Error::none) return err;
   if (Error err = send_finished(); err != Error::none) return err;
   transport_.flight_complete();

@@ -31,6 +31,15 @@ class Tls12Server final : public Tls12Handshake {
 
   // What the ClientHello allows: suite, certificate, signature scheme, group.
   Error choose_parameters(const messages::ClientHello& ch);
+  // The TLS 1.2 session the client asks to resume (ticket or session id),
+  // if we may: nullptr for a full handshake.
+  std::shared_ptr<Session> find_session(const messages::ClientHello& ch) const;
+  // The abbreviated handshake (RFC 5246 section 7.3): ServerHello,
+  // [ChangeCipherSpec], Finished at once.
+  Error resume(const messages::ClientHello& ch, std::shared_ptr<Session> session);
+  // After the client's Finished of a full handshake: a ticket (RFC 5077)
+  // or a session in our cache under the session id we sent.
+  Error issue_session();
   Error send_flight(const messages::ClientHello& ch);
   Error on_client_certificate(std::span<const uint8_t> msg, std::span<const uint8_t> body);
   Error on_client_key_exchange(std::span<const uint8_t> msg, std::span<const uint8_t> body);
@@ -44,6 +53,8 @@ class Tls12Server final : public Tls12Handshake {
   bool server_name_matched_ = false;
   bool secure_renegotiation_ = false;
   bool certificate_requested_ = false;
+  bool issue_ticket_ = false;        // we said session_ticket in ServerHello
+  std::vector<uint8_t> session_id_;  // the one we sent for a stateful session
 };
 
 }  // namespace adieu

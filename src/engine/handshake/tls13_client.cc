@@ -44,9 +44,9 @@ Error check_server_hello(const messages::ServerHello& sh, const messages::Client
 
 Error Tls13Client::start(std::shared_ptr<Session> session) {
   if (Error err = build_client_hello(ctx_, hello_, key_shares_); err != Error::none) return err;
-  session_id_ = hello_.legacy_session_id;
   middlebox_compat_ = true;
   offer_session(std::move(session));
+  session_id_ = hello_.legacy_session_id;
   if (!serialize_client_hello(hello_bytes_)) return Error::internal_error;
   // Not in a transcript yet: its hash is not known before the ServerHello.
   transport_.send_handshake(Level::initial, hello_bytes_);
@@ -101,7 +101,7 @@ Error Tls13Client::on_server_hello(std::span<const uint8_t> msg, std::span<const
   ctx_.server_random = sh.random;
   if (sh.selected_psk) {
     // RFC 8446 section 4.2.11: the PSK we offered (index 0), for its hash.
-    if (!ctx_.offered_session || *sh.selected_psk != 0 ||
+    if (!hello_.pre_shared_key || *sh.selected_psk != 0 ||
         crypto::suite_info(ctx_.offered_session->cipher_suite())->hash != ctx_.suite->hash) {
       return Error::illegal_parameter;
     }
@@ -171,7 +171,7 @@ Error Tls13Client::on_hello_retry_request(const messages::ServerHello& hrr,
     key_shares_.push_back(std::move(*share));
   }
   if (hrr.cookie) ch.cookie = hrr.cookie;
-  if (ctx_.offered_session &&
+  if (hello_.pre_shared_key &&
       crypto::suite_info(ctx_.offered_session->cipher_suite())->hash != hash) {
     ch.pre_shared_key.reset();  // the PSK cannot go with the suite the server chose
     ctx_.offered_session.reset();

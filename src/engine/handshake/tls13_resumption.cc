@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/handshake/contains.h"
+#include "engine/handshake/session_offer.h"
 #include "engine/handshake/tls13_client.h"
 #include "engine/handshake/tls13_server.h"
 #include "engine/session/session_data.h"
@@ -10,10 +11,6 @@
 namespace adieu {
 
 namespace {
-
-std::span<const uint8_t> as_bytes(const std::string& s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
 
 // binder = HMAC(finished_key(binder_key), Transcript-Hash(prefix || truncated hello)).
 crypto::Secret compute_binder(crypto::HashAlg alg, const crypto::Secret& psk,
@@ -31,14 +28,15 @@ crypto::Secret compute_binder(crypto::HashAlg alg, const crypto::Secret& psk,
 
 void Tls13Client::offer_session(std::shared_ptr<Session> session) {
   const Config::Impl& config = ctx_.config;
-  if (!config.resumption) return;
-  uint64_t now = config.clock_ms();
-  if (!session && config.session_cache && !ctx_.server_name.empty()) {
-    session = config.session_cache->take(as_bytes(ctx_.server_name), now);  // single use
+  session = session_to_offer(ctx_, std::move(session));
+  if (!session) return;
+  if (is_tls12_session(*session)) {
+    if (config.offers(messages::kTls12)) offer_tls12_session(ctx_, hello_, std::move(session));
+    return;
   }
-  if (!session || !session->resumable(now) || session->server_name() != ctx_.server_name) return;
   std::optional<crypto::SuiteInfo> info = crypto::suite_info(session->cipher_suite());
   if (!info) return;
+  const uint64_t now = config.clock_ms();
   const Session::Data& d = session->data();
   uint32_t age_ms = static_cast<uint32_t>(now - d.issued_at_ms);
   messages::OfferedPsks offer;

@@ -1,8 +1,9 @@
 // Session accessors and the session's byte form (for files and external
 // stores).
 //
-// Byte form, version 1 (all integers big-endian, vectors length-prefixed):
-//   u16 version (= 1)
+// Byte form, version 2 (all integers big-endian, vectors length-prefixed):
+//   u16 version (= 2; version 1 had no flags and is still read)
+//   u8  flags            (bit 0: `id` is a TLS 1.2 ticket)
 //   u16 cipher_suite
 //   vec8  psk            (1..Secret::kCapacity bytes)
 //   vec16 id             (the ticket or session id; RFC 8446 ticket<1..2^16-1>)
@@ -27,9 +28,12 @@ namespace adieu {
 
 namespace {
 
-constexpr uint16_t kFormatVersion = 1;
-// version, suite, three 1/2-byte prefixes, two more, issued_at, lifetime, age_add.
-constexpr size_t kFixedSize = 2 + 2 + 1 + 2 + 2 + 1 + 8 + 4 + 4;
+constexpr uint16_t kFormatVersion = 2;
+constexpr uint16_t kFormatVersionWithoutFlags = 1;
+constexpr uint8_t kFlagTls12Ticket = 1;
+// version, flags, suite, three 1/2-byte prefixes, two more, issued_at,
+// lifetime, age_add.
+constexpr size_t kFixedSize = 2 + 1 + 2 + 1 + 2 + 2 + 1 + 8 + 4 + 4;
 
 // issued_at + lifetime, saturating instead of wrapping (values read back from
 // bytes are not trusted to be sane).
@@ -94,6 +98,7 @@ std::vector<uint8_t> Session::to_bytes() const {
   out.reserve(kFixedSize + d.psk.size() + d.id.size() + d.server_name.size() + d.alpn.size());
   wire::Writer w(out);
   w.u16(kFormatVersion);
+  w.u8(d.tls12_ticket ? kFlagTls12Ticket : 0);
   w.u16(d.cipher_suite);
   w.vec8(d.psk.span());
   w.vec16(d.id);
@@ -112,8 +117,14 @@ std::vector<uint8_t> Session::to_bytes() const {
 
 std::shared_ptr<Session> Session::from_bytes(std::span<const uint8_t> bytes) {
   wire::Reader r(bytes);
-  if (r.u16() != kFormatVersion || !r.ok()) return nullptr;
+  const uint16_t version = r.u16();
+  if ((version != kFormatVersion && version != kFormatVersionWithoutFlags) || !r.ok()) {
+    return nullptr;
+  }
   auto data = std::make_unique<Data>();
+  const uint8_t flags = version == kFormatVersion ? r.u8() : 0;
+  if ((flags & ~kFlagTls12Ticket) != 0) return nullptr;
+  data->tls12_ticket = (flags & kFlagTls12Ticket) != 0;
   data->cipher_suite = r.u16();
   const wire::Bytes psk = r.vec8();
   const wire::Bytes id = r.vec16();

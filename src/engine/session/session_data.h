@@ -14,8 +14,12 @@ namespace adieu {
 
 struct Session::Data {
   uint16_t cipher_suite = 0;
-  crypto::Secret psk;       // the ticket's resumption PSK (RFC 8446 section 4.6.1)
+  // TLS 1.3: the ticket's resumption PSK (RFC 8446 section 4.6.1); TLS 1.2
+  // (a TLS 1.2 cipher_suite): the master secret.
+  crypto::Secret psk;
   std::vector<uint8_t> id;  // ticket (client) / session id (stateful server)
+  // TLS 1.2 client: `id` is an RFC 5077 ticket rather than a session id.
+  bool tls12_ticket = false;
   std::string server_name;
   std::string alpn;
   uint64_t issued_at_ms = 0;  // when the ticket was issued (server) / received (client)

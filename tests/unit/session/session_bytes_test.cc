@@ -87,7 +87,7 @@ TEST(SessionBytes, BitFlipsNeverCrash) {
 TEST(SessionBytes, RejectsWrongVersionEmptyPskAndOversizedPsk) {
   std::vector<uint8_t> bytes = make_session("x")->to_bytes();
   std::vector<uint8_t> wrong_version = bytes;
-  wrong_version[1] = 2;
+  wrong_version[1] = 3;
   EXPECT_EQ(Session::from_bytes(wrong_version), nullptr);
 
   // version, suite, psk length 0, then the rest empty.
@@ -104,6 +104,31 @@ TEST(SessionBytes, RejectsWrongVersionEmptyPskAndOversizedPsk) {
   big_psk[4] = kOver - 1;
   big_psk.erase(big_psk.begin() + 5);
   EXPECT_NE(Session::from_bytes(big_psk), nullptr);
+}
+
+TEST(SessionBytes, Tls12TicketFlagRoundTripsAndVersion1IsRead) {
+  auto d = std::make_unique<Session::Data>();
+  d->cipher_suite = 0xc02b;
+  d->psk = crypto::Secret(std::vector<uint8_t>(48, 0x11));
+  d->id = {1, 2, 3};
+  d->tls12_ticket = true;
+  const std::vector<uint8_t> bytes = Session(std::move(d)).to_bytes();
+  ASSERT_EQ(bytes[2], 1);  // the flags byte after the version
+  std::shared_ptr<Session> back = Session::from_bytes(bytes);
+  ASSERT_NE(back, nullptr);
+  EXPECT_TRUE(back->data().tls12_ticket);
+  EXPECT_EQ(back->cipher_suite(), 0xc02b);
+  // Version 1 had no flags byte: read as a TLS 1.3 session id.
+  std::vector<uint8_t> v1 = bytes;
+  v1.erase(v1.begin() + 2);
+  v1[1] = 1;
+  back = Session::from_bytes(v1);
+  ASSERT_NE(back, nullptr);
+  EXPECT_FALSE(back->data().tls12_ticket);
+  // An unknown flag is refused.
+  std::vector<uint8_t> unknown_flag = bytes;
+  unknown_flag[2] = 2;
+  EXPECT_EQ(Session::from_bytes(unknown_flag), nullptr);
 }
 
 TEST(SessionBytes, SessionWithoutPskHasNoByteForm) {
