@@ -316,6 +316,36 @@ std::vector<uint8_t> expected_verify_data(const crypto::Tls12SuiteInfo& suite,
   return {vd.span().begin(), vd.span().end()};
 }
 
+Watched watched12(std::shared_ptr<Config> ccfg, std::shared_ptr<Config> scfg) {
+  if (!ccfg) ccfg = client_config12();
+  if (!scfg) scfg = server_config12();
+  KeyLog log;
+  log.attach(*ccfg);
+  Watched w{Pair(ccfg, scfg), nullptr};
+  w.pair.client_to_server();
+  const std::vector<uint8_t> server_flight = w.pair.server_to_client();
+  w.pair.pump();
+  EXPECT_TRUE(w.pair.client->handshake_done()) << error_string(w.pair.client->error());
+  EXPECT_TRUE(w.pair.server->handshake_done()) << error_string(w.pair.server->error());
+  EXPECT_EQ(w.pair.client->version(), kTls12);
+  const std::vector<uint8_t> ms = log.master_secret();
+  if (!w.pair.client->handshake_done() || ms.size() != 48) return w;  // the caller ASSERTs ghost
+  w.ghost = std::make_unique<Ghost>(w.pair.client->cipher_suite(), ms, log.client_random(),
+                                    parse_server_hello(server_flight).random);
+  w.ghost->seq[0] = w.ghost->seq[1] = 1;
+  return w;
+}
+
+std::vector<std::vector<uint8_t>> Watched::open_all(Role sender, std::span<const uint8_t> wire) {
+  std::vector<std::vector<uint8_t>> out;
+  for (const WireRecord& r : split_records(wire)) {
+    std::optional<std::vector<uint8_t>> content = ghost->open(sender, r);
+    EXPECT_TRUE(content.has_value()) << "a record that does not open";
+    if (content) out.push_back(std::move(*content));
+  }
+  return out;
+}
+
 // --- randomness ------------------------------------------------------------------
 
 bool TailedRandom::fill(std::span<uint8_t> out) {

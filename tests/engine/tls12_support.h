@@ -135,6 +135,20 @@ std::vector<uint8_t> expected_verify_data(const crypto::Tls12SuiteInfo& suite,
                                           std::span<const uint8_t> master_secret, Role sender,
                                           const std::vector<HandshakeMessage>& messages);
 
+// A TLS 1.2 pair after its handshake, and a ghost in step with both sides
+// (each has sent its Finished: seq is 1 both ways).
+struct Watched {
+  Pair pair;
+  std::unique_ptr<Ghost> ghost;
+  Connection& client() { return *pair.client; }
+  Connection& server() { return *pair.server; }
+  // The content of every record of `wire`, which `sender` sealed.
+  std::vector<std::vector<uint8_t>> open_all(Role sender, std::span<const uint8_t> wire);
+};
+// Null configs are client_config12() / server_config12(); the client's gets
+// a key log. `ghost` is null if the handshake failed.
+Watched watched12(std::shared_ptr<Config> ccfg = nullptr, std::shared_ptr<Config> scfg = nullptr);
+
 // --- randomness ------------------------------------------------------------------
 
 // Bytes drawn from a counter (deterministic: Ed25519 signatures and the
