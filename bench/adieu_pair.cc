@@ -5,6 +5,7 @@
 // instead: write_into() seals into the queue, readable() is read in place.
 #include <adieu/config.h>
 #include <adieu/connection.h>
+#include <adieu/error.h>
 
 #include <cstdio>
 #include <memory>
@@ -37,6 +38,11 @@ bool write_into(Connection& connection, std::span<const uint8_t> data, ByteQueue
   return true;
 }
 
+// "server failed: ..." and what Connection::error() says.
+std::string error_text(const char* side, const Connection& connection) {
+  return std::string(side) + " failed: " + error_string(connection.error());
+}
+
 // Gives `connection` everything in flight towards it.
 bool deliver(Connection& connection, ByteQueue& in) {
   if (in.empty()) return connection.error() == Error::none;
@@ -51,11 +57,12 @@ class AdieuPair final : public TlsPair {
   // handshakes only): offered by this pair, refilled at its teardown.
   AdieuPair(std::shared_ptr<const Config> client_config,
             std::shared_ptr<const Config> server_config, std::shared_ptr<Session>* carried_session,
-            bool zero_copy)
+            bool zero_copy, uint16_t version)
       : client_config_(std::move(client_config)),
         server_config_(std::move(server_config)),
         carried_session_(carried_session),
-        zero_copy_(zero_copy) {}
+        zero_copy_(zero_copy),
+        version_(version) {}
 
   ~AdieuPair() override { teardown(); }
 
@@ -65,32 +72,46 @@ class AdieuPair final : public TlsPair {
     {
       SideScope scope(Side::client);
       client_ = Connection::client(client_config_, kServerName, offered);
-      if (!client_) return false;
+      if (!client_) return fail("Connection::client failed");
       flush(*client_, to_server_);
     }
     {
       SideScope scope(Side::server);
       server_ = Connection::server(server_config_);
-      if (!server_) return false;
+      if (!server_) return fail("Connection::server failed");
     }
     for (int flights = 0; flights < 16; ++flights) {
       if (!to_server_.empty()) {
         SideScope scope(Side::server);
-        if (!deliver(*server_, to_server_)) return false;
+        if (!deliver(*server_, to_server_)) return fail(error_text("server", *server_));
         flush(*server_, to_client_);
       }
       if (!to_client_.empty()) {
         SideScope scope(Side::client);
-        if (!deliver(*client_, to_client_)) return false;
+        if (!deliver(*client_, to_client_)) return fail(error_text("client", *client_));
         flush(*client_, to_server_);
       }
       if (to_server_.empty() && to_client_.empty()) {
-        return client_->handshake_done() && server_->handshake_done() &&
-               client_->resumed() == (offered != nullptr);
+        if (!client_->handshake_done() || !server_->handshake_done()) {
+          return fail("nothing in flight, handshake not done");
+        }
+        if (client_->version() != version_ || server_->version() != version_) {
+          char text[96];
+          std::snprintf(text, sizeof text,
+                        "negotiated 0x%04x (client) / 0x%04x (server), not 0x%04x",
+                        client_->version(), server_->version(), version_);
+          return fail(text);
+        }
+        if (client_->resumed() != (offered != nullptr)) {
+          return fail(offered ? "the offered session was not resumed" : "resumed unasked");
+        }
+        return true;
       }
     }
-    return false;
+    return fail("no end to the handshake after 16 flights");
   }
+
+  bool resumed() override { return client_ && client_->resumed(); }
 
   bool send(Side from, std::span<const uint8_t> data, size_t times) override {
     SideScope scope(from);
@@ -170,8 +191,9 @@ class AdieuPair final : public TlsPair {
     if (!client_) return "";
     char scheme[16];
     std::snprintf(scheme, sizeof scheme, "0x%04x", client_->peer_signature_scheme());
-    return std::string(client_->cipher_suite_name()) + " " + client_->group_name() + " " + scheme +
-           ", " + std::to_string(client_->peer_certificates().size()) + " certs, " +
+    return std::string(version_label(client_->version())) + " " + client_->cipher_suite_name() +
+           " " + client_->group_name() + " " + scheme + ", " +
+           std::to_string(client_->peer_certificates().size()) + " certs, " +
            std::to_string(client_->tickets_received()) + " tickets received" +
            (client_->resumed() ? ", resumed" : "");
   }
@@ -183,6 +205,7 @@ class AdieuPair final : public TlsPair {
   std::shared_ptr<const Config> server_config_;
   std::shared_ptr<Session>* carried_session_;
   bool zero_copy_;
+  uint16_t version_;
   bool closed_ = false;
   ByteQueue to_server_;
   ByteQueue to_client_;
@@ -193,27 +216,38 @@ class AdieuPair final : public TlsPair {
 class AdieuFactory final : public PairFactory {
  public:
   AdieuFactory(std::shared_ptr<const Config> client_config,
-               std::shared_ptr<const Config> server_config, bool resuming, bool zero_copy)
+               std::shared_ptr<const Config> server_config, bool resuming, bool zero_copy,
+               uint16_t version)
       : client_config_(std::move(client_config)),
         server_config_(std::move(server_config)),
         resuming_(resuming),
-        zero_copy_(zero_copy) {}
+        zero_copy_(zero_copy),
+        version_(version) {}
   std::unique_ptr<TlsPair> make_pair() override {
     return std::make_unique<AdieuPair>(client_config_, server_config_,
-                                       resuming_ ? &carried_session_ : nullptr, zero_copy_);
+                                       resuming_ ? &carried_session_ : nullptr, zero_copy_,
+                                       version_);
   }
+  bool resuming() const override { return resuming_; }
 
  private:
   std::shared_ptr<const Config> client_config_;
   std::shared_ptr<const Config> server_config_;
   bool resuming_;
   bool zero_copy_;
+  uint16_t version_;
   std::shared_ptr<Session> carried_session_;
 };
 
+// One version only, x25519 (groups()), the scenario's suites (TLS 1.2's by OpenSSL
+// name through set_tls12_cipher_suites).
 bool common_setup(Config& config, const Scenario& scenario, std::string* error) {
-  return config.set_versions(0x0304, 0x0304, error) && config.set_groups("X25519", error) &&
-         config.set_cipher_suites(scenario.cipher_suites, error);
+  if (!config.set_versions(scenario.version, scenario.version, error) ||
+      !config.set_groups(groups(scenario.version), error)) {
+    return false;
+  }
+  return scenario.version == kTls12 ? config.set_tls12_cipher_suites(scenario.cipher_suites, error)
+                                    : config.set_cipher_suites(scenario.cipher_suites, error);
 }
 
 class AdieuLibrary final : public Library {
@@ -238,7 +272,7 @@ class AdieuLibrary final : public Library {
     }
     return std::make_unique<AdieuFactory>(std::move(client), std::move(server),
                                           scenario.resumption != Resumption::none,
-                                          scenario.zero_copy);
+                                          scenario.zero_copy, scenario.version);
   }
 };
 

@@ -29,21 +29,31 @@ class Bench {
   Factories factories(const Scenario& scenario, std::vector<std::string>* notes);
   // One more round of libcrypto's limits, appended to `costs` / `aead` (and to
   // what the limits section shows). False, with a note, when libcrypto failed.
-  bool primitives_round(Chain chain, PrimitiveCosts* costs, std::vector<std::string>* notes);
-  bool aead_round(const std::string& suite, size_t write_size, AeadCeiling* aead,
+  bool primitives_round(Chain chain, uint16_t version, PrimitiveCosts* costs,
+                        std::vector<std::string>* notes);
+  bool aead_round(uint16_t version, const std::string& suite, size_t write_size, AeadCeiling* aead,
                   std::vector<std::string>* notes);
+  // The versions --version asks for, TLS 1.3 first.
+  std::vector<uint16_t> versions() const;
   // The limits no section measured beside its figures (--only=limits).
   void measure_missing_limits();
-  // Full handshakes with `chain`, or resumed ones (ECDSA server).
-  Section handshake_section(Chain chain, Resumption resumption);
-  Section bulk_section();
+  // Full handshakes with `chain`, or resumed ones (ECDSA server), in `version`.
+  Section handshake_section(Chain chain, Resumption resumption, uint16_t version);
+  // TLS 1.2 resumed handshakes: measured when adieu resumes a TLS 1.2
+  // session (one pair hands its session to the next, which resumes it);
+  // until then a section that says so, with no figure.
+  Section tls12_resumption_section(Resumption resumption);
+  bool adieu_resumes_tls12(Resumption resumption);
+  Section bulk_section(uint16_t version);
   Section idle_section();
   Section limits_section() const;
 
   const Options& options_;
   std::array<std::unique_ptr<Library>, 2> libraries_;
-  std::array<PrimitiveCosts, 2> primitives_;  // by Chain: every round measured
+  // By version (TLS 1.3, TLS 1.2), then Chain: every round measured.
+  std::array<std::array<PrimitiveCosts, 2>, 2> primitives_;
   struct AeadLimit {
+    uint16_t version;
     std::string suite;
     size_t write_size;
     AeadCeiling ceiling;

@@ -50,45 +50,103 @@ using BioPtr = std::unique_ptr<BIO, BioFree>;
 constexpr size_t kTagSize = 16;
 constexpr size_t kNonceSize = 12;
 
-const char* evp_cipher_name(const std::string& suite) {
-  if (suite == "TLS_AES_128_GCM_SHA256") return "AES-128-GCM";
-  if (suite == "TLS_AES_256_GCM_SHA384") return "AES-256-GCM";
-  if (suite == "TLS_CHACHA20_POLY1305_SHA256") return "ChaCha20-Poly1305";
-  return nullptr;
+// The AEAD of a suite, and the record format around it.
+struct SuiteAead {
+  const char* cipher;   // EVP name
+  bool tls12;           // TLS 1.2 record (RFC 5246 6.2.3.3) rather than TLS 1.3's
+  bool explicit_nonce;  // TLS 1.2 AES-GCM: 8 bytes of the nonce on the wire (RFC 5288)
+};
+
+std::optional<SuiteAead> suite_aead(const std::string& suite) {
+  if (suite == "TLS_AES_128_GCM_SHA256") return SuiteAead{"AES-128-GCM", false, false};
+  if (suite == "TLS_AES_256_GCM_SHA384") return SuiteAead{"AES-256-GCM", false, false};
+  if (suite == "TLS_CHACHA20_POLY1305_SHA256") return SuiteAead{"ChaCha20-Poly1305", false, false};
+  if (suite == "ECDHE-ECDSA-AES128-GCM-SHA256" || suite == "ECDHE-RSA-AES128-GCM-SHA256") {
+    return SuiteAead{"AES-128-GCM", true, true};
+  }
+  if (suite == "ECDHE-ECDSA-AES256-GCM-SHA384" || suite == "ECDHE-RSA-AES256-GCM-SHA384") {
+    return SuiteAead{"AES-256-GCM", true, true};
+  }
+  if (suite == "ECDHE-ECDSA-CHACHA20-POLY1305" || suite == "ECDHE-RSA-CHACHA20-POLY1305") {
+    return SuiteAead{"ChaCha20-Poly1305", true, false};
+  }
+  return std::nullopt;
 }
 
-// The per-record nonce of RFC 8446 section 5.3.
+// The per-record nonce of RFC 8446 section 5.3 (and of RFC 7905 for TLS 1.2
+// ChaCha20-Poly1305): the IV XOR the sequence number.
 void record_nonce(const uint8_t* iv, uint64_t sequence, uint8_t* nonce) {
   std::memcpy(nonce, iv, kNonceSize);
   for (int i = 0; i < 8; ++i)
     nonce[kNonceSize - 1 - i] ^= static_cast<uint8_t>(sequence >> (8 * i));
 }
 
+void put_u64(uint64_t value, uint8_t* out) {
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<uint8_t>(value >> (56 - 8 * i));
+}
+
+// One record's AEAD, as a TLS record layer makes it:
+//   TLS 1.3: plaintext + content type sealed, the 5-byte header as AAD,
+//            nonce = IV XOR sequence;
+//   TLS 1.2: plaintext sealed, AAD = sequence (8) + type + version + length
+//            (13 bytes); AES-GCM's nonce = 4-byte salt + 8-byte explicit part
+//            (the sequence, written in front of the ciphertext), ChaCha20's
+//            IV XOR sequence.
 struct AeadRun {
-  size_t inner = 0;  // plaintext + content type
+  SuiteAead suite;
+  size_t inner = 0;      // what is sealed: plaintext (+ content type in TLS 1.3)
+  size_t explicit_ = 0;  // explicit nonce bytes in front of the ciphertext
   std::vector<uint8_t> key, iv, in, out, opened;
   std::array<uint8_t, 5> header{};
+  std::array<uint8_t, 13> aad{};
+  size_t aad_size = 5;
   std::array<uint8_t, kTagSize> tag{};
   std::array<uint8_t, kNonceSize> nonce{};
   CipherCtxPtr seal_ctx{EVP_CIPHER_CTX_new()}, open_ctx{EVP_CIPHER_CTX_new()};
 
+  // The nonce and additional data of record `sequence`; the explicit nonce
+  // into `out` when `write_explicit`.
+  void prepare(uint64_t sequence, bool write_explicit) {
+    if (!suite.tls12) {  // the AAD is the header, set once
+      record_nonce(iv.data(), sequence, nonce.data());
+      return;
+    }
+    if (suite.explicit_nonce) {
+      std::memcpy(nonce.data(), iv.data(), 4);
+      put_u64(sequence, nonce.data() + 4);
+      if (write_explicit) std::memcpy(out.data(), nonce.data() + 4, 8);
+    } else {
+      record_nonce(iv.data(), sequence, nonce.data());
+    }
+    put_u64(sequence, aad.data());
+    aad[8] = 0x17;
+    aad[9] = 0x03;
+    aad[10] = 0x03;
+    aad[11] = static_cast<uint8_t>(inner >> 8);
+    aad[12] = static_cast<uint8_t>(inner);
+  }
+
   bool seal(uint64_t sequence) {
     int length = 0;
-    record_nonce(iv.data(), sequence, nonce.data());
+    prepare(sequence, true);
+    uint8_t* ciphertext = out.data() + explicit_;
     return EVP_EncryptInit_ex2(seal_ctx.get(), nullptr, nullptr, nonce.data(), nullptr) == 1 &&
-           EVP_EncryptUpdate(seal_ctx.get(), nullptr, &length, header.data(), 5) == 1 &&
-           EVP_EncryptUpdate(seal_ctx.get(), out.data(), &length, in.data(),
+           EVP_EncryptUpdate(seal_ctx.get(), nullptr, &length, aad.data(),
+                             static_cast<int>(aad_size)) == 1 &&
+           EVP_EncryptUpdate(seal_ctx.get(), ciphertext, &length, in.data(),
                              static_cast<int>(inner)) == 1 &&
-           EVP_EncryptFinal_ex(seal_ctx.get(), out.data() + length, &length) == 1 &&
+           EVP_EncryptFinal_ex(seal_ctx.get(), ciphertext + length, &length) == 1 &&
            EVP_CIPHER_CTX_ctrl(seal_ctx.get(), EVP_CTRL_AEAD_GET_TAG, kTagSize, tag.data()) == 1;
   }
   // Opens the record last sealed with `sequence`.
   bool open(uint64_t sequence) {
     int length = 0;
-    record_nonce(iv.data(), sequence, nonce.data());
+    prepare(sequence, false);
+    const uint8_t* ciphertext = out.data() + explicit_;
     return EVP_DecryptInit_ex2(open_ctx.get(), nullptr, nullptr, nonce.data(), nullptr) == 1 &&
-           EVP_DecryptUpdate(open_ctx.get(), nullptr, &length, header.data(), 5) == 1 &&
-           EVP_DecryptUpdate(open_ctx.get(), opened.data(), &length, out.data(),
+           EVP_DecryptUpdate(open_ctx.get(), nullptr, &length, aad.data(),
+                             static_cast<int>(aad_size)) == 1 &&
+           EVP_DecryptUpdate(open_ctx.get(), opened.data(), &length, ciphertext,
                              static_cast<int>(inner)) == 1 &&
            EVP_CIPHER_CTX_ctrl(open_ctx.get(), EVP_CTRL_AEAD_SET_TAG, kTagSize, tag.data()) == 1 &&
            EVP_DecryptFinal_ex(open_ctx.get(), opened.data() + length, &length) == 1;
@@ -99,20 +157,24 @@ struct AeadRun {
 
 std::optional<AeadCeiling> measure_aead(const std::string& suite, size_t plaintext, size_t records,
                                         int rounds) {
-  const char* name = evp_cipher_name(suite);
-  if (name == nullptr) return std::nullopt;
-  CipherPtr cipher(EVP_CIPHER_fetch(nullptr, name, nullptr));
+  const std::optional<SuiteAead> aead = suite_aead(suite);
+  if (!aead) return std::nullopt;
+  CipherPtr cipher(EVP_CIPHER_fetch(nullptr, aead->cipher, nullptr));
   if (!cipher) return std::nullopt;
   AeadRun run;
-  run.inner = plaintext + 1;
+  run.suite = *aead;
+  run.inner = aead->tls12 ? plaintext : plaintext + 1;
+  run.explicit_ = aead->explicit_nonce ? 8 : 0;
+  run.aad_size = aead->tls12 ? 13 : 5;
   run.key.assign(static_cast<size_t>(EVP_CIPHER_get_key_length(cipher.get())), 0x42);
   run.iv.assign(kNonceSize, 0x24);
   run.in.assign(run.inner, 0x17);
-  run.out.assign(run.inner + kTagSize, 0);
+  run.out.assign(run.explicit_ + run.inner + kTagSize, 0);
   run.opened.assign(run.inner + kTagSize, 0);
-  const size_t record_length = run.inner + kTagSize;
+  const size_t record_length = run.explicit_ + run.inner + kTagSize;
   run.header = {0x17, 0x03, 0x03, static_cast<uint8_t>(record_length >> 8),
                 static_cast<uint8_t>(record_length)};
+  if (!aead->tls12) std::memcpy(run.aad.data(), run.header.data(), 5);
   if (!run.seal_ctx || !run.open_ctx ||
       EVP_EncryptInit_ex2(run.seal_ctx.get(), cipher.get(), run.key.data(), run.iv.data(),
                           nullptr) != 1 ||
@@ -241,8 +303,8 @@ std::optional<std::vector<double>> time_op(int iterations, int rounds, Op op) {
 
 }  // namespace
 
-std::optional<PrimitiveCosts> measure_primitives(const CertFiles& files, int iterations, int rounds,
-                                                 std::string* error) {
+std::optional<PrimitiveCosts> measure_primitives(const CertFiles& files, uint16_t version,
+                                                 int iterations, int rounds, std::string* error) {
   static EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   PkeyPtr server_key = read_key(files.key);
   X509Ptr leaf = read_cert(files.leaf), intermediate = read_cert(files.intermediate),
@@ -284,13 +346,23 @@ std::optional<PrimitiveCosts> measure_primitives(const CertFiles& files, int ite
            EVP_PKEY_derive(ctx.get(), secret, &length) == 1;
   };
 
-  // CertificateVerify (RFC 8446 section 4.4.3): 64 spaces, the context string,
-  // a zero byte, a transcript hash; signed with ecdsa_secp256r1_sha256 or
+  // What the server signs. TLS 1.3's CertificateVerify (RFC 8446 section
+  // 4.4.3): 64 spaces, the context string, a zero byte, a transcript hash.
+  // TLS 1.2's ServerKeyExchange (RFC 8422 section 5.4): client random, server
+  // random, then the ECDHE parameters (curve type, named curve, the x25519
+  // share with its length byte). Signed with ecdsa_secp256r1_sha256 or
   // rsa_pss_rsae_sha256.
-  std::string signed_text(64, ' ');
-  signed_text += "TLS 1.3, server CertificateVerify";
-  signed_text += '\0';
-  signed_text.append(32, '\x5a');
+  std::string signed_text;
+  if (version == kTls12) {
+    signed_text.assign(64, '\x3c');
+    signed_text += std::string("\x03\x00\x1d\x20", 4);
+    signed_text.append(32, '\x5a');
+  } else {
+    signed_text.assign(64, ' ');
+    signed_text += "TLS 1.3, server CertificateVerify";
+    signed_text += '\0';
+    signed_text.append(32, '\x5a');
+  }
   const std::vector<uint8_t> content(signed_text.begin(), signed_text.end());
   const bool pss = is_rsa(server_key.get());
   PkeyCtxPtr sign_ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, server_key.get(), nullptr));

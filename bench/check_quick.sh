@@ -4,7 +4,9 @@
 #   - the exit status is not 0 (a measurement failed, or a figure was refused);
 #   - the tables say "refused" anywhere;
 #   - a line of the --tsv output is not "ok", or its value is not a finite
-#     number between its smallest and its largest round.
+#     number between its smallest and its largest round;
+#   - without --version= or --only= among the arguments: a TLS 1.3 or a TLS 1.2
+#     full-handshake figure is missing.
 #
 #   bench/check_quick.sh ADIEU_BENCH [extra adieu-bench arguments]
 set -uo pipefail
@@ -27,9 +29,16 @@ if grep -qi 'refused' "$work/tables.txt"; then
   grep -i 'refused' "$work/tables.txt" >&2
   failed=1
 fi
+# Both versions are measured unless the arguments choose.
+both_versions=1
+case " $* " in
+  *" --version="* | *" --only="*) both_versions=0 ;;
+esac
 # Columns: group name label unit better who value min max rounds of_limit status.
-if ! awk -F'\t' '
+if ! awk -F'\t' -v both_versions="$both_versions" '
   /^#/ || $1 == "group" { next }
+  $2 == "hs_ecdsa_client_per_s" { tls13++ }
+  $2 == "tls12_hs_ecdsa_client_per_s" { tls12++ }
   {
     lines++
     if ($12 != "ok") { print "not ok: " $0; bad++; next }
@@ -40,6 +49,7 @@ if ! awk -F'\t' '
   }
   END {
     if (lines < 100) { print "only " lines " figures"; bad++ }
+    if (both_versions && (!tls13 || !tls12)) { print "TLS 1.3 or TLS 1.2 handshakes missing"; bad++ }
     exit bad > 0
   }' "$work/figures.tsv" >&2; then
   echo "check_quick: the --tsv output has figures that are not ok" >&2

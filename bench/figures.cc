@@ -15,13 +15,28 @@ constexpr int kWarmupHandshakes = 2;
 constexpr size_t kBatchBytes = 64 * 1024;
 constexpr size_t kScratchBytes = 16 * 1024;
 
+// Why a handshake failed, as far as the pair knows.
+std::string handshake_failure(const TlsPair& pair, const std::string& which) {
+  return which + " failed" + (pair.failure().empty() ? "" : ": " + pair.failure());
+}
+
+// The first pair of a resuming factory makes the session the second offers,
+// so after the warm-up every handshake must have resumed one: a client that
+// kept no session would make the next pair's handshake a full one.
+bool resumed_as_asked(PairFactory& factory, TlsPair& pair, std::string* error) {
+  if (!factory.resuming() || pair.resumed()) return true;
+  *error = "a handshake was not resumed: the previous pair left no session to offer";
+  return false;
+}
+
 bool warm_up(PairFactory& factory, std::string* error) {
   for (int i = 0; i < kWarmupHandshakes; ++i) {
     auto pair = factory.make_pair();
     if (!pair->handshake()) {
-      *error = "handshake failed";
+      *error = handshake_failure(*pair, "warm-up handshake");
       return false;
     }
+    if (i > 0 && !resumed_as_asked(factory, *pair, error)) return false;
   }
   return true;
 }
@@ -65,9 +80,10 @@ std::optional<HandshakeRound> measure_handshakes(PairFactory& factory, int hands
     add_allocations(&client_total, client_allocs_before, alloc::counts(Side::client));
     add_allocations(&server_total, server_allocs_before, alloc::counts(Side::server));
     if (!ok) {
-      *error = "handshake " + std::to_string(i) + " failed";
+      *error = handshake_failure(*pair, "handshake " + std::to_string(i));
       return std::nullopt;
     }
+    if (!resumed_as_asked(factory, *pair, error)) return std::nullopt;
     if (i == 0) round.negotiated = pair->describe();
   }
   round.client_per_s = per_second(handshakes, client_ns);
@@ -86,7 +102,7 @@ std::optional<BulkRound> measure_bulk(PairFactory& factory, size_t write_size, s
                                       std::string* error) {
   auto pair = factory.make_pair();
   if (!pair->handshake()) {
-    *error = "handshake failed";
+    *error = handshake_failure(*pair, "handshake");
     return std::nullopt;
   }
   std::vector<uint8_t> data(write_size);
@@ -136,7 +152,7 @@ std::optional<IdleRound> measure_idle(PairFactory& factory, int connections, std
   const alloc::Counts server_before = alloc::counts(Side::server);
   for (auto& pair : pairs) {
     if (!pair->handshake()) {
-      *error = "handshake failed";
+      *error = handshake_failure(*pair, "handshake");
       return std::nullopt;
     }
   }
@@ -183,9 +199,10 @@ bool run_callgrind_handshakes(PairFactory& factory, Side side, int handshakes, s
     const bool ok = pair->handshake();
     meter::set_callgrind_side(Side::harness);
     if (!ok) {
-      *error = "handshake failed";
+      *error = handshake_failure(*pair, "handshake " + std::to_string(i));
       return false;
     }
+    if (!resumed_as_asked(factory, *pair, error)) return false;
   }
   return true;
 }

@@ -61,17 +61,20 @@ void print_preamble(const std::vector<std::string>& description) {
   for (const std::string& line : description) std::printf("%s\n", line.c_str());
   std::printf(
       "Both libraries run in one process and one thread with the same libcrypto, certificates,\n"
-      "TLS 1.3 and x25519, over the same in-memory transport (a byte queue per direction).\n"
+      "version (TLS 1.3, or TLS 1.2 where a section says so: both ends offer only that one, and\n"
+      "a handshake that negotiates another fails) and x25519, over the same in-memory transport\n"
+      "(a byte queue per direction).\n"
       "Client/server figures sum the time spent inside that end's own calls (creating it,\n"
       "handshake, write, read); the peer's calls and the transport count for neither. 'Both'\n"
       "times the whole exchange, both ends on one core. The libraries alternate round by round,\n"
       "and libcrypto's limit is measured after each round: 'ratio' and 'of limit' are the\n"
       "medians of the round-by-round quotients, so a slow moment of the machine weighs on both\n"
       "sides of a quotient.\n"
-      "Each server sends 2 NewSessionTickets per full handshake (OpenSSL's default, and\n"
-      "adieu's); the client processes them inside the handshake figure. Heap: every libcrypto\n"
-      "allocation (CRYPTO_set_mem_functions) and every C++ operator new, attributed to the side\n"
-      "whose call made it.\n");
+      "Each TLS 1.3 server sends 2 NewSessionTickets per full handshake (OpenSSL's default, and\n"
+      "adieu's); the client processes them inside the handshake figure. TLS 1.2 servers keep\n"
+      "no session (adieu's has no TLS 1.2 resumption yet; libssl's is set to match).\n"
+      "Heap: every libcrypto allocation (CRYPTO_set_mem_functions) and every C++ operator new,\n"
+      "attributed to the side whose call made it.\n");
 }
 
 std::array<std::unique_ptr<Library>, 2> libraries(const Options& options) {
@@ -86,20 +89,25 @@ std::array<std::unique_ptr<Library>, 2> libraries(const Options& options) {
 int run_callgrind(const Options& options) {
   auto library = options.library == "adieu" ? make_adieu_library() : make_openssl_library();
   std::string error;
-  auto factory = library->factory(Scenario{options.chain,
-                                           "TLS_AES_128_GCM_SHA256:"
-                                           "TLS_AES_256_GCM_SHA384:"
-                                           "TLS_CHACHA20_POLY1305_SHA256",
-                                           false, options.resumption},
-                                  cert_files(options.data_dir, options.chain), &error);
+  // The handshakes' scenario of the tables (bench.cc): TLS 1.3 with its three
+  // suites, or TLS 1.2 with the chain's ECDHE AES-128-GCM suite.
+  const bool tls12 = !options.tls13;
+  Scenario scenario{options.chain, "", false, options.resumption};
+  scenario.version = tls12 ? kTls12 : kTls13;
+  scenario.cipher_suites = !tls12                          ? "TLS_AES_128_GCM_SHA256:"
+                                                             "TLS_AES_256_GCM_SHA384:"
+                                                             "TLS_CHACHA20_POLY1305_SHA256"
+                           : options.chain == Chain::ecdsa ? "ECDHE-ECDSA-AES128-GCM-SHA256"
+                                                           : "ECDHE-RSA-AES128-GCM-SHA256";
+  auto factory = library->factory(scenario, cert_files(options.data_dir, options.chain), &error);
   if (!factory ||
       !run_callgrind_handshakes(*factory, *options.callgrind_side, options.handshakes, &error)) {
     std::fprintf(stderr, "adieu-bench: %s: %s\n", library->name(), error.c_str());
     return 1;
   }
-  std::printf("callgrind %s %s %s %s handshakes %d\n", library->name(),
-              side_name(*options.callgrind_side), chain_name(options.chain),
-              resumption_name(options.resumption), options.handshakes);
+  std::printf("callgrind %s %s %s %s %s handshakes %d\n", library->name(),
+              version_label(scenario.version), side_name(*options.callgrind_side),
+              chain_name(options.chain), resumption_name(options.resumption), options.handshakes);
   return 0;
 }
 

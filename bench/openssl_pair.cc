@@ -6,6 +6,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -96,6 +97,16 @@ BioPtr new_queue_bio(QueueEnds* ends) {
 
 // --- One pair ------------------------------------------------------------------
 
+// libssl's reason for the last failure, from its error queue (cleared).
+std::string ssl_error() {
+  const unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0) return "no reason in the error queue";
+  char reason[256];
+  ERR_error_string_n(code, reason, sizeof reason);
+  return reason;
+}
+
 // Runs one end's next step: the handshake while it is not done, then reads
 // (which processes post-handshake messages such as NewSessionTicket).
 bool step(SSL* ssl) {
@@ -112,10 +123,11 @@ bool step(SSL* ssl) {
 class OpensslPair final : public TlsPair {
  public:
   // `carried_session`: see AdieuPair (null: full handshakes only).
-  OpensslPair(SSL_CTX* client_ctx, SSL_CTX* server_ctx, SessionPtr* carried_session)
+  OpensslPair(SSL_CTX* client_ctx, SSL_CTX* server_ctx, SessionPtr* carried_session, int version)
       : client_ctx_(client_ctx),
         server_ctx_(server_ctx),
         carried_session_(carried_session),
+        version_(version),
         client_ends_{&to_client_, &to_server_},
         server_ends_{&to_server_, &to_client_},
         client_bio_(new_queue_bio(&client_ends_)),
@@ -150,20 +162,34 @@ class OpensslPair final : public TlsPair {
     for (int flights = 0; flights < 16; ++flights) {
       if (!to_server_.empty()) {
         SideScope scope(Side::server);
-        if (!step(server_)) return false;
+        if (!step(server_)) return fail("server failed: " + ssl_error());
       }
       if (!to_client_.empty()) {
         SideScope scope(Side::client);
-        if (!step(client_)) return false;
+        if (!step(client_)) return fail("client failed: " + ssl_error());
       }
       if (to_server_.empty() && to_client_.empty()) {
-        return SSL_is_init_finished(client_) && SSL_is_init_finished(server_) &&
-               SSL_get_verify_result(client_) == X509_V_OK &&
-               (SSL_session_reused(client_) == 1) == (offered != nullptr);
+        if (!SSL_is_init_finished(client_) || !SSL_is_init_finished(server_)) {
+          return fail("nothing in flight, handshake not done");
+        }
+        if (SSL_get_verify_result(client_) != X509_V_OK) return fail("the chain did not verify");
+        if (SSL_version(client_) != version_ || SSL_version(server_) != version_) {
+          char text[96];
+          std::snprintf(text, sizeof text,
+                        "negotiated 0x%04x (client) / 0x%04x (server), not 0x%04x",
+                        SSL_version(client_), SSL_version(server_), version_);
+          return fail(text);
+        }
+        if ((SSL_session_reused(client_) == 1) != (offered != nullptr)) {
+          return fail(offered ? "the offered session was not resumed" : "resumed unasked");
+        }
+        return true;
       }
     }
-    return false;
+    return fail("no end to the handshake after 16 flights");
   }
+
+  bool resumed() override { return client_ != nullptr && SSL_session_reused(client_) == 1; }
 
   bool send(Side from, std::span<const uint8_t> data, size_t times) override {
     SideScope scope(from);
@@ -230,7 +256,8 @@ class OpensslPair final : public TlsPair {
 
   std::string describe() override {
     if (client_ == nullptr) return "";
-    std::string text = SSL_get_cipher_name(client_);
+    std::string text = std::string(version_label(static_cast<uint16_t>(SSL_version(client_)))) +
+                       " " + SSL_get_cipher_name(client_);
     const char* group = SSL_group_to_name(client_, SSL_get_negotiated_group(client_));
     text += std::string(" ") + (group != nullptr ? group : "?");
     int signature = NID_undef;
@@ -252,6 +279,7 @@ class OpensslPair final : public TlsPair {
   SSL_CTX* client_ctx_;
   SSL_CTX* server_ctx_;
   SessionPtr* carried_session_;
+  int version_;  // TLS1_3_VERSION or TLS1_2_VERSION
   bool closed_ = false;
   ByteQueue to_server_;
   ByteQueue to_client_;
@@ -277,15 +305,22 @@ bool fail(std::string* error, const std::string& what) {
   return false;
 }
 
+// One version only (SSL_CTX_set_min/max_proto_version), x25519 (groups()), the
+// scenario's suites: TLS 1.3's through SSL_CTX_set_ciphersuites, TLS 1.2's
+// through SSL_CTX_set_cipher_list.
 bool common_setup(SSL_CTX* ctx, const Scenario& scenario, std::string* error) {
-  if (SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1 ||
-      SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) != 1) {
-    return fail(error, "cannot restrict to TLS 1.3");
+  const int version = scenario.version == kTls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
+  if (SSL_CTX_set_min_proto_version(ctx, version) != 1 ||
+      SSL_CTX_set_max_proto_version(ctx, version) != 1) {
+    return fail(error, std::string("cannot restrict to ") + version_label(scenario.version));
   }
-  if (SSL_CTX_set1_groups_list(ctx, "X25519") != 1) return fail(error, "cannot set X25519");
-  if (SSL_CTX_set_ciphersuites(ctx, scenario.cipher_suites.c_str()) != 1) {
-    return fail(error, "cannot set suites " + scenario.cipher_suites);
+  if (SSL_CTX_set1_groups_list(ctx, groups(scenario.version)) != 1) {
+    return fail(error, std::string("cannot set ") + groups(scenario.version));
   }
+  const int suites_set = scenario.version == kTls12
+                             ? SSL_CTX_set_cipher_list(ctx, scenario.cipher_suites.c_str())
+                             : SSL_CTX_set_ciphersuites(ctx, scenario.cipher_suites.c_str());
+  if (suites_set != 1) return fail(error, "cannot set suites " + scenario.cipher_suites);
   if (scenario.release_buffers) SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
   return true;
 }
@@ -302,19 +337,22 @@ bool add_intermediate(SSL_CTX* ctx, const std::string& path, std::string* error)
 
 class OpensslFactory final : public PairFactory {
  public:
-  OpensslFactory(SslCtxPtr client_ctx, SslCtxPtr server_ctx, bool resuming)
+  OpensslFactory(SslCtxPtr client_ctx, SslCtxPtr server_ctx, bool resuming, int version)
       : client_ctx_(std::move(client_ctx)),
         server_ctx_(std::move(server_ctx)),
-        resuming_(resuming) {}
+        resuming_(resuming),
+        version_(version) {}
   std::unique_ptr<TlsPair> make_pair() override {
     return std::make_unique<OpensslPair>(client_ctx_.get(), server_ctx_.get(),
-                                         resuming_ ? &carried_session_ : nullptr);
+                                         resuming_ ? &carried_session_ : nullptr, version_);
   }
+  bool resuming() const override { return resuming_; }
 
  private:
   SslCtxPtr client_ctx_;
   SslCtxPtr server_ctx_;
   bool resuming_;
+  int version_;
   SessionPtr carried_session_;  // freed before the contexts (declared after them)
 };
 
@@ -344,12 +382,23 @@ class OpensslLibrary final : public Library {
     // OpenSSL's default, stated: two stateless tickets after each full handshake.
     SSL_CTX_set_num_tickets(server.get(), 2);
     // Stateful TLS 1.3 resumption in OpenSSL: SSL_OP_NO_TICKET makes each
-    // ticket an id into the server's session cache (on by default).
+    // ticket an id into the server's session cache (on by default). In TLS
+    // 1.2 it leaves the session id, also looked up in that cache.
     if (scenario.resumption == Resumption::stateful) {
       SSL_CTX_set_options(server.get(), SSL_OP_NO_TICKET);
     }
-    return std::make_unique<OpensslFactory>(std::move(client), std::move(server),
-                                            scenario.resumption != Resumption::none);
+    // TLS 1.2 full handshakes: adieu's TLS 1.2 server keeps no session (no
+    // session id, no ticket), so libssl's does not either: no ticket sealed
+    // (SSL_OP_NO_TICKET, and the client does not ask for one) and no session
+    // cached (SSL_SESS_CACHE_OFF). Both do the same work.
+    if (scenario.version == kTls12 && scenario.resumption == Resumption::none) {
+      SSL_CTX_set_options(client.get(), SSL_OP_NO_TICKET);
+      SSL_CTX_set_options(server.get(), SSL_OP_NO_TICKET);
+      SSL_CTX_set_session_cache_mode(server.get(), SSL_SESS_CACHE_OFF);
+    }
+    return std::make_unique<OpensslFactory>(
+        std::move(client), std::move(server), scenario.resumption != Resumption::none,
+        scenario.version == kTls12 ? TLS1_2_VERSION : TLS1_3_VERSION);
   }
 };
 

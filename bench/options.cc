@@ -10,12 +10,13 @@ namespace {
 
 constexpr const char* kUsage = R"(usage: adieu-bench [options]
 
-Runs adieu and OpenSSL's libssl side by side in one process (TLS 1.3, x25519,
-the same certificates, an in-memory transport) and prints every figure for
-both (the median of the rounds and how the rounds spread), with the ratio
-adieu/openssl and the fraction of libcrypto's own limit. A figure that cannot
-be true (a zero or negative time, a byte rate beyond what the machine's caches
-move) is refused, with the reason, and the exit status is 1.
+Runs adieu and OpenSSL's libssl side by side in one process (TLS 1.3 and
+TLS 1.2, x25519, the same certificates, an in-memory transport) and prints
+every figure for both (the median of the rounds and how the rounds spread),
+with the ratio adieu/openssl and the fraction of libcrypto's own limit. A
+figure that cannot be true (a zero or negative time, a byte rate beyond what
+the machine's caches move) is refused, with the reason, and the exit status
+is 1. A handshake that does not negotiate the version asked for fails.
 
   --quick                  a few seconds: 3 short rounds of everything (CI)
   --tsv=FILE               also write every figure, round spread included, as
@@ -27,6 +28,9 @@ move) is refused, with the reason, and the exit status is 1.
                            read is a system call whose cost is measured and
                            taken out)
   --only=LIST              sections among handshake,resumption,bulk,idle,limits
+  --version=1.2|1.3|both   TLS 1.3 sections, TLS 1.2 sections (full ECDHE-ECDSA
+                           and ECDHE-RSA handshakes, bulk), or both (both; idle
+                           connections are measured in TLS 1.3 only)
   --lib=adieu|openssl      run one library only
   --rounds=N               rounds per figure, alternating the libraries (5)
   --handshakes=N           handshakes per round (100)
@@ -36,9 +40,10 @@ move) is refused, with the reason, and the exit status is 1.
 
 Instruction counts (run under valgrind --tool=callgrind --collect-atstart=no):
   --callgrind-side=client|server --lib=adieu|openssl [--chain=ecdsa|rsa]
-  [--resume=stateless|stateful] [--handshakes=N]
+  [--resume=stateless|stateful] [--version=1.2] [--handshakes=N]
                            runs N handshakes (after 2 unmeasured; resumed
-                           ones with --resume), collecting only inside that
+                           ones with --resume; TLS 1.2 with --version=1.2,
+                           else TLS 1.3), collecting only inside that
                            side's calls
 )";
 
@@ -87,6 +92,10 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_status) {
       options.tsv_file = value;
     } else if (starts_with(arg, "--only=", &value)) {
       options.only = value;
+    } else if (starts_with(arg, "--version=", &value) &&
+               (value == "1.2" || value == "1.3" || value == "both")) {
+      options.tls12 = value != "1.3";
+      options.tls13 = value != "1.2";
     } else if (starts_with(arg, "--lib=", &value) && (value == "adieu" || value == "openssl")) {
       options.library = value;
     } else if (starts_with(arg, "--rounds=", &value) && positive(value, &number)) {

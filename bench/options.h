@@ -21,7 +21,11 @@ struct Options {
   int connections = 100;          // idle connections per round
   int primitive_iterations = 200;
   std::string data_dir = ADIEU_BENCH_DATA_DIR;
-  std::string only;     // comma-separated sections; empty: all
+  std::string only;  // comma-separated sections; empty: all
+  // --version=1.2|1.3|both (both): which versions' sections run. In callgrind
+  // mode, TLS 1.2 when only 1.2 is asked for, else TLS 1.3.
+  bool tls13 = true;
+  bool tls12 = true;
   std::string library;  // "adieu" or "openssl"; empty: both
   // Callgrind mode: handshakes only, collection around this side's calls only.
   std::optional<Side> callgrind_side;

@@ -11,6 +11,7 @@
 # (allocations, bytes held, microseconds: below 1 adieu spends less). Green
 # bars are figures where adieu is ahead, red where OpenSSL is. Bulk "both on
 # one core" rows are left out: they follow from the encrypt and decrypt rows.
+# Figures are TLS 1.3 unless their label starts with "TLS 1.2".
 # The third argument, if any, is added to the title (the commit measured).
 #
 # Needs gnuplot (Debian: gnuplot-nox) and awk. A documentation tool: CI does
@@ -39,10 +40,13 @@ trap 'rm -rf "$work"' EXIT
 awk -F'\t' -v rates="$work/rates.dat" -v costs="$work/costs.dat" '
   /^#/ || $1 == "group" { next }
   $6 != "ratio" || $12 != "ok" { next }
-  $1 == "bulk" && $2 ~ /_both_/ { next }
   {
+    # "bulk" is TLS 1.3, "TLS 1.2 bulk" TLS 1.2.
+    bulk = $1 == "bulk" || $1 ~ / bulk$/
+    if (bulk && $2 ~ /_both_/) next
     label = $3
-    if ($1 != "bulk" && $1 != "idle") label = $1 ": " $3
+    if (bulk && $1 != "bulk") { version = $1; sub(/ bulk$/, "", version); label = version ": " $3 }
+    if (!bulk && $1 != "idle") label = $1 ": " $3
     if ($1 == "idle" && $4 == "bytes") label = "held when idle: " $3
     if ($1 == "idle" && $4 != "bytes") label = $3
     label = label " (" $4 ")"
@@ -93,7 +97,7 @@ set key off
 set style fill solid 0.85 noborder
 set lmargin 58
 set rmargin 8
-set multiplot title "adieu / OpenSSL: the median of the round-by-round ratios (whiskers: their range)\n$run, $machine${note:+, $note}"
+set multiplot title "adieu / OpenSSL: the median of the round-by-round ratios (whiskers: their range); TLS 1.3 unless marked TLS 1.2\n$run, $machine${note:+, $note}"
 
 # Panel: FILE, N, XRANGE, TITLE, ORIGIN, SIZE.
 bar_lo(r) = r < 1 ? r : 1

@@ -6,6 +6,10 @@ const char* chain_name(Chain chain) {
   return chain == Chain::ecdsa ? "ecdsa" : "rsa";
 }
 
+const char* version_label(uint16_t version) {
+  return version == kTls12 ? "TLS 1.2" : version == kTls13 ? "TLS 1.3" : "TLS ?";
+}
+
 const char* resumption_name(Resumption resumption) {
   switch (resumption) {
     case Resumption::none:

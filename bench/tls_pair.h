@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 
 #include "side.h"
 
@@ -16,6 +17,21 @@ namespace adieu::bench {
 enum class Chain : uint8_t { ecdsa, rsa };
 
 const char* chain_name(Chain chain);
+
+// Protocol versions as wire values.
+inline constexpr uint16_t kTls12 = 0x0303;
+inline constexpr uint16_t kTls13 = 0x0304;
+
+// "TLS 1.2", "TLS 1.3".
+const char* version_label(uint16_t version);
+
+// The groups both ends offer, in preference order: x25519 is what they
+// negotiate. TLS 1.2 also lists P-256, the ECDSA leaf's curve, which a TLS 1.2
+// client must name for the server to use that certificate (RFC 8422 section
+// 5.1; libssl's server insists, adieu's does not check).
+inline const char* groups(uint16_t version) {
+  return version == kTls12 ? "X25519:P-256" : "X25519";
+}
 
 // How a pair's handshake begins. `none`: a full handshake. Otherwise the
 // client offers the session (ticket) that the previous pair made by the same
@@ -29,7 +45,8 @@ const char* resumption_name(Resumption resumption);
 // Everything that shapes a connection, the same for both libraries.
 struct Scenario {
   Chain chain = Chain::ecdsa;
-  // TLS 1.3 suites by IANA name, colon-separated, in preference order.
+  // TLS 1.3 suites by IANA name, colon-separated, in preference order; for
+  // TLS 1.2, suites by OpenSSL name ("ECDHE-ECDSA-AES128-GCM-SHA256").
   std::string cipher_suites = "TLS_AES_128_GCM_SHA256";
   // OpenSSL only: SSL_MODE_RELEASE_BUFFERS (adieu always releases idle buffers).
   bool release_buffers = false;
@@ -38,6 +55,9 @@ struct Scenario {
   // (readable / consume_readable) and has records sealed straight into the
   // transport's queue (write_into). OpenSSL has no such API and copies as always.
   bool zero_copy = false;
+  // The only version both ends offer (kTls13 or kTls12). A pair whose ends
+  // negotiated anything else fails its handshake.
+  uint16_t version = kTls13;
 };
 
 // Where the certificates are (tests/data of the source tree by default).
@@ -61,8 +81,11 @@ class TlsPair {
   // has processed the server's NewSessionTickets and nothing is in flight.
   // With resumption, once the factory holds a session (from its previous
   // pair) the client offers it, and the handshake fails unless the server
-  // resumed it.
+  // resumed it. It also fails unless both ends negotiated the scenario's
+  // version (SSL_version; Connection::version()). failure() says why.
   virtual bool handshake() = 0;
+  // Whether the handshake resumed a session (the client's view).
+  virtual bool resumed() = 0;
   // Writes `data` `times` times on `from` (one write call each, inside one
   // SideScope) and hands the records to the transport after each write.
   virtual bool send(Side from, std::span<const uint8_t> data, size_t times) = 0;
@@ -83,8 +106,20 @@ class TlsPair {
   // rule that a connection freed without close_notify leaves no resumable
   // session.
   virtual void teardown() = 0;
-  // Negotiated parameters, for the report ("TLS_AES_128_GCM_SHA256 x25519 ...").
+  // Negotiated parameters, for the report ("TLS 1.3 TLS_AES_128_GCM_SHA256 x25519 ...").
   virtual std::string describe() = 0;
+  // Why the last handshake() failed, when the pair knows more than "it failed".
+  const std::string& failure() const { return failure_; }
+
+ protected:
+  // Fails a handshake with a reason.
+  bool fail(std::string reason) {
+    failure_ = std::move(reason);
+    return false;
+  }
+
+ private:
+  std::string failure_;
 };
 
 // Contexts (SSL_CTX or adieu::Config) for one scenario; they are set up before
@@ -93,6 +128,8 @@ class PairFactory {
  public:
   virtual ~PairFactory() = default;
   virtual std::unique_ptr<TlsPair> make_pair() = 0;
+  // True when its pairs resume the session their predecessor received.
+  virtual bool resuming() const = 0;
 };
 
 class Library {

@@ -206,5 +206,22 @@ TEST(Validate, TrueFiguresPass) {
   EXPECT_DOUBLE_EQ(*fraction, 1510.0 / 1450.0);
 }
 
+// A section that only holds the place of figures not measured (TLS 1.2
+// resumption before the engine resumes TLS 1.2 sessions): its title and why,
+// no table header, no figure, nothing in the --tsv output.
+TEST(Validate, APlaceWithoutFiguresSaysWhyAndWritesNothing) {
+  Section place;
+  place.title = "TLS 1.2 resumed handshakes: not measured";
+  place.group = "TLS 1.2 resumed, stateless";
+  place.notes.push_back("not implemented yet");
+  std::vector<Section> sections{place};
+  EXPECT_EQ(validate(&sections, kMachine), 0);
+  const std::string table = captured(print_table, sections);
+  EXPECT_EQ(table, "\nTLS 1.2 resumed handshakes: not measured\n  * not implemented yet\n");
+  const std::string tsv = captured(
+      [](const std::vector<Section>& s, std::FILE* out) { write_tsv(s, {"test"}, out); }, sections);
+  EXPECT_EQ(tsv.find("TLS 1.2 resumed"), std::string::npos) << tsv;
+}
+
 }  // namespace
 }  // namespace adieu::bench
