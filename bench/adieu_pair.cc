@@ -194,7 +194,9 @@ class AdieuPair final : public TlsPair {
     return std::string(version_label(client_->version())) + " " + client_->cipher_suite_name() +
            " " + client_->group_name() + " " + scheme + ", " +
            std::to_string(client_->peer_certificates().size()) + " certs, " +
-           std::to_string(client_->tickets_received()) + " tickets received" +
+           (client_->version() == kTls12
+                ? std::string(client_->session() ? "a session kept" : "no session kept")
+                : std::to_string(client_->tickets_received()) + " tickets received") +
            (client_->resumed() ? ", resumed" : "");
   }
 

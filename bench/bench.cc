@@ -353,8 +353,8 @@ Section Bench::handshake_section(Chain chain, Resumption resumption, uint16_t ve
                              std::nullopt, false));
   if (tls12 && !resumed) {
     section.notes.push_back(
-        "no session is kept: adieu's TLS 1.2 server issues no session id or ticket, and libssl "
-        "runs with SSL_OP_NO_TICKET and SSL_SESS_CACHE_OFF to do the same work");
+        "both servers send one RFC 5077 ticket (their defaults; libssl's server also keeps the "
+        "session in its cache, its default), which the client processes inside the handshake");
   }
   for (size_t lib = 0; lib < 2; ++lib) {
     if (runs[lib].empty()) continue;

@@ -71,8 +71,8 @@ void print_preamble(const std::vector<std::string>& description) {
       "medians of the round-by-round quotients, so a slow moment of the machine weighs on both\n"
       "sides of a quotient.\n"
       "Each TLS 1.3 server sends 2 NewSessionTickets per full handshake (OpenSSL's default, and\n"
-      "adieu's); the client processes them inside the handshake figure. TLS 1.2 servers keep\n"
-      "no session (adieu's has no TLS 1.2 resumption yet; libssl's is set to match).\n"
+      "adieu's), a TLS 1.2 server one RFC 5077 ticket (both defaults); the client processes\n"
+      "them inside the handshake figure.\n"
       "Heap: every libcrypto allocation (CRYPTO_set_mem_functions) and every C++ operator new,\n"
       "attributed to the side whose call made it.\n");
 }

@@ -387,15 +387,9 @@ class OpensslLibrary final : public Library {
     if (scenario.resumption == Resumption::stateful) {
       SSL_CTX_set_options(server.get(), SSL_OP_NO_TICKET);
     }
-    // TLS 1.2 full handshakes: adieu's TLS 1.2 server keeps no session (no
-    // session id, no ticket), so libssl's does not either: no ticket sealed
-    // (SSL_OP_NO_TICKET, and the client does not ask for one) and no session
-    // cached (SSL_SESS_CACHE_OFF). Both do the same work.
-    if (scenario.version == kTls12 && scenario.resumption == Resumption::none) {
-      SSL_CTX_set_options(client.get(), SSL_OP_NO_TICKET);
-      SSL_CTX_set_options(server.get(), SSL_OP_NO_TICKET);
-      SSL_CTX_set_session_cache_mode(server.get(), SSL_SESS_CACHE_OFF);
-    }
+    // TLS 1.2 keeps both libraries' defaults: the client asks for an RFC 5077
+    // ticket, the server seals the session into one (and libssl's also keeps
+    // it in its session cache, as it does by default).
     return std::make_unique<OpensslFactory>(
         std::move(client), std::move(server), scenario.resumption != Resumption::none,
         scenario.version == kTls12 ? TLS1_2_VERSION : TLS1_3_VERSION);
