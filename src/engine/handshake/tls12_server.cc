@@ -20,6 +20,24 @@ void put_downgrade_sentinel(std::array<uint8_t, 32>& random) {
             random.end() - 8);
 }
 
+// The NamedGroup of an ECDSA certificate's key (0 for other keys): the
+// TLS 1.3 reading of its scheme names the curve (RFC 8446 section 4.2.3).
+uint16_t certificate_curve(const CertifiedKey& certified) {
+  for (crypto::SignatureScheme s : certified.schemes) {
+    switch (s) {
+      case crypto::SignatureScheme::ecdsa_secp256r1_sha256:
+        return static_cast<uint16_t>(crypto::Group::secp256r1);
+      case crypto::SignatureScheme::ecdsa_secp384r1_sha384:
+        return static_cast<uint16_t>(crypto::Group::secp384r1);
+      case crypto::SignatureScheme::ecdsa_secp521r1_sha512:
+        return static_cast<uint16_t>(crypto::Group::secp521r1);
+      default:
+        break;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 Error Tls12Server::start(const messages::ClientHello& ch, std::span<const uint8_t> msg) {
@@ -156,6 +174,12 @@ Error Tls12Server::choose_parameters(const messages::ClientHello& ch) {
   our_certificate_ = config.certificate_for(ctx_.server_name, &server_name_matched_);
   if (!our_certificate_) return Error::handshake_failure;
   const std::optional<crypto::Tls12Auth> auth = tls12_auth_of(our_certificate_->key);
+  // RFC 8422 section 5.3: an ECDSA certificate's curve must be one the
+  // client listed (its supported_groups names the curves it can verify).
+  if (const uint16_t curve = certificate_curve(*our_certificate_);
+      curve != 0 && ch.supported_groups && !contains(*ch.supported_groups, curve)) {
+    return Error::handshake_failure;
+  }
   // Suite: our preference among the client's, for our certificate's key.
   for (crypto::Tls12CipherSuite s : config.tls12_suites) {
     const crypto::Tls12SuiteInfo& info = crypto::tls12_suite_info(s);
