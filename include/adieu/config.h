@@ -39,9 +39,10 @@ enum class UncleanSessionPolicy : uint8_t {
 
 // What a TLS 1.2 connection does when the peer's close_notify arrives.
 enum class Tls12CloseNotify : uint8_t {
-  // RFC 5246 section 7.2.1 (default): our close_notify is sent at once and
-  // application data not yet taken by the transport is dropped; the
-  // connection is then closed both ways.
+  // RFC 5246 section 7.2.1 (default): our close_notify is queued at once,
+  // behind the records already in pending_output() (they were sealed, with
+  // their sequence numbers: they go first), and no more data can be
+  // written; the connection is then closed both ways.
   answer,
   // As OpenSSL does (and TLS 1.3 always): only our read side closes; we may
   // keep writing until close() (half-close).

@@ -156,8 +156,11 @@ void ConnectionCore::handle_alert(std::span<const uint8_t> body) {
       read_state_ = ReadState::close_notify_received;
       alert_received_ = alert;
       decoder_.keys().wipe();
+      // TLS 1.2's answer goes behind what is already sealed (records in
+      // pending_output() have their sequence numbers, and the handshake's
+      // last flight may be among them); nothing more can be written after
+      // it (RFC 5246 section 7.2.1's "pending writes" are discarded).
       if (version_rules.answer_close_notify && write_state_ == WriteState::open && connected()) {
-        drop_unsent_records();
         queue_close_notify();
       }
       return;
@@ -358,19 +361,6 @@ void ConnectionCore::queue_close_notify() {
   close_notify_end_ = out_total_produced_;
   encoder_.keys().wipe();  // this direction is closed
   note_output_consumed();
-}
-
-void ConnectionCore::drop_unsent_records() {
-  // `out_` starts at a record boundary; the first boundary at or after
-  // out_pos_ ends what the transport has begun to take.
-  size_t boundary = 0;
-  while (boundary < out_pos_ && out_.size() - boundary >= record::kHeaderSize) {
-    const uint8_t* header = out_.data() + boundary;
-    boundary += record::kHeaderSize + (size_t{header[3]} << 8 | header[4]);
-  }
-  if (boundary >= out_.size()) return;
-  out_total_produced_ -= out_.size() - boundary;
-  out_.truncate(boundary);
 }
 
 void ConnectionCore::note_output_consumed() {

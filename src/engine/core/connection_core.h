@@ -117,9 +117,6 @@ class ConnectionCore final : public HandshakeTransport {
   Error fail(Error err);
   void send_alert(uint8_t level, Alert alert);
   void queue_close_notify();
-  // Drops the whole records of `out_` the transport has not started taking
-  // (application data we may no longer send, RFC 5246 section 7.2.1).
-  void drop_unsent_records();
   void note_output_consumed();
 
   HandshakeContext& ctx_;

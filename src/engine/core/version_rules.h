@@ -19,9 +19,9 @@ enum class AlertEffect : uint8_t {
 };
 
 struct VersionRules {
-  // A received close_notify is answered with ours at once, and application
-  // data not yet handed to the transport is dropped (RFC 5246 section
-  // 7.2.1). False: only our read side closes (RFC 8446 section 6.1).
+  // A received close_notify is answered with ours at once, queued behind
+  // the records already sealed, and nothing more can be written (RFC 5246
+  // section 7.2.1). False: only our read side closes (RFC 8446 section 6.1).
   bool answer_close_notify;
   // Consecutive warning alerts after which the connection ends
   // (unexpected_message); 0: no limit applies.

@@ -55,6 +55,9 @@ Error Tls12Client::start(std::shared_ptr<Session> session) {
 
 Error Tls12Client::handle_message(HandshakeType type, std::span<const uint8_t> msg) {
   const std::span<const uint8_t> body = msg.subspan(messages::kHandshakeHeaderSize);
+  // RFC 5246 section 7.4.1.1: a HelloRequest while we negotiate is ignored,
+  // and is in no transcript.
+  if (type == HandshakeType::hello_request) return messages::HelloRequest().parse(body);
   switch (state_) {
     case State::wait_server_hello: {
       if (type != HandshakeType::server_hello) return Error::unexpected_message;

@@ -8,6 +8,7 @@
 #include "engine/handshake/tls12_client.h"
 #include "engine/handshake/tls13_connected.h"
 #include "engine/session/session_data.h"
+#include "messages/tls12_messages.h"
 
 namespace adieu {
 
@@ -58,6 +59,11 @@ Error Tls13Client::handle_message(HandshakeType type, std::span<const uint8_t> m
   const std::span<const uint8_t> body = msg.subspan(messages::kHandshakeHeaderSize);
   switch (state_) {
     case State::wait_server_hello:
+      // A TLS 1.2 server's HelloRequest before its ServerHello: ignored
+      // (RFC 5246 section 7.4.1.1), when we offered TLS 1.2.
+      if (type == HandshakeType::hello_request && ctx_.config.offers(messages::kTls12)) {
+        return messages::HelloRequest().parse(body);
+      }
       if (type != HandshakeType::server_hello) return Error::unexpected_message;
       return on_server_hello(msg, body);
     case State::wait_encrypted_extensions:
