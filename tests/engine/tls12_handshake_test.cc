@@ -66,6 +66,13 @@ uint16_t expected_scheme(const std::string& cert) {
   return 0x0809;                         // rsa_pss_pss_sha256
 }
 
+// The curve of an ECDSA certificate's key, by set_groups() name.
+std::string certificate_curve(const std::string& cert) {
+  if (cert == "ecdsa") return "P-256";
+  if (cert == "p384") return "P-384";
+  return "";
+}
+
 uint16_t group_code(const std::string& group) {
   if (group == "X25519") return 0x001d;
   if (group == "P-256") return 0x0017;
@@ -82,7 +89,14 @@ TEST_P(Tls12Suites, CompleteAndCarryDataBothWays) {
   auto scfg = server_config12(c.cert);
   std::string error;
   ASSERT_TRUE(ccfg->set_tls12_cipher_suites(c.openssl_name, &error)) << error;
-  ASSERT_TRUE(ccfg->set_groups(c.group, &error)) << error;
+  // The ECDHE group is the server's only one; the client also lists its
+  // certificate's curve (RFC 8422 section 5.3: an ECDSA certificate must be
+  // on a curve the client listed).
+  const std::string curve = certificate_curve(c.cert);
+  const std::string client_groups =
+      curve.empty() || curve == c.group ? c.group : std::string(c.group) + ":" + curve;
+  ASSERT_TRUE(ccfg->set_groups(client_groups, &error)) << error;
+  ASSERT_TRUE(scfg->set_groups(c.group, &error)) << error;
   KeyLog client_log, server_log;
   client_log.attach(*ccfg);
   server_log.attach(*scfg);
@@ -160,9 +174,11 @@ TEST(Tls12Handshake, P521) {
   auto ccfg = client_config12();
   auto scfg = server_config12();
   std::string error;
-  for (Config* cfg : {ccfg.get(), scfg.get()}) {
-    if (!cfg->set_groups("P-521", &error)) cfg->impl().groups = {crypto::Group::secp521r1};
+  // The client also lists the server certificate's curve (RFC 8422 5.3).
+  if (!ccfg->set_groups("P-521:P-256", &error)) {
+    ccfg->impl().groups = {crypto::Group::secp521r1, crypto::Group::secp256r1};
   }
+  if (!scfg->set_groups("P-521", &error)) scfg->impl().groups = {crypto::Group::secp521r1};
   Pair p(ccfg, scfg);
   p.pump();
   ASSERT_TRUE(p.client->handshake_done()) << error_string(p.client->error());
@@ -185,7 +201,7 @@ TEST(Tls12Handshake, ServerPreferenceDecides) {
       "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305", &error));
   ASSERT_TRUE(scfg->set_tls12_cipher_suites(
       "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256", &error));
-  ASSERT_TRUE(ccfg->set_groups("X25519:P-384", &error));
+  ASSERT_TRUE(ccfg->set_groups("X25519:P-384:P-256", &error));  // P-256: the certificate's
   ASSERT_TRUE(scfg->set_groups("P-384:X25519", &error));
   Pair p(ccfg, scfg);
   p.pump();
@@ -211,7 +227,7 @@ TEST(Tls12Handshake, NoSuiteForTheCertificateIsHandshakeFailure) {
 
 TEST(Tls12Handshake, NoCommonGroupIsHandshakeFailure) {
   auto ccfg = client_config12();
-  auto scfg = server_config12();
+  auto scfg = server_config12("ed25519");  // no curve of its own
   std::string error;
   ASSERT_TRUE(ccfg->set_groups("X25519", &error));
   ASSERT_TRUE(scfg->set_groups("P-256", &error));
@@ -459,10 +475,12 @@ TEST(Tls12Secrets, ExtendedMasterSecretAndFinishedAsTheRfcsSay) {
   auto ccfg = client_config12();
   ccfg->impl().random = &client_random;
   std::string error;
-  ASSERT_TRUE(ccfg->set_groups("X25519", &error));
+  ASSERT_TRUE(ccfg->set_groups("X25519:P-256", &error));  // P-256: the certificate's
   KeyLog log;
   log.attach(*ccfg);
-  Pair p(ccfg, server_config12());
+  auto scfg = server_config12();
+  ASSERT_TRUE(scfg->set_groups("X25519", &error));
+  Pair p(ccfg, scfg);
   const std::vector<uint8_t> hello = p.client_to_server();
   const std::vector<uint8_t> server_flight = p.server_to_client();
   const std::vector<uint8_t> client_flight = p.client_to_server();

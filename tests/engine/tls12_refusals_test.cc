@@ -372,13 +372,33 @@ TEST(Tls12Refusals, ServerKeyExchangeParametersNotOffered) {
     auto ccfg = client_config12();
     std::string error;
     ASSERT_TRUE(ccfg->set_groups("X25519", &error));
-    Pair p(ccfg, server_config12());
+    Pair p(ccfg, server_config12("ed25519"));  // a certificate on no curve
     p.client_to_server();
     p.client->receive(edit_server_key_exchange(take_output(*p.server), [](std::vector<uint8_t>& m) {
       m[6] = 0x17;  // named_curve: secp256r1, not offered
     }));
     expect_refused(*p.client, *p.server, Error::illegal_parameter);
   }
+}
+
+// RFC 8422 section 5.3: the server's ECDSA certificate must be on a curve
+// the client listed in supported_groups.
+TEST(Tls12Refusals, EcdsaCertificateOnACurveNotListedIsHandshakeFailure) {
+  auto ccfg = client_config12();
+  std::string error;
+  ASSERT_TRUE(ccfg->set_groups("X25519:P-384", &error));
+  Pair p(ccfg, server_config12("ecdsa"));  // P-256
+  p.client_to_server();
+  expect_refused(*p.server, *p.client, Error::handshake_failure);
+  // Listed, it is fine; and an Ed25519 certificate needs no curve.
+  ASSERT_TRUE(ccfg->set_groups("X25519:P-256", &error));
+  Pair q(ccfg, server_config12("ecdsa"));
+  q.pump();
+  EXPECT_TRUE(q.client->handshake_done()) << error_string(q.client->error());
+  ASSERT_TRUE(ccfg->set_groups("X25519", &error));
+  Pair r(ccfg, server_config12("ed25519"));
+  r.pump();
+  EXPECT_TRUE(r.client->handshake_done()) << error_string(r.client->error());
 }
 
 // --- ServerHello (RFC 5246 section 7.4.1.3, RFC 5746 section 3.4) ---------------------
@@ -427,6 +447,19 @@ TEST(Tls12Refusals, ServerHelloWithoutUncompressedPointsIsIllegalParameter) {
 TEST(Tls12Refusals, ServerHelloWithCompressionIsIllegalParameter) {
   Pair p(client_config12(), server_config12());
   send_edited_server_hello(p, [](messages::ServerHello& sh) { sh.legacy_compression_method = 1; });
+  expect_refused(*p.client, *p.server, Error::illegal_parameter);
+}
+
+// A TLS 1.2 ServerHello echoing the random session id a TLS 1.2+1.3 client
+// sent for middlebox compatibility claims to resume a session never offered.
+TEST(Tls12Refusals, ServerHelloEchoingAnUnofferedSessionIdIsIllegalParameter) {
+  Pair p(client_config(), server_config12());
+  const std::vector<uint8_t> hello = p.client_to_server();
+  const messages::ClientHello ch = parse_client_hello(hello);
+  ASSERT_EQ(ch.legacy_session_id.size(), 32u);
+  p.client->receive(rewrite_server_hello(take_output(*p.server), [&](messages::ServerHello& sh) {
+    sh.legacy_session_id_echo = ch.legacy_session_id;
+  }));
   expect_refused(*p.client, *p.server, Error::illegal_parameter);
 }
 

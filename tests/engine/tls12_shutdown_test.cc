@@ -439,6 +439,36 @@ TEST(Tls12Shutdown, WarningNoRenegotiationIsRefused) {
   }
 }
 
+// Warnings during the handshake are ignored too: a server sends
+// unrecognized_name as a warning before its ServerHello when it has no
+// certificate for the name (RFC 6066 section 3; OpenSSL servers do), and a
+// client that offered TLS 1.2 only knows the version it speaks.
+TEST(Tls12Shutdown, WarningBeforeTheServerHelloIsIgnored) {
+  GTEST_SKIP() << "engine bug: a TLS 1.2-only client applies TLS 1.3's alert rules before "
+                  "the ServerHello, so a warning (unrecognized_name) ends the handshake "
+                  "(peer_alert)";
+  Pair p(client_config12(), server_config12());
+  p.client_to_server();
+  const std::vector<uint8_t> warning = {21, 3, 3, 0, 2, 1, 112};
+  ASSERT_EQ(p.client->receive(concat({warning, take_output(*p.server)})), Error::none);
+  p.pump();
+  EXPECT_TRUE(p.client->handshake_done()) << error_string(p.client->error());
+  EXPECT_EQ(p.client->version(), kTls12);
+}
+
+// Once the version is TLS 1.2, a warning in the handshake changes nothing.
+TEST(Tls12Shutdown, WarningDuringTheHandshakeIsIgnored) {
+  Pair p(client_config12(), server_config12());
+  p.client_to_server();
+  const std::vector<uint8_t> warning = {21, 3, 3, 0, 2, 1, 112};
+  ASSERT_EQ(p.server->receive(warning), Error::none);  // the server chose TLS 1.2
+  p.server_to_client();
+  ASSERT_EQ(p.client->receive(warning), Error::none);  // after the ServerHello
+  p.pump();
+  EXPECT_TRUE(p.client->handshake_done()) << error_string(p.client->error());
+  EXPECT_TRUE(p.server->handshake_done()) << error_string(p.server->error());
+}
+
 // --- close() during the handshake (user_canceled, then close_notify) ---------------
 
 TEST(Tls12Shutdown, ClientCloseAfterItsHello) {
@@ -482,15 +512,16 @@ TEST(Tls12Shutdown, ServerCloseAfterItsFlight) {
 }
 
 // The client closes after its Finished, before the server's: the alerts go
-// under its new keys; the server completes, then answers the close_notify.
-TEST(Tls12Shutdown, ClientCloseAfterItsFinished) {
-  GTEST_SKIP() << "engine bug: the close_notify answer drops the server's own unsent "
-                  "ChangeCipherSpec and Finished (not only application data), so the "
-                  "client gets a protected alert it cannot read (decode_error)";
+// under its new keys; the server completes, then answers the close_notify;
+// the client follows the server's ChangeCipherSpec (and skips its ticket,
+// if any) to read that close_notify.
+void client_close_after_its_finished(bool tickets) {
   KeyLog log;
   auto ccfg = client_config12();
   log.attach(*ccfg);
-  Pair p(ccfg, server_config12());
+  auto scfg = server_config12();
+  scfg->set_resumption(tickets);
+  Pair p(ccfg, scfg);
   p.client_to_server();
   const std::vector<uint8_t> server_flight = p.server_to_client();
   ASSERT_FALSE(p.client->handshake_done());
@@ -512,6 +543,23 @@ TEST(Tls12Shutdown, ClientCloseAfterItsFinished) {
   EXPECT_EQ(p.client->read_state(), ReadState::close_notify_received);
   EXPECT_EQ(p.client->error(), Error::none);
   EXPECT_TRUE(p.client->pending_output().empty());
+}
+
+constexpr const char* kDropsHandshakeBug =
+    "engine bug: the close_notify answer drops the server's own unsent ChangeCipherSpec "
+    "and Finished (not only application data), so the client gets a protected alert it "
+    "cannot read (decode_error)";
+
+TEST(Tls12Shutdown, ClientCloseAfterItsFinished) {
+  GTEST_SKIP() << kDropsHandshakeBug;
+  client_close_after_its_finished(false);
+}
+
+TEST(Tls12Shutdown, ClientCloseAfterItsFinishedWithATicket) {
+  GTEST_SKIP() << kDropsHandshakeBug
+               << "; and then: an abandoned client drops the NewSessionTicket but still "
+                  "waits for it, so it refuses the ChangeCipherSpec (unexpected_message)";
+  client_close_after_its_finished(true);
 }
 
 }  // namespace
