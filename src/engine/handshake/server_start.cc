@@ -24,6 +24,18 @@ uint16_t negotiate_version(const messages::ClientHello& ch, const Config::Impl& 
   return 0;
 }
 
+Error choose_alpn(HandshakeContext& ctx, const messages::ClientHello& ch) {
+  ctx.alpn.clear();
+  if (!ch.alpn || ctx.config.alpn.empty()) return Error::none;
+  for (const std::string& p : ctx.config.alpn) {
+    if (contains(*ch.alpn, p)) {
+      ctx.alpn = p;
+      return Error::none;
+    }
+  }
+  return Error::no_application_protocol;
+}
+
 Error ServerStart::handle_message(messages::HandshakeType type, std::span<const uint8_t> msg) {
   if (type != messages::HandshakeType::client_hello) return Error::unexpected_message;
   messages::ClientHello ch;

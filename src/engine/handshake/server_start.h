@@ -13,6 +13,11 @@ namespace adieu {
 // RFC 5246 Appendix E.1 without supported_versions).
 uint16_t negotiate_version(const messages::ClientHello& ch, const Config::Impl& config);
 
+// ALPN (RFC 7301 section 3.2), for both versions' servers: our first
+// protocol the client offers, into ctx.alpn; no_application_protocol when the
+// client offered ALPN and none matches.
+Error choose_alpn(HandshakeContext& ctx, const messages::ClientHello& ch);
+
 class ServerStart final : public Handshake {
  public:
   using Handshake::Handshake;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "engine/handshake/contains.h"
+#include "engine/handshake/server_start.h"
 #include "engine/handshake/session_offer.h"
 #include "engine/session/session_data.h"
 
@@ -64,17 +65,7 @@ Error Tls12Server::start(const messages::ClientHello& ch, std::span<const uint8_
     return Error::illegal_parameter;
   }
   ctx_.server_name = ch.server_name.value_or(std::string());
-  // ALPN (RFC 7301 section 3.2): our first protocol the client offers.
-  ctx_.alpn.clear();
-  if (ch.alpn && !config.alpn.empty()) {
-    for (const std::string& p : config.alpn) {
-      if (contains(*ch.alpn, p)) {
-        ctx_.alpn = p;
-        break;
-      }
-    }
-    if (ctx_.alpn.empty()) return Error::no_application_protocol;
-  }
+  if (Error err = choose_alpn(ctx_, ch); err != Error::none) return err;
   ctx_.client_random = ch.random;
   if (!ctx_.random.fill(ctx_.server_random)) return Error::internal_error;
   if (config.offers(messages::kTls13)) put_downgrade_sentinel(ctx_.server_random);

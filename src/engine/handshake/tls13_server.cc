@@ -105,17 +105,7 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
     return Error::handshake_failure;
   }
 
-  // ALPN (RFC 7301 section 3.2): our first protocol the client offers.
-  ctx_.alpn.clear();
-  if (ch.alpn && !config.alpn.empty()) {
-    for (const std::string& p : config.alpn) {
-      if (contains(*ch.alpn, p)) {
-        ctx_.alpn = p;
-        break;
-      }
-    }
-    if (ctx_.alpn.empty()) return Error::no_application_protocol;
-  }
+  if (Error err = choose_alpn(ctx_, ch); err != Error::none) return err;
 
   session_id_ = ch.legacy_session_id;
   middlebox_compat_ = !session_id_.empty();
