@@ -249,6 +249,65 @@ TEST(Tls12Handshake, EmptyTls12SuiteListTurnsTls12Off) {
   EXPECT_TRUE(p.client->alert_received().has_value());
 }
 
+// ALPN in TLS 1.2 rides in the ServerHello (RFC 7301 section 3.1); SNI is
+// acknowledged there too (RFC 6066 section 3).
+TEST(Tls12Handshake, AlpnAndServerName) {
+  auto ccfg = client_config12();
+  auto scfg = server_config12();
+  std::string error;
+  ASSERT_TRUE(ccfg->set_alpn({"http/1.1", "h2"}, &error));
+  ASSERT_TRUE(scfg->set_alpn({"h2", "http/1.1"}, &error));
+  Pair p(ccfg, scfg, "adieu.test");
+  p.client_to_server();
+  const messages::ServerHello sh = parse_server_hello(p.server_to_client());
+  EXPECT_EQ(sh.alpn, "h2");
+  EXPECT_TRUE(sh.server_name_ack);
+  p.pump();
+  ASSERT_TRUE(p.client->handshake_done()) << error_string(p.client->error());
+  EXPECT_EQ(p.client->alpn(), "h2");
+  EXPECT_EQ(p.server->alpn(), "h2");
+  EXPECT_EQ(p.server->server_name(), "adieu.test");
+}
+
+TEST(Tls12Handshake, AlpnWithoutOverlapIsNoApplicationProtocol) {
+  auto ccfg = client_config12();
+  auto scfg = server_config12();
+  std::string error;
+  ASSERT_TRUE(ccfg->set_alpn({"http/1.1"}, &error));
+  ASSERT_TRUE(scfg->set_alpn({"h2"}, &error));
+  Pair p(ccfg, scfg);
+  p.pump();
+  EXPECT_EQ(p.server->error(), Error::no_application_protocol);
+  EXPECT_EQ(p.client->alert_received(), Alert::no_application_protocol);
+}
+
+struct VerifyCase {
+  const char* cert;
+  const char* name;
+  Error error;
+};
+
+class Tls12VerifyFailure : public ::testing::TestWithParam<VerifyCase> {};
+
+// The server's chain is verified as in TLS 1.3; the alert names the reason.
+TEST_P(Tls12VerifyFailure, ClientRefusesWithTheRightAlert) {
+  const VerifyCase& c = GetParam();
+  Pair p(client_config12(), server_config12(c.cert), c.name);
+  p.pump();
+  EXPECT_FALSE(p.client->handshake_done());
+  EXPECT_EQ(p.client->error(), c.error);
+  EXPECT_EQ(p.client->alert_sent(), error_alert(c.error));
+  EXPECT_EQ(p.server->alert_received(), error_alert(c.error));
+  EXPECT_EQ(p.server->read_state(), ReadState::fatal_alert_received);
+  EXPECT_NE(p.client->verify_result(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Tls12, Tls12VerifyFailure,
+    ::testing::Values(VerifyCase{"ecdsa", "wrong.test", Error::certificate_unknown},
+                      VerifyCase{"expired", "localhost", Error::certificate_expired},
+                      VerifyCase{"selfsigned", "localhost", Error::unknown_ca}));
+
 // --- version negotiation (RFC 8446 section 4.2.1 and 4.1.3) -------------------
 
 // A TLS 1.2-only client's ClientHello: legacy_version 0x0303, no
