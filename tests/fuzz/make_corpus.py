@@ -2,7 +2,10 @@
 """Writes the seed corpora of tests/fuzz/corpus/ from RFC 8448's traces.
 
 Run by hand when a fuzzer is added or its input format changes:
-    python3 tests/fuzz/make_corpus.py [path/to/rfc8448/transcripts.vec]
+    python3 tests/fuzz/make_corpus.py [path/to/rfc8448/transcripts.vec] [--engine-build DIR]
+With --engine-build (a build with the fuzzers, e.g. build/fuzz), the
+engine_tls12_client/server seeds are written too: TLS 1.2 flights that those
+fuzzers record between two engines and replay (see tls12_flights.h).
 The seeds are committed; run_fuzzers.sh copies them before fuzzing so the
 committed corpora never grow.
 """
@@ -11,7 +14,13 @@ import struct
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TRACES = (sys.argv[1] if len(sys.argv) > 1 else
+ARGS = sys.argv[1:]
+ENGINE_BUILD = None
+if "--engine-build" in ARGS:
+    at = ARGS.index("--engine-build")
+    ENGINE_BUILD = ARGS[at + 1]
+    del ARGS[at:at + 2]
+TRACES = (ARGS[0] if ARGS else
           os.path.join(HERE, "..", "data", "rfc8448", "transcripts.vec"))
 
 
@@ -221,17 +230,62 @@ def main():
         "aes128_rfc_ciphertext": b"\x01" + chunk(0, simple["Record_ServerHandshakeMessages"]),
     })
 
-    # engine_pair: (op, arg) pairs; op bit 0 picks the side, (op >> 1) % 11 the
-    # action. The handshake (deliver, deliver, deliver), then the client's
-    # write_into of 10 bytes, the server's consume_readable of 2, a one-byte-
-    # short write_into, the server's consume_readable, a last delivery.
+    # engine_pair: a config byte (bits 0-1 the versions: 0 both, 1 TLS 1.2
+    # only, 2 the server TLS 1.2 only, 3 the client; bit 2 half-close; bit 3
+    # client certificates; bit 4 a server session cache), then (op, arg)
+    # pairs: op bit 0 picks the side, (op >> 1) % 12 the action.
     def op(action, server, arg):
         return bytes([(action << 1) | server, arg])
-    handshake = op(0, 0, 0) + op(0, 1, 0) + op(0, 0, 0)
+    deliver = lambda server: op(0, server, 0)
+    # Four flights: enough for either version, full or resumed, with client
+    # certificates and tickets.
+    handshake = deliver(0) + deliver(1) + deliver(0) + deliver(1)
+    write_into_consume = (op(9, 0, 20) + deliver(1) + op(10, 1, 5) + op(9, 0, 21) + op(10, 1, 0)
+                          + deliver(1))
+    echo = op(4, 0, 10) + deliver(0) + op(7, 1, 200) + op(4, 1, 12) + deliver(1) + op(7, 0, 200)
+    close_exchange = op(5, 0, 0) + deliver(0) + op(7, 1, 0) + op(4, 1, 7) + deliver(1) + op(7, 0, 255)
+    resume = op(11, 0, 3)  # close, then a new pair offering the client's session
+    key_updates = op(6, 0, 1) + op(6, 1, 0) + op(4, 0, 9) + deliver(0) + deliver(1) + op(7, 1, 100)
     write("engine_pair", {
-        "handshake_write_into_consume": handshake + op(9, 0, 20) + op(0, 1, 0) + op(10, 1, 5)
-        + op(9, 0, 21) + op(10, 1, 0) + op(0, 1, 0),
+        "handshake_write_into_consume": b"\x00" + handshake + write_into_consume,
+        "tls12_write_into_consume": b"\x01" + handshake + write_into_consume,
+        "tls12_echo_close_answer": b"\x01" + handshake + echo + close_exchange,
+        "tls12_echo_half_close": b"\x05" + handshake + echo + close_exchange,
+        "tls12_key_update": b"\x01" + handshake + key_updates,
+        "tls13_key_update": b"\x00" + handshake + key_updates,
+        "tls12_server_only": b"\x02" + handshake + echo,
+        "tls12_client_only": b"\x03" + handshake + echo,
+        "tls12_client_certificate": b"\x09" + handshake + echo + close_exchange,
+        # A server that ends without close_notify loses its cached session
+        # (UncleanSessionPolicy::remove): the session-id seeds close first.
+        "tls12_resume_ticket": b"\x01" + handshake + echo + resume + handshake + echo,
+        "tls12_resume_session_id": b"\x11" + handshake + echo + close_exchange + resume + handshake
+        + echo,
+        "tls12_resume_client_certificate": b"\x19" + handshake + close_exchange + resume + handshake
+        + echo,
+        "tls13_resume_ticket": b"\x00" + handshake + echo + resume + handshake + echo,
+        "tls13_resume_session_cache": b"\x10" + handshake + echo + close_exchange + op(5, 1, 0)
+        + deliver(1) + resume + handshake + echo,
+        "tls12_flip_record": b"\x01" + handshake + op(4, 0, 30) + op(2, 0, 20) + op(7, 1, 0),
+        "tls12_cut_records": b"\x01" + handshake + op(4, 0, 30) + op(4, 0, 5) + op(1, 0, 17)
+        + op(1, 0, 29) + op(0, 0, 0) + op(7, 1, 0),
     })
+
+    if ENGINE_BUILD:
+        write_engine_seeds(ENGINE_BUILD)
+
+
+def write_engine_seeds(build):
+    """The recorded TLS 1.2 flights of the engine_tls12_* fuzzers: each fuzzer
+    records them itself (tls12_flights.h) and checks that they replay."""
+    import subprocess
+    for name in ("engine_tls12_client", "engine_tls12_server"):
+        binary = os.path.join(build, "tests", "fuzz", name + "_fuzzer")
+        folder = os.path.join(HERE, "corpus", name)
+        os.makedirs(folder, exist_ok=True)
+        for old in os.listdir(folder):
+            os.remove(os.path.join(folder, old))
+        subprocess.run([binary], env={**os.environ, "ADIEU_FUZZ_WRITE_SEEDS": folder}, check=True)
 
 
 if __name__ == "__main__":
