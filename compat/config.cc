@@ -3,6 +3,7 @@
 // setter changes them; an SSL with settings of its own gets its own.
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "compat/internal.h"
@@ -68,7 +69,30 @@ adieu::VerifyMode verify_mode(int mode, bool server) {
                                                        : adieu::VerifyMode::optional;
 }
 
-std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error) {
+// The suites the engine gets, in the order it should prefer them: the SSL's
+// usable suites, or, for a server choosing by the client's preference (the
+// default; SSL_OP_CIPHER_SERVER_PREFERENCE: its own), the client's order
+// among them (the engine picks its own first suite the client offers).
+std::vector<const SSL_CIPHER*> engine_suites(const SSL* s, int min_version, int max_version,
+                                             const std::vector<uint16_t>* client_order) {
+  std::vector<const SSL_CIPHER*> ours = usable_ciphers(s, min_version, max_version);
+  std::vector<const SSL_CIPHER*> out;
+  auto add = [&out](const SSL_CIPHER* c) {
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  };
+  if (client_order != nullptr) {
+    for (uint16_t id : *client_order) {
+      for (const SSL_CIPHER* c : ours) {
+        if (c->id == id) add(c);
+      }
+    }
+  }
+  for (const SSL_CIPHER* c : ours) add(c);
+  return out;
+}
+
+std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
+                                           const std::vector<uint16_t>* client_order) {
   SSL_CTX* ctx = s->ctx;
   auto cfg = std::make_shared<adieu::Config>(s->server ? adieu::Role::server : adieu::Role::client);
   X509* cert = s->cert != nullptr ? s->cert : ctx->cert;
@@ -81,9 +105,29 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error) {
   for (const std::string& d : ctx->ca_dirs) cfg->load_ca_dir(d, &ignored);
   if (ctx->default_verify_paths) cfg->load_system_trust(&ignored);
   cfg->set_verify(verify_mode(s->verify_mode, s->server));
-  if (!s->ciphersuites.empty() && !cfg->set_cipher_suites(s->ciphersuites, error)) return nullptr;
   if (!s->groups.empty() && !cfg->set_groups(s->groups, error)) return nullptr;
-  if (!cfg->set_versions(TLS1_3_VERSION, TLS1_3_VERSION, error)) return nullptr;
+  int min_version = 0, max_version = 0;
+  if (!version_range(s, &min_version, &max_version)) {
+    *error = "no protocols available";
+    return nullptr;
+  }
+  if (!cfg->set_versions(static_cast<uint16_t>(min_version), static_cast<uint16_t>(max_version),
+                         error)) {
+    return nullptr;
+  }
+  std::string tls13, tls12;
+  for (const SSL_CIPHER* c : engine_suites(s, min_version, max_version, client_order)) {
+    std::string& list = c->version == TLS1_3_VERSION ? tls13 : tls12;
+    if (!list.empty()) list += ':';
+    list += c->version == TLS1_3_VERSION ? c->rfc_name : c->name;
+  }
+  // TLS 1.3 without a suite never gets here (no suite for the highest version).
+  if (!tls13.empty() && !cfg->set_cipher_suites(tls13, error)) return nullptr;
+  if (!cfg->set_tls12_cipher_suites(tls12, error)) return nullptr;
+  // OpenSSL answers no close_notify by itself in TLS 1.2 either (R21), and
+  // takes a peer without the extended master secret.
+  cfg->set_tls12_close_notify(adieu::Tls12CloseNotify::half_close);
+  cfg->set_require_extended_master_secret(false);
   if (s->server) {
     if (!s->alpn_selected.empty() && !cfg->set_alpn({s->alpn_selected}, error)) return nullptr;
     cfg->set_ticket_count(static_cast<unsigned>(s->num_tickets));
@@ -118,18 +162,30 @@ void ctx_changed(SSL_CTX* ctx) {
   for (std::shared_ptr<const adieu::Config>& c : ctx->engine_config) c.reset();
 }
 
-std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error) {
+std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error,
+                                                   const std::vector<uint16_t>* client_order) {
   SSL_CTX* ctx = s->ctx;
+  // A server choosing by the client's preference needs a configuration of
+  // its own only when the client orders the suites otherwise.
+  if (client_order != nullptr && (s->options & SSL_OP_CIPHER_SERVER_PREFERENCE) == 0) {
+    int lo = 0, hi = 0;
+    if (version_range(s, &lo, &hi) &&
+        engine_suites(s, lo, hi, client_order) != engine_suites(s, lo, hi, nullptr)) {
+      return build(s, error, client_order);
+    }
+  }
   // Shared only while the SSL's copies of the context's settings are current.
   bool shareable = !s->own_settings && ctx->keylog_cb == nullptr && s->alpn_selected.empty() &&
-                   s->verify_mode == ctx->verify_mode && s->ciphersuites == ctx->ciphersuites &&
+                   s->verify_mode == ctx->verify_mode && s->ciphers.same_suites(ctx->ciphers) &&
                    s->groups == ctx->groups && s->num_tickets == ctx->num_tickets &&
-                   s->alpn == ctx->alpn;
-  if (!shareable) return build(s, error);
+                   s->alpn == ctx->alpn && s->min_version == ctx->min_version &&
+                   s->max_version == ctx->max_version &&
+                   ((s->options ^ ctx->options) & SSL_OP_NO_SSL_MASK) == 0;
+  if (!shareable) return build(s, error, nullptr);
   std::lock_guard<std::recursive_mutex> guard(ctx->lock);
   size_t slot = (s->server ? 1 : 0) + ((s->options & SSL_OP_NO_TICKET) != 0 ? 2 : 0);
   std::shared_ptr<const adieu::Config>& cached = ctx->engine_config[slot];
-  if (!cached) cached = build(s, error);
+  if (!cached) cached = build(s, error, nullptr);
   return cached;
 }
 

@@ -9,8 +9,19 @@ using namespace adieu::compat;
 
 namespace {
 
-bool valid_version(long v) {
-  return v == 0 || (v >= SSL3_VERSION && v <= TLS1_3_VERSION);
+// ssl_set_version_bound: 0 clears the bound; a TLS version is kept by a
+// flexible method; a DTLS version is accepted and ignored, as is any version
+// given to a version-specific method; anything else is refused.
+bool set_version_bound(const SSL_METHOD* method, long version, int* bound) {
+  if (version == 0) {
+    *bound = 0;
+    return true;
+  }
+  const bool tls = version >= SSL3_VERSION && version <= TLS1_3_VERSION;
+  const bool dtls = version == DTLS1_BAD_VER || (version >= DTLS1_2_VERSION && version <= 0xff00);
+  if (!tls && !dtls) return false;
+  if (method->version == TLS_ANY_VERSION && tls) *bound = static_cast<int>(version);
+  return true;
 }
 
 bool valid_groups(const char* list) {
@@ -68,12 +79,12 @@ long SSL_CTX_ctrl(SSL_CTX* ctx, int cmd, long larg, void* parg) {
     case SSL_CTRL_CLEAR_MODE:
       return ctx->mode &= ~static_cast<uint32_t>(larg);
     case SSL_CTRL_SET_MIN_PROTO_VERSION:
-      if (!valid_version(larg)) return 0;
-      ctx->min_version = static_cast<int>(larg);
+      if (!set_version_bound(ctx->method, larg, &ctx->min_version)) return 0;
+      ctx_changed(ctx);
       return 1;
     case SSL_CTRL_SET_MAX_PROTO_VERSION:
-      if (!valid_version(larg)) return 0;
-      ctx->max_version = static_cast<int>(larg);
+      if (!set_version_bound(ctx->method, larg, &ctx->max_version)) return 0;
+      ctx_changed(ctx);
       return 1;
     case SSL_CTRL_GET_MIN_PROTO_VERSION:
       return ctx->min_version;
@@ -163,13 +174,9 @@ long SSL_ctrl(SSL* s, int cmd, long larg, void* parg) {
     case SSL_CTRL_CLEAR_MODE:
       return s->mode &= ~static_cast<uint32_t>(larg);
     case SSL_CTRL_SET_MIN_PROTO_VERSION:
-      if (!valid_version(larg)) return 0;
-      s->min_version = static_cast<int>(larg);
-      return 1;
+      return set_version_bound(s->ctx->method, larg, &s->min_version) ? 1 : 0;
     case SSL_CTRL_SET_MAX_PROTO_VERSION:
-      if (!valid_version(larg)) return 0;
-      s->max_version = static_cast<int>(larg);
-      return 1;
+      return set_version_bound(s->ctx->method, larg, &s->max_version) ? 1 : 0;
     case SSL_CTRL_GET_MIN_PROTO_VERSION:
       return s->min_version;
     case SSL_CTRL_GET_MAX_PROTO_VERSION:
@@ -211,6 +218,10 @@ long SSL_ctrl(SSL* s, int cmd, long larg, void* parg) {
           return NID_X9_62_prime256v1;
         case 0x0018:
           return NID_secp384r1;
+        case 0x0019:
+          return NID_secp521r1;
+        case 0x001e:
+          return NID_X448;
         default:
           return 0;
       }

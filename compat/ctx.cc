@@ -8,10 +8,6 @@ using namespace adieu::compat;
 
 namespace {
 
-// OpenSSL 3.0's TLS_DEFAULT_CIPHERSUITES, in its order of preference.
-constexpr char kDefaultCipherSuites[] =
-    "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256";
-
 struct BioDeleter {
   void operator()(BIO* b) const { BIO_free(b); }
 };
@@ -103,7 +99,6 @@ SSL_CTX* SSL_CTX_new_ex(OSSL_LIB_CTX* libctx, const char* propq, const SSL_METHO
   ctx->method = method;
   ctx->options = SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_MIDDLEBOX_COMPAT;
   ctx->mode = SSL_MODE_AUTO_RETRY;
-  ctx->ciphersuites = kDefaultCipherSuites;
   ctx->store = X509_STORE_new();
   if (ctx->store == nullptr) {
     delete ctx;
@@ -151,11 +146,15 @@ uint64_t SSL_CTX_get_options(const SSL_CTX* ctx) {
 }
 uint64_t SSL_CTX_set_options(SSL_CTX* ctx, uint64_t op) {
   if (ctx == nullptr) return 0;
-  return ctx->options |= op;
+  ctx->options |= op;
+  ctx_changed(ctx);  // versions, tickets
+  return ctx->options;
 }
 uint64_t SSL_CTX_clear_options(SSL_CTX* ctx, uint64_t op) {
   if (ctx == nullptr) return 0;
-  return ctx->options &= ~op;
+  ctx->options &= ~op;
+  ctx_changed(ctx);
+  return ctx->options;
 }
 
 void SSL_CTX_set_verify(SSL_CTX* ctx, int mode, SSL_verify_cb callback) {
@@ -403,26 +402,6 @@ void SSL_CTX_set_cert_store(SSL_CTX* ctx, X509_STORE* store) {
 }
 
 // --- Suites, ALPN, callbacks -------------------------------------------------------------
-
-int SSL_CTX_set_ciphersuites(SSL_CTX* ctx, const char* str) {
-  if (ctx == nullptr || str == nullptr) return 0;
-  adieu::Config probe(adieu::Role::client);
-  std::string error;
-  if (*str != '\0' && !probe.set_cipher_suites(str, &error)) {
-    COMPAT_RAISE(nullptr, SSL_R_NO_CIPHER_MATCH);
-    return 0;
-  }
-  ctx->ciphersuites = str;
-  ctx_changed(ctx);
-  return 1;
-}
-
-int SSL_CTX_set_cipher_list(SSL_CTX* ctx, const char* str) {
-  // TLS 1.2 cipher strings: adieu has no TLS 1.2 suites yet; accepted and kept.
-  if (ctx == nullptr || str == nullptr) return 0;
-  ctx->cipher_list = str;
-  return 1;
-}
 
 int SSL_CTX_set_alpn_protos(SSL_CTX* ctx, const unsigned char* protos, unsigned int len) {
   if (ctx == nullptr) return 1;

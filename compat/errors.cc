@@ -26,11 +26,15 @@ void load_error_strings() {
   });
 }
 
-void raise(SSL* s, int reason, const char* file, int line, const char* func) {
+void raise(SSL* s, int reason, const char* file, int line, const char* func, const char* data) {
   load_error_strings();
   ERR_new();
   ERR_set_debug(file, line, func);
-  ERR_set_error(ERR_LIB_SSL, reason, nullptr);
+  if (data != nullptr) {
+    ERR_set_error(ERR_LIB_SSL, reason, "%s", data);
+  } else {
+    ERR_set_error(ERR_LIB_SSL, reason, nullptr);
+  }
   if (s != nullptr) s->call_error = CallError::ssl;
 }
 

@@ -14,17 +14,54 @@ namespace {
 constexpr uint8_t kHandshakeRecord = 22;
 constexpr uint8_t kClientHelloType = 1;
 
-bool version_available(const SSL* s) {
-  int method_version = s->ctx->method->version;
-  if (method_version != TLS_ANY_VERSION) return method_version == TLS1_3_VERSION;
-  if (s->max_version != 0 && s->max_version < TLS1_3_VERSION) return false;
-  if (s->min_version != 0 && s->min_version > TLS1_3_VERSION) return false;
-  return (s->options & SSL_OP_NO_TLSv1_3) == 0;
+constexpr char kNoCiphersForMax[] = "No ciphers enabled for max supported SSL/TLS version";
+
+// SSLfatal before the engine connection exists: the fatal alert still goes
+// out, in the clear, carried by a connection made for it alone.
+void fatal_at_start(SSL* s, int reason, int alert, const char* data) {
+  if (s->conn == nullptr) {
+    s->conn = adieu::Connection::server(std::make_shared<adieu::Config>(adieu::Role::server));
+  }
+  COMPAT_FATAL_DATA(s, reason, alert, data);
 }
 
-bool make_connection(SSL* s, std::shared_ptr<adieu::Session> offer = nullptr) {
+// tls_setup_handshake and the ClientHello's cipher list: a handshake needs
+// a version, and a suite for the highest version. False when it cannot start
+// (the error raised and the alert sent, as OpenSSL).
+bool can_start(SSL* s) {
+  int min_version = 0, max_version = 0;
+  if (!version_range(s, &min_version, &max_version)) {
+    fatal_at_start(s, SSL_R_NO_PROTOCOLS_AVAILABLE, SSL_AD_PROTOCOL_VERSION, nullptr);
+    return false;
+  }
+  bool max_ok = false;
+  if (s->server) {
+    // The server looks at its whole list (security level aside).
+    for (const std::vector<const SSL_CIPHER*>* part : {&s->ciphers.tls13, &s->ciphers.tls12}) {
+      for (const SSL_CIPHER* c : *part) max_ok = max_ok || c->version == max_version;
+    }
+    if (!max_ok) {
+      fatal_at_start(s, SSL_R_NO_CIPHERS_AVAILABLE, SSL_AD_HANDSHAKE_FAILURE, kNoCiphersForMax);
+      return false;
+    }
+    return true;
+  }
+  // The client's ClientHello version is set before its suites are written.
+  s->client_hello_version = TLS1_2_VERSION;
+  for (const SSL_CIPHER* c : usable_ciphers(s, min_version, max_version)) {
+    max_ok = max_ok || c->version == max_version;
+  }
+  if (!max_ok) {
+    fatal_at_start(s, SSL_R_NO_CIPHERS_AVAILABLE, SSL_AD_INTERNAL_ERROR, kNoCiphersForMax);
+    return false;
+  }
+  return true;
+}
+
+bool make_connection(SSL* s, std::shared_ptr<adieu::Session> offer = nullptr,
+                     const std::vector<uint16_t>* client_order = nullptr) {
   std::string error;
-  std::shared_ptr<const adieu::Config> cfg = engine_config(s, &error);
+  std::shared_ptr<const adieu::Config> cfg = engine_config(s, &error, client_order);
   if (!cfg) {
     ERR_raise_data(ERR_LIB_SSL, ERR_R_INTERNAL_ERROR, "%s", error.c_str());
     s->call_error = CallError::ssl;
@@ -50,9 +87,7 @@ bool parse_client_hello(const SSL* s, messages::ClientHello& ch) {
 
 // SNI and ALPN callbacks (OpenSSL runs them while processing the ClientHello).
 // False when a callback ended the handshake (the alert is sent).
-bool server_hello_callbacks(SSL* s) {
-  messages::ClientHello ch;
-  if (!parse_client_hello(s, ch)) return true;  // the engine will judge it
+bool server_hello_callbacks(SSL* s, const messages::ClientHello& ch) {
   if (ch.server_name) s->peer_hostname = *ch.server_name;
   int fatal_alert = -1;
   int reason = 0;
@@ -132,10 +167,12 @@ void finish_handshake(SSL* s) {
   if (s->server) {
     ++s->ctx->stats.accept_good;
     if (s->hit && (s->options & SSL_OP_NO_TICKET) != 0) drop_used_stateful_sessions(s->session_ctx);
-    // The engine sent its NewSessionTickets with the handshake's end.
-    for (size_t i = 0; i < s->num_tickets; ++i) session_ticket_sent(s);
-    // Stateful tickets: the newest issued is this SSL's session.
-    if (s->session != nullptr) s->session->engine = s->conn->session();
+    if (current_version(s) == TLS1_3_VERSION) {
+      // The engine sent its NewSessionTickets with the handshake's end.
+      for (size_t i = 0; i < s->num_tickets; ++i) session_ticket_sent(s);
+      // Stateful tickets: the newest issued is this SSL's session.
+      if (s->session != nullptr) s->session->engine = s->conn->session();
+    }
   } else {
     ++s->session_ctx->stats.connect_good;
   }
@@ -154,12 +191,22 @@ int start_client(SSL* s) {
 int start_server(SSL* s) {
   int r = read_first_record(s);
   if (r <= 0) return -1;
+  // OpenSSL's server takes nothing but a handshake record first (an alert
+  // included): unexpected_message, in the clear.
+  if (s->record[0] != kHandshakeRecord) {
+    s->record.clear();
+    fatal_at_start(s, SSL_R_UNEXPECTED_MESSAGE, SSL_AD_UNEXPECTED_MESSAGE, nullptr);
+    return -1;
+  }
   // A full handshake gets a new session (ssl_get_new_session); a session
   // kept by SSL_clear is never changed under its holders.
   SSL_SESSION_free(s->session);
   s->session = session_new();
-  if (!server_hello_callbacks(s)) return -1;
-  if (!make_connection(s)) return -1;
+  messages::ClientHello ch;
+  const bool parsed = parse_client_hello(s, ch);  // else the engine will judge it
+  s->client_hello_version = parsed ? ch.legacy_version : TLS1_2_VERSION;
+  if (parsed && !server_hello_callbacks(s, ch)) return -1;
+  if (!make_connection(s, nullptr, parsed ? &ch.cipher_suites : nullptr)) return -1;
   feed_first_record(s);
   if (!absorb_engine_events(s)) return -1;
   return 1;
@@ -186,10 +233,7 @@ int do_handshake(SSL* s) {
     } else {
       ++s->session_ctx->stats.connect;
     }
-    if (!version_available(s)) {
-      COMPAT_FATAL(s, SSL_R_NO_PROTOCOLS_AVAILABLE, -1);
-      return -1;
-    }
+    if (!can_start(s)) return -1;
   }
   if (s->handshake_finished && s->key_update_pending) {
     if (flush_output(s) <= 0) return -1;

@@ -32,14 +32,48 @@ struct ssl_method_st {
   bool can_accept;
 };
 
+// One of the nine suites adieu implements, with OpenSSL's description of it
+// (the algorithm masks its cipher strings select on, its NIDs and texts).
 struct ssl_cipher_st {
-  uint16_t id;           // IANA value, 0x1301...
+  uint16_t id;           // IANA value, 0x1301, 0xc02b...
   const char* name;      // OpenSSL's name (the same as the IANA one in TLS 1.3)
-  const char* rfc_name;  // IANA name (the same in TLS 1.3)
-  int bits;              // symmetric strength
-  int aead_nid;          // NID of the AEAD
-  int digest_nid;        // NID of the handshake hash
+  const char* rfc_name;  // IANA name
+  int version;           // TLS1_3_VERSION or TLS1_2_VERSION (min_tls = max_tls)
+  uint32_t mkey, auth, enc, mac,
+      strength;    // OpenSSL's SSL_k*, SSL_a*, SSL_enc, SSL_mac, strength masks
+  int bits;        // strength_bits = alg_bits
+  int aead_nid;    // NID of the AEAD
+  int digest_nid;  // NID of the handshake hash (the PRF's in TLS 1.2)
+  int kx_nid, auth_nid;
+  const char* kx_text;
+  const char* auth_text;
+  const char* enc_text;
 };
+
+namespace adieu::compat {
+
+// The suites of a context or an SSL (OpenSSL's cipher_list): the TLS 1.3 ones
+// (SSL_CTX_set_ciphersuites), then the TLS 1.2 ones a cipher string selected
+// (SSL_CTX_set_cipher_list), each in preference order; with the state cipher
+// strings also set: the security level (@SECLEVEL) and Suite B mode. `stack`
+// is the same list as OpenSSL's STACK_OF(SSL_CIPHER), for SSL_get_ciphers.
+struct Ciphers {
+  std::vector<const SSL_CIPHER*> tls13, tls12;
+  int security_level = 2;  // Debian's OpenSSL 3.0 default (upstream: 1)
+  uint32_t suiteb = 0;     // SSL_CERT_FLAG_SUITEB_* of the last cipher string
+  STACK_OF(SSL_CIPHER) * stack = nullptr;
+
+  Ciphers();  // OpenSSL's defaults
+  Ciphers(const Ciphers& other);
+  Ciphers& operator=(const Ciphers& other);
+  ~Ciphers();
+  bool same_suites(const Ciphers& other) const {
+    return tls13 == other.tls13 && tls12 == other.tls12 && security_level == other.security_level;
+  }
+  void rebuild_stack();
+};
+
+}  // namespace adieu::compat
 
 struct ssl_session_st {
   std::atomic<int> references{1};
@@ -51,6 +85,7 @@ struct ssl_session_st {
   uint32_t ticket_lifetime_hint = 0;
   uint32_t ticket_age_add = 0;
   std::vector<uint8_t> ticket_nonce;
+  std::vector<uint8_t> master_key;  // wiped when freed
   std::string hostname;
   std::string alpn;
   X509* peer = nullptr;  // owned
@@ -96,8 +131,7 @@ struct ssl_ctx_st {
   // Trust given as paths, for the engine's trust store.
   std::vector<std::string> ca_files, ca_dirs;
   bool default_verify_paths = false;
-  std::string ciphersuites;
-  std::string cipher_list;
+  adieu::compat::Ciphers ciphers;
   std::string groups;
   std::vector<uint8_t> alpn;  // client protocols, wire format
   SSL_CTX_alpn_select_cb_func alpn_select_cb = nullptr;
@@ -154,6 +188,7 @@ struct ssl_st {
   adieu::compat::CallError call_error = adieu::compat::CallError::none;
   // Record input: one record at a time, as OpenSSL reads without read-ahead.
   std::vector<uint8_t> record;
+  uint8_t last_record_type = 0;  // the content type of the record last given to the engine
   // Post-handshake messages processed but not yet reported (the engine handles
   // a whole record at once, OpenSSL one message per call without AUTO_RETRY).
   unsigned owed_messages = 0;
@@ -172,10 +207,14 @@ struct ssl_st {
   std::vector<uint8_t> alpn;
   std::vector<uint8_t> sid_ctx;
   size_t num_tickets = 2;
-  std::string ciphersuites;
+  adieu::compat::Ciphers ciphers;
   std::string groups;
   std::string hostname;       // client: SNI to send
   std::string peer_hostname;  // server: SNI received
+  // The ClientHello's legacy_version: a server's, received; a client's, set
+  // when its ClientHello is made (0: none yet).
+  int client_hello_version = 0;
+  int version_override = 0;   // SSL_version after a failed version negotiation
   bool own_settings = false;  // an SSL-level setter changed what the engine needs
   X509* cert = nullptr;       // SSL-level certificate override
   EVP_PKEY* key = nullptr;
@@ -191,7 +230,9 @@ namespace adieu::compat {
 void load_error_strings();
 
 // Pushes an ERR_LIB_SSL error; records it as the call's error on `s`.
-void raise(SSL* s, int reason, const char* file, int line, const char* func);
+// `data`: the entry's text (ERR_TXT_STRING), when OpenSSL gives one.
+void raise(SSL* s, int reason, const char* file, int line, const char* func,
+           const char* data = nullptr);
 void raise_alert_received(SSL* s, int alert);
 #define COMPAT_RAISE(s, reason) ::adieu::compat::raise((s), (reason), __FILE__, __LINE__, __func__)
 
@@ -202,9 +243,12 @@ inline void begin_call(SSL* s) {
 
 // OpenSSL's SSLfatal: raise `reason`, enter the error state, send `alert`
 // (0 = none) unless SENT is set, and remove the session.
-void fatal(SSL* s, int reason, int alert, const char* file, int line, const char* func);
+void fatal(SSL* s, int reason, int alert, const char* file, int line, const char* func,
+           const char* data = nullptr);
 #define COMPAT_FATAL(s, reason, alert) \
   ::adieu::compat::fatal((s), (reason), (alert), __FILE__, __LINE__, __func__)
+#define COMPAT_FATAL_DATA(s, reason, alert, data) \
+  ::adieu::compat::fatal((s), (reason), (alert), __FILE__, __LINE__, __func__, (data))
 
 // State queries with OpenSSL's meaning.
 bool in_init(const SSL* s);
@@ -253,10 +297,26 @@ void session_ticket_sent(SSL* s);
 void drop_used_stateful_sessions(SSL_CTX* ctx);
 
 // --- configuration (config.cc) ------------------------------------------------------
-std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error);
+// `client_order`: a server's peer's suites, in its order (the ClientHello's).
+std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error,
+                                                   const std::vector<uint16_t>* client_order);
 void ctx_changed(SSL_CTX* ctx);
 
-// --- ciphers (method.cc) --------------------------------------------------------------
+// --- ciphers (cipher.cc) --------------------------------------------------------------
 const SSL_CIPHER* cipher_by_id(uint16_t id);
+// The security level's minimum strength in bits (SSL_SECOP_CIPHER_*).
+bool cipher_allowed(const SSL_CIPHER* c, int security_level);
+// The suites an SSL may use with the versions it may negotiate, in its
+// preference order (what SSL_get1_supported_ciphers returns).
+std::vector<const SSL_CIPHER*> usable_ciphers(const SSL* s, int min_version, int max_version);
+
+// --- versions (method.cc) ----------------------------------------------------------------
+// OpenSSL's ssl_get_min_max_version: the versions an SSL may negotiate, from
+// its method, SSL_OP_NO_TLSv1_* and its version bounds, cut to what adieu
+// implements (TLS 1.2 and 1.3). False when nothing is left (OpenSSL: "no
+// protocols available"; a range OpenSSL finds below TLS 1.2 is empty here).
+bool version_range(const SSL* s, int* min_version, int* max_version);
+// The version of the connection as SSL_version reports it.
+int current_version(const SSL* s);
 
 }  // namespace adieu::compat

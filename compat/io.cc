@@ -2,6 +2,8 @@
 // records are read one at a time (a 5-byte header, then exactly the body),
 // as OpenSSL does without read-ahead, so nothing past the current record is
 // taken from the rbio; output is written until the BIO would block.
+#include <openssl/proverr.h>
+
 #include <climits>
 #include <cstring>
 
@@ -88,8 +90,9 @@ int reason_for(adieu::Error e) {
 
 }  // namespace
 
-void fatal(SSL* s, int reason, int alert, const char* file, int line, const char* func) {
-  raise(s, reason, file, line, func);
+void fatal(SSL* s, int reason, int alert, const char* file, int line, const char* func,
+           const char* data) {
+  raise(s, reason, file, line, func, data);
   if (s->fatal) return;  // already in the error state: only the error is added
   s->fatal = true;
   if (alert < 0) return;  // SSL_AD_NO_ALERT
@@ -174,6 +177,7 @@ static int read_record_bytes(SSL* s) {
 }
 
 static void feed_record(SSL* s) {
+  s->last_record_type = s->record.empty() ? 0 : s->record[0];
   s->conn->receive(s->record);
   std::vector<uint8_t>().swap(s->record);  // an idle connection holds no record buffer
 }
@@ -208,7 +212,32 @@ bool absorb_engine_events(SSL* s) {
       return false;
     }
     int reason = reason_for(err);
+    // TLS 1.2 (R44): an alert record the engine finds unexpected is the
+    // fifth warning in a row; a warning no_renegotiation ends the handshake.
+    const SSL_CIPHER* negotiated = cipher_by_id(c.cipher_suite());
+    if (err == adieu::Error::unexpected_message && s->last_record_type == SSL3_RT_ALERT &&
+        negotiated != nullptr && negotiated->version == TLS1_2_VERSION) {
+      reason = SSL_R_TOO_MANY_WARN_ALERTS;
+    }
+    if (err == adieu::Error::handshake_failure &&
+        c.alert_received() == adieu::Alert::no_renegotiation) {
+      reason = SSL_R_NO_RENEGOTIATION;
+    }
+    if (err == adieu::Error::bad_record_mac) {
+      // OpenSSL opens TLS 1.2 AES-GCM records with EVP_Cipher, whose
+      // provider queues its own error first when the tag does not match.
+      const SSL_CIPHER* suite = cipher_by_id(c.cipher_suite());
+      if (suite != nullptr && suite->version == TLS1_2_VERSION &&
+          (suite->aead_nid == NID_aes_128_gcm || suite->aead_nid == NID_aes_256_gcm)) {
+        ERR_raise(ERR_LIB_PROV, PROV_R_CIPHER_OPERATION_FAILED);
+      }
+    }
     raise(s, reason, __FILE__, __LINE__, "ssl3_read_bytes");
+    // A server that found no common version takes the client's
+    // legacy_version as its own (tls_early_post_process_client_hello).
+    if (err == adieu::Error::protocol_version && s->server && c.cipher_suite() == 0) {
+      s->version_override = s->client_hello_version;
+    }
     if (!s->fatal) {
       s->fatal = true;
       // The engine queued its fatal alert unless our write side was closed.

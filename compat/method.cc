@@ -1,8 +1,8 @@
-// SSL_METHOD and SSL_CIPHER: the methods name a role and a version range;
-// the ciphers are the TLS 1.3 suites adieu implements (RFC 8446 B.4).
-#include <openssl/obj_mac.h>
-
-#include <cstring>
+// SSL_METHOD and versions: the methods name a role and a version range, and
+// the versions an SSL may negotiate are worked out as OpenSSL 3.0's
+// ssl_get_min_max_version does, then cut to TLS 1.2 and 1.3 (the versions
+// adieu implements). The SSL_CIPHER suites are in cipher.cc.
+#include <algorithm>
 
 #include "compat/internal.h"
 
@@ -12,26 +12,90 @@ namespace {
 constexpr SSL_METHOD kAny = {TLS_ANY_VERSION, true, true};
 constexpr SSL_METHOD kAnyClient = {TLS_ANY_VERSION, true, false};
 constexpr SSL_METHOD kAnyServer = {TLS_ANY_VERSION, false, true};
-// TLS 1.2 only: adieu does not speak it yet, so these fail at the handshake
-// with SSL_R_NO_PROTOCOLS_AVAILABLE.
+// TLS 1.2 only (whatever the options and version bounds say, as OpenSSL's
+// version-specific methods).
 constexpr SSL_METHOD kTls12 = {TLS1_2_VERSION, true, true};
 constexpr SSL_METHOD kTls12Client = {TLS1_2_VERSION, true, false};
 constexpr SSL_METHOD kTls12Server = {TLS1_2_VERSION, false, true};
 
-const SSL_CIPHER kCiphers[] = {
-    {0x1301, "TLS_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256", 128, NID_aes_128_gcm, NID_sha256},
-    {0x1302, "TLS_AES_256_GCM_SHA384", "TLS_AES_256_GCM_SHA384", 256, NID_aes_256_gcm, NID_sha384},
-    {0x1303, "TLS_CHACHA20_POLY1305_SHA256", "TLS_CHACHA20_POLY1305_SHA256", 256,
-     NID_chacha20_poly1305, NID_sha256},
+// tls_version_table, highest first. SSL 3.0 is not built into the system's
+// OpenSSL 3.0: a hole in the table.
+struct VersionEntry {
+  int version;
+  uint64_t disabled_by;
+  bool built;
 };
+constexpr VersionEntry kVersions[] = {
+    {TLS1_3_VERSION, SSL_OP_NO_TLSv1_3, true}, {TLS1_2_VERSION, SSL_OP_NO_TLSv1_2, true},
+    {TLS1_1_VERSION, SSL_OP_NO_TLSv1_1, true}, {TLS1_VERSION, SSL_OP_NO_TLSv1, true},
+    {SSL3_VERSION, SSL_OP_NO_SSLv3, false},
+};
+
+// ssl_method_error for one version of the table.
+bool version_refused(const SSL* s, int version) {
+  if (s->min_version != 0 && version < s->min_version) return true;
+  // The security level's SSL_SECOP_VERSION check: TLS 1.1 and older are
+  // refused from level 4 on.
+  if (version <= TLS1_1_VERSION && s->ciphers.security_level >= 4) return true;
+  if (s->max_version != 0 && version > s->max_version) return true;
+  for (const VersionEntry& e : kVersions) {
+    if (e.version == version) return (s->options & e.disabled_by) != 0;
+  }
+  return true;
+}
+
+// ssl_get_min_max_version, from the highest version down. OpenSSL's quirk
+// is kept: an allowed version below a refused one starts the range afresh,
+// so TLS_method with SSL_OP_NO_TLSv1_2 gives TLS 1.0-1.1, not TLS 1.3.
+bool openssl_range(const SSL* s, int* min_version, int* max_version) {
+  const int method_version = s->ctx->method->version;
+  if (method_version != TLS_ANY_VERSION) {
+    *min_version = *max_version = method_version;
+    return true;
+  }
+  bool hole = true;
+  int version = 0;
+  for (const VersionEntry& e : kVersions) {
+    if (!e.built || version_refused(s, e.version)) {
+      hole = true;
+    } else if (!hole) {
+      *min_version = e.version;
+    } else {
+      version = e.version;
+      *min_version = version;
+      hole = false;
+    }
+  }
+  *max_version = version;
+  return version != 0;
+}
 
 }  // namespace
 
-const SSL_CIPHER* cipher_by_id(uint16_t id) {
-  for (const SSL_CIPHER& c : kCiphers) {
-    if (c.id == id) return &c;
+bool version_range(const SSL* s, int* min_version, int* max_version) {
+  int lo = 0, hi = 0;
+  if (!openssl_range(s, &lo, &hi)) return false;
+  lo = std::max(lo, TLS1_2_VERSION);
+  hi = std::min(hi, TLS1_3_VERSION);
+  if (lo > hi) return false;
+  *min_version = lo;
+  *max_version = hi;
+  return true;
+}
+
+int current_version(const SSL* s) {
+  if (s->version_override != 0) return s->version_override;
+  // Negotiated: the suite says which (a client knows it from the
+  // ServerHello, a server from the ClientHello it answered).
+  if (s->conn != nullptr && s->conn->cipher_suite() != 0) {
+    const SSL_CIPHER* c = cipher_by_id(s->conn->cipher_suite());
+    return c != nullptr ? c->version : TLS1_3_VERSION;
   }
-  return nullptr;
+  // A client that wrote its ClientHello: the highest version it offered.
+  int lo = 0, hi = 0;
+  if (!s->server && s->client_hello_version != 0 && version_range(s, &lo, &hi)) return hi;
+  const int method_version = s->ctx->method->version;
+  return method_version == TLS_ANY_VERSION ? TLS1_3_VERSION : method_version;
 }
 
 }  // namespace adieu::compat
@@ -59,59 +123,27 @@ const SSL_METHOD* TLSv1_2_server_method(void) {
   return &kTls12Server;
 }
 
-const char* SSL_CIPHER_get_name(const SSL_CIPHER* c) {
-  return c != nullptr ? c->name : "(NONE)";
+int SSL_version(const SSL* s) {
+  return s != nullptr ? current_version(s) : 0;
 }
-const char* SSL_CIPHER_standard_name(const SSL_CIPHER* c) {
-  return c != nullptr ? c->rfc_name : "(NONE)";
-}
-const char* SSL_CIPHER_get_version(const SSL_CIPHER* c) {
-  return c != nullptr ? "TLSv1.3" : "(NONE)";
-}
-int SSL_CIPHER_get_bits(const SSL_CIPHER* c, int* alg_bits) {
-  if (c == nullptr) return 0;
-  if (alg_bits != nullptr) *alg_bits = c->bits;
-  return c->bits;
-}
-uint32_t SSL_CIPHER_get_id(const SSL_CIPHER* c) {
-  return c != nullptr ? 0x03000000u | c->id : 0;
-}
-uint16_t SSL_CIPHER_get_protocol_id(const SSL_CIPHER* c) {
-  return c != nullptr ? c->id : 0;
-}
-int SSL_CIPHER_get_cipher_nid(const SSL_CIPHER* c) {
-  return c != nullptr ? c->aead_nid : NID_undef;
-}
-int SSL_CIPHER_get_digest_nid(const SSL_CIPHER* c) {
-  return NID_undef;
-}
-int SSL_CIPHER_get_kx_nid(const SSL_CIPHER* c) {
-  return c != nullptr ? NID_kx_any : NID_undef;
-}
-int SSL_CIPHER_get_auth_nid(const SSL_CIPHER* c) {
-  return c != nullptr ? NID_auth_any : NID_undef;
-}
-int SSL_CIPHER_is_aead(const SSL_CIPHER* c) {
-  return c != nullptr ? 1 : 0;
-}
-const EVP_MD* SSL_CIPHER_get_handshake_digest(const SSL_CIPHER* c) {
-  return c != nullptr ? EVP_get_digestbynid(c->digest_nid) : nullptr;
-}
-char* SSL_CIPHER_description(const SSL_CIPHER* c, char* buf, int size) {
-  if (c == nullptr) return nullptr;
-  static const char kFormat[] = "%-30s TLSv1.3 Kx=any      Au=any   Enc=%s Mac=AEAD\n";
-  const char* enc = c->id == 0x1301   ? "AESGCM(128)"
-                    : c->id == 0x1302 ? "AESGCM(256)"
-                                      : "CHACHA20/POLY1305(256)";
-  if (buf == nullptr) {
-    size = 128;
-    buf = static_cast<char*>(OPENSSL_malloc(size));
-    if (buf == nullptr) return nullptr;
-  } else if (size < 128) {
-    return nullptr;
+
+const char* SSL_get_version(const SSL* s) {
+  switch (SSL_version(s)) {
+    case TLS1_3_VERSION:
+      return "TLSv1.3";
+    case TLS1_2_VERSION:
+      return "TLSv1.2";
+    default:
+      return "unknown";
   }
-  snprintf(buf, static_cast<size_t>(size), kFormat, c->name, enc);
-  return buf;
+}
+
+// OpenSSL's client_version: a client's is the ClientHello's legacy_version
+// once written (TLS 1.2 for both versions); a server's, the one it received;
+// before that, the method's version (TLS_ANY_VERSION for the flexible ones).
+int SSL_client_version(const SSL* s) {
+  if (s == nullptr) return 0;
+  return s->client_hello_version != 0 ? s->client_hello_version : s->ctx->method->version;
 }
 
 }  // extern "C"

@@ -6,10 +6,13 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 
 #include "compat/internal.h"
+#include "engine/session/session_data.h"
 
 namespace adieu::compat {
 namespace {
@@ -34,6 +37,7 @@ SSL_SESSION* session_dup(const SSL_SESSION* src) {
   d->time = src->time;
   d->timeout = src->timeout;
   d->not_resumable = src->not_resumable;
+  d->master_key = src->master_key;
   d->engine = src->engine;
   CRYPTO_dup_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, &d->ex_data, &src->ex_data);
   return d;
@@ -125,9 +129,10 @@ void update_cache(SSL* s, long mode) {
   long cache_mode = ctx->session_cache_mode;
   if ((cache_mode & mode) == 0) return;  // TLS 1.3 always goes on (!hit || TLS1.3)
   // A TLS 1.3 server keeps its stateless tickets' sessions only when
-  // someone needs them (NO_TICKET, a remove callback).
+  // someone needs them (NO_TICKET, a remove callback); a TLS 1.2 one, always.
   if ((cache_mode & SSL_SESS_CACHE_NO_INTERNAL_STORE) == 0 &&
-      (!s->server || ctx->remove_session_cb != nullptr || (s->options & SSL_OP_NO_TICKET) != 0)) {
+      (!s->server || sess->version != TLS1_3_VERSION || ctx->remove_session_cb != nullptr ||
+       (s->options & SSL_OP_NO_TICKET) != 0)) {
     add_to_cache(ctx, sess);
   }
   if (ctx->new_session_cb != nullptr) {
@@ -144,21 +149,27 @@ static void session_resumed(SSL* s) {
   }
 }
 
-void session_established(SSL* s) {
-  if (s->hit && s->session != nullptr && !s->server) {
-    // Resumed: the client goes on with the session it offered (R42, E18).
-    session_resumed(s);
-    return;
+// A server's TLS 1.2 session resumed: the one its context holds under the
+// engine's session id (stateful), or a fresh one for a ticket's session.
+static void tls12_server_resumed(SSL* s) {
+  std::shared_ptr<adieu::Session> es = s->conn->session();
+  SSL_SESSION* found = nullptr;
+  if (es != nullptr) {
+    std::lock_guard<std::recursive_mutex> guard(s->session_ctx->lock);
+    const std::span<const uint8_t> id = es->id();
+    auto it = s->session_ctx->sessions.find(std::vector<uint8_t>(id.begin(), id.end()));
+    if (it != s->session_ctx->sessions.end()) found = it->second;
   }
-  if (s->session == nullptr || !s->session->ticket.empty() || s->session->in_cache) {
-    // An offered session that was not resumed is replaced.
-    if (s->session != nullptr) ++s->session_ctx->stats.misses;
-    replace_session(s, session_new());
+  if (found != nullptr) {
+    SSL_SESSION_up_ref(found);
+    replace_session(s, found);
   }
-  SSL_SESSION* sess = s->session;
-  if (sess == nullptr) return;
+}
+
+// The session's fields from the handshake just completed.
+static void fill_session(SSL* s, SSL_SESSION* sess, int version) {
   adieu::Connection& c = *s->conn;
-  sess->version = TLS1_3_VERSION;
+  sess->version = version;
   sess->cipher = cipher_by_id(c.cipher_suite());
   sess->sid_ctx = s->sid_ctx;
   sess->alpn = c.alpn();
@@ -166,12 +177,80 @@ void session_established(SSL* s) {
   sess->hostname = s->server ? c.server_name() : std::string();
   sess->timeout = s->session_ctx->session_timeout;
   sess->time = static_cast<long>(::time(nullptr));
+  // TLS 1.2: the master secret. TLS 1.3: a client's session has none until
+  // a ticket gives it a PSK; a server's, the resumption secret.
+  std::span<const uint8_t> key = c.master_secret();
+  OPENSSL_cleanse(sess->master_key.data(), sess->master_key.size());
+  sess->master_key.clear();
+  if (version == TLS1_2_VERSION || s->server) sess->master_key.assign(key.begin(), key.end());
   X509_free(sess->peer);
   sess->peer = nullptr;
   const std::vector<std::vector<uint8_t>>& certs = c.peer_certificates();
   if (!certs.empty()) {
     const unsigned char* p = certs[0].data();
     sess->peer = d2i_X509(nullptr, &p, static_cast<long>(certs[0].size()));
+  }
+}
+
+// A TLS 1.2 session, made with the handshake (ssl_get_new_session,
+// tls_finish_handshake's ssl_update_cache). A server's has a session id (the
+// engine's when it keeps the session, else a random one, as OpenSSL always
+// makes one); a client's is the server's session id, or the SHA-256 of the
+// ticket the server sent.
+static void tls12_session_established(SSL* s, SSL_SESSION* sess) {
+  std::shared_ptr<adieu::Session> es = s->conn->session();
+  sess->engine = es;
+  sess->id.clear();
+  sess->ticket.clear();
+  sess->ticket_lifetime_hint = 0;
+  if (s->server) {
+    if (es != nullptr && !es->id().empty()) {
+      sess->id.assign(es->id().begin(), es->id().end());
+    } else {
+      sess->id.resize(SSL3_SSL_SESSION_ID_LENGTH);
+      if (RAND_bytes(sess->id.data(), static_cast<int>(sess->id.size())) != 1) sess->id.clear();
+    }
+    update_cache(s, SSL_SESS_CACHE_SERVER);
+    return;
+  }
+  if (es != nullptr) {
+    const std::span<const uint8_t> id = es->id();
+    if (es->data().tls12_ticket) {
+      sess->ticket.assign(id.begin(), id.end());
+      sess->ticket_lifetime_hint = es->lifetime_seconds();
+      sess->id.resize(SHA256_DIGEST_LENGTH);
+      SHA256(id.data(), id.size(), sess->id.data());
+    } else {
+      sess->id.assign(id.begin(), id.end());
+    }
+  }
+  update_cache(s, SSL_SESS_CACHE_CLIENT);
+}
+
+void session_established(SSL* s) {
+  const int version = current_version(s);
+  if (s->hit && s->session != nullptr && !s->server) {
+    // Resumed: the client goes on with the session it offered (R42, E18);
+    // a TLS 1.3 ticket is used up.
+    if (version == TLS1_3_VERSION) session_resumed(s);
+    return;
+  }
+  if (s->hit && s->server && version == TLS1_2_VERSION) {
+    tls12_server_resumed(s);
+    return;
+  }
+  if (s->session == nullptr || !s->session->ticket.empty() || s->session->in_cache ||
+      !s->session->id.empty()) {
+    // An offered session that was not resumed is replaced.
+    if (s->session != nullptr) ++s->session_ctx->stats.misses;
+    replace_session(s, session_new());
+  }
+  SSL_SESSION* sess = s->session;
+  if (sess == nullptr) return;
+  fill_session(s, sess, version);
+  if (version == TLS1_2_VERSION) {
+    tls12_session_established(s, sess);
+    return;
   }
   // tls_finish_handshake: a TLS 1.3 client drops the session it used from its cache.
   if (!s->server && (s->session_ctx->session_cache_mode & SSL_SESS_CACHE_CLIENT) != 0) {
@@ -261,6 +340,7 @@ void SSL_SESSION_free(SSL_SESSION* sess) {
   CRYPTO_free_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, sess, &sess->ex_data);
   X509_free(sess->peer);
   OPENSSL_cleanse(sess->ticket.data(), sess->ticket.size());
+  OPENSSL_cleanse(sess->master_key.data(), sess->master_key.size());
   delete sess;
 }
 
@@ -364,6 +444,20 @@ void SSL_SESSION_get0_alpn_selected(const SSL_SESSION* s, const unsigned char** 
   }
   if (len != nullptr) *len = s != nullptr ? s->alpn.size() : 0;
 }
+// TLS 1.2: the master secret; TLS 1.3: the session's resumption secret (a
+// ticket's PSK once a ticket made it).
+size_t SSL_SESSION_get_master_key(const SSL_SESSION* s, unsigned char* out, size_t outlen) {
+  if (s == nullptr) return 0;
+  std::span<const uint8_t> key = s->master_key;
+  if (s->engine != nullptr && (s->version == TLS1_2_VERSION || !s->ticket.empty())) {
+    key = s->engine->data().psk.span();
+  }
+  if (outlen == 0) return key.size();
+  outlen = std::min(outlen, key.size());
+  if (out != nullptr) memcpy(out, key.data(), outlen);
+  return outlen;
+}
+
 int SSL_SESSION_has_ticket(const SSL_SESSION* s) {
   return s != nullptr && !s->ticket.empty() ? 1 : 0;
 }

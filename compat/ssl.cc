@@ -3,6 +3,10 @@
 // tolerates them, and never crash elsewhere.
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+#include <cstring>
+#include <optional>
+
 #include "compat/internal.h"
 
 namespace adieu::compat {
@@ -40,6 +44,8 @@ void reset_connection(SSL* s) {
   s->alpn_selected.clear();
   s->peer_hostname.clear();
   s->verify_result = X509_V_OK;
+  s->client_hello_version = 0;
+  s->version_override = 0;
 }
 
 }  // namespace adieu::compat
@@ -77,7 +83,7 @@ SSL* SSL_new(SSL_CTX* ctx) {
   s->alpn = ctx->alpn;
   s->sid_ctx = ctx->sid_ctx;
   s->num_tickets = ctx->num_tickets;
-  s->ciphersuites = ctx->ciphersuites;
+  s->ciphers = ctx->ciphers;
   s->groups = ctx->groups;
   CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL, s, &s->ex_data);
   return s;
@@ -314,27 +320,6 @@ size_t SSL_get_num_tickets(const SSL* s) {
   return s != nullptr ? s->num_tickets : 0;
 }
 
-int SSL_set_ciphersuites(SSL* s, const char* str) {
-  if (s == nullptr || str == nullptr) return 0;
-  adieu::Config probe(adieu::Role::client);
-  std::string error;
-  if (*str != '\0' && !probe.set_cipher_suites(str, &error)) {
-    COMPAT_RAISE(nullptr, SSL_R_NO_CIPHER_MATCH);
-    return 0;
-  }
-  s->ciphersuites = str;
-  s->own_settings = true;
-  return 1;
-}
-
-int SSL_set_cipher_list(SSL* s, const char* str) {
-  // TLS 1.2 cipher strings: adieu has no TLS 1.2 suites yet. Returns 1 for
-  // any non-null SSL and string, and ignores the string: it is neither parsed
-  // nor stored (unlike SSL_CTX_set_cipher_list, which keeps the context's),
-  // so nothing about the SSL changes.
-  return s != nullptr && str != nullptr ? 1 : 0;
-}
-
 int SSL_set_alpn_protos(SSL* s, const unsigned char* protos, unsigned int len) {
   if (s == nullptr) return 1;
   if (protos == nullptr || len == 0) {
@@ -434,19 +419,6 @@ const char* SSL_state_string(const SSL* s) {
   return in_init(s) ? "UNKWN" : "SSLOK";
 }
 
-int SSL_version(const SSL* s) {
-  if (s == nullptr) return 0;
-  return s->ctx->method->version == TLS1_2_VERSION ? TLS1_2_VERSION : TLS1_3_VERSION;
-}
-
-const char* SSL_get_version(const SSL* s) {
-  return SSL_version(s) == TLS1_2_VERSION ? "TLSv1.2" : "TLSv1.3";
-}
-
-int SSL_client_version(const SSL* s) {
-  return SSL_version(s);
-}
-
 const SSL_CIPHER* SSL_get_current_cipher(const SSL* s) {
   if (s == nullptr || s->conn == nullptr || !s->conn->handshake_done()) return nullptr;
   return cipher_by_id(s->conn->cipher_suite());
@@ -465,8 +437,9 @@ X509* SSL_get1_peer_certificate(const SSL* s) {
 
 int SSL_key_update(SSL* s, int updatetype) {
   if (s == nullptr) return 0;
-  // OpenSSL knows the version once the hellos are processed.
-  if (s->conn == nullptr || s->conn->cipher_suite() == 0) {
+  // OpenSSL knows the version once the hellos are processed; TLS 1.2 has
+  // no KeyUpdate.
+  if (s->conn == nullptr || s->conn->cipher_suite() == 0 || current_version(s) != TLS1_3_VERSION) {
     COMPAT_RAISE(nullptr, SSL_R_WRONG_SSL_VERSION);
     return 0;
   }
@@ -491,6 +464,72 @@ int SSL_key_update(SSL* s, int updatetype) {
 
 int SSL_get_key_update_type(const SSL* s) {
   return s != nullptr ? s->key_update_type : SSL_KEY_UPDATE_NONE;
+}
+
+}  // extern "C"
+
+// --- Randoms and exported keying material ----------------------------------------------
+
+namespace {
+
+size_t copy_random(const std::array<uint8_t, 32>* random, unsigned char* out, size_t outlen) {
+  static const std::array<uint8_t, 32> kZeros{};
+  if (random == nullptr) random = &kZeros;  // OpenSSL's are zeros until known
+  if (outlen == 0) return random->size();
+  outlen = std::min(outlen, random->size());
+  if (out != nullptr) memcpy(out, random->data(), outlen);
+  return outlen;
+}
+
+// tls1_export_keying_material refuses a seed that starts like one of the
+// PRF's own labels (RFC 5705 section 4).
+bool reserved_tls12_label(const char* label, size_t len) {
+  static const char* const kReserved[] = {"client finished", "server finished", "master secret",
+                                          "extended master secret", "key expansion"};
+  for (const char* r : kReserved) {
+    size_t n = strlen(r);
+    if (len >= n && memcmp(label, r, n) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+extern "C" {
+
+size_t SSL_get_client_random(const SSL* s, unsigned char* out, size_t outlen) {
+  return copy_random(s != nullptr && s->conn != nullptr ? &s->conn->client_random() : nullptr, out,
+                     outlen);
+}
+
+size_t SSL_get_server_random(const SSL* s, unsigned char* out, size_t outlen) {
+  return copy_random(s != nullptr && s->conn != nullptr ? &s->conn->server_random() : nullptr, out,
+                     outlen);
+}
+
+// RFC 5705 (TLS 1.2: no context and an empty one differ) and RFC 8446
+// section 7.5 (TLS 1.3: no context is an empty one).
+int SSL_export_keying_material(SSL* s, unsigned char* out, size_t olen, const char* label,
+                               size_t llen, const unsigned char* context, size_t contextlen,
+                               int use_context) {
+  if (s == nullptr || s->session == nullptr) return -1;
+  if (s->conn == nullptr || !s->conn->handshake_done() || out == nullptr ||
+      (label == nullptr && llen > 0) || (context == nullptr && contextlen > 0)) {
+    return 0;
+  }
+  const bool tls12 = s->conn->version() == TLS1_2_VERSION;
+  if (tls12 && reserved_tls12_label(label, llen)) {
+    COMPAT_RAISE(nullptr, SSL_R_TLS_ILLEGAL_EXPORTER_LABEL);
+    return 0;
+  }
+  std::optional<std::span<const uint8_t>> ctx;
+  if (use_context != 0) ctx = std::span<const uint8_t>(context, contextlen);
+  if (!s->conn->export_keying_material(std::string_view(label, llen), ctx,
+                                       std::span<uint8_t>(out, olen))) {
+    ERR_raise(ERR_LIB_SSL, ERR_R_INTERNAL_ERROR);
+    return 0;
+  }
+  return 1;
 }
 
 }  // extern "C"

@@ -15,8 +15,8 @@ The rules (docs/compat.md, "Expected differences"):
   - each row refers to numbered entries ("correction 1", "deviation 2",
     "deviations 1 and 2"), at least one; each of them exists and names the
     scenario in backquotes (`<scenario>`);
-  - with --scenarios (the table of scenarios.c): every .diff belongs to a
-    scenario of the table, and a numbered entry that names a scenario of the
+  - with --scenarios (the table of scenarios.c; each scenario <name> of it
+    also runs as <name>_tls12): every .diff belongs to a scenario, and a numbered entry that names a scenario of the
     table names one that has a .diff (an entry citing a scenario whose
     difference is gone is stale).
 Exit status 0 when all hold; otherwise each broken rule is printed.
@@ -123,7 +123,8 @@ def check(doc_path, expected_dir, scenarios_path):
             print(f"{name}.diff: " + ", ".join(f"{k} {n}" for k, n in refs))
 
     if scenarios_path is not None:
-        table = set(re.findall(r"SCENARIO\(([a-z0-9_]+)\)", scenarios_path.read_text()))
+        bases = set(re.findall(r"SCENARIO\(([a-z0-9_]+)\)", scenarios_path.read_text()))
+        table = bases | {name + "_tls12" for name in bases}
         for name in sorted(diffs - table):
             problems.append(f"{expected_dir.name}/{name}.diff: no scenario {name} in "
                             f"{scenarios_path.name}")

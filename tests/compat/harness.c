@@ -8,6 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+int harness_tls12;
+
+int harness_max_version(void) {
+  return harness_tls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
+}
+
 void harness_init(void) {
   signal(SIGPIPE, SIG_IGN);
   setvbuf(stdout, NULL, _IOLBF, 0);
@@ -52,11 +58,12 @@ const char* data_file(const char* name) {
 SSL_CTX* client_ctx(const PairOptions* o) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   SETUP(ctx != NULL);
-  SETUP(SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) == 1);
+  SETUP(SSL_CTX_set_max_proto_version(ctx, harness_max_version()) == 1);
   if (o->client_verify) {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     if (!o->untrusted_server)
-      SETUP(SSL_CTX_load_verify_locations(ctx, data_file("ecdsa-root.pem"), NULL) == 1);
+      SETUP(SSL_CTX_load_verify_locations(
+                ctx, data_file(o->rsa_server ? "rsa-root.pem" : "ecdsa-root.pem"), NULL) == 1);
   }
   if (o->client_options) SSL_CTX_set_options(ctx, o->client_options);
   if (o->quiet_ctx) SSL_CTX_set_quiet_shutdown(ctx, 1);
@@ -66,9 +73,12 @@ SSL_CTX* client_ctx(const PairOptions* o) {
 SSL_CTX* server_ctx(const PairOptions* o) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   SETUP(ctx != NULL);
-  SETUP(SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) == 1);
-  SETUP(SSL_CTX_use_certificate_chain_file(ctx, data_file("ecdsa-fullchain.pem")) == 1);
-  SETUP(SSL_CTX_use_PrivateKey_file(ctx, data_file("ecdsa-leaf.key"), SSL_FILETYPE_PEM) == 1);
+  SETUP(SSL_CTX_set_max_proto_version(ctx, harness_max_version()) == 1);
+  SETUP(SSL_CTX_use_certificate_chain_file(
+            ctx, data_file(o->rsa_server ? "rsa-fullchain.pem" : "ecdsa-fullchain.pem")) == 1);
+  SETUP(SSL_CTX_use_PrivateKey_file(ctx,
+                                    data_file(o->rsa_server ? "rsa-leaf.key" : "ecdsa-leaf.key"),
+                                    SSL_FILETYPE_PEM) == 1);
   if (o->server_options) SSL_CTX_set_options(ctx, o->server_options);
   if (o->quiet_ctx) SSL_CTX_set_quiet_shutdown(ctx, 1);
   if (o->num_tickets >= 0) SETUP(SSL_CTX_set_num_tickets(ctx, (size_t)o->num_tickets) == 1);

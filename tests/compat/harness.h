@@ -31,6 +31,7 @@ typedef struct {
   uint64_t client_options, server_options;
   int quiet_ctx;   /* SSL_CTX_set_quiet_shutdown on both */
   int num_tickets; /* -1: default */
+  int rsa_server;  /* the server has the RSA certificate (the client trusts its root) */
 } PairOptions;
 
 /* Setup that must succeed. A scenario compares what the two builds do with
@@ -51,6 +52,11 @@ void setup_failed(const char* file, int line, const char* what) __attribute__((n
   } while (0)
 
 void harness_init(void);
+/* The version every scenario runs with: each scenario `name` of the table
+ * also runs as `name_tls12`, with both ends limited to TLS 1.2 (the
+ * contexts of client_ctx/server_ctx get it as their maximum version). */
+extern int harness_tls12;
+int harness_max_version(void); /* TLS1_2_VERSION or TLS1_3_VERSION */
 /* The path of a file of tests/data (ADIEU_TEST_DATA, or the directory in the
  * environment variable COMPAT_TEST_DATA when set, which the differential
  * test's self-test points elsewhere to check that a setup failure fails).

@@ -1,6 +1,9 @@
 /* The differential scenario program: `compat_scenarios <name>` runs one
  * scenario, `compat_scenarios list` names them all. Built twice (OpenSSL's
- * libssl and libadieu-ssl); run_differential.sh compares the outputs. */
+ * libssl and libadieu-ssl); run_differential.sh compares the outputs.
+ * Every scenario of the table runs twice: as `name` (the contexts of the
+ * harness allow up to TLS 1.3, which both ends negotiate) and as
+ * `name_tls12` (both ends limited to TLS 1.2). */
 #include <stdio.h>
 #include <string.h>
 
@@ -87,19 +90,47 @@ static const Scenario kScenarios[] = {
     SCENARIO(transport_gone),
     SCENARIO(write_retry_moved_buffer),
     SCENARIO(shutdown_behind_pending_write),
+    SCENARIO(version_bounds),
+    SCENARIO(versions),
+    SCENARIO(old_versions),
+    SCENARIO(cipher_strings),
+    SCENARIO(cipher_strings_unsupported),
+    SCENARIO(cipher_list_state),
+    SCENARIO(supported_ciphers),
+    SCENARIO(cipher_choice),
+    SCENARIO(cipher_accessors),
+    SCENARIO(negotiated_suites),
+    SCENARIO(randoms_and_keys),
+    SCENARIO(hello_request_after_close),
+    SCENARIO(hello_request_read_after_close),
+    SCENARIO(hello_request_refused),
+    SCENARIO(hello_request_renegotiation),
+    SCENARIO(tls12_alerts),
+    SCENARIO(no_suite_for_version),
+    SCENARIO(resume_session_id),
 };
+
+#define TLS12_SUFFIX "_tls12"
 
 int main(int argc, char** argv) {
   size_t i;
+  char name[128];
+  size_t len;
   if (argc != 2) {
     fprintf(stderr, "usage: %s <scenario>|list\n", argv[0]);
     return 2;
   }
   harness_init();
+  snprintf(name, sizeof(name), "%s", argv[1]);
+  len = strlen(name);
+  if (len > strlen(TLS12_SUFFIX) && strcmp(name + len - strlen(TLS12_SUFFIX), TLS12_SUFFIX) == 0) {
+    name[len - strlen(TLS12_SUFFIX)] = '\0';
+    harness_tls12 = 1;
+  }
   for (i = 0; i < sizeof(kScenarios) / sizeof(kScenarios[0]); ++i) {
     if (strcmp(argv[1], "list") == 0) {
-      printf("%s\n", kScenarios[i].name);
-    } else if (strcmp(argv[1], kScenarios[i].name) == 0) {
+      printf("%s\n%s" TLS12_SUFFIX "\n", kScenarios[i].name, kScenarios[i].name);
+    } else if (strcmp(name, kScenarios[i].name) == 0) {
       kScenarios[i].run();
       print_queue();
       return 0;

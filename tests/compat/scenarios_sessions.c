@@ -486,3 +486,27 @@ void sc_ssl_bio_push(void) {
   print_queue();
   pair_free(&p);
 }
+
+/* A client that takes no tickets (SSL_OP_NO_TICKET on the client): in TLS
+ * 1.2 it resumes by the session id the server gave it, from the server's
+ * cache; with a server that takes no tickets either, the same. */
+void sc_resume_session_id(void) {
+  int server_no_ticket;
+  for (server_no_ticket = 0; server_no_ticket < 2; ++server_no_ticket) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    SSL_SESSION* sess;
+    unsigned int idlen = 0;
+    o.client_options = SSL_OP_NO_TICKET;
+    if (server_no_ticket) o.server_options = SSL_OP_NO_TICKET;
+    pair_connect(&p, &o);
+    sess = first_connection(&p, 1);
+    SSL_SESSION_get_id(sess, &idlen);
+    say("[server %s] id_len=%u has_ticket=%d resumable=%d server cache=%ld",
+        server_no_ticket ? "without tickets" : "with tickets", idlen, SSL_SESSION_has_ticket(sess),
+        SSL_SESSION_is_resumable(sess), SSL_CTX_sess_number(p.sctx));
+    second_connection(&p, sess, "session id");
+    SSL_SESSION_free(sess);
+    pair_free(&p);
+  }
+}

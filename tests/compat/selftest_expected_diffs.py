@@ -54,46 +54,58 @@ def replaced(text, old, new):
 
 text = doc.read_text()
 files = {p.name: p.read_text() for p in expected.glob("*.diff")}
-if "tls12_only.diff" not in files:
-    print("FAIL the self-test's own premise: no tls12_only.diff")
+NAME = "cipher_strings_unsupported"
+if f"{NAME}.diff" not in files or f"{NAME}_tls12.diff" not in files:
+    print(f"FAIL the self-test's own premise: no {NAME}.diff or {NAME}_tls12.diff")
     sys.exit(1)
 
 run(text, files, "docs/compat.md and tests/compat/expected as they are", True,
-    "tls12_only.diff: deviation 1, deviation 2")
+    f"{NAME}.diff: deviation 3")
+
+run(text, files, "a scenario's TLS 1.2 run (<name>_tls12) has its own .diff", True,
+    f"{NAME}_tls12.diff: deviation 3")
 
 extra = dict(files)
 extra["undocumented_case.diff"] = "1c1\n< a\n---\n> b\n"
 run(text, extra, "a .diff that no row explains", False,
     "undocumented_case.diff is not explained")
 
-row = "| `tls12_only.diff` | deviation 1 (the failed `SSL_connect`), deviation 2 (the version line) |\n"
-run(replaced(text, row, ""), files, "the row of tls12_only.diff removed", False,
-    "tls12_only.diff is not explained")
+row = f"| `{NAME}.diff` | deviation 3 |\n"
+run(replaced(text, row, ""), files, f"the row of {NAME}.diff removed", False,
+    f"{NAME}.diff is not explained")
 
-run(replaced(text, row, "| `tls12_only.diff` | the version line |\n"), files,
+run(replaced(text, row, f"| `{NAME}.diff` | the suites adieu lacks |\n"), files,
     "a row that refers to no numbered entry", False,
-    "`tls12_only.diff` refers to no numbered correction or deviation")
+    f"`{NAME}.diff` refers to no numbered correction or deviation")
 
-run(replaced(text, row, row.replace("deviation 2", "deviation 99")), files,
+run(replaced(text, row, row.replace("deviation 3", "deviation 99")), files,
     "a row that refers to a deviation that does not exist", False,
     "refers to deviation 99, which does not exist")
 
-run(replaced(text, "(scenario `tls12_only`: its last line)", ""), files,
-    "the SSL_get_version deviation no longer names tls12_only", False,
-    "`tls12_only.diff` refers to deviation 2, which does not name the scenario `tls12_only`")
+run(replaced(text, f"(scenarios `{NAME}`, `{NAME}_tls12`)", f"(scenario `{NAME}_tls12`)"),
+    files, "the deviation no longer names the scenario", False,
+    f"`{NAME}.diff` refers to deviation 3, which does not name the scenario `{NAME}`")
 
-run(replaced(text, "\n| 2 | `SSL_get_version`", "\n| 22 | `SSL_get_version`"), files,
+run(replaced(text, "\n| 3 | cipher strings", "\n| 33 | cipher strings"), files,
     "a gap in the numbering of the deviations", False, "the deviations are not numbered")
 
 run(replaced(text, "\n2. **`SSL_OP_IGNORE_UNEXPECTED_EOF`", "\n1. **`SSL_OP_IGNORE_UNEXPECTED_EOF`"),
     files, "two corrections numbered 1", False, "the corrections are not numbered")
 
+stray = dict(files)
+stray["no_such_scenario_tls12.diff"] = "1c1\n< a\n---\n> b\n"
+run(replaced(text, row, row + "| `no_such_scenario_tls12.diff` | deviation 3 |\n").replace(
+    f"(scenarios `{NAME}`, `{NAME}_tls12`)",
+    f"(scenarios `{NAME}`, `{NAME}_tls12`, `no_such_scenario_tls12`)"), stray,
+    "a .diff of a run that is no scenario's", False,
+    "no_such_scenario_tls12.diff: no scenario no_such_scenario_tls12")
+
 fewer = dict(files)
-del fewer["tls12_only.diff"]
+del fewer[f"{NAME}.diff"]
 run(text, fewer, "a documented difference whose .diff is gone", False,
-    "the row `tls12_only.diff` of '## Expected differences' has no file")
+    f"the row `{NAME}.diff` of '## Expected differences' has no file")
 
 run(replaced(text, row, ""), fewer, "an entry naming a scenario with no .diff", False,
-    "deviation 1 names the scenario `tls12_only`, which has no expected difference")
+    f"deviation 3 names the scenario `{NAME}`, which has no expected difference")
 
 sys.exit(1 if failures else 0)
