@@ -79,7 +79,8 @@ class Config {
   // TLS 1.3 suites by IANA name ("TLS_AES_128_GCM_SHA256"),
   // colon-separated, in preference order.
   bool set_cipher_suites(const std::string& list, std::string* error);
-  // Groups by name ("X25519", "P-256"/"prime256v1", "P-384"/"secp384r1"),
+  // Groups by name ("X25519", "P-256"/"prime256v1", "P-384"/"secp384r1",
+  // "P-521"/"secp521r1", "X448"),
   // colon-separated, in preference order. A client sends a key share for the
   // first one only (so a server preferring another triggers HelloRetryRequest).
   bool set_groups(const std::string& list, std::string* error);

@@ -55,6 +55,8 @@ std::optional<crypto::Group> group_by_name(const std::string& name) {
   if (name == "P-256" || name == "prime256v1" || name == "secp256r1")
     return crypto::Group::secp256r1;
   if (name == "P-384" || name == "secp384r1") return crypto::Group::secp384r1;
+  if (name == "P-521" || name == "secp521r1") return crypto::Group::secp521r1;
+  if (name == "X448" || name == "x448") return crypto::Group::x448;
   return std::nullopt;
 }
 

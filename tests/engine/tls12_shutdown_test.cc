@@ -425,9 +425,6 @@ TEST(Tls12Shutdown, WarningNoRenegotiationIsRefused) {
 // certificate for the name (RFC 6066 section 3; OpenSSL servers do), and a
 // client that offered TLS 1.2 only knows the version it speaks.
 TEST(Tls12Shutdown, WarningBeforeTheServerHelloIsIgnored) {
-  GTEST_SKIP() << "engine bug: a TLS 1.2-only client applies TLS 1.3's alert rules before "
-                  "the ServerHello, so a warning (unrecognized_name) ends the handshake "
-                  "(peer_alert)";
   Pair p(client_config12(), server_config12());
   p.client_to_server();
   const std::vector<uint8_t> warning = {21, 3, 3, 0, 2, 1, 112};

@@ -104,9 +104,12 @@ void ConnectionCore::settle() {
 }
 
 bool ConnectionCore::handle_record(const record::Record& rec) {
-  // Nothing may come between the fragments of a handshake message (RFC 8446
-  // section 5.1).
-  if (rec.type != ContentType::handshake && !handshake_buffer_.empty()) {
+  // Nothing may come between the fragments of a handshake message in TLS
+  // 1.3 (RFC 8446 section 5.1); TLS 1.2 allows it but for a
+  // ChangeCipherSpec, which would change the keys inside a message.
+  if (rec.type != ContentType::handshake && !handshake_buffer_.empty() &&
+      (!rules().records_between_handshake_fragments ||
+       rec.type == ContentType::change_cipher_spec)) {
     fail(Error::unexpected_message);
     return false;
   }

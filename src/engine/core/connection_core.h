@@ -92,7 +92,10 @@ class ConnectionCore final : public HandshakeTransport {
     return encoder_.needs_key_update() && handshake_ && handshake_->key_update_size() != 0;
   }
   const VersionRules& rules() const {
-    return rules_for_version(ctx_.version, ctx_.config.tls12_close_notify);
+    const uint16_t version = ctx_.version != 0            ? ctx_.version
+                             : ctx_.config.offers(0x0303) ? 0x0303
+                                                          : 0x0304;
+    return rules_for_version(version, ctx_.config.tls12_close_notify);
   }
   void receive_bytes(std::span<const uint8_t> bytes);
   // Processes the whole records at the front of `input`; returns their size.

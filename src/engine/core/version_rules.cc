@@ -30,9 +30,9 @@ AlertEffect tls12_alert_effect(uint8_t level, Alert alert) {
 // OpenSSL's limit of five consecutive warnings (R44).
 constexpr unsigned kTls12MaxWarnings = 5;
 
-constexpr VersionRules kTls13 = {false, 0, tls13_alert_effect};
-constexpr VersionRules kTls12Answer = {true, kTls12MaxWarnings, tls12_alert_effect};
-constexpr VersionRules kTls12HalfClose = {false, kTls12MaxWarnings, tls12_alert_effect};
+constexpr VersionRules kTls13 = {false, false, 0, tls13_alert_effect};
+constexpr VersionRules kTls12Answer = {true, true, kTls12MaxWarnings, tls12_alert_effect};
+constexpr VersionRules kTls12HalfClose = {false, true, kTls12MaxWarnings, tls12_alert_effect};
 
 }  // namespace
 
