@@ -565,13 +565,16 @@ Ciphers::Ciphers() {
   int level = security_level;
   process_rule_string(kDefaultRule, list, &level);
   tls12 = list.result();
+  rebuild_stack();
 }
 
 Ciphers::Ciphers(const Ciphers& other)
     : tls13(other.tls13),
       tls12(other.tls12),
       security_level(other.security_level),
-      suiteb(other.suiteb) {}
+      suiteb(other.suiteb) {
+  rebuild_stack();
+}
 
 Ciphers& Ciphers::operator=(const Ciphers& other) {
   if (this != &other) {
@@ -588,9 +591,21 @@ Ciphers::~Ciphers() {
   sk_SSL_CIPHER_free(stack);
 }
 
+// Made whenever the lists change (never on a reader's call: contexts are
+// read from many threads). NULL if libcrypto cannot allocate it.
 void Ciphers::rebuild_stack() {
   sk_SSL_CIPHER_free(stack);
-  stack = nullptr;
+  stack = sk_SSL_CIPHER_new_null();
+  if (stack == nullptr) return;
+  for (const std::vector<const SSL_CIPHER*>* part : {&tls13, &tls12}) {
+    for (const SSL_CIPHER* c : *part) {
+      if (sk_SSL_CIPHER_push(stack, c) == 0) {
+        sk_SSL_CIPHER_free(stack);
+        stack = nullptr;
+        return;
+      }
+    }
+  }
 }
 
 const SSL_CIPHER* cipher_by_id(uint16_t id) {
@@ -620,27 +635,6 @@ std::vector<const SSL_CIPHER*> usable_ciphers(const SSL* s, int min_version, int
 }  // namespace adieu::compat
 
 using namespace adieu::compat;
-
-namespace {
-
-// The STACK_OF(SSL_CIPHER) OpenSSL hands out for a list (owned by it).
-STACK_OF(SSL_CIPHER) * cipher_stack(Ciphers& c) {
-  if (c.stack != nullptr) return c.stack;
-  c.stack = sk_SSL_CIPHER_new_null();
-  if (c.stack == nullptr) return nullptr;
-  for (const std::vector<const SSL_CIPHER*>* part : {&c.tls13, &c.tls12}) {
-    for (const SSL_CIPHER* cipher : *part) {
-      if (sk_SSL_CIPHER_push(c.stack, cipher) == 0) {
-        sk_SSL_CIPHER_free(c.stack);
-        c.stack = nullptr;
-        return nullptr;
-      }
-    }
-  }
-  return c.stack;
-}
-
-}  // namespace
 
 extern "C" {
 
@@ -742,11 +736,11 @@ int SSL_set_ciphersuites(SSL* s, const char* str) {
 }
 
 STACK_OF(SSL_CIPHER) * SSL_CTX_get_ciphers(const SSL_CTX* ctx) {
-  return ctx != nullptr ? cipher_stack(const_cast<SSL_CTX*>(ctx)->ciphers) : nullptr;
+  return ctx != nullptr ? ctx->ciphers.stack : nullptr;
 }
 
 STACK_OF(SSL_CIPHER) * SSL_get_ciphers(const SSL* s) {
-  return s != nullptr ? cipher_stack(const_cast<SSL*>(s)->ciphers) : nullptr;
+  return s != nullptr ? s->ciphers.stack : nullptr;
 }
 
 const char* SSL_get_cipher_list(const SSL* s, int n) {

@@ -76,6 +76,62 @@ static void nulls(void) {
   EXPECT(SSL_version(NULL) == 0);
   EXPECT(SSL_set_ex_data(NULL, 0, NULL) == 0);
   EXPECT(SSL_get_ex_data(NULL, 0) == NULL);
+  /* TLS 1.2's functions. */
+  EXPECT(SSL_client_version(NULL) == 0);
+  EXPECT(SSL_CTX_set_cipher_list(NULL, "ALL") == 0);
+  EXPECT(SSL_set_cipher_list(NULL, "ALL") == 0);
+  EXPECT(SSL_CTX_set_ciphersuites(NULL, "") == 0);
+  EXPECT(SSL_set_ciphersuites(NULL, "") == 0);
+  EXPECT(SSL_CTX_get_ciphers(NULL) == NULL);
+  EXPECT(SSL_get_ciphers(NULL) == NULL);
+  EXPECT(SSL_get_cipher_list(NULL, 0) == NULL);
+  EXPECT(SSL_get1_supported_ciphers(NULL) == NULL);
+  EXPECT(SSL_CIPHER_find(NULL, NULL) == NULL);
+  EXPECT(SSL_CIPHER_description(NULL, buf, sizeof(buf)) == NULL);
+  EXPECT(SSL_CIPHER_get_id(NULL) == 0);
+  EXPECT(SSL_CIPHER_get_handshake_digest(NULL) == NULL);
+  SSL_CTX_set_security_level(NULL, 3);
+  SSL_set_security_level(NULL, 3);
+  EXPECT(SSL_CTX_get_security_level(NULL) == 0 && SSL_get_security_level(NULL) == 0);
+  EXPECT(SSL_get_client_random(NULL, NULL, 0) == 32);
+  EXPECT(SSL_get_server_random(NULL, (unsigned char*)buf, 4) == 4);
+  EXPECT(SSL_SESSION_get_master_key(NULL, NULL, 0) == 0);
+  EXPECT(SSL_export_keying_material(NULL, NULL, 0, NULL, 0, NULL, 0, 0) == -1);
+  ERR_clear_error();
+}
+
+/* TLS 1.2's functions on live objects with odd arguments. */
+static void tls12_odd_arguments(void) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_method());
+  SSL* s;
+  unsigned char out[64];
+  static const char* const strings[] = {
+      "",     ":::",        "+",         "!",       "@",        "-",
+      "ALL+", "@SECLEVEL=", "SUITEB128", "DEFAULT", "\xff\xfe", "A:B:C:D:E:F:G"};
+  size_t i;
+  EXPECT(ctx != NULL);
+  if (ctx == NULL) return;
+  for (i = 0; i < sizeof(strings) / sizeof(strings[0]); ++i) {
+    SSL_CTX_set_cipher_list(ctx, strings[i]);
+    SSL_CTX_set_ciphersuites(ctx, strings[i]);
+  }
+  EXPECT(SSL_CTX_set_cipher_list(ctx, "ALL") == 1);
+  EXPECT(SSL_CTX_set_ciphersuites(ctx, "TLS_AES_128_GCM_SHA256") == 1);
+  s = SSL_new(ctx);
+  EXPECT(s != NULL);
+  if (s != NULL) {
+    EXPECT(SSL_get_cipher_list(s, -5) == NULL && SSL_get_cipher_list(s, 1000) == NULL);
+    EXPECT(SSL_get_client_random(s, out, 0) == 32);
+    /* Before any handshake: no session, -1. */
+    EXPECT(SSL_export_keying_material(s, out, sizeof(out), "x", 1, NULL, 0, 1) == -1);
+    SSL_set_connect_state(s);
+    EXPECT(SSL_set_max_proto_version(s, TLS1_1_VERSION) == 1);
+    EXPECT(SSL_do_handshake(s) == -1); /* no BIO, and no protocols */
+    EXPECT(SSL_export_keying_material(s, out, sizeof(out), NULL, 5, NULL, 5, 1) <= 0);
+    EXPECT(SSL_key_update(s, SSL_KEY_UPDATE_REQUESTED) == 0);
+    SSL_free(s);
+  }
+  SSL_CTX_free(ctx);
   ERR_clear_error();
 }
 
@@ -175,6 +231,7 @@ static void free_orders(void) {
 int main(void) {
   harness_init();
   nulls();
+  tls12_odd_arguments();
   null_arguments_on_live_objects();
   wrong_order();
   free_orders();
