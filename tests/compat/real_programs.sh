@@ -92,6 +92,28 @@ check "adieu client: shutdown" "$work/client3.log" "shutdown 1"
 check "adieu server: peer closed cleanly" "$work/server3.log" "peer close: close_notify"
 check "adieu server: shutdown" "$work/server3.log" "shutdown 1"
 
+# 4. adieu client -> openssl s_server -www limited to TLS 1.2 (RSA certificate)
+openssl s_server -accept 0 -www -tls1_2 -cert "$D/rsa-leaf.pem" -cert_chain "$D/rsa-chain.pem" -key "$D/rsa-leaf.key" \
+  -naccept 1 > "$work/s_server4.log" 2>&1 &
+pids+=($!)
+port=$(wait_port "$work/s_server4.log" 's/^ACCEPT .*:\([0-9]*\)$/\1/p') || { echo "FAIL s_server did not start"; exit 1; }
+timeout 20 env LD_LIBRARY_PATH="$libdir" "$client" 127.0.0.1 "$port" "$D/rsa-root.pem" > "$work/client4.log" 2>&1
+status_check "adieu client <- s_server -tls1_2: client" $? 0
+check "adieu client <- s_server -tls1_2: handshake" "$work/client4.log" "handshake TLSv1.2"
+check "adieu client <- s_server -tls1_2: response" "$work/client4.log" "HTTP/1.0 200 ok"
+
+# 5. openssl s_client -tls1_2 -> adieu server
+on_adieu "$server" "$D/ecdsa-fullchain.pem" "$D/ecdsa-leaf.key" 1 > "$work/server5.log" 2>&1 &
+pids+=($!)
+port=$(wait_port "$work/server5.log" 's/^port \([0-9]*\)$/\1/p') || { echo "FAIL server did not start"; exit 1; }
+printf 'GET / HTTP/1.0\r\nHost: localhost\r\n\r\n' |
+  timeout 20 openssl s_client -tls1_2 -connect "127.0.0.1:$port" -servername localhost \
+    -CAfile "$D/ecdsa-root.pem" -verify_return_error -ign_eof > "$work/s_client5.log" 2>&1
+wait_server "s_client -tls1_2 -> adieu server: server" "${pids[-1]}"
+check "s_client -tls1_2 -> adieu server: version" "$work/s_client5.log" "Protocol  : TLSv1.2"
+check "s_client -tls1_2 -> adieu server: verified" "$work/s_client5.log" "Verify return code: 0 (ok)"
+check "s_client -tls1_2 -> adieu server: response" "$work/s_client5.log" "hello from the adieu compat test server"
+
 for report in "$work"/sanitizer.*; do
   [ -f "$report" ] || continue
   echo "FAIL sanitizer report from process ${report##*.}"
