@@ -513,8 +513,11 @@ int SSL_export_keying_material(SSL* s, unsigned char* out, size_t olen, const ch
                                size_t llen, const unsigned char* context, size_t contextlen,
                                int use_context) {
   if (s == nullptr || s->session == nullptr) return -1;
-  if (s->conn == nullptr || !s->conn->handshake_done() || out == nullptr ||
-      (label == nullptr && llen > 0) || (context == nullptr && contextlen > 0)) {
+  if (s->conn == nullptr || !s->conn->handshake_done()) {
+    ERR_raise(ERR_LIB_SSL, ERR_R_INTERNAL_ERROR);  // as OpenSSL mid-handshake
+    return 0;
+  }
+  if (out == nullptr || (label == nullptr && llen > 0) || (context == nullptr && contextlen > 0)) {
     return 0;
   }
   const bool tls12 = s->conn->version() == TLS1_2_VERSION;

@@ -417,10 +417,13 @@ void sc_supported_ciphers(void) {
       {"@SECLEVEL=0", 0, 0, -1, "ALL:@SECLEVEL=0"},
       {"max TLS 1.2, level 5", 0, TLS1_2_VERSION, 5, NULL},
       {"no version", TLS1_3_VERSION, TLS1_2_VERSION, -1, NULL},
+      {"TLSv1_2_method", 0, 0, -1, NULL},
+      {"TLSv1_2_method, min TLS 1.3 (ignored)", TLS1_3_VERSION, 0, -1, NULL},
   };
   size_t i;
   for (i = 0; i < sizeof(kCases) / sizeof(kCases[0]); ++i) {
-    SSL_CTX* ctx = SSL_CTX_new(TLS_method());
+    SSL_CTX* ctx =
+        SSL_CTX_new(strncmp(kCases[i].name, "TLSv1_2", 7) == 0 ? TLSv1_2_method() : TLS_method());
     SSL* s;
     STACK_OF(SSL_CIPHER) * sk;
     char label[128];
@@ -578,6 +581,11 @@ void sc_randoms_and_keys(void) {
   say("before: server_random len=%zu", SSL_get_server_random(p.c, NULL, 0));
   say("before: export=%d",
       SSL_export_keying_material(p.c, mk, 16, "EXPERIMENTAL-x", 14, NULL, 0, 0));
+  print_queue();
+  STEP("C connect", p.c, NULL, SSL_connect(p.c));
+  say("mid-handshake: export=%d client_random zero=%d",
+      SSL_export_keying_material(p.c, mk, 16, "EXPERIMENTAL-x", 14, NULL, 0, 0),
+      SSL_get_client_random(p.c, cr, sizeof(cr)) == 32 && all_zero(cr, 32));
   print_queue();
   SETUP(pair_handshake(&p));
   n = SSL_get_client_random(p.c, cr, sizeof(cr));
