@@ -486,18 +486,18 @@ bool create_cipher_list(Ciphers& c, const char* str) {
     str = "ECDHE-ECDSA-AES256-GCM-SHA384";
   }
 
+  // @SECLEVEL takes effect at once, even in a string that fails later (it
+  // is set on the CERT as the string is read).
   OrderList list;
-  int level = c.security_level;
   bool ok = true;
   const char* rest = str;
   if (strncmp(str, "DEFAULT", 7) == 0) {
-    ok = process_rule_string(kDefaultRule, list, &level);
+    ok = process_rule_string(kDefaultRule, list, &c.security_level);
     rest += 7;
     if (*rest == ':') ++rest;
   }
-  if (ok && *rest != '\0') ok = process_rule_string(rest, list, &level);
+  if (ok && *rest != '\0') ok = process_rule_string(rest, list, &c.security_level);
   if (!ok) return false;
-  c.security_level = level;
   c.tls12 = list.result();
   c.rebuild_stack();
   return true;

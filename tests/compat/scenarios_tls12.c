@@ -357,6 +357,8 @@ void sc_cipher_list_state(void) {
   try_cipher_list(ctx, "FOO");
   try_cipher_list(ctx, "AES128:$$");
   try_cipher_list(ctx, "AES256");
+  try_cipher_list(ctx, "ALL:@SECLEVEL=3:@FOO");
+  say("security level after a failed string=%d", SSL_CTX_get_security_level(ctx));
   SETUP((s = SSL_new(ctx)) != NULL);
   print_ciphers("ssl copy", SSL_get_ciphers(s));
   say("ssl set=%d", SSL_set_cipher_list(s, "CHACHA20"));
