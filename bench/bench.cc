@@ -294,7 +294,7 @@ Section Bench::handshake_section(Chain chain, Resumption resumption, uint16_t ve
                     (resumption == Resumption::stateless
                          ? "stateless tickets (RFC 5077: the session sealed in the ticket)"
                          : "stateful (the session id looked up in the server's cache)") +
-                    ", abbreviated handshake; each session offered once";
+                    ", abbreviated handshake; each client offers the session the previous one kept";
   } else if (resumed) {
     section.title = std::string("TLS 1.3 resumed handshakes, ") +
                     (resumption == Resumption::stateless
