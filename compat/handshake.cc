@@ -205,6 +205,11 @@ int start_server(SSL* s) {
   messages::ClientHello ch;
   const bool parsed = parse_client_hello(s, ch);  // else the engine will judge it
   s->client_hello_version = parsed ? ch.legacy_version : TLS1_2_VERSION;
+  s->client_hello_session_id.clear();
+  s->client_hello_ticket_ext = parsed && ch.session_ticket.has_value();
+  if (parsed) {
+    s->client_hello_session_id.assign(ch.legacy_session_id.begin(), ch.legacy_session_id.end());
+  }
   if (parsed && !server_hello_callbacks(s, ch)) return -1;
   if (!make_connection(s, nullptr, parsed ? &ch.cipher_suites : nullptr)) return -1;
   feed_first_record(s);

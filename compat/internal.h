@@ -214,7 +214,9 @@ struct ssl_st {
   // The ClientHello's legacy_version: a server's, received; a client's, set
   // when its ClientHello is made (0: none yet).
   int client_hello_version = 0;
-  int version_override = 0;   // SSL_version after a failed version negotiation
+  int version_override = 0;                      // SSL_version after a failed version negotiation
+  std::vector<uint8_t> client_hello_session_id;  // server: the ClientHello's
+  bool client_hello_ticket_ext = false;          // server: the ClientHello had session_ticket
   bool own_settings = false;  // an SSL-level setter changed what the engine needs
   X509* cert = nullptr;       // SSL-level certificate override
   EVP_PKEY* key = nullptr;

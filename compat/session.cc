@@ -149,23 +149,6 @@ static void session_resumed(SSL* s) {
   }
 }
 
-// A server's TLS 1.2 session resumed: the one its context holds under the
-// engine's session id (stateful), or a fresh one for a ticket's session.
-static void tls12_server_resumed(SSL* s) {
-  std::shared_ptr<adieu::Session> es = s->conn->session();
-  SSL_SESSION* found = nullptr;
-  if (es != nullptr) {
-    std::lock_guard<std::recursive_mutex> guard(s->session_ctx->lock);
-    const std::span<const uint8_t> id = es->id();
-    auto it = s->session_ctx->sessions.find(std::vector<uint8_t>(id.begin(), id.end()));
-    if (it != s->session_ctx->sessions.end()) found = it->second;
-  }
-  if (found != nullptr) {
-    SSL_SESSION_up_ref(found);
-    replace_session(s, found);
-  }
-}
-
 // The session's fields from the handshake just completed.
 static void fill_session(SSL* s, SSL_SESSION* sess, int version) {
   adieu::Connection& c = *s->conn;
@@ -192,11 +175,35 @@ static void fill_session(SSL* s, SSL_SESSION* sess, int version) {
   }
 }
 
+// A server's TLS 1.2 session resumed: the one its context holds under the
+// engine's session id (stateful), or a fresh one for a ticket's session.
+static void tls12_server_resumed(SSL* s) {
+  std::shared_ptr<adieu::Session> es = s->conn->session();
+  SSL_SESSION* found = nullptr;
+  if (es != nullptr) {
+    std::lock_guard<std::recursive_mutex> guard(s->session_ctx->lock);
+    const std::span<const uint8_t> id = es->id();
+    auto it = s->session_ctx->sessions.find(std::vector<uint8_t>(id.begin(), id.end()));
+    if (it != s->session_ctx->sessions.end()) found = it->second;
+  }
+  if (found != nullptr) {
+    SSL_SESSION_up_ref(found);
+    replace_session(s, found);
+    return;
+  }
+  // From a ticket (tls_decrypt_ticket): a session of its own, not cached,
+  // whose id is the one the client sent.
+  if (s->session == nullptr) return;
+  fill_session(s, s->session, TLS1_2_VERSION);
+  s->session->id = s->client_hello_session_id;
+}
+
 // A TLS 1.2 session, made with the handshake (ssl_get_new_session,
 // tls_finish_handshake's ssl_update_cache). A server's has a session id (the
-// engine's when it keeps the session, else a random one, as OpenSSL always
-// makes one); a client's is the server's session id, or the SHA-256 of the
-// ticket the server sent.
+// engine's when it keeps the session; a random one when the client takes no
+// tickets, as OpenSSL makes one), or none when it went into a ticket; a
+// client's is the server's session id, or the SHA-256 of the ticket the
+// server sent.
 static void tls12_session_established(SSL* s, SSL_SESSION* sess) {
   std::shared_ptr<adieu::Session> es = s->conn->session();
   sess->engine = es;
@@ -206,10 +213,11 @@ static void tls12_session_established(SSL* s, SSL_SESSION* sess) {
   if (s->server) {
     if (es != nullptr && !es->id().empty()) {
       sess->id.assign(es->id().begin(), es->id().end());
-    } else {
+    } else if (!s->client_hello_ticket_ext || (s->options & SSL_OP_NO_TICKET) != 0) {
       sess->id.resize(SSL3_SSL_SESSION_ID_LENGTH);
       if (RAND_bytes(sess->id.data(), static_cast<int>(sess->id.size())) != 1) sess->id.clear();
     }
+    // A session sealed into a ticket has no id, and no place in the cache.
     update_cache(s, SSL_SESS_CACHE_SERVER);
     return;
   }

@@ -46,6 +46,8 @@ void reset_connection(SSL* s) {
   s->verify_result = X509_V_OK;
   s->client_hello_version = 0;
   s->version_override = 0;
+  s->client_hello_session_id.clear();
+  s->client_hello_ticket_ext = false;
 }
 
 }  // namespace adieu::compat

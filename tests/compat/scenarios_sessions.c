@@ -249,6 +249,9 @@ void sc_session_api(void) {
   say("connect=%ld connect_good=%ld accept=%ld accept_good=%ld", SSL_CTX_sess_connect(p.cctx),
       SSL_CTX_sess_connect_good(p.cctx), SSL_CTX_sess_accept(p.sctx),
       SSL_CTX_sess_accept_good(p.sctx));
+  SSL_SESSION_get_id(SSL_get_session(p.s), &idlen);
+  say("server: id_len=%u resumable=%d cache=%ld", idlen,
+      SSL_SESSION_is_resumable(SSL_get_session(p.s)), SSL_CTX_sess_number(p.sctx));
   sess = SSL_get_session(p.c);
   SSL_SESSION_get_id(sess, &idlen);
   say("before tickets: id_len=%u resumable=%d cache=%ld", idlen, SSL_SESSION_is_resumable(sess),
@@ -385,6 +388,15 @@ static void second_connection(Pair* p, SSL_SESSION* sess, const char* label) {
         SSL_CTX_sess_hits(p->cctx), SSL_CTX_sess_hits(p->sctx));
     print_queue();
     SETUP(hs == 1); /* resumed or not, the connection must work */
+  }
+  {
+    SSL_SESSION* ss = SSL_get_session(p->s);
+    unsigned int idlen = 0;
+    SSL_SESSION_get_id(ss, &idlen);
+    say("S session: version=%x cipher=%s id_len=%u master_key_len=%zu",
+        (unsigned)SSL_SESSION_get_protocol_version(ss),
+        SSL_CIPHER_get_name(SSL_SESSION_get0_cipher(ss)), idlen,
+        SSL_SESSION_get_master_key(ss, NULL, 0));
   }
   STEP("C write", p->c, NULL, SSL_write(p->c, "resumed?", 8));
   c2s(p);
