@@ -452,8 +452,8 @@ void SSL_SESSION_get0_alpn_selected(const SSL_SESSION* s, const unsigned char** 
   }
   if (len != nullptr) *len = s != nullptr ? s->alpn.size() : 0;
 }
-// TLS 1.2: the master secret; TLS 1.3: the session's resumption secret (a
-// ticket's PSK once a ticket made it).
+// TLS 1.2: the master secret. TLS 1.3: a ticket's PSK (none for a client's
+// session before its tickets; a server's, the resumption secret).
 size_t SSL_SESSION_get_master_key(const SSL_SESSION* s, unsigned char* out, size_t outlen) {
   if (s == nullptr) return 0;
   std::span<const uint8_t> key = s->master_key;
@@ -462,7 +462,7 @@ size_t SSL_SESSION_get_master_key(const SSL_SESSION* s, unsigned char* out, size
   }
   if (outlen == 0) return key.size();
   outlen = std::min(outlen, key.size());
-  if (out != nullptr) memcpy(out, key.data(), outlen);
+  if (out != nullptr && outlen > 0) memcpy(out, key.data(), outlen);
   return outlen;
 }
 
