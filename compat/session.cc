@@ -1,8 +1,9 @@
 // SSL_SESSION objects and the per-context session cache, with OpenSSL's
 // rules for "bad" sessions (R38-R41): a connection that ends without our
 // close_notify having been sent removes its session from the cache and marks
-// it not resumable. Resumption itself is not wired to the engine yet
-// (docs/compat.md): sessions hold what the engine exposes.
+// it not resumable. Sessions carry the engine's session (what resumption
+// needs, TLS 1.3 tickets and TLS 1.2 session ids or tickets) beside
+// OpenSSL's fields.
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 

@@ -190,7 +190,7 @@ void sc_set_session_live(void) {
 }
 
 /* 37. SSL_clear after a clean bidirectional shutdown, then a new handshake
- * on fresh transports (R42). Resumption is not wired yet on adieu. */
+ * on fresh transports (R42): the kept session is resumed. */
 void sc_clear_and_reuse(void) {
   Pair p;
   PairOptions o = pair_defaults();

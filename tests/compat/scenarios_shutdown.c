@@ -1,5 +1,6 @@
-/* Scenarios 1-33 of openssl-shutdown-behavior.md section 5 (TLS 1.3), over
- * BIO pairs with a pump the test controls. */
+/* Scenarios 1-33 of openssl-shutdown-behavior.md section 5, over BIO pairs
+ * with a pump the test controls (each also runs in TLS 1.2 as <name>_tls12;
+ * scenario 16, TLS 1.2 only, is in scenarios_tls12.c). */
 #include <string.h>
 
 #include "harness.h"
