@@ -1,6 +1,7 @@
 // The engine configuration an SSL's handshake runs with, built from its
 // SSL_CTX and its own SSL-level settings. Contexts cache one per role until a
 // setter changes them; an SSL with settings of its own gets its own.
+#include <openssl/obj_mac.h>
 #include <openssl/pem.h>
 
 #include <algorithm>
@@ -69,10 +70,13 @@ adieu::VerifyMode verify_mode(int mode, bool server) {
                                                        : adieu::VerifyMode::optional;
 }
 
-// The suites the engine gets, in the order it should prefer them: the SSL's
-// usable suites, or, for a server choosing by the client's preference (the
-// default; SSL_OP_CIPHER_SERVER_PREFERENCE: its own), the client's order
-// among them (the engine picks its own first suite the client offers).
+// The suites the engine gets, in the order it should prefer them (the
+// engine picks its own first suite the client offers). A server that has
+// the ClientHello's suites chooses as ssl3_choose_cipher does: by the
+// client's preference by default; by its own with
+// SSL_OP_CIPHER_SERVER_PREFERENCE or in Suite B mode, its ChaCha20 suites
+// first with SSL_OP_PRIORITIZE_CHACHA when the client's first suite is a
+// ChaCha20 one.
 std::vector<const SSL_CIPHER*> engine_suites(const SSL* s, int min_version, int max_version,
                                              const std::vector<uint16_t>* client_order) {
   std::vector<const SSL_CIPHER*> ours = usable_ciphers(s, min_version, max_version);
@@ -80,10 +84,21 @@ std::vector<const SSL_CIPHER*> engine_suites(const SSL* s, int min_version, int 
   auto add = [&out](const SSL_CIPHER* c) {
     if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
   };
-  if (client_order != nullptr) {
-    for (uint16_t id : *client_order) {
-      for (const SSL_CIPHER* c : ours) {
-        if (c->id == id) add(c);
+  if (client_order != nullptr && !client_order->empty()) {
+    const bool server_order =
+        s->ciphers.suiteb != 0 || (s->options & SSL_OP_CIPHER_SERVER_PREFERENCE) != 0;
+    if (!server_order) {
+      for (uint16_t id : *client_order) {
+        for (const SSL_CIPHER* c : ours) {
+          if (c->id == id) add(c);
+        }
+      }
+    } else if (s->ciphers.suiteb == 0 && (s->options & SSL_OP_PRIORITIZE_CHACHA) != 0) {
+      const SSL_CIPHER* first = cipher_by_id((*client_order)[0]);
+      if (first != nullptr && first->aead_nid == NID_chacha20_poly1305) {
+        for (const SSL_CIPHER* c : ours) {
+          if (c->aead_nid == NID_chacha20_poly1305) add(c);
+        }
       }
     }
   }
@@ -165,9 +180,9 @@ void ctx_changed(SSL_CTX* ctx) {
 std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error,
                                                    const std::vector<uint16_t>* client_order) {
   SSL_CTX* ctx = s->ctx;
-  // A server choosing by the client's preference needs a configuration of
-  // its own only when the client orders the suites otherwise.
-  if (client_order != nullptr && (s->options & SSL_OP_CIPHER_SERVER_PREFERENCE) == 0) {
+  // A server needs a configuration of its own only when the client's
+  // suites change the order it should prefer.
+  if (client_order != nullptr) {
     int lo = 0, hi = 0;
     if (version_range(s, &lo, &hi) &&
         engine_suites(s, lo, hi, client_order) != engine_suites(s, lo, hi, nullptr)) {

@@ -469,6 +469,10 @@ void sc_cipher_choice(void) {
        SSL_OP_CIPHER_SERVER_PREFERENCE},
       {"client AES128-GCM only", 0, "ECDHE-ECDSA-AES128-GCM-SHA256", NULL, 0},
       {"client RSA ChaCha20, RSA", 1, "ECDHE-RSA-CHACHA20-POLY1305", NULL, 0},
+      {"server preference, PRIORITIZE_CHACHA, client prefers ChaCha20", 0, "CHACHA20:ALL", NULL,
+       SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_PRIORITIZE_CHACHA},
+      {"server preference, PRIORITIZE_CHACHA, client prefers AES", 0, NULL, "AES128:ALL",
+       SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_PRIORITIZE_CHACHA},
       {"server RSA suites, ECDSA certificate", 0, NULL, "aRSA", 0},
       {"nothing shared", 0, "AES128", "AES256", 0},
   };
@@ -482,6 +486,8 @@ void sc_cipher_choice(void) {
     if (kCases[i].client != NULL) SETUP(SSL_set_cipher_list(p.c, kCases[i].client) == 1);
     if (kCases[i].server != NULL) SETUP(SSL_set_cipher_list(p.s, kCases[i].server) == 1);
     SSL_set_options(p.s, kCases[i].server_options);
+    if (kCases[i].client != NULL && strcmp(kCases[i].client, "CHACHA20:ALL") == 0)
+      SETUP(SSL_set_ciphersuites(p.c, "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256") == 1);
     hs = pair_handshake(&p);
     say("[%s] handshake=%d version=%s cipher=%s", kCases[i].name, hs, SSL_get_version(p.c),
         hs ? SSL_CIPHER_get_name(SSL_get_current_cipher(p.c)) : "-");
