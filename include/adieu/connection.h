@@ -162,8 +162,12 @@ class Connection {
   size_t write_into_size(size_t n) const;
   // Queues close_notify and closes our write side. Idempotent; sends nothing
   // after a fatal alert. During the handshake it abandons the handshake and
-  // queues user_canceled followed by close_notify (RFC 8446 section 6.1); the
-  // handshake will never complete. Returns error() (none normally).
+  // queues user_canceled followed by close_notify (RFC 8446 section 6.1):
+  // handshake_done() stays false and no session is kept. The peer's
+  // handshake messages that follow are still verified (a bad one is an
+  // error) and its key changes followed, so its close_notify can be read;
+  // nothing is answered and its application data is dropped. Returns
+  // error() (none normally).
   Error close();
   // Ends the connection at once with a fatal `alert` (sent unless our write
   // side is already closed). Afterwards error() is Error::aborted.

@@ -182,11 +182,31 @@ TEST(Shutdown, ServerCloseDuringHandshakeAbandonsIt) {
   EXPECT_EQ(p.client->alert_received(), Alert::close_notify);
   EXPECT_EQ(p.client->read_state(), ReadState::close_notify_received);
   EXPECT_EQ(p.client->error(), Error::none);
-  // The server never completes: the client's Finished is ignored, not an error.
+  // The client's Finished is verified and followed (its keys lead to what
+  // comes next) but answered with nothing: no tickets, and the server's
+  // handshake never counts as done.
+  ASSERT_EQ(p.client->write(bytes("dropped")), Error::none);
+  ASSERT_EQ(p.client->close(), Error::none);
   p.client_to_server();
   EXPECT_FALSE(p.server->handshake_done());
   EXPECT_EQ(p.server->error(), Error::none);
+  EXPECT_EQ(p.server->read_state(), ReadState::close_notify_received);
+  EXPECT_TRUE(p.server->pending_output().empty());
+  uint8_t buf[16];
+  EXPECT_EQ(p.server->read(buf).status, ReadStatus::closed);  // the data was dropped
   EXPECT_EQ(p.server->write(bytes("x")), Error::write_after_close);
+}
+
+TEST(Shutdown, ServerCloseDuringHandshakeStillChecksTheClientFinished) {
+  Pair p;
+  p.client_to_server();
+  ASSERT_EQ(p.server->close(), Error::none);
+  p.server_to_client();
+  std::vector<uint8_t> finished = take_output(*p.client);
+  ASSERT_GT(finished.size(), 6u);
+  finished.back() ^= 1;  // the record's tag
+  EXPECT_EQ(p.server->receive(finished), Error::bad_record_mac);
+  EXPECT_TRUE(p.server->pending_output().empty());  // no alert after close_notify
 }
 
 TEST(Shutdown, ClientCloseBeforeAnyAnswerIsPlaintext) {
@@ -198,6 +218,38 @@ TEST(Shutdown, ClientCloseBeforeAnyAnswerIsPlaintext) {
   const std::vector<uint8_t> expected = {21, 3, 3, 0, 2, 1, 90, 21, 3, 3, 0, 2, 1, 0};
   EXPECT_EQ(alerts, expected);
   EXPECT_EQ(p.client->write_state(), WriteState::close_notify_sent);
+}
+
+// A client that leaves before the server's flight arrives has no keys: its
+// alerts come in plaintext, and the server, which already reads under the
+// handshake keys, takes them as the client's.
+TEST(Shutdown, PlaintextCloseFromAClientWithoutKeys) {
+  Pair p;
+  p.client_to_server();  // ClientHello; the server now reads under handshake keys
+  ASSERT_EQ(p.client->close(), Error::none);
+  ASSERT_EQ(p.server->receive(take_output(*p.client)), Error::none);
+  EXPECT_EQ(p.server->read_state(), ReadState::close_notify_received);
+  EXPECT_EQ(p.server->alert_received(), Alert::close_notify);
+  EXPECT_EQ(p.server->error(), Error::none);
+}
+
+TEST(Shutdown, PlaintextFatalAlertDuringTheHandshakeIsThePeers) {
+  Pair p;
+  p.client_to_server();
+  take_output(*p.server);  // the server's flight, never delivered
+  const std::vector<uint8_t> alert = {21, 3, 3, 0, 2, 2, 40};  // handshake_failure
+  EXPECT_EQ(p.server->receive(alert), Error::peer_alert);
+  EXPECT_EQ(p.server->read_state(), ReadState::fatal_alert_received);
+  EXPECT_EQ(p.server->alert_received(), Alert::handshake_failure);
+  EXPECT_TRUE(p.server->pending_output().empty());  // nothing answers a fatal alert
+}
+
+TEST(Shutdown, PlaintextAlertAfterAProtectedRecordIsRefused) {
+  Pair p;
+  p.pump();
+  ASSERT_TRUE(p.server->handshake_done());
+  const std::vector<uint8_t> alert = {21, 3, 3, 0, 2, 1, 0};
+  EXPECT_EQ(p.server->receive(alert), Error::unexpected_message);
 }
 
 TEST(Shutdown, FatalAlertEndsBothDirectionsAndCloseSendsNothing) {

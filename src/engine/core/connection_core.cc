@@ -189,7 +189,6 @@ void ConnectionCore::handle_handshake_bytes(std::span<const uint8_t> data) {
     fail(Error::unexpected_message);
     return;
   }
-  if (abandoned_) return;
   std::span<const uint8_t> pending = data;
   if (!handshake_buffer_.empty()) {
     handshake_buffer_.insert(handshake_buffer_.end(), data.begin(), data.end());
@@ -220,7 +219,7 @@ void ConnectionCore::handle_handshake_bytes(std::span<const uint8_t> data) {
     }
     used += total;
     keys_changed = read_key_epoch_ != key_epoch_before;
-    if (abandoned_ || read_state_ != ReadState::open) return;
+    if (read_state_ != ReadState::open) return;
   }
   if (keys_changed && used != pending.size()) {
     fail(Error::unexpected_message);
@@ -280,7 +279,8 @@ void ConnectionCore::flight_complete() {
 }
 
 void ConnectionCore::flush_flight() {
-  if (flight_.empty() || error_ != Error::none) {
+  // After our close_notify (an abandoned handshake) nothing more is sent.
+  if (flight_.empty() || error_ != Error::none || write_state_ != WriteState::open) {
     flight_.clear();
     return;
   }
@@ -291,6 +291,7 @@ void ConnectionCore::flush_flight() {
 
 void ConnectionCore::send_change_cipher_spec() {
   flush_flight();
+  if (write_state_ != WriteState::open) return;
   static constexpr uint8_t kRecord[] = {20, 3, 3, 0, 1, 1};
   out_.append(kRecord);
   out_total_produced_ += sizeof(kRecord);
@@ -305,6 +306,7 @@ bool ConnectionCore::install_read_secret(Level /*level*/, crypto::CipherSuite su
 bool ConnectionCore::install_write_secret(Level /*level*/, crypto::CipherSuite suite,
                                           const crypto::Secret& secret) {
   flush_flight();
+  if (write_state_ != WriteState::open) return true;  // closed: it stays without keys
   return encoder_.keys().install_tls13(suite, secret);
 }
 
@@ -317,6 +319,7 @@ bool ConnectionCore::install_tls12_read_keys(crypto::AeadAlg aead, std::span<con
 bool ConnectionCore::install_tls12_write_keys(crypto::AeadAlg aead, std::span<const uint8_t> key,
                                               std::span<const uint8_t> fixed_iv) {
   flush_flight();
+  if (write_state_ != WriteState::open) return true;  // closed: it stays without keys
   return encoder_.keys().install_tls12(aead, key, fixed_iv);
 }
 
@@ -456,11 +459,13 @@ Error ConnectionCore::write_into(std::span<const uint8_t> data, std::span<uint8_
 Error ConnectionCore::close() {
   if (write_state_ != WriteState::open || error_ != Error::none) return error_;
   if (!connected()) {
-    // RFC 8446 section 6.1: user_canceled, then close_notify, abandons the handshake.
+    // RFC 8446 section 6.1: user_canceled, then close_notify, abandons the
+    // handshake. The peer's handshake messages that follow are still
+    // authenticated and followed (its key changes lead to its close_notify),
+    // but answered with nothing, and its application data is dropped.
     flush_flight();
     send_alert(kWarning, Alert::user_canceled);
     abandoned_ = true;
-    handshake_buffer_.clear();
   }
   queue_close_notify();
   return error_;

@@ -144,7 +144,7 @@ class ConnectionCore final : public HandshakeTransport {
   // --- the connection's end
   WriteState write_state_ = WriteState::open;
   ReadState read_state_ = ReadState::open;
-  bool abandoned_ = false;         // close() during the handshake: it will never complete
+  bool abandoned_ = false;         // close() during the handshake: it never counts as done
   unsigned warning_alerts_ = 0;    // consecutive warning alerts received
   uint64_t close_notify_end_ = 0;  // out_total_produced_ just after our close_notify
   Error error_ = Error::none;

@@ -277,7 +277,7 @@ Error Tls12Client::on_new_session_ticket(std::span<const uint8_t> msg,
 }
 
 void Tls12Client::keep_session() {
-  if (!ctx_.config.resumption) return;
+  if (!ctx_.config.resumption || !transport_.write_open()) return;  // not after we abandoned
   // RFC 5077 section 3.3: a zero lifetime hint leaves the lifetime to us.
   constexpr uint32_t kDefaultLifetimeSeconds = 7200;
   if (new_ticket_ && !new_ticket_->ticket.empty()) {

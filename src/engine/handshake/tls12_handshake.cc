@@ -119,7 +119,9 @@ Error Tls12Handshake::verify_finished(std::span<const uint8_t> body) {
 }
 
 void Tls12Handshake::complete() {
-  ctx_.established = true;
+  // A handshake we abandoned (close() before it completed) is followed to
+  // its end so the peer's records can be read, but never counts as done.
+  ctx_.established = transport_.write_open();
   successor_ = std::make_unique<Tls12Connected>(ctx_, transport_, master_secret_);
 }
 

@@ -143,6 +143,7 @@ Error Tls12Server::resume(const messages::ClientHello& ch, std::shared_ptr<Sessi
 Error Tls12Server::issue_session() {
   constexpr uint32_t kLifetimeSeconds = 7200;
   const Config::Impl& config = ctx_.config;
+  if (!transport_.write_open()) return Error::none;  // abandoned: the client never sees it
   if (issue_ticket_) {
     std::shared_ptr<Session> session =
         make_tls12_session(ctx_, *suite_, master_secret_, {}, false, kLifetimeSeconds);

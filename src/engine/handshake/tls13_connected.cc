@@ -52,7 +52,8 @@ Error Tls13Connected::handle_message(HandshakeType type, std::span<const uint8_t
       if (nst.ticket_lifetime > 604800) return Error::illegal_parameter;
       ++ctx_.tickets_received;
       const HandshakeContext& c = ctx_;
-      if (c.config.resumption) {
+      // Not kept from a handshake we abandoned (it never became established).
+      if (c.config.resumption && c.established) {
         std::shared_ptr<Session> session = make_session(nst);
         if (c.config.session_cache && !c.server_name.empty()) {
           c.config.session_cache->put(
@@ -105,7 +106,7 @@ Error Tls13Connected::send_key_update(bool request_peer) {
 
 Error Tls13Connected::send_new_session_tickets() {
   const Config::Impl& config = ctx_.config;
-  if (!config.resumption) return Error::none;
+  if (!config.resumption || !ctx_.established) return Error::none;  // abandoned: none
   for (unsigned i = 0; i < config.ticket_count; ++i) {
     messages::NewSessionTicket nst;
     nst.ticket_lifetime = kTicketLifetimeSeconds;

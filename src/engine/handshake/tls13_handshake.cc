@@ -203,7 +203,9 @@ void Tls13Handshake::send_change_cipher_spec_once() {
 }
 
 Tls13Connected& Tls13Handshake::complete() {
-  ctx_.established = true;
+  // A handshake we abandoned (close() before it completed) is followed to
+  // its end so the peer's records can be read, but never counts as done.
+  ctx_.established = transport_.write_open();
   const bool client = ctx_.role == Role::client;
   auto connected = std::make_unique<Tls13Connected>(
       ctx_, transport_, *ctx_.suite,

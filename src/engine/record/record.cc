@@ -119,8 +119,12 @@ RecordDecoder::Status RecordDecoder::decode(std::span<const uint8_t> input, Reco
 
   RecordProtection* protection = keys_.protection();
   const bool protected_record = protection != nullptr && protection->protects(type);
-  if (protection != nullptr && !protected_record && type != ContentType::change_cipher_spec) {
-    return fail(Error::unexpected_message);  // plaintext alert or handshake under keys
+  if (protection != nullptr && !protected_record && type != ContentType::change_cipher_spec &&
+      (type != ContentType::alert || peer_proved_keys_)) {
+    // Plaintext handshake under keys, or a plaintext alert from a peer that
+    // has already sent under them. A peer that could not process our flight
+    // has no keys and can only alert in plaintext: that alert is its own.
+    return fail(Error::unexpected_message);
   }
   if (protection == nullptr && type == ContentType::application_data) {
     return fail(Error::unexpected_message);  // application data before keys
@@ -145,6 +149,7 @@ RecordDecoder::Status RecordDecoder::decode(std::span<const uint8_t> input, Reco
       err != Error::none) {
     return fail(err);
   }
+  peer_proved_keys_ = true;
   consumed = kHeaderSize + length;
   return Status::record;
 }

@@ -101,7 +101,9 @@ class RecordDecoder {
   // record_overflow, bad_record_mac, unexpected_message).
   //  - Encrypted direction: the outer types the protection protects are
   //    opened; an outer change_cipher_spec is returned as is (the handshake
-  //    decides whether it is allowed); any other outer type is
+  //    decides whether it is allowed); so is a plaintext alert until a first
+  //    record opened under keys shows the peer has them (a peer that could
+  //    not process our flight alerts in plaintext); any other outer type is
   //    unexpected_message.
   //  - Plaintext direction: application_data is unexpected_message.
   //  - Length over the protection's max_ciphertext() (or kMaxPlaintext when
@@ -114,6 +116,7 @@ class RecordDecoder {
 
  private:
   DirectionKeys keys_;
+  bool peer_proved_keys_ = false;  // a record was opened under keys
 };
 
 }  // namespace adieu::record
