@@ -63,9 +63,9 @@ std::vector<std::string> alpn_list(const std::vector<uint8_t>& wire) {
   return out;
 }
 
-adieu::VerifyMode verify_mode(int mode, bool server) {
+// What a server asks of its clients.
+adieu::VerifyMode server_verify_mode(int mode) {
   if ((mode & SSL_VERIFY_PEER) == 0) return adieu::VerifyMode::none;
-  if (!server) return adieu::VerifyMode::required;
   return (mode & SSL_VERIFY_FAIL_IF_NO_PEER_CERT) != 0 ? adieu::VerifyMode::required
                                                        : adieu::VerifyMode::optional;
 }
@@ -115,11 +115,11 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
   if (cert != nullptr && key != nullptr && !add_certificate(*cfg, cert, ctx->chain, key, error)) {
     return nullptr;
   }
-  std::string ignored;
-  for (const std::string& f : ctx->ca_files) cfg->load_ca_file(f, &ignored);
-  for (const std::string& d : ctx->ca_dirs) cfg->load_ca_dir(d, &ignored);
-  if (ctx->default_verify_paths) cfg->load_system_trust(&ignored);
-  cfg->set_verify(verify_mode(s->verify_mode, s->server));
+  // The engine's trust store stays empty: its verification asks verify.cc,
+  // which verifies against the context's X509_STORE. A client always
+  // verifies (OpenSSL does with SSL_VERIFY_NONE too, then goes on).
+  cfg->set_verify(s->server ? server_verify_mode(s->verify_mode) : adieu::VerifyMode::required);
+  install_verify_hook(*cfg);
   if (!s->groups.empty() && !cfg->set_groups(s->groups, error)) return nullptr;
   int min_version = 0, max_version = 0;
   if (!version_range(s, &min_version, &max_version)) {

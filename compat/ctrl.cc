@@ -150,6 +150,9 @@ long SSL_CTX_ctrl(SSL_CTX* ctx, int cmd, long larg, void* parg) {
     case SSL_CTRL_SET_DH_AUTO:
     case SSL_CTRL_SET_TMP_ECDH:
       return 1;
+    case SSL_CTRL_SET_VERIFY_CERT_STORE:
+    case SSL_CTRL_GET_VERIFY_CERT_STORE:
+      return verify_store_ctrl(&ctx->verify_store, cmd, larg, parg);
     default:
       return 0;
   }
@@ -228,6 +231,9 @@ long SSL_ctrl(SSL* s, int cmd, long larg, void* parg) {
     }
     case SSL_CTRL_GET_EXTMS_SUPPORT:
       return -1;
+    case SSL_CTRL_SET_VERIFY_CERT_STORE:
+    case SSL_CTRL_GET_VERIFY_CERT_STORE:
+      return verify_store_ctrl(&s->verify_store, cmd, larg, parg);
     default:
       return 0;
   }

@@ -100,7 +100,10 @@ SSL_CTX* SSL_CTX_new_ex(OSSL_LIB_CTX* libctx, const char* propq, const SSL_METHO
   ctx->options = SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_MIDDLEBOX_COMPAT;
   ctx->mode = SSL_MODE_AUTO_RETRY;
   ctx->store = X509_STORE_new();
-  if (ctx->store == nullptr) {
+  ctx->param = X509_VERIFY_PARAM_new();
+  if (ctx->store == nullptr || ctx->param == nullptr) {
+    X509_STORE_free(ctx->store);
+    X509_VERIFY_PARAM_free(ctx->param);
     delete ctx;
     ERR_raise(ERR_LIB_SSL, ERR_R_X509_LIB);
     return nullptr;
@@ -128,6 +131,10 @@ void SSL_CTX_free(SSL_CTX* ctx) {
   // Sessions still cached leave with the context (OpenSSL flushes them all).
   SSL_CTX_flush_sessions(ctx, 0);
   X509_STORE_free(ctx->store);
+  X509_STORE_free(ctx->verify_store);
+  X509_VERIFY_PARAM_free(ctx->param);
+  sk_X509_NAME_pop_free(ctx->ca_names, X509_NAME_free);
+  sk_X509_NAME_pop_free(ctx->client_ca_names, X509_NAME_free);
   X509_free(ctx->cert);
   sk_X509_pop_free(ctx->chain, X509_free);
   EVP_PKEY_free(ctx->key);
@@ -164,13 +171,13 @@ void SSL_CTX_set_verify(SSL_CTX* ctx, int mode, SSL_verify_cb callback) {
   ctx_changed(ctx);
 }
 void SSL_CTX_set_verify_depth(SSL_CTX* ctx, int depth) {
-  if (ctx != nullptr) ctx->verify_depth = depth;
+  if (ctx != nullptr) X509_VERIFY_PARAM_set_depth(ctx->param, depth);
 }
 int SSL_CTX_get_verify_mode(const SSL_CTX* ctx) {
   return ctx != nullptr ? ctx->verify_mode : 0;
 }
 int SSL_CTX_get_verify_depth(const SSL_CTX* ctx) {
-  return ctx != nullptr ? ctx->verify_depth : -1;
+  return ctx != nullptr ? X509_VERIFY_PARAM_get_depth(ctx->param) : -1;
 }
 SSL_verify_cb SSL_CTX_get_verify_callback(const SSL_CTX* ctx) {
   return ctx != nullptr ? ctx->verify_callback : nullptr;
@@ -369,12 +376,10 @@ EVP_PKEY* SSL_get_privatekey(const SSL* s) {
 // --- Trust ----------------------------------------------------------------------------
 
 int SSL_CTX_load_verify_locations(SSL_CTX* ctx, const char* CAfile, const char* CApath) {
-  if (ctx == nullptr || (CAfile == nullptr && CApath == nullptr)) return 0;
-  if (X509_STORE_load_locations(ctx->store, CAfile, CApath) != 1) return 0;
-  if (CAfile != nullptr) ctx->ca_files.emplace_back(CAfile);
-  if (CApath != nullptr) ctx->ca_dirs.emplace_back(CApath);
-  ctx_changed(ctx);
-  return 1;
+  if (ctx == nullptr || ctx->store == nullptr || (CAfile == nullptr && CApath == nullptr)) {
+    return 0;
+  }
+  return X509_STORE_load_locations(ctx->store, CAfile, CApath) == 1 ? 1 : 0;
 }
 
 int SSL_CTX_load_verify_file(SSL_CTX* ctx, const char* CAfile) {
@@ -385,20 +390,23 @@ int SSL_CTX_load_verify_dir(SSL_CTX* ctx, const char* CApath) {
 }
 
 int SSL_CTX_set_default_verify_paths(SSL_CTX* ctx) {
-  if (ctx == nullptr) return 0;
-  if (X509_STORE_set_default_paths(ctx->store) != 1) return 0;
-  ctx->default_verify_paths = true;
-  ctx_changed(ctx);
-  return 1;
+  if (ctx == nullptr || ctx->store == nullptr) return 0;
+  return X509_STORE_set_default_paths(ctx->store) == 1 ? 1 : 0;
 }
 
 X509_STORE* SSL_CTX_get_cert_store(const SSL_CTX* ctx) {
   return ctx != nullptr ? ctx->store : nullptr;
 }
+// Takes `store` over (NULL: no trust at all).
 void SSL_CTX_set_cert_store(SSL_CTX* ctx, X509_STORE* store) {
   if (ctx == nullptr) return;
   X509_STORE_free(ctx->store);
   ctx->store = store;
+}
+void SSL_CTX_set1_cert_store(SSL_CTX* ctx, X509_STORE* store) {
+  if (ctx == nullptr) return;
+  if (store != nullptr) X509_STORE_up_ref(store);
+  SSL_CTX_set_cert_store(ctx, store);
 }
 
 // --- Suites, ALPN, callbacks -------------------------------------------------------------

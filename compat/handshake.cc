@@ -3,8 +3,6 @@
 // a pending SSL_key_update is written here too. A server reads the first
 // record itself to run the servername and ALPN callbacks before its engine
 // connection is made with their answers.
-#include <openssl/x509_vfy.h>
-
 #include "compat/internal.h"
 #include "messages/messages.h"
 
@@ -122,47 +120,14 @@ bool server_hello_callbacks(SSL* s, const messages::ClientHello& ch) {
   return false;
 }
 
-// The peer's chain verified against the context's store, for
-// SSL_get_verify_result (OpenSSL verifies even with SSL_VERIFY_NONE).
-long verify_peer_chain(SSL* s) {
-  const std::vector<std::vector<uint8_t>>& certs = s->conn->peer_certificates();
-  if (certs.empty()) return X509_V_OK;
-  if (s->conn->verify_result() != X509_V_OK) return s->conn->verify_result();
-  STACK_OF(X509)* chain = sk_X509_new_null();
-  X509* leaf = nullptr;
-  for (size_t i = 0; i < certs.size(); ++i) {
-    const unsigned char* p = certs[i].data();
-    X509* x = d2i_X509(nullptr, &p, static_cast<long>(certs[i].size()));
-    if (x == nullptr) continue;
-    if (leaf == nullptr) {
-      leaf = x;
-    } else if (chain == nullptr || sk_X509_push(chain, x) == 0) {
-      X509_free(x);
-    }
-  }
-  long result = X509_V_ERR_UNSPECIFIED;
-  X509_STORE_CTX* vctx = X509_STORE_CTX_new();
-  if (leaf != nullptr && vctx != nullptr &&
-      X509_STORE_CTX_init(vctx, s->ctx->store, leaf, chain) == 1) {
-    X509_STORE_CTX_set_default(vctx, s->server ? "ssl_client" : "ssl_server");
-    if (s->verify_depth >= 0) X509_STORE_CTX_set_depth(vctx, s->verify_depth);
-    ERR_set_mark();
-    result = X509_verify_cert(vctx) == 1 ? X509_V_OK : X509_STORE_CTX_get_error(vctx);
-    ERR_pop_to_mark();
-  }
-  X509_STORE_CTX_free(vctx);
-  X509_free(leaf);
-  sk_X509_pop_free(chain, X509_free);
-  return result;
-}
-
 void finish_handshake(SSL* s) {
   s->handshake_finished = true;
   s->hit = s->conn->resumed();
   if (s->hit) ++s->session_ctx->stats.hits;
   s->tickets_seen = s->conn->tickets_received();
   s->key_updates_seen = s->conn->key_updates_received();
-  s->verify_result = verify_peer_chain(s);
+  // A resumed session keeps the verification of its full handshake.
+  if (s->hit && s->session != nullptr) s->verify_result = s->session->verify_result;
   session_established(s);
   if (s->server) {
     ++s->ctx->stats.accept_good;

@@ -88,9 +88,11 @@ struct ssl_session_st {
   std::vector<uint8_t> master_key;  // wiped when freed
   std::string hostname;
   std::string alpn;
-  X509* peer = nullptr;  // owned
-  long time = 0;         // creation time, seconds
-  long timeout = 7200;   // seconds
+  X509* peer = nullptr;                   // owned
+  STACK_OF(X509) * peer_chain = nullptr;  // owned; as OpenSSL, a server's lacks the leaf
+  long verify_result = X509_V_OK;         // the full handshake's, restored on resumption
+  long time = 0;                          // creation time, seconds
+  long timeout = 7200;                    // seconds
   bool not_resumable = false;
   bool in_cache = false;  // held by an SSL_CTX's internal cache
   // The engine's session (what resumption needs), when there is one.
@@ -122,15 +124,18 @@ struct ssl_ctx_st {
   int min_version = 0, max_version = 0;
   int verify_mode = SSL_VERIFY_NONE;
   SSL_verify_cb verify_callback = nullptr;
-  int verify_depth = -1;
-  X509_STORE* store = nullptr;
+  // SSL_CTX_set_cert_verify_callback: replaces X509_verify_cert.
+  int (*app_verify_cb)(X509_STORE_CTX*, void*) = nullptr;
+  void* app_verify_arg = nullptr;
+  X509_VERIFY_PARAM* param = nullptr;        // depth, host names, flags (SSL_CTX_get0_param)
+  X509_STORE* store = nullptr;               // trust: SSL_CTX_get_cert_store
+  X509_STORE* verify_store = nullptr;        // SSL_CTX_set1_verify_cert_store; store when null
+  STACK_OF(X509_NAME) * ca_names = nullptr;  // SSL_CTX_set0_CA_list
+  STACK_OF(X509_NAME) * client_ca_names = nullptr;  // SSL_CTX_set_client_CA_list
   // Our certificate: leaf, intermediates, key.
   X509* cert = nullptr;
   STACK_OF(X509) * chain = nullptr;
   EVP_PKEY* key = nullptr;
-  // Trust given as paths, for the engine's trust store.
-  std::vector<std::string> ca_files, ca_dirs;
-  bool default_verify_paths = false;
   adieu::compat::Ciphers ciphers;
   std::string groups;
   std::vector<uint8_t> alpn;  // client protocols, wire format
@@ -188,7 +193,8 @@ struct ssl_st {
   adieu::compat::CallError call_error = adieu::compat::CallError::none;
   // Record input: one record at a time, as OpenSSL reads without read-ahead.
   std::vector<uint8_t> record;
-  uint8_t last_record_type = 0;  // the content type of the record last given to the engine
+  uint8_t last_record_type = 0;     // the content type of the record last given to the engine
+  uint8_t last_handshake_type = 0;  // its first handshake message's type, if in the clear
   // Post-handshake messages processed but not yet reported (the engine handles
   // a whole record at once, OpenSSL one message per call without AUTO_RETRY).
   unsigned owed_messages = 0;
@@ -203,7 +209,10 @@ struct ssl_st {
   int min_version = 0, max_version = 0;
   int verify_mode = SSL_VERIFY_NONE;
   SSL_verify_cb verify_callback = nullptr;
-  int verify_depth = -1;
+  X509_VERIFY_PARAM* param = nullptr;        // inherited from the context's at SSL_new
+  X509_STORE* verify_store = nullptr;        // SSL_set1_verify_cert_store; the context's when null
+  STACK_OF(X509_NAME) * ca_names = nullptr;  // the context's when null
+  STACK_OF(X509_NAME) * client_ca_names = nullptr;  // the context's when null
   std::vector<uint8_t> alpn;
   std::vector<uint8_t> sid_ctx;
   size_t num_tickets = 2;
@@ -221,6 +230,11 @@ struct ssl_st {
   X509* cert = nullptr;       // SSL-level certificate override
   EVP_PKEY* key = nullptr;
   long verify_result = X509_V_OK;
+  // The peer's chain verified this handshake (verify.cc): whether it ran,
+  // whether the handshake may go on, and the chain X509_verify_cert built.
+  bool verify_ran = false;
+  bool verify_accepted = false;
+  STACK_OF(X509) * verified_chain = nullptr;
   std::string alpn_selected;
   SSL_SESSION* session = nullptr;
   CRYPTO_EX_DATA ex_data{};
@@ -297,6 +311,29 @@ void session_ticket_sent(SSL* s);
 // A stateful ticket is used once: the engine dropped it from its store on
 // resumption; the context's cache follows.
 void drop_used_stateful_sessions(SSL_CTX* ctx);
+
+// --- peer verification (verify.cc) -------------------------------------------------
+// Makes the engine's verification of the peer's chain call verify_peer() on
+// the SSL whose record the engine is processing (see EngineCallScope).
+void install_verify_hook(adieu::Config& cfg);
+// While alive, the engine's callbacks on this thread belong to `s`.
+class EngineCallScope {
+ public:
+  explicit EngineCallScope(SSL* s);
+  ~EngineCallScope();
+  EngineCallScope(const EngineCallScope&) = delete;
+  EngineCallScope& operator=(const EngineCallScope&) = delete;
+
+ private:
+  SSL* previous_;
+};
+// SSL_CTRL_SET_VERIFY_CERT_STORE / SSL_CTRL_GET_VERIFY_CERT_STORE on `slot`.
+long verify_store_ctrl(X509_STORE** slot, int cmd, long larg, void* parg);
+// After the engine took a record: false (and the connection failed) when it
+// holds a peer chain that verify_peer() never saw, which must not happen.
+bool peer_chain_checked(SSL* s);
+// Forgets the last handshake's verification (SSL_clear, set_*_state).
+void reset_verification(SSL* s);
 
 // --- configuration (config.cc) ------------------------------------------------------
 // `client_order`: a server's peer's suites, in its order (the ClientHello's).

@@ -178,6 +178,11 @@ static int read_record_bytes(SSL* s) {
 
 static void feed_record(SSL* s) {
   s->last_record_type = s->record.empty() ? 0 : s->record[0];
+  s->last_handshake_type =
+      s->last_record_type == SSL3_RT_HANDSHAKE && s->record.size() > kHeaderSize
+          ? s->record[kHeaderSize]
+          : 0;
+  EngineCallScope scope(s);  // the engine may verify the peer's chain (verify.cc)
   s->conn->receive(s->record);
   std::vector<uint8_t>().swap(s->record);  // an idle connection holds no record buffer
 }
@@ -223,6 +228,12 @@ bool absorb_engine_events(SSL* s) {
         c.alert_received() == adieu::Alert::no_renegotiation) {
       reason = SSL_R_NO_RENEGOTIATION;
     }
+    // A TLS 1.2 server's handshake_failure on the client's Certificate
+    // message: an empty one, with SSL_VERIFY_FAIL_IF_NO_PEER_CERT.
+    if (err == adieu::Error::handshake_failure && s->server &&
+        s->last_handshake_type == SSL3_MT_CERTIFICATE) {
+      reason = SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE;
+    }
     if (err == adieu::Error::bad_record_mac) {
       // OpenSSL opens TLS 1.2 AES-GCM records with EVP_Cipher, whose
       // provider queues its own error first when the tag does not match.
@@ -244,13 +255,11 @@ bool absorb_engine_events(SSL* s) {
       if (c.alert_sent().has_value() && (s->shutdown & SSL_SENT_SHUTDOWN) == 0) {
         if (s->session != nullptr) ctx_remove_session(s->session_ctx, s->session);
       }
-      if (c.error() != adieu::Error::none && c.verify_result() != X509_V_OK) {
-        s->verify_result = c.verify_result();
-      }
       flush_output(s);
     }
     return false;
   }
+  if (!peer_chain_checked(s)) return false;
   if (c.read_state() == adieu::ReadState::close_notify_received && !s->close_notify_seen) {
     s->close_notify_seen = true;
     s->shutdown |= SSL_RECEIVED_SHUTDOWN;

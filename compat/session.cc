@@ -35,6 +35,8 @@ SSL_SESSION* session_dup(const SSL_SESSION* src) {
     X509_up_ref(src->peer);
     d->peer = src->peer;
   }
+  if (src->peer_chain != nullptr) d->peer_chain = X509_chain_up_ref(src->peer_chain);
+  d->verify_result = src->verify_result;
   d->time = src->time;
   d->timeout = src->timeout;
   d->not_resumable = src->not_resumable;
@@ -169,10 +171,26 @@ static void fill_session(SSL* s, SSL_SESSION* sess, int version) {
   if (version == TLS1_2_VERSION || s->server) sess->master_key.assign(key.begin(), key.end());
   X509_free(sess->peer);
   sess->peer = nullptr;
+  sk_X509_pop_free(sess->peer_chain, X509_free);
+  sess->peer_chain = nullptr;
+  sess->verify_result = s->verify_result;
   const std::vector<std::vector<uint8_t>>& certs = c.peer_certificates();
-  if (!certs.empty()) {
-    const unsigned char* p = certs[0].data();
-    sess->peer = d2i_X509(nullptr, &p, static_cast<long>(certs[0].size()));
+  if (certs.empty()) return;
+  sess->peer_chain = sk_X509_new_null();
+  for (const std::vector<uint8_t>& der : certs) {
+    const unsigned char* p = der.data();
+    X509* x = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
+    if (x == nullptr) continue;
+    if (sess->peer == nullptr) {
+      X509_up_ref(x);
+      sess->peer = x;
+      // OpenSSL: a server's peer_chain does not hold the client's certificate.
+      if (s->server) {
+        X509_free(x);
+        continue;
+      }
+    }
+    if (sess->peer_chain == nullptr || sk_X509_push(sess->peer_chain, x) <= 0) X509_free(x);
   }
 }
 
@@ -348,6 +366,7 @@ void SSL_SESSION_free(SSL_SESSION* sess) {
   if (sess == nullptr || sess->references.fetch_sub(1) != 1) return;
   CRYPTO_free_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, sess, &sess->ex_data);
   X509_free(sess->peer);
+  sk_X509_pop_free(sess->peer_chain, X509_free);
   OPENSSL_cleanse(sess->ticket.data(), sess->ticket.size());
   OPENSSL_cleanse(sess->master_key.data(), sess->master_key.size());
   delete sess;

@@ -43,7 +43,7 @@ void reset_connection(SSL* s) {
   s->write_done = 0;
   s->alpn_selected.clear();
   s->peer_hostname.clear();
-  s->verify_result = X509_V_OK;
+  reset_verification(s);
   s->client_hello_version = 0;
   s->version_override = 0;
   s->client_hello_session_id.clear();
@@ -62,10 +62,14 @@ SSL* SSL_new(SSL_CTX* ctx) {
     return nullptr;
   }
   SSL* s = new (std::nothrow) SSL;
-  if (s == nullptr) {
+  X509_VERIFY_PARAM* param = X509_VERIFY_PARAM_new();
+  if (s == nullptr || param == nullptr || X509_VERIFY_PARAM_inherit(param, ctx->param) != 1) {
+    X509_VERIFY_PARAM_free(param);
+    delete s;
     ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
     return nullptr;
   }
+  s->param = param;
   std::lock_guard<std::recursive_mutex> guard(ctx->lock);
   SSL_CTX_up_ref(ctx);
   SSL_CTX_up_ref(ctx);
@@ -81,7 +85,9 @@ SSL* SSL_new(SSL_CTX* ctx) {
   s->max_version = ctx->max_version;
   s->verify_mode = ctx->verify_mode;
   s->verify_callback = ctx->verify_callback;
-  s->verify_depth = ctx->verify_depth;
+  if (ctx->verify_store != nullptr && X509_STORE_up_ref(ctx->verify_store) == 1) {
+    s->verify_store = ctx->verify_store;
+  }
   s->alpn = ctx->alpn;
   s->sid_ctx = ctx->sid_ctx;
   s->num_tickets = ctx->num_tickets;
@@ -108,6 +114,11 @@ void SSL_free(SSL* s) {
   SSL_SESSION_free(s->session);
   X509_free(s->cert);
   EVP_PKEY_free(s->key);
+  reset_verification(s);
+  X509_VERIFY_PARAM_free(s->param);
+  X509_STORE_free(s->verify_store);
+  sk_X509_NAME_pop_free(s->ca_names, X509_NAME_free);
+  sk_X509_NAME_pop_free(s->client_ca_names, X509_NAME_free);
   SSL_CTX_free(s->session_ctx);
   SSL_CTX_free(s->ctx);
   delete s;
@@ -283,13 +294,13 @@ void SSL_set_verify(SSL* s, int mode, SSL_verify_cb callback) {
   s->own_settings = true;
 }
 void SSL_set_verify_depth(SSL* s, int depth) {
-  if (s != nullptr) s->verify_depth = depth;
+  if (s != nullptr) X509_VERIFY_PARAM_set_depth(s->param, depth);
 }
 int SSL_get_verify_mode(const SSL* s) {
   return s != nullptr ? s->verify_mode : 0;
 }
 int SSL_get_verify_depth(const SSL* s) {
-  return s != nullptr ? s->verify_depth : -1;
+  return s != nullptr ? X509_VERIFY_PARAM_get_depth(s->param) : -1;
 }
 SSL_verify_cb SSL_get_verify_callback(const SSL* s) {
   return s != nullptr ? s->verify_callback : nullptr;

@@ -69,6 +69,23 @@ static void nulls(void) {
   EXPECT(SSL_CTX_use_certificate(NULL, NULL) == 0);
   EXPECT(SSL_CTX_use_PrivateKey(NULL, NULL) == 0);
   EXPECT(SSL_CTX_check_private_key(NULL) == 0);
+  EXPECT(SSL_get0_param(NULL) == NULL && SSL_CTX_get0_param(NULL) == NULL);
+  EXPECT(SSL_set1_host(NULL, "x") == 0 && SSL_add1_host(NULL, "x") == 0);
+  EXPECT(SSL_get0_peername(NULL) == NULL);
+  EXPECT(SSL_get0_verified_chain(NULL) == NULL && SSL_get_peer_cert_chain(NULL) == NULL);
+  EXPECT(SSL_get_client_CA_list(NULL) == NULL && SSL_CTX_get0_CA_list(NULL) == NULL);
+  EXPECT(SSL_load_client_CA_file(NULL) == NULL && SSL_load_client_CA_file("/nonexistent") == NULL);
+  EXPECT(SSL_CTX_add_client_CA(NULL, NULL) == 0 && SSL_CTX_add1_to_CA_list(NULL, NULL) == 0);
+  EXPECT(SSL_get_ex_data_X509_STORE_CTX_idx() >= 0);
+  {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set_cert_store(ctx, NULL); /* no trust at all */
+    EXPECT(SSL_CTX_get_cert_store(ctx) == NULL);
+    EXPECT(SSL_CTX_load_verify_locations(ctx, "/nonexistent", NULL) == 0);
+    EXPECT(SSL_CTX_set_default_verify_paths(ctx) == 0);
+    SSL_CTX_free(ctx);
+  }
+  ERR_clear_error();
   EXPECT(SSL_check_private_key(NULL) == 0);
   EXPECT(SSL_key_update(NULL, 0) == 0);
   EXPECT(SSL_in_init(NULL) == 0);

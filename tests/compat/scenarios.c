@@ -108,6 +108,18 @@ static const Scenario kScenarios[] = {
     SCENARIO(tls12_alerts),
     SCENARIO(no_suite_for_version),
     SCENARIO(resume_session_id),
+    SCENARIO(verify_callback),
+    SCENARIO(verify_untrusted),
+    SCENARIO(verify_override),
+    SCENARIO(verify_reject),
+    SCENARIO(verify_reject_silent),
+    SCENARIO(verify_none_callback),
+    SCENARIO(verify_host),
+    SCENARIO(verify_ctx_param),
+    SCENARIO(verify_store),
+    SCENARIO(verify_depth),
+    SCENARIO(verify_app_callback),
+    SCENARIO(verify_client_cert),
 };
 
 #define TLS12_SUFFIX "_tls12"

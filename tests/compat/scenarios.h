@@ -92,4 +92,16 @@ void sc_hello_request_renegotiation(void);
 void sc_tls12_alerts(void);
 void sc_no_suite_for_version(void);
 void sc_resume_session_id(void);
+void sc_verify_callback(void);
+void sc_verify_untrusted(void);
+void sc_verify_override(void);
+void sc_verify_reject(void);
+void sc_verify_reject_silent(void);
+void sc_verify_none_callback(void);
+void sc_verify_host(void);
+void sc_verify_ctx_param(void);
+void sc_verify_store(void);
+void sc_verify_depth(void);
+void sc_verify_app_callback(void);
+void sc_verify_client_cert(void);
 #endif

@@ -1,0 +1,215 @@
+// Verification settings and results (verify.cc does the verification):
+// X509_VERIFY_PARAM (host names, depth, purpose, trust), the verify stores,
+// the verify callback that replaces X509_verify_cert, the chains the peer sent
+// and the one verification built, and the CA name lists.
+#include <openssl/pem.h>
+
+#include "compat/internal.h"
+
+namespace adieu::compat {
+namespace {
+
+void set_store(X509_STORE** slot, X509_STORE* store, bool take_reference) {
+  if (take_reference && store != nullptr) X509_STORE_up_ref(store);
+  X509_STORE_free(*slot);
+  *slot = store;
+}
+
+void set_names(STACK_OF(X509_NAME) * *slot, STACK_OF(X509_NAME) * names) {
+  sk_X509_NAME_pop_free(*slot, X509_NAME_free);
+  *slot = names;
+}
+
+// Appends the subject of `x` to `*slot` (made when missing).
+int add_name(STACK_OF(X509_NAME) * *slot, const X509* x) {
+  if (x == nullptr) return 0;
+  if (*slot == nullptr && (*slot = sk_X509_NAME_new_null()) == nullptr) return 0;
+  X509_NAME* name = X509_NAME_dup(X509_get_subject_name(x));
+  if (name == nullptr) return 0;
+  if (sk_X509_NAME_push(*slot, name) <= 0) {
+    X509_NAME_free(name);
+    return 0;
+  }
+  return 1;
+}
+
+int name_cmp(const X509_NAME* const* a, const X509_NAME* const* b) {
+  return X509_NAME_cmp(*a, *b);
+}
+
+}  // namespace
+
+long verify_store_ctrl(X509_STORE** slot, int cmd, long larg, void* parg) {
+  if (cmd == SSL_CTRL_SET_VERIFY_CERT_STORE) {
+    set_store(slot, static_cast<X509_STORE*>(parg), larg != 0);
+    return 1;
+  }
+  // SSL_CTRL_GET_VERIFY_CERT_STORE: the store set, else none (OpenSSL does
+  // not fall back to the trust store here).
+  if (parg == nullptr) return 0;
+  *static_cast<X509_STORE**>(parg) = *slot;
+  return 1;
+}
+
+}  // namespace adieu::compat
+
+using namespace adieu::compat;
+
+extern "C" {
+
+void SSL_CTX_set_cert_verify_callback(SSL_CTX* ctx, int (*cb)(X509_STORE_CTX*, void*), void* arg) {
+  if (ctx == nullptr) return;
+  ctx->app_verify_cb = cb;
+  ctx->app_verify_arg = arg;
+}
+
+X509_VERIFY_PARAM* SSL_CTX_get0_param(SSL_CTX* ctx) {
+  return ctx != nullptr ? ctx->param : nullptr;
+}
+X509_VERIFY_PARAM* SSL_get0_param(SSL* s) {
+  return s != nullptr ? s->param : nullptr;
+}
+int SSL_CTX_set1_param(SSL_CTX* ctx, X509_VERIFY_PARAM* vpm) {
+  return ctx != nullptr && vpm != nullptr ? X509_VERIFY_PARAM_set1(ctx->param, vpm) : 0;
+}
+int SSL_set1_param(SSL* s, X509_VERIFY_PARAM* vpm) {
+  return s != nullptr && vpm != nullptr ? X509_VERIFY_PARAM_set1(s->param, vpm) : 0;
+}
+
+int SSL_CTX_set_purpose(SSL_CTX* ctx, int purpose) {
+  return ctx != nullptr ? X509_VERIFY_PARAM_set_purpose(ctx->param, purpose) : 0;
+}
+int SSL_set_purpose(SSL* s, int purpose) {
+  return s != nullptr ? X509_VERIFY_PARAM_set_purpose(s->param, purpose) : 0;
+}
+int SSL_CTX_set_trust(SSL_CTX* ctx, int trust) {
+  return ctx != nullptr ? X509_VERIFY_PARAM_set_trust(ctx->param, trust) : 0;
+}
+int SSL_set_trust(SSL* s, int trust) {
+  return s != nullptr ? X509_VERIFY_PARAM_set_trust(s->param, trust) : 0;
+}
+
+// The only host name checks: the SNI name is never one (OpenSSL 3.0).
+int SSL_set1_host(SSL* s, const char* hostname) {
+  return s != nullptr ? X509_VERIFY_PARAM_set1_host(s->param, hostname, 0) : 0;
+}
+int SSL_add1_host(SSL* s, const char* hostname) {
+  return s != nullptr ? X509_VERIFY_PARAM_add1_host(s->param, hostname, 0) : 0;
+}
+void SSL_set_hostflags(SSL* s, unsigned int flags) {
+  if (s != nullptr) X509_VERIFY_PARAM_set_hostflags(s->param, flags);
+}
+const char* SSL_get0_peername(SSL* s) {
+  return s != nullptr ? X509_VERIFY_PARAM_get0_peername(s->param) : nullptr;
+}
+
+STACK_OF(X509) * SSL_get0_verified_chain(const SSL* s) {
+  return s != nullptr ? s->verified_chain : nullptr;
+}
+// A client's holds the server's certificate first; a server's lacks the
+// client's certificate (OpenSSL's own inconsistency, documented).
+STACK_OF(X509) * SSL_get_peer_cert_chain(const SSL* s) {
+  return s != nullptr && s->session != nullptr ? s->session->peer_chain : nullptr;
+}
+
+// --- CA names ------------------------------------------------------------------
+// Kept and returned; the engine sends no certificate_authorities extension and
+// no CA names in its CertificateRequest (docs/compat.md).
+
+void SSL_CTX_set0_CA_list(SSL_CTX* ctx, STACK_OF(X509_NAME) * name_list) {
+  if (ctx != nullptr) set_names(&ctx->ca_names, name_list);
+}
+void SSL_set0_CA_list(SSL* s, STACK_OF(X509_NAME) * name_list) {
+  if (s != nullptr) set_names(&s->ca_names, name_list);
+}
+const STACK_OF(X509_NAME) * SSL_CTX_get0_CA_list(const SSL_CTX* ctx) {
+  return ctx != nullptr ? ctx->ca_names : nullptr;
+}
+const STACK_OF(X509_NAME) * SSL_get0_CA_list(const SSL* s) {
+  if (s == nullptr) return nullptr;
+  return s->ca_names != nullptr ? s->ca_names : s->ctx->ca_names;
+}
+int SSL_CTX_add1_to_CA_list(SSL_CTX* ctx, const X509* x) {
+  return ctx != nullptr ? add_name(&ctx->ca_names, x) : 0;
+}
+int SSL_add1_to_CA_list(SSL* s, const X509* x) {
+  return s != nullptr ? add_name(&s->ca_names, x) : 0;
+}
+
+void SSL_CTX_set_client_CA_list(SSL_CTX* ctx, STACK_OF(X509_NAME) * name_list) {
+  if (ctx != nullptr) set_names(&ctx->client_ca_names, name_list);
+}
+void SSL_set_client_CA_list(SSL* s, STACK_OF(X509_NAME) * name_list) {
+  if (s != nullptr) set_names(&s->client_ca_names, name_list);
+}
+STACK_OF(X509_NAME) * SSL_CTX_get_client_CA_list(const SSL_CTX* ctx) {
+  return ctx != nullptr ? ctx->client_ca_names : nullptr;
+}
+// A server's list; a client would get the names the server sent, which the
+// engine does not report: none.
+STACK_OF(X509_NAME) * SSL_get_client_CA_list(const SSL* s) {
+  if (s == nullptr || !s->server) return nullptr;
+  return s->client_ca_names != nullptr ? s->client_ca_names : s->ctx->client_ca_names;
+}
+int SSL_CTX_add_client_CA(SSL_CTX* ctx, X509* x) {
+  return ctx != nullptr ? add_name(&ctx->client_ca_names, x) : 0;
+}
+int SSL_add_client_CA(SSL* s, X509* x) {
+  return s != nullptr ? add_name(&s->client_ca_names, x) : 0;
+}
+
+STACK_OF(X509_NAME) * SSL_dup_CA_list(const STACK_OF(X509_NAME) * sk) {
+  STACK_OF(X509_NAME)* out = sk_X509_NAME_new_null();
+  for (int i = 0; out != nullptr && i < sk_X509_NAME_num(sk); ++i) {
+    X509_NAME* name = X509_NAME_dup(sk_X509_NAME_value(sk, i));
+    if (name == nullptr || sk_X509_NAME_push(out, name) <= 0) {
+      X509_NAME_free(name);
+      sk_X509_NAME_pop_free(out, X509_NAME_free);
+      ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
+      return nullptr;
+    }
+  }
+  return out;
+}
+
+// The subjects of the PEM certificates in `file`, each once; NULL when
+// there are none or the file cannot be read.
+STACK_OF(X509_NAME) * SSL_load_client_CA_file(const char* file) {
+  BIO* in = file != nullptr ? BIO_new_file(file, "r") : nullptr;
+  if (in == nullptr) {
+    ERR_raise(ERR_LIB_SSL, ERR_R_SYS_LIB);
+    return nullptr;
+  }
+  STACK_OF(X509_NAME)* names = sk_X509_NAME_new(name_cmp);
+  STACK_OF(X509_NAME)* out = sk_X509_NAME_new_null();
+  bool ok = names != nullptr && out != nullptr;
+  X509* x = nullptr;
+  while (ok && (x = PEM_read_bio_X509(in, nullptr, nullptr, nullptr)) != nullptr) {
+    X509_NAME* name = X509_NAME_dup(X509_get_subject_name(x));
+    X509_free(x);
+    if (name == nullptr) {
+      ok = false;
+    } else if (sk_X509_NAME_find(names, name) >= 0) {
+      X509_NAME_free(name);
+    } else if (sk_X509_NAME_push(names, name) <= 0) {
+      X509_NAME_free(name);
+      ok = false;
+    } else {
+      X509_NAME* copy = X509_NAME_dup(name);
+      if (copy == nullptr || sk_X509_NAME_push(out, copy) <= 0) {
+        X509_NAME_free(copy);
+        ok = false;
+      }
+    }
+  }
+  BIO_free(in);
+  sk_X509_NAME_pop_free(names, X509_NAME_free);
+  if (ok && sk_X509_NAME_num(out) > 0) {
+    ERR_clear_error();  // the end of the file
+    return out;
+  }
+  sk_X509_NAME_pop_free(out, X509_NAME_free);
+  return nullptr;
+}
+
+}  // extern "C"
