@@ -153,6 +153,9 @@ long SSL_CTX_ctrl(SSL_CTX* ctx, int cmd, long larg, void* parg) {
     case SSL_CTRL_SET_VERIFY_CERT_STORE:
     case SSL_CTRL_GET_VERIFY_CERT_STORE:
       return verify_store_ctrl(&ctx->verify_store, cmd, larg, parg);
+    case SSL_CTRL_SET_MSG_CALLBACK_ARG:
+      ctx->msg_cb_arg = parg;
+      return 1;
     default:
       return 0;
   }
@@ -234,6 +237,9 @@ long SSL_ctrl(SSL* s, int cmd, long larg, void* parg) {
     case SSL_CTRL_SET_VERIFY_CERT_STORE:
     case SSL_CTRL_GET_VERIFY_CERT_STORE:
       return verify_store_ctrl(&s->verify_store, cmd, larg, parg);
+    case SSL_CTRL_SET_MSG_CALLBACK_ARG:
+      s->msg_cb_arg = parg;
+      return 1;
     default:
       return 0;
   }
@@ -401,6 +407,27 @@ const char* SSL_alert_desc_string(int value) {
     default:
       return "UK";
   }
+}
+
+}  // extern "C"
+
+extern "C" {
+
+// The message callback: each record header read and written (SSL3_RT_HEADER);
+// the messages inside records are not reported (docs/compat.md, deviations).
+void SSL_CTX_set_msg_callback(SSL_CTX* ctx,
+                              void (*cb)(int, int, int, const void*, size_t, SSL*, void*)) {
+  if (ctx != nullptr) ctx->msg_cb = cb;
+}
+void SSL_set_msg_callback(SSL* s, void (*cb)(int, int, int, const void*, size_t, SSL*, void*)) {
+  if (s != nullptr) s->msg_cb = cb;
+}
+
+// Read-ahead is never used (docs/compat.md, deviations): records are read
+// one at a time, which is what OpenSSL does without it.
+void SSL_set_read_ahead(SSL* s, int yes) {}
+int SSL_get_read_ahead(const SSL* s) {
+  return 0;
 }
 
 }  // extern "C"

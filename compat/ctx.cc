@@ -22,12 +22,13 @@ BioPtr open_file(const char* file) {
   return in;
 }
 
-X509* read_cert_file(const char* file, int type) {
+// The context's password callback decrypts encrypted PEM files.
+X509* read_cert_file(const SSL_CTX* ctx, const char* file, int type) {
   BioPtr in = open_file(file);
   if (!in) return nullptr;
   X509* x = nullptr;
   if (type == SSL_FILETYPE_PEM) {
-    x = PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr);
+    x = PEM_read_bio_X509(in.get(), nullptr, ctx->passwd_cb, ctx->passwd_arg);
     if (x == nullptr) ERR_raise(ERR_LIB_SSL, ERR_R_PEM_LIB);
   } else if (type == SSL_FILETYPE_ASN1) {
     x = d2i_X509_bio(in.get(), nullptr);
@@ -38,12 +39,12 @@ X509* read_cert_file(const char* file, int type) {
   return x;
 }
 
-EVP_PKEY* read_key_file(const char* file, int type) {
+EVP_PKEY* read_key_file(const SSL_CTX* ctx, const char* file, int type) {
   BioPtr in = open_file(file);
   if (!in) return nullptr;
   EVP_PKEY* k = nullptr;
   if (type == SSL_FILETYPE_PEM) {
-    k = PEM_read_bio_PrivateKey(in.get(), nullptr, nullptr, nullptr);
+    k = PEM_read_bio_PrivateKey(in.get(), nullptr, ctx->passwd_cb, ctx->passwd_arg);
     if (k == nullptr) ERR_raise(ERR_LIB_SSL, ERR_R_PEM_LIB);
   } else if (type == SSL_FILETYPE_ASN1) {
     k = d2i_PrivateKey_bio(in.get(), nullptr);
@@ -205,7 +206,7 @@ int SSL_CTX_use_certificate(SSL_CTX* ctx, X509* x) {
 
 int SSL_CTX_use_certificate_file(SSL_CTX* ctx, const char* file, int type) {
   if (ctx == nullptr) return 0;
-  X509* x = read_cert_file(file, type);
+  X509* x = read_cert_file(ctx, file, type);
   if (x == nullptr) return 0;
   int ret = SSL_CTX_use_certificate(ctx, x);
   X509_free(x);
@@ -228,7 +229,7 @@ int SSL_CTX_use_certificate_chain_file(SSL_CTX* ctx, const char* file) {
   if (ctx == nullptr) return 0;
   BioPtr in = open_file(file);
   if (!in) return 0;
-  X509* leaf = PEM_read_bio_X509_AUX(in.get(), nullptr, nullptr, nullptr);
+  X509* leaf = PEM_read_bio_X509_AUX(in.get(), nullptr, ctx->passwd_cb, ctx->passwd_arg);
   if (leaf == nullptr) {
     ERR_raise(ERR_LIB_SSL, ERR_R_PEM_LIB);
     return 0;
@@ -239,7 +240,7 @@ int SSL_CTX_use_certificate_chain_file(SSL_CTX* ctx, const char* file) {
   sk_X509_pop_free(ctx->chain, X509_free);
   ctx->chain = sk_X509_new_null();
   for (;;) {
-    X509* ca = PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr);
+    X509* ca = PEM_read_bio_X509(in.get(), nullptr, ctx->passwd_cb, ctx->passwd_arg);
     if (ca == nullptr) break;
     if (ctx->chain == nullptr || sk_X509_push(ctx->chain, ca) == 0) {
       X509_free(ca);
@@ -273,7 +274,7 @@ int SSL_CTX_use_PrivateKey(SSL_CTX* ctx, EVP_PKEY* pkey) {
 
 int SSL_CTX_use_PrivateKey_file(SSL_CTX* ctx, const char* file, int type) {
   if (ctx == nullptr) return 0;
-  EVP_PKEY* k = read_key_file(file, type);
+  EVP_PKEY* k = read_key_file(ctx, file, type);
   if (k == nullptr) return 0;
   int ret = SSL_CTX_use_PrivateKey(ctx, k);
   EVP_PKEY_free(k);
@@ -317,7 +318,7 @@ int SSL_use_certificate(SSL* s, X509* x) {
 
 int SSL_use_certificate_file(SSL* s, const char* file, int type) {
   if (s == nullptr) return 0;
-  X509* x = read_cert_file(file, type);
+  X509* x = read_cert_file(s->ctx, file, type);
   if (x == nullptr) return 0;
   int ret = SSL_use_certificate(s, x);
   X509_free(x);
@@ -339,7 +340,7 @@ int SSL_use_PrivateKey(SSL* s, EVP_PKEY* pkey) {
 
 int SSL_use_PrivateKey_file(SSL* s, const char* file, int type) {
   if (s == nullptr) return 0;
-  EVP_PKEY* k = read_key_file(file, type);
+  EVP_PKEY* k = read_key_file(s->ctx, file, type);
   if (k == nullptr) return 0;
   int ret = SSL_use_PrivateKey(s, k);
   EVP_PKEY_free(k);
@@ -465,6 +466,20 @@ void SSL_CTX_set_keylog_callback(SSL_CTX* ctx, SSL_CTX_keylog_cb_func cb) {
 }
 SSL_CTX_keylog_cb_func SSL_CTX_get_keylog_callback(const SSL_CTX* ctx) {
   return ctx != nullptr ? ctx->keylog_cb : nullptr;
+}
+
+// Passwords for encrypted PEM keys and certificates read by the *_file functions.
+void SSL_CTX_set_default_passwd_cb(SSL_CTX* ctx, pem_password_cb* cb) {
+  if (ctx != nullptr) ctx->passwd_cb = cb;
+}
+void SSL_CTX_set_default_passwd_cb_userdata(SSL_CTX* ctx, void* u) {
+  if (ctx != nullptr) ctx->passwd_arg = u;
+}
+pem_password_cb* SSL_CTX_get_default_passwd_cb(SSL_CTX* ctx) {
+  return ctx != nullptr ? ctx->passwd_cb : nullptr;
+}
+void* SSL_CTX_get_default_passwd_cb_userdata(SSL_CTX* ctx) {
+  return ctx != nullptr ? ctx->passwd_arg : nullptr;
 }
 
 int SSL_CTX_set_ex_data(SSL_CTX* ctx, int idx, void* data) {

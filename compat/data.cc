@@ -128,7 +128,7 @@ int write_internal(SSL* s, const void* buf, size_t num, size_t* written) {
   }
   *written = s->write_done;
   s->write_done = 0;
-  return num == 0 ? 0 : 1;
+  return 1;  // SSL_write gives 0 for 0 bytes, SSL_write_ex 1 (ssl3_write_bytes)
 }
 
 }  // namespace

@@ -144,6 +144,12 @@ struct ssl_ctx_st {
   int (*servername_cb)(SSL*, int*, void*) = nullptr;
   void* servername_arg = nullptr;
   SSL_CTX_keylog_cb_func keylog_cb = nullptr;
+  // SSL_CTX_set_msg_callback: told of each record header (io.cc).
+  void (*msg_cb)(int, int, int, const void*, size_t, SSL*, void*) = nullptr;
+  void* msg_cb_arg = nullptr;
+  pem_password_cb* passwd_cb = nullptr;  // SSL_CTX_set_default_passwd_cb
+  void* passwd_arg = nullptr;
+  bool post_handshake_auth = false;  // kept; the engine offers no PHA
   int quiet_shutdown = 0;
   // Session cache.
   long session_cache_mode = SSL_SESS_CACHE_SERVER;
@@ -227,7 +233,11 @@ struct ssl_st {
   std::vector<uint8_t> client_hello_session_id;  // server: the ClientHello's
   bool client_hello_ticket_ext = false;          // server: the ClientHello had session_ticket
   bool own_settings = false;  // an SSL-level setter changed what the engine needs
-  X509* cert = nullptr;       // SSL-level certificate override
+  bool post_handshake_auth = false;
+  void (*msg_cb)(int, int, int, const void*, size_t, SSL*, void*) = nullptr;
+  void* msg_cb_arg = nullptr;
+  size_t out_header_at = 0;  // where the next record header is in the engine's output
+  X509* cert = nullptr;      // SSL-level certificate override
   EVP_PKEY* key = nullptr;
   long verify_result = X509_V_OK;
   // The peer's chain verified this handshake (verify.cc): whether it ran,

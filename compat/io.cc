@@ -88,6 +88,19 @@ int reason_for(adieu::Error e) {
   }
 }
 
+// The message callback hears of each record header as its first byte
+// leaves (OpenSSL: write_p 1, version 0, SSL3_RT_HEADER); `out` holds whole
+// records, `consumed` bytes of it were written.
+void report_sent_headers(SSL* s, std::span<const uint8_t> out, size_t consumed) {
+  size_t pos = s->out_header_at;
+  while (pos < consumed && pos + kHeaderSize <= out.size()) {
+    if (s->msg_cb != nullptr)
+      s->msg_cb(1, 0, SSL3_RT_HEADER, out.data() + pos, kHeaderSize, s, s->msg_cb_arg);
+    pos += kHeaderSize + ((size_t{out[pos + 3]} << 8) | out[pos + 4]);
+  }
+  s->out_header_at = pos > consumed ? pos - consumed : 0;
+}
+
 }  // namespace
 
 void fatal(SSL* s, int reason, int alert, const char* file, int line, const char* func,
@@ -127,6 +140,7 @@ int flush_output(SSL* s) {
       watch.attribute(s);
       return n;
     }
+    report_sent_headers(s, out, static_cast<size_t>(n));
     s->conn->consume_output(static_cast<size_t>(n));
   }
 }
@@ -177,6 +191,9 @@ static int read_record_bytes(SSL* s) {
 }
 
 static void feed_record(SSL* s) {
+  if (s->msg_cb != nullptr && s->record.size() >= kHeaderSize) {
+    s->msg_cb(0, 0, SSL3_RT_HEADER, s->record.data(), kHeaderSize, s, s->msg_cb_arg);
+  }
   s->last_record_type = s->record.empty() ? 0 : s->record[0];
   s->last_handshake_type =
       s->last_record_type == SSL3_RT_HANDSHAKE && s->record.size() > kHeaderSize

@@ -37,6 +37,7 @@ void reset_connection(SSL* s) {
   s->tickets_sent_count = 0;
   s->record.clear();
   s->record.shrink_to_fit();
+  s->out_header_at = 0;
   s->owed_messages = 0;
   s->tickets_seen = 0;
   s->key_updates_seen = 0;
@@ -90,6 +91,8 @@ SSL* SSL_new(SSL_CTX* ctx) {
   }
   s->alpn = ctx->alpn;
   s->sid_ctx = ctx->sid_ctx;
+  s->msg_cb = ctx->msg_cb;
+  s->msg_cb_arg = ctx->msg_cb_arg;
   s->num_tickets = ctx->num_tickets;
   s->ciphers = ctx->ciphers;
   s->groups = ctx->groups;

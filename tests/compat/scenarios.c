@@ -120,6 +120,9 @@ static const Scenario kScenarios[] = {
     SCENARIO(verify_depth),
     SCENARIO(verify_app_callback),
     SCENARIO(verify_client_cert),
+    SCENARIO(session_bytes),
+    SCENARIO(zero_byte_write),
+    SCENARIO(passwd_cb),
 };
 
 #define TLS12_SUFFIX "_tls12"

@@ -104,4 +104,7 @@ void sc_verify_store(void);
 void sc_verify_depth(void);
 void sc_verify_app_callback(void);
 void sc_verify_client_cert(void);
+void sc_session_bytes(void);
+void sc_zero_byte_write(void);
+void sc_passwd_cb(void);
 #endif

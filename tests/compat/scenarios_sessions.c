@@ -1,5 +1,6 @@
 /* Scenarios 34-37: sessions on SSL_free, SSL_clear and SSL_set_session
  * (R38-R42), over BIO pairs. */
+#include <openssl/pem.h>
 #include <string.h>
 
 #include "harness.h"
@@ -521,4 +522,44 @@ void sc_resume_session_id(void) {
     SSL_SESSION_free(sess);
     pair_free(&p);
   }
+}
+
+/* A session through its bytes (i2d_SSL_SESSION, d2i_SSL_SESSION, PEM) is
+ * resumed like the session itself; bytes that are no session are refused. */
+void sc_session_bytes(void) {
+  Pair p;
+  PairOptions o = pair_defaults();
+  SSL_SESSION *sess, *copy, *from_pem;
+  unsigned char *der = NULL, *q;
+  const unsigned char* r;
+  int len;
+  static const unsigned char garbage[] = {0x30, 0x03, 0x02, 0x01, 0x01, 0xff};
+  BIO* mem;
+  pair_connect(&p, &o);
+  sess = first_connection(&p, 1);
+  len = i2d_SSL_SESSION(sess, NULL);
+  SETUP(len > 0 && (der = OPENSSL_malloc((size_t)len)) != NULL);
+  q = der;
+  say("i2d length agrees=%d moved=%d", i2d_SSL_SESSION(sess, &q) == len, q == der + len);
+  r = der;
+  copy = d2i_SSL_SESSION(NULL, &r, len);
+  say("d2i=%d consumed=%d", copy != NULL, r == der + len);
+  r = garbage;
+  say("d2i of garbage=%d", d2i_SSL_SESSION(NULL, &r, (long)sizeof(garbage)) != NULL);
+  ERR_clear_error();
+  SETUP((mem = BIO_new(BIO_s_mem())) != NULL);
+  say("PEM write=%d", PEM_write_bio_SSL_SESSION(mem, sess));
+  from_pem = PEM_read_bio_SSL_SESSION(mem, NULL, NULL, NULL);
+  say("PEM read=%d", from_pem != NULL);
+  BIO_free(mem);
+  OPENSSL_free(der);
+  SETUP(copy != NULL && from_pem != NULL);
+  say("copy: version=%x cipher=%s resumable=%d", SSL_SESSION_get_protocol_version(copy),
+      SSL_CIPHER_get_name(SSL_SESSION_get0_cipher(copy)), SSL_SESSION_is_resumable(copy));
+  second_connection(&p, copy, "the session from its bytes");
+  SSL_SESSION_free(copy);
+  second_connection(&p, from_pem, "the session from PEM");
+  SSL_SESSION_free(from_pem);
+  SSL_SESSION_free(sess);
+  pair_free(&p);
 }
