@@ -163,6 +163,20 @@ void apply_common_options(const char* program, const Options& options, Config& c
   if (options.has("keylogfile") && !config.set_keylog_file(options.get("keylogfile"), &error)) {
     fail(program, error);
   }
+  if (options.has("maxfraglen") &&
+      !config.set_max_fragment_length(
+          static_cast<uint16_t>(
+              parse_number(program, "maxfraglen", options.get("maxfraglen"), 0, 4096)),
+          &error)) {
+    fail(program, error, kExitUsage);
+  }
+  if (options.has("record_size_limit") &&
+      !config.set_record_size_limit(
+          static_cast<uint16_t>(parse_number(program, "record_size_limit",
+                                             options.get("record_size_limit"), 0, 65535)),
+          &error)) {
+    fail(program, error, kExitUsage);
+  }
 }
 
 std::string keying_material(const char* program, const Options& options,

@@ -102,6 +102,22 @@ class Config {
   // client also offered, and fails with no_application_protocol when the
   // client offered ALPN and none matches.
   bool set_alpn(const std::vector<std::string>& protocols, std::string* error);
+  // record_size_limit (RFC 8449): the largest record plaintext we accept,
+  // 64 to 16385 (in TLS 1.3 the inner content type counts: 16385 is the
+  // protocol's limit; a TLS 1.2 connection takes at most 16384). A client
+  // offers it; a server answers a client that offered the extension with it
+  // (or, unset, with the protocol's limit). Once both sent one, each side
+  // seals records no larger than the other's limit and refuses a larger one
+  // with record_overflow. 0 (the default): a client does not offer it.
+  // False (and `error` set) for a value outside 64..16385.
+  bool set_record_size_limit(uint16_t limit, std::string* error);
+  // Client: asks for max_fragment_length (RFC 6066 section 4) of 512, 1024,
+  // 2048 or 4096 bytes; once the server echoes it, every record both ways
+  // carries at most that much (record_overflow otherwise). A server agrees to
+  // any valid request, unless the client also offered record_size_limit,
+  // which then wins (RFC 8449 section 5). 0 (the default): not asked. False
+  // (and `error` set) for any other value.
+  bool set_max_fragment_length(uint16_t bytes, std::string* error);
   // Number of NewSessionTickets a server sends after the handshake (default 2).
   void set_ticket_count(unsigned count);
   // Session policy on unclean close (see UncleanSessionPolicy).

@@ -285,6 +285,41 @@ bool Config::set_alpn(const std::vector<std::string>& protocols, std::string* er
   return true;
 }
 
+bool Config::set_record_size_limit(uint16_t limit, std::string* error) {
+  // RFC 8449 section 4: at least 64; at most TLS 1.3's 2^14 + 1.
+  if (limit != 0 && (limit < 64 || limit > (1 << 14) + 1)) {
+    set_error(error, "record_size_limit must be 64 to 16385 (0: not offered)");
+    return false;
+  }
+  impl_->record_size_limit = limit;
+  return true;
+}
+
+bool Config::set_max_fragment_length(uint16_t bytes, std::string* error) {
+  uint8_t code = 0;
+  switch (bytes) {
+    case 0:
+      break;
+    case 512:
+      code = 1;
+      break;
+    case 1024:
+      code = 2;
+      break;
+    case 2048:
+      code = 3;
+      break;
+    case 4096:
+      code = 4;
+      break;
+    default:
+      set_error(error, "max_fragment_length must be 512, 1024, 2048 or 4096 (0: not asked)");
+      return false;
+  }
+  impl_->max_fragment_length = code;
+  return true;
+}
+
 void Config::set_ticket_count(unsigned count) {
   impl_->ticket_count = count;
 }

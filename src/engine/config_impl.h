@@ -50,6 +50,8 @@ struct Config::Impl {
   std::shared_ptr<TicketKeys> ticket_keys;
   bool psk_ke = false;
   bool resumption = true;
+  uint16_t record_size_limit = 0;   // RFC 8449; 0: a client does not offer it
+  uint8_t max_fragment_length = 0;  // RFC 6066 section 4 code 1..4; 0: not asked
 
   // Test hooks: the randomness and the clock every connection of this config uses.
   crypto::Random* random = &crypto::system_random();

@@ -41,7 +41,8 @@ inline auto fields(const ServerHello& m) {
                   m.server_name_ack, m.alpn, m.unknown);
 }
 inline auto fields(const EncryptedExtensions& m) {
-  return std::tie(m.server_name_ack, m.alpn, m.supported_groups, m.early_data, m.unknown);
+  return std::tie(m.server_name_ack, m.alpn, m.supported_groups, m.early_data,
+                  m.max_fragment_length, m.record_size_limit, m.unknown);
 }
 inline auto fields(const CertificateEntry& m) {
   return std::tie(m.cert_data, m.extensions);

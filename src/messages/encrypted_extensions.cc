@@ -29,6 +29,12 @@ Error EncryptedExtensions::parse(Bytes body) {
       case ExtensionType::early_data:
         e = detail::parse_empty_extension(ext.data, early_data);
         break;
+      case ExtensionType::max_fragment_length:
+        e = detail::parse_max_fragment_length(ext.data, max_fragment_length);
+        break;
+      case ExtensionType::record_size_limit:
+        e = detail::parse_record_size_limit(ext.data, record_size_limit);
+        break;
       default:
         // RFC 8446 section 4.2: a recognized extension not specified for
         // EncryptedExtensions (key_share, padding...) is illegal_parameter.
@@ -50,6 +56,12 @@ void EncryptedExtensions::serialize(wire::Writer& out) const {
   if (server_name_ack) detail::write_empty_extension(out, ExtensionType::server_name);
   if (alpn) detail::write_selected_alpn(out, *alpn);
   if (early_data) detail::write_empty_extension(out, ExtensionType::early_data);
+  if (max_fragment_length) {
+    detail::write_u8_extension(out, ExtensionType::max_fragment_length, *max_fragment_length);
+  }
+  if (record_size_limit) {
+    detail::write_u16_extension(out, ExtensionType::record_size_limit, *record_size_limit);
+  }
   detail::write_unknown_extensions(out, unknown);
   out.close_vec(block);
   out.close_vec(msg);

@@ -132,6 +132,8 @@ struct EncryptedExtensions {
   std::optional<std::string> alpn;  // exactly one protocol
   std::optional<std::vector<uint16_t>> supported_groups;
   bool early_data = false;
+  std::optional<uint8_t> max_fragment_length;  // the client's request, echoed (RFC 6066 section 4)
+  std::optional<uint16_t> record_size_limit;   // RFC 8449 section 4
   std::vector<UnknownExtension> unknown;
 
   Error parse(Bytes body);

@@ -72,6 +72,10 @@ struct Mode {
   bool half_close() const { return bits & 4; }
   bool client_certificate() const { return bits & 8; }
   bool session_cache() const { return bits & 16; }
+  // Small records: record_size_limit (256 from the client, 300 from the
+  // server) or the client's max_fragment_length of 512.
+  bool record_size_limit() const { return bits & 32; }
+  bool max_fragment_length() const { return bits & 64; }
 };
 
 std::shared_ptr<adieu::Config> make_config(adieu::Role role, Mode mode) {
@@ -92,6 +96,8 @@ std::shared_ptr<adieu::Config> make_config(adieu::Role role, Mode mode) {
     ok = ok && c->set_versions(0x0303, 0x0303, nullptr);
   }
   if (mode.half_close()) c->set_tls12_close_notify(Tls12CloseNotify::half_close);
+  if (mode.record_size_limit()) ok = ok && c->set_record_size_limit(server ? 300 : 256, nullptr);
+  if (mode.max_fragment_length() && !server) ok = ok && c->set_max_fragment_length(512, nullptr);
   if (!ok) std::abort();
   c->impl().random = &fuzz::fuzz_random();
   c->impl().clock_ms = [] { return kNowMs; };
@@ -283,7 +289,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace adieu;
   if (size == 0) return 0;
   static fuzz::DeterministicRandom libcrypto_random(0x9a1e);
-  Pair p{Mode{static_cast<uint8_t>(data[0] & 0x1f)}, nullptr, nullptr, {}, {}};
+  Pair p{Mode{static_cast<uint8_t>(data[0] & 0x7f)}, nullptr, nullptr, {}, {}};
   const std::shared_ptr<Config> server_config = config(Role::server, p.mode);
   server_config->set_session_cache(p.mode.session_cache() ? std::make_shared<SessionCache>()
                                                           : nullptr);

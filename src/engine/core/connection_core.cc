@@ -323,6 +323,11 @@ bool ConnectionCore::install_tls12_write_keys(crypto::AeadAlg aead, std::span<co
   return encoder_.keys().install_tls12(aead, key, fixed_iv);
 }
 
+void ConnectionCore::set_record_limits(const RecordLimits& limits) {
+  encoder_.set_fragment_limits(limits.send, limits.plaintext);
+  decoder_.set_fragment_limits(limits.receive, limits.plaintext);
+}
+
 void ConnectionCore::send_warning_alert(Alert alert) {
   if (write_state_ != WriteState::open) return;  // nothing after close_notify (R45)
   flush_flight();

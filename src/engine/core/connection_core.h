@@ -79,6 +79,7 @@ class ConnectionCore final : public HandshakeTransport {
   bool install_tls12_write_keys(crypto::AeadAlg aead, std::span<const uint8_t> key,
                                 std::span<const uint8_t> fixed_iv) override;
   void send_change_cipher_spec() override;
+  void set_record_limits(const RecordLimits& limits) override;
   void send_warning_alert(Alert alert) override;
   bool write_open() const override { return write_state_ == WriteState::open; }
 

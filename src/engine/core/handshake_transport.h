@@ -28,6 +28,15 @@ enum class Level : uint8_t {
   application,  // application traffic keys (post-handshake messages)
 };
 
+// The largest content of one record, per kind of record, once negotiated
+// (RFC 8449 record_size_limit, RFC 6066 section 4 max_fragment_length).
+// The defaults are the protocol's limit (2^14).
+struct RecordLimits {
+  size_t send = size_t{1} << 14;       // a protected record we seal
+  size_t receive = size_t{1} << 14;    // a protected record we open
+  size_t plaintext = size_t{1} << 14;  // an unprotected record, either way
+};
+
 class HandshakeTransport {
  public:
   // A whole handshake message (header included) to send at `level`; messages
@@ -55,6 +64,10 @@ class HandshakeTransport {
   // 7.1, after which install_tls12_write_keys applies). A transport without
   // one ignores it.
   virtual void send_change_cipher_spec() = 0;
+  // TLS over records only: the record sizes negotiated; they apply to the
+  // records sealed or opened from now on. A transport without records
+  // ignores them.
+  virtual void set_record_limits(const RecordLimits& limits) = 0;
   // TLS 1.2 only: a warning alert (no_renegotiation, RFC 5246 section 7.2.2).
   virtual void send_warning_alert(Alert alert) = 0;
   // False once our side may send nothing more (close_notify or a fatal

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "engine/handshake/record_limits.h"
+
 namespace adieu {
 
 namespace {
@@ -90,6 +92,9 @@ Error build_client_hello(HandshakeContext& ctx, messages::ClientHello& ch,
     // We take RFC 5077 tickets (an offered ticket replaces the empty one).
     if (config.resumption) ch.session_ticket = messages::ByteVec{};
   }
+  const RecordLimitExtensions limits = offered_record_limits(config);
+  ch.max_fragment_length = limits.max_fragment_length;
+  ch.record_size_limit = limits.record_size_limit;
   return Error::none;
 }
 

@@ -5,6 +5,7 @@
 
 #include "engine/handshake/client_hello_builder.h"
 #include "engine/handshake/contains.h"
+#include "engine/handshake/record_limits.h"
 #include "engine/handshake/session_offer.h"
 #include "engine/session/session_data.h"
 
@@ -126,10 +127,19 @@ Error Tls12Client::on_server_hello(const messages::ServerHello& sh, std::span<co
     return Error::illegal_parameter;
   }
   // Extensions we did not offer (RFC 5246 section 7.4.1.4).
-  if ((sh.session_ticket && !hello_.session_ticket) || sh.max_fragment_length ||
-      sh.record_size_limit || !sh.unknown.empty() || (sh.server_name_ack && !hello_.server_name)) {
+  if ((sh.session_ticket && !hello_.session_ticket) || !sh.unknown.empty() ||
+      (sh.server_name_ack && !hello_.server_name)) {
     return Error::unsupported_extension;
   }
+  std::optional<RecordLimits> limits;
+  if (Error err = accept_record_limits(config, messages::kTls12,
+                                       {hello_.max_fragment_length, hello_.record_size_limit},
+                                       {sh.max_fragment_length, sh.record_size_limit}, limits);
+      err != Error::none) {
+    return err;
+  }
+  // The server's Certificate and what follows keep to them.
+  if (limits) transport_.set_record_limits(*limits);
   if (sh.alpn) {
     if (!hello_.alpn) return Error::unsupported_extension;
     if (!contains(*hello_.alpn, *sh.alpn)) return Error::illegal_parameter;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "engine/handshake/contains.h"
+#include "engine/handshake/record_limits.h"
 #include "engine/handshake/server_start.h"
 #include "engine/handshake/session_offer.h"
 #include "engine/session/session_data.h"
@@ -117,6 +118,15 @@ std::shared_ptr<Session> Tls12Server::find_session(const messages::ClientHello& 
   return session;
 }
 
+void Tls12Server::answer_record_limits(const messages::ClientHello& ch, messages::ServerHello& sh) {
+  const RecordLimitAnswer limits = adieu::answer_record_limits(
+      ctx_.config, messages::kTls12, {ch.max_fragment_length, ch.record_size_limit});
+  sh.max_fragment_length = limits.extensions.max_fragment_length;
+  sh.record_size_limit = limits.extensions.record_size_limit;
+  // From the ServerHello's flight on (RFC 6066 section 4: "immediately").
+  if (limits.limits) transport_.set_record_limits(*limits.limits);
+}
+
 Error Tls12Server::resume(const messages::ClientHello& ch, std::shared_ptr<Session> session) {
   ctx_.resumed = true;
   master_secret_ = session->data().psk;
@@ -131,6 +141,7 @@ Error Tls12Server::resume(const messages::ClientHello& ch, std::shared_ptr<Sessi
   if (ch.ec_point_formats)
     sh.ec_point_formats = messages::ByteVec{messages::kPointFormatUncompressed};
   if (!ctx_.alpn.empty()) sh.alpn = ctx_.alpn;
+  answer_record_limits(ch, sh);
   send_message(sh);
   if (Error err = derive_key_block(); err != Error::none) return err;
   if (Error err = send_change_cipher_spec_and_switch(); err != Error::none) return err;
@@ -224,6 +235,7 @@ Error Tls12Server::send_flight(const messages::ClientHello& ch) {
     sh.ec_point_formats = messages::ByteVec{messages::kPointFormatUncompressed};
   sh.server_name_ack = ch.server_name.has_value() && server_name_matched_;
   if (!ctx_.alpn.empty()) sh.alpn = ctx_.alpn;
+  answer_record_limits(ch, sh);
   send_message(sh);
 
   messages::Tls12Certificate cert;

@@ -37,6 +37,9 @@ class Tls12Server final : public Tls12Handshake {
   // The abbreviated handshake (RFC 5246 section 7.3): ServerHello,
   // [ChangeCipherSpec], Finished at once.
   Error resume(const messages::ClientHello& ch, std::shared_ptr<Session> session);
+  // Puts the answer to the client's record size extensions in `sh` and
+  // applies the limits agreed.
+  void answer_record_limits(const messages::ClientHello& ch, messages::ServerHello& sh);
   // After the client's Finished of a full handshake: a ticket (RFC 5077)
   // or a session in our cache under the session id we sent.
   Error issue_session();

@@ -5,6 +5,7 @@
 
 #include "engine/handshake/client_hello_builder.h"
 #include "engine/handshake/contains.h"
+#include "engine/handshake/record_limits.h"
 #include "engine/handshake/tls12_client.h"
 #include "engine/handshake/tls13_connected.h"
 #include "engine/session/session_data.h"
@@ -201,6 +202,14 @@ Error Tls13Client::on_encrypted_extensions(std::span<const uint8_t> msg,
   }
   if (ee.server_name_ack && !hello_.server_name) return Error::unsupported_extension;
   if (ee.early_data) return Error::unsupported_extension;
+  std::optional<RecordLimits> limits;
+  if (Error err = accept_record_limits(ctx_.config, messages::kTls13,
+                                       {hello_.max_fragment_length, hello_.record_size_limit},
+                                       {ee.max_fragment_length, ee.record_size_limit}, limits);
+      err != Error::none) {
+    return err;
+  }
+  if (limits) transport_.set_record_limits(*limits);
   transcript_->update(msg);
   state_ = ctx_.resumed ? State::wait_finished : State::wait_certificate_or_request;
   return Error::none;

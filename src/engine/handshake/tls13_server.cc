@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "engine/handshake/contains.h"
+#include "engine/handshake/record_limits.h"
 #include "engine/handshake/server_start.h"
 #include "engine/handshake/tls13_connected.h"
 
@@ -187,6 +188,13 @@ Error Tls13Server::send_flight(const messages::ClientHello& ch) {
   messages::EncryptedExtensions ee;
   ee.server_name_ack = ch.server_name.has_value() && server_name_matched_;
   if (!ctx_.alpn.empty()) ee.alpn = ctx_.alpn;
+  // Our records from EncryptedExtensions on, and the client's after it, keep
+  // to the sizes agreed here.
+  const RecordLimitAnswer limits = answer_record_limits(
+      ctx_.config, messages::kTls13, {ch.max_fragment_length, ch.record_size_limit});
+  ee.max_fragment_length = limits.extensions.max_fragment_length;
+  ee.record_size_limit = limits.extensions.record_size_limit;
+  if (limits.limits) transport_.set_record_limits(*limits.limits);
   std::vector<uint8_t> bytes;
   wire::Writer w(bytes);
   ee.serialize(w);

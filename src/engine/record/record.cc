@@ -49,8 +49,14 @@ bool RecordEncoder::seals(ContentType type) const {
   return keys_.encrypted() && type != ContentType::change_cipher_spec;
 }
 
+void RecordEncoder::set_fragment_limits(size_t sealed, size_t plaintext) {
+  sealed_limit_ = std::clamp<size_t>(sealed, 1, kMaxPlaintext);
+  plaintext_limit_ = std::clamp<size_t>(plaintext, 1, kMaxPlaintext);
+}
+
 size_t RecordEncoder::wire_size(ContentType type, size_t n) const {
-  const size_t records = n == 0 ? 1 : (n + kMaxPlaintext - 1) / kMaxPlaintext;
+  const size_t limit = fragment_limit(type);
+  const size_t records = n == 0 ? 1 : (n + limit - 1) / limit;
   return n + records * (kHeaderSize + (seals(type) ? keys_.protection()->overhead() : 0));
 }
 
@@ -72,9 +78,10 @@ bool RecordEncoder::write(ContentType type, std::span<const uint8_t> data, std::
   if (out.size() != wire_size(type, data.size())) return false;
 
   uint8_t* record = out.data();
+  const size_t limit = fragment_limit(type);
   size_t offset = 0;
   do {
-    const size_t n = std::min(data.size() - offset, kMaxPlaintext);
+    const size_t n = std::min(data.size() - offset, limit);
     const std::span<const uint8_t> fragment = data.subspan(offset, n);
     if (protection == nullptr) {
       put_header(record, type, plaintext_version_, n);
@@ -95,6 +102,11 @@ bool RecordEncoder::write(ContentType type, std::span<const uint8_t> data, std::
 
 // ---------------------------------------------------------------------------
 // RecordDecoder
+
+void RecordDecoder::set_fragment_limits(size_t protected_limit, size_t plaintext) {
+  protected_limit_ = std::clamp<size_t>(protected_limit, 1, kMaxPlaintext);
+  plaintext_limit_ = std::clamp<size_t>(plaintext, 1, kMaxPlaintext);
+}
 
 RecordDecoder::Status RecordDecoder::decode(std::span<const uint8_t> input, RecordBuffer& plaintext,
                                             size_t& consumed, Record& out, Error& error) {
@@ -129,9 +141,14 @@ RecordDecoder::Status RecordDecoder::decode(std::span<const uint8_t> input, Reco
   if (protection == nullptr && type == ContentType::application_data) {
     return fail(Error::unexpected_message);  // application data before keys
   }
-  if (length > (protected_record ? protection->max_ciphertext() : kMaxPlaintext)) {
-    return fail(Error::record_overflow);
-  }
+  // A negotiated limit counts content (RFC 8449 section 4: in TLS 1.3 with
+  // the inner type, which overhead() includes; padding beyond it is refused).
+  const size_t max_length =
+      !protected_record ? plaintext_limit_
+      : protected_limit_ < kMaxPlaintext
+          ? std::min(protection->max_ciphertext(), protected_limit_ + protection->overhead())
+          : protection->max_ciphertext();
+  if (length > max_length) return fail(Error::record_overflow);
   if (input.size() - kHeaderSize < length) return Status::need_more;
 
   if (!protected_record) {

@@ -63,9 +63,10 @@ class RecordEncoder {
   void set_plaintext_version(uint16_t v) { plaintext_version_ = v; }
 
   // Appends records carrying `data` of `type` to `out`, fragmented at
-  // kMaxPlaintext. With keys installed, each record is sealed by the
-  // direction's protection from `data` directly into `out`. `data` may be empty only for
-  // application_data. False (and `out` as it was) on a libcrypto failure or sequence overflow.
+  // the fragment limit (kMaxPlaintext unless set_fragment_limits()). With keys installed, each
+  // record is sealed by the direction's protection from `data` directly into `out`. `data` may be
+  // empty only for application_data. False (and `out` as it was) on a libcrypto failure or sequence
+  // overflow.
   bool write(ContentType type, std::span<const uint8_t> data, RecordBuffer& out);
   // The same records written into `out`, which must be exactly
   // wire_size(type, data.size()) bytes (false otherwise). On failure `out`
@@ -76,14 +77,22 @@ class RecordEncoder {
   size_t wire_size(ContentType type, size_t n) const;
   // True when the current write key has sealed kKeyUpdateThreshold records.
   bool needs_key_update() const { return keys_.sequence() >= kKeyUpdateThreshold; }
+  // The largest content of a sealed / an unprotected record from now on
+  // (1..kMaxPlaintext; a negotiated record size, RFC 8449, RFC 6066).
+  void set_fragment_limits(size_t sealed, size_t plaintext);
 
  private:
   // True when records of `type` are sealed (keys installed; never for
   // change_cipher_spec).
   bool seals(ContentType type) const;
+  size_t fragment_limit(ContentType type) const {
+    return seals(type) ? sealed_limit_ : plaintext_limit_;
+  }
 
   DirectionKeys keys_;
   uint16_t plaintext_version_ = 0x0303;
+  size_t sealed_limit_ = kMaxPlaintext;
+  size_t plaintext_limit_ = kMaxPlaintext;
 };
 
 class RecordDecoder {
@@ -113,9 +122,15 @@ class RecordDecoder {
   //    (protection.h).
   Status decode(std::span<const uint8_t> input, RecordBuffer& plaintext, size_t& consumed,
                 Record& out, Error& error);
+  // The largest content accepted in a protected / an unprotected record from
+  // now on (a negotiated record size); a larger record is record_overflow,
+  // refused from its header.
+  void set_fragment_limits(size_t protected_limit, size_t plaintext);
 
  private:
   DirectionKeys keys_;
+  size_t protected_limit_ = kMaxPlaintext;
+  size_t plaintext_limit_ = kMaxPlaintext;
   bool peer_proved_keys_ = false;  // a record was opened under keys
 };
 

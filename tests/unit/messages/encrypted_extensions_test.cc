@@ -17,7 +17,9 @@ EncryptedExtensions encrypted_extensions() {
   ee.alpn = "h2";
   ee.supported_groups = std::vector<uint16_t>{0x001d, 0x0017};
   ee.early_data = true;
-  ee.unknown = {{0x001c, {0x40, 0x01}}};
+  ee.max_fragment_length = 2;
+  ee.record_size_limit = 0x4001;
+  ee.unknown = {{0xff00, {0x40, 0x01}}};
   return ee;
 }
 
@@ -36,7 +38,8 @@ TEST(EncryptedExtensions, RoundTrip) {
 
 TEST(EncryptedExtensions, SerializesInDocumentedOrder) {
   ByteVec body = body_of(serialize(encrypted_extensions()), HandshakeType::encrypted_extensions);
-  EXPECT_EQ(test::extension_types(body, 0), (std::vector<uint16_t>{10, 0, 16, 42, 0x001c}));
+  EXPECT_EQ(test::extension_types(body, 0),
+            (std::vector<uint16_t>{10, 0, 16, 42, 1, 0x001c, 0xff00}));
 }
 
 TEST(EncryptedExtensions, ParsesRfc8448) {
@@ -48,9 +51,8 @@ TEST(EncryptedExtensions, ParsesRfc8448) {
   EXPECT_FALSE(ee.alpn.has_value());
   EXPECT_EQ(ee.supported_groups, (std::vector<uint16_t>{0x001d, 0x0017, 0x0018, 0x0019, 0x0100,
                                                         0x0101, 0x0102, 0x0103, 0x0104}));
-  ASSERT_EQ(ee.unknown.size(), 1u);
-  EXPECT_EQ(ee.unknown[0].type, 0x001c);  // record_size_limit
-  EXPECT_EQ(ee.unknown[0].data, hex("4001"));
+  EXPECT_TRUE(ee.unknown.empty());
+  EXPECT_EQ(ee.record_size_limit, 0x4001);
   // The trace has server_name last; we write it second: same size, fields.
   EXPECT_EQ(serialize(ee).size(), msg.size());
   EXPECT_EQ(test::round_trip(ee, HandshakeType::encrypted_extensions), ee);
@@ -61,7 +63,7 @@ TEST(EncryptedExtensions, ParsesRfc8448) {
             Error::none);
   EXPECT_TRUE(resumed.early_data);
   EXPECT_FALSE(resumed.server_name_ack);
-  EXPECT_EQ(resumed.unknown.size(), 1u);
+  EXPECT_EQ(resumed.record_size_limit, 0x4001);
   EXPECT_EQ(test::round_trip(resumed, HandshakeType::encrypted_extensions), resumed);
 }
 
@@ -92,6 +94,11 @@ TEST(EncryptedExtensions, Malformed) {
            Case{"key_share not allowed", 51, "001d 0001 01", Error::illegal_parameter},
            Case{"supported_versions not allowed", 43, "0304", Error::illegal_parameter},
            Case{"padding not allowed", 21, "00", Error::illegal_parameter},
+           Case{"max_fragment_length 0", 1, "00", Error::illegal_parameter},
+           Case{"max_fragment_length 5", 1, "05", Error::illegal_parameter},
+           Case{"max_fragment_length two bytes", 1, "0101", Error::decode_error},
+           Case{"record_size_limit 63", 28, "003f", Error::illegal_parameter},
+           Case{"record_size_limit one byte", 28, "40", Error::decode_error},
        }) {
     EXPECT_EQ(parse_error<EncryptedExtensions>(body_with_extension(none, c.type, hex(c.data))),
               c.expected)

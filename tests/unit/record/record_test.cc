@@ -457,16 +457,30 @@ TEST_P(RecordProtected, BadInnerTypes) {
 
 TEST_P(RecordProtected, OuterTypes) {
   Pair p(GetParam());
-  // Plaintext handshake or alert once keys are in use.
-  for (const char* hex : {"1603030001aa", "1503030002022a"}) {
-    std::vector<uint8_t> rec = from_hex(hex);
-    const Decoded d = decode(p.decoder, rec);
-    EXPECT_EQ(d.status, Status::error) << hex;
-    EXPECT_EQ(d.error, Error::unexpected_message) << hex;
-  }
+  // Plaintext handshake once keys are in use.
+  std::vector<uint8_t> handshake = from_hex("1603030001aa");
+  Decoded d = decode(p.decoder, handshake);
+  EXPECT_EQ(d.status, Status::error);
+  EXPECT_EQ(d.error, Error::unexpected_message);
+  // A plaintext alert before the peer has sent under the keys is its own (a
+  // peer that could not process our flight has none)...
+  std::vector<uint8_t> alert = from_hex("1503030002022a");
+  Pair fresh(GetParam());
+  d = decode(fresh.decoder, alert);
+  ASSERT_EQ(d.status, Status::record);
+  EXPECT_EQ(d.record.type, ContentType::alert);
+  EXPECT_FALSE(d.record.was_encrypted);
+  EXPECT_EQ(d.fragment(), "\x02\x2a");
+  // ...but not once a record was opened under them.
+  RecordBuffer sealed;
+  ASSERT_TRUE(fresh.encoder.write(ContentType::application_data, from_hex("61"), sealed));
+  ASSERT_EQ(decode(fresh.decoder, sealed.span()).status, Status::record);
+  d = decode(fresh.decoder, alert);
+  EXPECT_EQ(d.status, Status::error);
+  EXPECT_EQ(d.error, Error::unexpected_message);
   // An outer change_cipher_spec is returned as is, unprotected.
   std::vector<uint8_t> ccs = from_hex("140303000101");
-  const Decoded d = decode(p.decoder, ccs);
+  d = decode(p.decoder, ccs);
   ASSERT_EQ(d.status, Status::record);
   EXPECT_EQ(d.record.type, ContentType::change_cipher_spec);
   EXPECT_FALSE(d.record.was_encrypted);
@@ -476,6 +490,50 @@ TEST_P(RecordProtected, OuterTypes) {
   ASSERT_TRUE(p.encoder.write(ContentType::change_cipher_spec, from_hex("01"), out));
   EXPECT_EQ(to_hex(out.span()), "140303000101");
   EXPECT_EQ(p.encoder.keys().sequence(), 0u);
+}
+
+// A negotiated limit (RFC 8449, RFC 6066): the encoder fragments at it, the
+// decoder refuses a larger record from its header (the TLS 1.3 limit counts
+// the inner content type: a padded record past it is refused too).
+TEST_P(RecordProtected, FragmentLimits) {
+  Pair p(GetParam());
+  p.encoder.set_fragment_limits(100, 50);
+  p.decoder.set_fragment_limits(100, 50);
+  const std::vector<uint8_t> data(250, 0x61);
+  RecordBuffer sealed;
+  ASSERT_TRUE(p.encoder.write(ContentType::application_data, data, sealed));
+  EXPECT_EQ(sealed.size(), p.encoder.wire_size(ContentType::application_data, data.size()));
+  EXPECT_EQ(sealed.size(), 250 + 3 * (5 + 17));  // 100 + 100 + 50
+  std::span<const uint8_t> rest = sealed.span();
+  while (!rest.empty()) {
+    const Decoded d = decode(p.decoder, rest);
+    ASSERT_EQ(d.status, Status::record);
+    EXPECT_LE(d.record.fragment.size(), 100u);
+    rest = rest.subspan(d.consumed);
+  }
+  // 101 bytes of content, or 100 with one byte of padding: over the limit.
+  for (const size_t padding : {size_t{0}, size_t{1}}) {
+    Pair q(GetParam());
+    q.decoder.set_fragment_limits(100, 50);
+    // TLSInnerPlaintext: content, type 23, padding.
+    std::vector<uint8_t> inner(101 - padding, 0x62);
+    inner.push_back(23);
+    inner.resize(inner.size() + padding, 0);
+    const std::vector<uint8_t> rec = seal_inner(q.crafter, inner);
+    const Decoded d = decode(q.decoder, std::span(rec).first(5));
+    EXPECT_EQ(d.status, Status::error) << padding;
+    EXPECT_EQ(d.error, Error::record_overflow) << padding;
+  }
+  // Unprotected records keep to the plaintext limit.
+  RecordEncoder plain;
+  plain.set_fragment_limits(100, 50);
+  RecordBuffer out;
+  ASSERT_TRUE(plain.write(ContentType::handshake, std::vector<uint8_t>(120, 1), out));
+  EXPECT_EQ(out.size(), 120 + 3 * 5u);
+  RecordDecoder plain_decoder;
+  plain_decoder.set_fragment_limits(100, 50);
+  std::vector<uint8_t> big = from_hex("1603030033");
+  EXPECT_EQ(decode(plain_decoder, big).error, Error::record_overflow);
 }
 
 TEST_P(RecordProtected, ShorterThanATag) {
