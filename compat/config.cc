@@ -120,7 +120,11 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
   // verifies (OpenSSL does with SSL_VERIFY_NONE too, then goes on).
   cfg->set_verify(s->server ? server_verify_mode(s->verify_mode) : adieu::VerifyMode::required);
   install_verify_hook(*cfg);
-  if (!s->groups.empty() && !cfg->set_groups(s->groups, error)) return nullptr;
+  if (s->groups == kNoEngineGroup) {
+    *error = "none of the groups set is implemented (FFDHE, binary and brainpool curves are not)";
+    return nullptr;
+  }
+  if (!cfg->set_groups(s->groups.empty() ? kDefaultGroups : s->groups, error)) return nullptr;
   int min_version = 0, max_version = 0;
   if (!version_range(s, &min_version, &max_version)) {
     *error = "no protocols available";

@@ -24,12 +24,6 @@ bool set_version_bound(const SSL_METHOD* method, long version, int* bound) {
   return true;
 }
 
-bool valid_groups(const char* list) {
-  adieu::Config probe(adieu::Role::client);
-  std::string error;
-  return list != nullptr && probe.set_groups(list, &error);
-}
-
 long stat_ctrl(const adieu::compat::SessionStats& st, int cmd, bool* handled) {
   *handled = true;
   switch (cmd) {
@@ -143,10 +137,17 @@ long SSL_CTX_ctrl(SSL_CTX* ctx, int cmd, long larg, void* parg) {
       ctx->servername_arg = parg;
       return 1;
     case SSL_CTRL_SET_GROUPS_LIST:
-      if (!valid_groups(static_cast<const char*>(parg))) return 0;
-      ctx->groups = static_cast<const char*>(parg);
+    case SSL_CTRL_SET_GROUPS: {
+      std::string groups;
+      if (cmd == SSL_CTRL_SET_GROUPS
+              ? !parse_group_nids(static_cast<const int*>(parg), static_cast<size_t>(larg), &groups)
+              : !parse_group_list(static_cast<const char*>(parg), &groups)) {
+        return 0;
+      }
+      ctx->groups = groups;
       ctx_changed(ctx);
       return 1;
+    }
     case SSL_CTRL_SET_DH_AUTO:
     case SSL_CTRL_SET_TMP_ECDH:
       return 1;
@@ -211,10 +212,17 @@ long SSL_ctrl(SSL* s, int cmd, long larg, void* parg) {
     case SSL_CTRL_SET_MAX_SEND_FRAGMENT:
       return larg >= 512 && larg <= 16384 ? 1 : 0;
     case SSL_CTRL_SET_GROUPS_LIST:
-      if (!valid_groups(static_cast<const char*>(parg))) return 0;
-      s->groups = static_cast<const char*>(parg);
+    case SSL_CTRL_SET_GROUPS: {
+      std::string groups;
+      if (cmd == SSL_CTRL_SET_GROUPS
+              ? !parse_group_nids(static_cast<const int*>(parg), static_cast<size_t>(larg), &groups)
+              : !parse_group_list(static_cast<const char*>(parg), &groups)) {
+        return 0;
+      }
+      s->groups = groups;
       s->own_settings = true;
       return 1;
+    }
     case SSL_CTRL_GET_NEGOTIATED_GROUP: {
       if (s->conn == nullptr || !s->handshake_finished) return 0;
       switch (s->conn->group()) {

@@ -345,6 +345,16 @@ bool peer_chain_checked(SSL* s);
 // Forgets the last handshake's verification (SSL_clear, set_*_state).
 void reset_verification(SSL* s);
 
+// --- groups (groups.cc) -------------------------------------------------------------
+// What SSL_CTX_set1_groups_list / SSL_CTX_set1_groups accept (OpenSSL 3.0's
+// rules), as the engine's group list; kNoEngineGroup when the list names
+// none the engine implements. False (nothing changed) when OpenSSL refuses it.
+inline constexpr char kNoEngineGroup[] = "-";
+// OpenSSL 3.0's default list, the groups adieu implements.
+inline constexpr char kDefaultGroups[] = "X25519:P-256:X448:P-521:P-384";
+bool parse_group_list(const char* list, std::string* engine_groups);
+bool parse_group_nids(const int* nids, size_t count, std::string* engine_groups);
+
 // --- configuration (config.cc) ------------------------------------------------------
 // `client_order`: a server's peer's suites, in its order (the ClientHello's).
 std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error,

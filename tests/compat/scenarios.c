@@ -123,6 +123,8 @@ static const Scenario kScenarios[] = {
     SCENARIO(session_bytes),
     SCENARIO(zero_byte_write),
     SCENARIO(passwd_cb),
+    SCENARIO(groups_list),
+    SCENARIO(groups_handshake),
 };
 
 #define TLS12_SUFFIX "_tls12"

@@ -107,4 +107,6 @@ void sc_verify_client_cert(void);
 void sc_session_bytes(void);
 void sc_zero_byte_write(void);
 void sc_passwd_cb(void);
+void sc_groups_list(void);
+void sc_groups_handshake(void);
 #endif

@@ -76,3 +76,69 @@ void sc_passwd_cb(void) {
   unlink(path);
   SSL_CTX_free(ctx);
 }
+
+/* Group lists as OpenSSL reads them (tls1_set_groups_list): names it knows,
+ * an unknown name or a repeated group refusing the whole list, which leaves
+ * the previous one in force. */
+void sc_groups_list(void) {
+  static const char* const kLists[] = {"X25519",
+                                       "P-256:P-384",
+                                       "prime256v1",
+                                       "secp384r1:X25519",
+                                       "P-521",
+                                       "secp521r1",
+                                       "X448",
+                                       "X448:X25519",
+                                       "x25519",
+                                       "p-256",
+                                       "ffdhe2048",
+                                       "ffdhe2048:X25519",
+                                       "FOO",
+                                       "X25519:FOO",
+                                       "?FOO:X25519",
+                                       "X25519:?FOO",
+                                       "X25519:X25519",
+                                       "",
+                                       ":",
+                                       "X25519:",
+                                       "brainpoolP256r1",
+                                       "X25519:P-256:P-384:P-521:X448"};
+  size_t i;
+  SSL_CTX* ctx = SSL_CTX_new(TLS_method());
+  SSL* s;
+  SETUP(ctx != NULL);
+  SETUP((s = SSL_new(ctx)) != NULL);
+  for (i = 0; i < sizeof(kLists) / sizeof(kLists[0]); ++i) {
+    say("'%s': ctx=%ld ssl=%ld", kLists[i], SSL_CTX_set1_groups_list(ctx, kLists[i]),
+        SSL_set1_groups_list(s, kLists[i]));
+    print_queue();
+  }
+  {
+    int nids[] = {NID_X25519, NID_X9_62_prime256v1};
+    int bad[] = {NID_X25519, NID_sha256};
+    say("set1_groups nids=%ld bad=%ld", SSL_CTX_set1_groups(ctx, nids, 2),
+        SSL_CTX_set1_groups(ctx, bad, 2));
+    print_queue();
+  }
+  SSL_free(s);
+  SSL_CTX_free(ctx);
+}
+
+/* A handshake with each group the client offers first (or only). */
+void sc_groups_handshake(void) {
+  static const char* const kLists[] = {"X25519", "P-256", "P-384", "P-521", "X448", "P-384:X25519"};
+  size_t i;
+  for (i = 0; i < sizeof(kLists) / sizeof(kLists[0]); ++i) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    pair_new(&p, &o);
+    SETUP(SSL_set1_groups_list(p.c, kLists[i]) == 1);
+    {
+      int hs = pair_handshake(&p);
+      say("%s: handshake=%d group=%s", kLists[i], hs,
+          hs ? OBJ_nid2sn(SSL_get_negotiated_group(p.c)) : "-");
+      print_queue();
+    }
+    pair_free(&p);
+  }
+}
