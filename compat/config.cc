@@ -63,6 +63,16 @@ std::vector<std::string> alpn_list(const std::vector<uint8_t>& wire) {
   return out;
 }
 
+// The same certificates, in the same order.
+bool same_chain(const STACK_OF(X509) * a, const STACK_OF(X509) * b) {
+  const int n = a != nullptr ? sk_X509_num(a) : 0;
+  if (n != (b != nullptr ? sk_X509_num(b) : 0)) return false;
+  for (int i = 0; i < n; ++i) {
+    if (sk_X509_value(a, i) != sk_X509_value(b, i)) return false;
+  }
+  return true;
+}
+
 // What a server asks of its clients.
 adieu::VerifyMode server_verify_mode(int mode) {
   if ((mode & SSL_VERIFY_PEER) == 0) return adieu::VerifyMode::none;
@@ -112,7 +122,7 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
   auto cfg = std::make_shared<adieu::Config>(s->server ? adieu::Role::server : adieu::Role::client);
   X509* cert = s->cert != nullptr ? s->cert : ctx->cert;
   EVP_PKEY* key = s->key != nullptr ? s->key : ctx->key;
-  if (cert != nullptr && key != nullptr && !add_certificate(*cfg, cert, ctx->chain, key, error)) {
+  if (cert != nullptr && key != nullptr && !add_certificate(*cfg, cert, s->chain, key, error)) {
     return nullptr;
   }
   // The engine's trust store stays empty: its verification asks verify.cc,
@@ -197,8 +207,8 @@ std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error,
   bool shareable = !s->own_settings && ctx->keylog_cb == nullptr && s->alpn_selected.empty() &&
                    s->verify_mode == ctx->verify_mode && s->ciphers.same_suites(ctx->ciphers) &&
                    s->groups == ctx->groups && s->num_tickets == ctx->num_tickets &&
-                   s->alpn == ctx->alpn && s->min_version == ctx->min_version &&
-                   s->max_version == ctx->max_version &&
+                   same_chain(s->chain, ctx->chain) && s->alpn == ctx->alpn &&
+                   s->min_version == ctx->min_version && s->max_version == ctx->max_version &&
                    ((s->options ^ ctx->options) & SSL_OP_NO_SSL_MASK) == 0;
   if (!shareable) return build(s, error, nullptr);
   std::lock_guard<std::recursive_mutex> guard(ctx->lock);

@@ -1,6 +1,8 @@
 // The ctrl entry points behind OpenSSL's macros (SSL_CTX_set_mode,
 // SSL_CTX_set_min_proto_version, SSL_set_tlsext_host_name,
 // SSL_CTX_sess_number, ...), and the alert description strings.
+#include <openssl/ec.h>
+
 #include <cstring>
 
 #include "compat/internal.h"
@@ -12,6 +14,17 @@ namespace {
 // ssl_set_version_bound: 0 clears the bound; a TLS version is kept by a
 // flexible method; a DTLS version is accepted and ignored, as is any version
 // given to a version-specific method; anything else is refused.
+// The curve of SSL_CTX_set_tmp_ecdh's EC_KEY (a deprecated type, whose
+// functions are therefore used here only); NID_undef when there is none.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+int ec_key_curve(const void* key) {
+  const EC_GROUP* group =
+      key != nullptr ? EC_KEY_get0_group(static_cast<const EC_KEY*>(key)) : nullptr;
+  return group != nullptr ? EC_GROUP_get_curve_name(group) : NID_undef;
+}
+#pragma GCC diagnostic pop
+
 bool set_version_bound(const SSL_METHOD* method, long version, int* bound) {
   if (version == 0) {
     *bound = 0;
@@ -149,16 +162,28 @@ long SSL_CTX_ctrl(SSL_CTX* ctx, int cmd, long larg, void* parg) {
       return 1;
     }
     case SSL_CTRL_SET_DH_AUTO:
-    case SSL_CTRL_SET_TMP_ECDH:
       return 1;
+    case SSL_CTRL_SET_TMP_ECDH: {
+      // OpenSSL 3.0: the key's curve becomes the only group.
+      std::string groups;
+      const int nid = ec_key_curve(parg);
+      if (!parse_group_nids(&nid, 1, &groups)) return 0;
+      ctx->groups = groups;
+      ctx_changed(ctx);
+      return 1;
+    }
     case SSL_CTRL_SET_VERIFY_CERT_STORE:
     case SSL_CTRL_GET_VERIFY_CERT_STORE:
       return verify_store_ctrl(&ctx->verify_store, cmd, larg, parg);
     case SSL_CTRL_SET_MSG_CALLBACK_ARG:
       ctx->msg_cb_arg = parg;
       return 1;
-    default:
-      return 0;
+    default: {
+      bool handled = false;
+      long r = certificate_ctrl(ctx->cert, &ctx->chain, &ctx->extras, cmd, larg, parg, &handled);
+      if (handled && (cmd == SSL_CTRL_CHAIN || cmd == SSL_CTRL_CHAIN_CERT)) ctx_changed(ctx);
+      return r;
+    }
   }
 }
 
@@ -167,6 +192,9 @@ long SSL_CTX_callback_ctrl(SSL_CTX* ctx, int cmd, void (*fp)(void)) {
   switch (cmd) {
     case SSL_CTRL_SET_TLSEXT_SERVERNAME_CB:
       ctx->servername_cb = reinterpret_cast<int (*)(SSL*, int*, void*)>(fp);
+      return 1;
+    case SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB:  // kept, never called: nothing is stapled
+      ctx->extras.status_cb = reinterpret_cast<int (*)(SSL*, void*)>(fp);
       return 1;
     default:
       return 0;
@@ -248,8 +276,29 @@ long SSL_ctrl(SSL* s, int cmd, long larg, void* parg) {
     case SSL_CTRL_SET_MSG_CALLBACK_ARG:
       s->msg_cb_arg = parg;
       return 1;
-    default:
-      return 0;
+    case SSL_CTRL_SET_TMP_ECDH: {
+      std::string groups;
+      const int nid = ec_key_curve(parg);
+      if (!parse_group_nids(&nid, 1, &groups)) return 0;
+      s->groups = groups;
+      s->own_settings = true;
+      return 1;
+    }
+    case SSL_CTRL_GET_PEER_SIGNATURE_NID: {
+      int type = NID_undef;
+      return parg != nullptr && peer_signature_nids(s, static_cast<int*>(parg), &type) ? 1 : 0;
+    }
+    case SSL_CTRL_GET_CHAIN_CERTS:
+      if (parg == nullptr) return 0;
+      *static_cast<STACK_OF(X509)**>(parg) = s->chain;
+      return 1;
+    default: {
+      bool handled = false;
+      X509* cert = s->cert != nullptr ? s->cert : s->ctx->cert;
+      long r = certificate_ctrl(cert, &s->chain, &s->extras, cmd, larg, parg, &handled);
+      if (handled && (cmd == SSL_CTRL_CHAIN || cmd == SSL_CTRL_CHAIN_CERT)) s->own_settings = true;
+      return r;
+    }
   }
 }
 

@@ -102,6 +102,13 @@ struct ssl_session_st {
 
 namespace adieu::compat {
 
+// OCSP stapling settings (ctrl_certificates.cc): kept, nothing is stapled.
+struct CertificateExtras {
+  int status_type = -1;  // TLSEXT_STATUSTYPE_*
+  int (*status_cb)(SSL*, void*) = nullptr;
+  void* status_arg = nullptr;
+};
+
 // What the last I/O call on an SSL pushed on the error queue, remembered so
 // that SSL_get_error() never depends on stale entries (documented correction).
 enum class CallError : uint8_t { none, ssl, syscall };
@@ -132,6 +139,7 @@ struct ssl_ctx_st {
   X509_STORE* verify_store = nullptr;        // SSL_CTX_set1_verify_cert_store; store when null
   STACK_OF(X509_NAME) * ca_names = nullptr;  // SSL_CTX_set0_CA_list
   STACK_OF(X509_NAME) * client_ca_names = nullptr;  // SSL_CTX_set_client_CA_list
+  adieu::compat::CertificateExtras extras;
   // Our certificate: leaf, intermediates, key.
   X509* cert = nullptr;
   STACK_OF(X509) * chain = nullptr;
@@ -236,8 +244,10 @@ struct ssl_st {
   bool post_handshake_auth = false;
   void (*msg_cb)(int, int, int, const void*, size_t, SSL*, void*) = nullptr;
   void* msg_cb_arg = nullptr;
-  size_t out_header_at = 0;  // where the next record header is in the engine's output
-  X509* cert = nullptr;      // SSL-level certificate override
+  size_t out_header_at = 0;          // where the next record header is in the engine's output
+  X509* cert = nullptr;              // SSL-level certificate override
+  STACK_OF(X509) * chain = nullptr;  // the context's, copied at SSL_new; SSL_set0_chain
+  adieu::compat::CertificateExtras extras;
   EVP_PKEY* key = nullptr;
   long verify_result = X509_V_OK;
   // The peer's chain verified this handshake (verify.cc): whether it ran,
@@ -344,6 +354,14 @@ long verify_store_ctrl(X509_STORE** slot, int cmd, long larg, void* parg);
 bool peer_chain_checked(SSL* s);
 // Forgets the last handshake's verification (SSL_clear, set_*_state).
 void reset_verification(SSL* s);
+
+// --- certificate ctrls (ctrl_certificates.cc) ----------------------------------------
+// The chain, current certificate, DH and OCSP commands on `cert` and
+// `chain` (a context's or an SSL's); *handled false for any other command.
+long certificate_ctrl(X509* cert, STACK_OF(X509) * *chain, CertificateExtras* extras, int cmd,
+                      long larg, void* parg, bool* handled);
+// The peer's signature: its digest's NID and its key type's NID (0 when unknown).
+bool peer_signature_nids(const SSL* s, int* digest_nid, int* type_nid);
 
 // --- groups (groups.cc) -------------------------------------------------------------
 // What SSL_CTX_set1_groups_list / SSL_CTX_set1_groups accept (OpenSSL 3.0's

@@ -3,12 +3,13 @@
 // outside the process or copy them through their bytes (Python does).
 //
 // The bytes are adieu's own, not OpenSSL's ASN.1: a magic, a format version,
-// then every field, length-prefixed, read back by a bounded reader that
+// then the fields, length-prefixed, read back by a bounded reader that
 // refuses anything malformed, unknown or trailing. The engine's session
-// inside has its own versioned byte form. Like OpenSSL's, the bytes hold the
-// session's secret and are not authenticated: whoever holds them may resume
-// the session, so keep them as secret as a private key. What a server
-// accepts from the network (tickets) is authenticated by the engine.
+// inside has its own versioned byte form. As OpenSSL's, the bytes hold the
+// session's secret and are not authenticated (whoever holds them may resume
+// the session: keep them as secret as a private key; what a server accepts
+// from the network, tickets, the engine authenticates), and they do not
+// carry "not resumable": a session read back is resumable until it expires.
 #include <openssl/pem.h>
 
 #include <climits>
@@ -65,7 +66,6 @@ bool encode_fields(const SSL_SESSION* s, std::vector<uint8_t>& out) {
   wire::Writer w(out);
   w.u16(static_cast<uint16_t>(s->version));
   w.u16(s->cipher != nullptr ? s->cipher->id : 0);
-  w.u8(s->not_resumable ? 1 : 0);
   w.u32(s->ticket_lifetime_hint);
   w.u32(s->ticket_age_add);
   w.u64(static_cast<uint64_t>(s->time));
@@ -103,9 +103,6 @@ bool decode_fields(std::span<const uint8_t> body, SSL_SESSION* s) {
   const uint16_t suite = r.u16();
   s->cipher = suite != 0 ? cipher_by_id(suite) : nullptr;
   if (suite != 0 && s->cipher == nullptr) return false;
-  const uint8_t flags = r.u8();
-  if (flags > 1) return false;
-  s->not_resumable = flags == 1;
   s->ticket_lifetime_hint = r.u32();
   s->ticket_age_add = r.u32();
   s->time = static_cast<long>(r.u64());

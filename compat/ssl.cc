@@ -91,6 +91,9 @@ SSL* SSL_new(SSL_CTX* ctx) {
   }
   s->alpn = ctx->alpn;
   s->sid_ctx = ctx->sid_ctx;
+  s->extras.status_type = ctx->extras.status_type;
+  // The SSL's chain is its own from now on, as OpenSSL copies the CERT.
+  if (ctx->chain != nullptr) s->chain = X509_chain_up_ref(ctx->chain);
   s->msg_cb = ctx->msg_cb;
   s->msg_cb_arg = ctx->msg_cb_arg;
   s->num_tickets = ctx->num_tickets;
@@ -116,6 +119,7 @@ void SSL_free(SSL* s) {
   s->conn.reset();
   SSL_SESSION_free(s->session);
   X509_free(s->cert);
+  sk_X509_pop_free(s->chain, X509_free);
   EVP_PKEY_free(s->key);
   reset_verification(s);
   X509_VERIFY_PARAM_free(s->param);

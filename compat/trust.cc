@@ -51,6 +51,61 @@ long verify_store_ctrl(X509_STORE** slot, int cmd, long larg, void* parg) {
   return 1;
 }
 
+bool peer_signature_nids(const SSL* s, int* digest_nid, int* type_nid) {
+  if (s->conn == nullptr || !s->handshake_finished) return false;
+  switch (s->conn->peer_signature_scheme()) {
+    case 0x0401:
+      *digest_nid = NID_sha256;
+      *type_nid = NID_rsaEncryption;
+      return true;
+    case 0x0501:
+      *digest_nid = NID_sha384;
+      *type_nid = NID_rsaEncryption;
+      return true;
+    case 0x0601:
+      *digest_nid = NID_sha512;
+      *type_nid = NID_rsaEncryption;
+      return true;
+    case 0x0403:
+      *digest_nid = NID_sha256;
+      *type_nid = NID_X9_62_id_ecPublicKey;
+      return true;
+    case 0x0503:
+      *digest_nid = NID_sha384;
+      *type_nid = NID_X9_62_id_ecPublicKey;
+      return true;
+    case 0x0603:
+      *digest_nid = NID_sha512;
+      *type_nid = NID_X9_62_id_ecPublicKey;
+      return true;
+    case 0x0804:
+    case 0x0809:
+      *digest_nid = NID_sha256;
+      *type_nid = NID_rsassaPss;
+      return true;
+    case 0x0805:
+    case 0x080a:
+      *digest_nid = NID_sha384;
+      *type_nid = NID_rsassaPss;
+      return true;
+    case 0x0806:
+    case 0x080b:
+      *digest_nid = NID_sha512;
+      *type_nid = NID_rsassaPss;
+      return true;
+    case 0x0807:
+      *digest_nid = NID_undef;
+      *type_nid = NID_ED25519;
+      return true;
+    case 0x0808:
+      *digest_nid = NID_undef;
+      *type_nid = NID_ED448;
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace adieu::compat
 
 using namespace adieu::compat;
@@ -210,6 +265,13 @@ STACK_OF(X509_NAME) * SSL_load_client_CA_file(const char* file) {
   }
   sk_X509_NAME_pop_free(out, X509_NAME_free);
   return nullptr;
+}
+
+// The key type of the peer's signature in the handshake (SSL_get_peer_signature_nid
+// is the ctrl: its digest).
+int SSL_get_peer_signature_type_nid(const SSL* s, int* pnid) {
+  int digest = NID_undef;
+  return s != nullptr && pnid != nullptr && peer_signature_nids(s, &digest, pnid) ? 1 : 0;
 }
 
 }  // extern "C"

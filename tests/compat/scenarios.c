@@ -125,6 +125,7 @@ static const Scenario kScenarios[] = {
     SCENARIO(passwd_cb),
     SCENARIO(groups_list),
     SCENARIO(groups_handshake),
+    SCENARIO(certificate_ctrls),
 };
 
 #define TLS12_SUFFIX "_tls12"

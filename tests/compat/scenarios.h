@@ -109,4 +109,5 @@ void sc_zero_byte_write(void);
 void sc_passwd_cb(void);
 void sc_groups_list(void);
 void sc_groups_handshake(void);
+void sc_certificate_ctrls(void);
 #endif

@@ -1,6 +1,8 @@
 /* What real programs rely on beyond the basics: a write of zero bytes
  * (Python's send(b"")), encrypted keys opened with the context's password
  * callback (curl, libpq, stunnel). */
+#include <openssl/dh.h>
+#include <openssl/ec.h>
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +140,103 @@ void sc_groups_handshake(void) {
       say("%s: handshake=%d group=%s", kLists[i], hs,
           hs ? OBJ_nid2sn(SSL_get_negotiated_group(p.c)) : "-");
       print_queue();
+    }
+    pair_free(&p);
+  }
+  /* SSL_CTX_set_tmp_ecdh: the key's curve becomes the server's only group. */
+  for (i = 0; i < 2; ++i) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    EC_KEY* key = EC_KEY_new_by_curve_name(NID_secp384r1);
+    SETUP(key != NULL);
+    pair_new(&p, &o);
+    say("server set_tmp_ecdh(P-384)=%ld", SSL_set_tmp_ecdh(p.s, key));
+    EC_KEY_free(key);
+    SETUP(SSL_set1_groups_list(p.c, i == 0 ? "P-256" : "P-256:P-384") == 1);
+    {
+      int hs = pair_handshake(&p);
+      say("client %s: handshake=%d group=%s", i == 0 ? "P-256" : "P-256:P-384", hs,
+          hs ? OBJ_nid2sn(SSL_get_negotiated_group(p.c)) : "-");
+      ERR_clear_error(); /* which side reports what differs by version */
+    }
+    pair_free(&p);
+  }
+}
+
+static STACK_OF(X509) * intermediate_stack(void) {
+  STACK_OF(X509)* sk = sk_X509_new_null();
+  BIO* in = BIO_new_file(data_file("ecdsa-chain.pem"), "r");
+  X509* x;
+  SETUP(sk != NULL && in != NULL);
+  SETUP((x = PEM_read_bio_X509(in, NULL, NULL, NULL)) != NULL);
+  SETUP(sk_X509_push(sk, x) > 0);
+  BIO_free(in);
+  return sk;
+}
+
+/* A server whose chain is given with SSL_CTX_set1_chain (nginx), or
+ * SSL_set0_chain, the current certificate, DH parameters (accepted: no
+ * DHE suite uses them), and the peer's signature algorithm. */
+void sc_certificate_ctrls(void) {
+  int pass;
+  for (pass = 0; pass < 3; ++pass) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    STACK_OF(X509)* sk = intermediate_stack();
+    STACK_OF(X509)* got = NULL;
+    int nid = -1;
+    say("-- %s", pass == 0 ? "SSL_CTX_set1_chain" : pass == 1 ? "SSL_set0_chain" : "no chain");
+    pair_new(&p, &o);
+    SETUP(SSL_CTX_clear_chain_certs(p.sctx) == 1);
+    SETUP(SSL_use_certificate_file(p.s, data_file("ecdsa-leaf.pem"), SSL_FILETYPE_PEM) == 1);
+    if (pass == 0) {
+      say("ctx set1_chain=%ld", SSL_CTX_set1_chain(p.sctx, sk));
+      {
+        long r = SSL_CTX_get0_chain_certs(p.sctx, &got);
+        say("ctx get0_chain_certs=%ld n=%d", r, got != NULL ? sk_X509_num(got) : -1);
+      }
+      sk_X509_pop_free(sk, X509_free);
+      /* The server SSL was made before: a new one takes the context's chain. */
+      SSL_free(p.s);
+      SETUP((p.s = SSL_new(p.sctx)) != NULL);
+      {
+        BIO *s_ssl, *net;
+        SETUP(BIO_new_bio_pair(&s_ssl, 0, &net, 0) == 1);
+        BIO_free(p.s_net);
+        p.s_net = net;
+        SSL_set_bio(p.s, s_ssl, s_ssl);
+        SSL_set_accept_state(p.s);
+      }
+    } else if (pass == 1) {
+      say("ssl set0_chain=%ld", SSL_set0_chain(p.s, sk));
+      {
+        long r = SSL_get0_chain_certs(p.s, &got);
+        say("ssl get0_chain_certs=%ld n=%d", r, got != NULL ? sk_X509_num(got) : -1);
+      }
+    } else {
+      sk_X509_pop_free(sk, X509_free);
+    }
+    say("current cert first=%ld next=%ld", SSL_CTX_set_current_cert(p.sctx, SSL_CERT_SET_FIRST),
+        SSL_CTX_set_current_cert(p.sctx, SSL_CERT_SET_NEXT));
+    {
+      DH* dh = DH_get_2048_256();
+      SETUP(dh != NULL);
+      say("set_tmp_dh=%ld null=%ld", SSL_CTX_set_tmp_dh(p.sctx, dh),
+          SSL_CTX_set_tmp_dh(p.sctx, NULL));
+      ERR_clear_error();
+      DH_free(dh);
+      say("set_dh_auto=%ld", SSL_CTX_set_dh_auto(p.sctx, 1));
+    }
+    {
+      int hs = pair_handshake(&p);
+      say("handshake=%d verify=%ld", hs, SSL_get_verify_result(p.c));
+      print_queue();
+      if (hs) {
+        say("peer signature digest=%s",
+            SSL_get_peer_signature_nid(p.c, &nid) == 1 ? OBJ_nid2sn(nid) : "-");
+        say("peer signature type=%s",
+            SSL_get_peer_signature_type_nid(p.c, &nid) == 1 ? OBJ_nid2sn(nid) : "-");
+      }
     }
     pair_free(&p);
   }

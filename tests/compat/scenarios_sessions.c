@@ -560,6 +560,20 @@ void sc_session_bytes(void) {
   SSL_SESSION_free(copy);
   second_connection(&p, from_pem, "the session from PEM");
   SSL_SESSION_free(from_pem);
+  /* A session removed (not resumable) comes back resumable from its bytes. */
+  SSL_CTX_remove_session(p.cctx, sess);
+  len = i2d_SSL_SESSION(sess, NULL);
+  SETUP(len > 0 && (der = OPENSSL_malloc((size_t)len)) != NULL);
+  q = der;
+  SETUP(i2d_SSL_SESSION(sess, &q) == len);
+  r = der;
+  copy = d2i_SSL_SESSION(NULL, &r, len);
+  OPENSSL_free(der);
+  SETUP(copy != NULL);
+  say("removed: resumable=%d, its copy resumable=%d", SSL_SESSION_is_resumable(sess),
+      SSL_SESSION_is_resumable(copy));
+  second_connection(&p, copy, "the copy of a removed session");
+  SSL_SESSION_free(copy);
   SSL_SESSION_free(sess);
   pair_free(&p);
 }
