@@ -24,9 +24,9 @@ cleanup() {
 trap cleanup EXIT
 
 echo
-echo "== starting: $SERVER -accept 127.0.0.1:0 -cert $DATA/ecdsa-fullchain.pem -key $DATA/ecdsa-leaf.key -naccept 1"
+echo "== starting: $SERVER -accept 127.0.0.1:0 -cert $DATA/ecdsa-fullchain.pem -key $DATA/ecdsa-leaf.key -naccept 1 -verbose"
 "$SERVER" -accept 127.0.0.1:0 -cert "$DATA/ecdsa-fullchain.pem" -key "$DATA/ecdsa-leaf.key" \
-  -naccept 1 >"$work/server.out" 2>"$work/server.err" &
+  -naccept 1 -verbose >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 port=
 for _ in $(seq 100); do

@@ -1,69 +1,74 @@
-// adieu-server: a TLS 1.3 test server in the manner of `openssl s_server`.
-// Serves one connection after another: echoes the client's data back until
-// its close_notify, then sends ours (or, with -www, answers one GET with a
-// small HTTP/1.0 page and closes first). Prints one line per connection,
-// saying among other things whether the client resumed a session. All
-// connections share one configuration, so one ticket key set (stateless
-// tickets) or one session cache (-no_ticket). SIGTERM or SIGINT makes it
-// exit 0 once the connection in progress (if any) has ended.
+// adieu-server: a TLS server for tests and load, in the manner of
+// `openssl s_server`, event-driven on the Asio adapter (adieu/asio.h).
+//
+// Serves many connections at once, on -threads io_contexts: each echoes the
+// client's data back until its close_notify, then sends ours (or, with -www,
+// answers one GET with a small HTTP/1.0 page sealed in one write with our
+// close_notify, and waits for the client's). With -verbose it prints one line
+// per connection (the negotiated parameters and how the connection ended);
+// by default only the totals, on exit. All connections share one
+// configuration, so one ticket key set (stateless tickets) or one session
+// cache (-no_ticket).
+//
+// SIGTERM or SIGINT stops accepting, sends close_notify on every established
+// connection (the pending read then sees the client's answer), waits for
+// them to end for at most -drain seconds, cancels what is left, prints the
+// totals and exits 0. -naccept N stops accepting after N connections and
+// exits once they have ended.
+//
+// -control (for adieu-load) gives the echo two control bytes: 0xFF asks the
+// server to close first (everything before it is echoed, then our
+// close_notify), 0xFD asks for the totals so far (one line, then our
+// close_notify); these connections are not counted.
+#include <adieu/asio.h>
 #include <adieu/config.h>
 #include <adieu/connection.h>
 #include <adieu/socket.h>
 
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/read.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <list>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "tool_common.h"
 
 namespace adieu::tools {
 namespace {
 
+using tcp = ::asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using TlsStream = adieu::asio::stream<tcp::socket>;
+constexpr auto kTuple = ::asio::experimental::as_tuple(::asio::use_awaitable);
+
 constexpr const char* kProgram = "adieu-server";
-
-volatile sig_atomic_t g_stop_requested = 0;
-void request_stop(int) {
-  g_stop_requested = 1;
-}
-
-// SIGTERM and SIGINT are blocked except while waiting for the next
-// connection (ppoll unblocks them atomically, so none is lost between the
-// flag's check and the wait): a connection in progress always ends normally,
-// and the process returns from main, where the sanitizers' leak check runs.
-sigset_t block_stop_signals() {
-  struct sigaction action {};
-  action.sa_handler = request_stop;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGTERM, &action, nullptr);
-  sigaction(SIGINT, &action, nullptr);
-  sigset_t stop_signals, previous;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  sigprocmask(SIG_BLOCK, &stop_signals, &previous);
-  return previous;
-}
-
-// Waits until `listener` has a connection to accept (true) or a stop was
-// requested (false).
-bool wait_for_connection(int listener, const sigset_t& unblocked) {
-  pollfd waiting{listener, POLLIN, 0};
-  while (!g_stop_requested) {
-    if (ppoll(&waiting, 1, nullptr, &unblocked) > 0) return true;
-    if (errno != EINTR) fail(kProgram, std::string("poll failed: ") + std::strerror(errno));
-  }
-  return false;
-}
+constexpr uint8_t kCloseFirst = 0xFF;  // -control: close first
+constexpr uint8_t kTotals = 0xFD;      // -control: report the totals
 
 const std::vector<OptionSpec> kOptions = {
     {"accept", "[host:]port", "address to listen on (default 4433; port 0 picks a free one)"},
@@ -76,9 +81,9 @@ const std::vector<OptionSpec> kOptions = {
     {"CAfile", "file", "PEM trust anchors for client certificates"},
     {"verify", "depth", "ask for a client certificate; verify it if sent"},
     {"Verify", "depth", "require a client certificate (certificate_required if none)"},
-    {"www", "", "answer a GET with a small HTTP/1.0 page, then close first"},
+    {"www", "", "answer a GET with a small HTTP/1.0 page and our close_notify (one write)"},
     {"alpn", "list", "ALPN protocols, comma-separated, in preference order"},
-    {"naccept", "n", "serve n connections, then exit (default: forever)"},
+    {"naccept", "n", "accept n connections, then exit once they have ended (default: forever)"},
     {"ciphersuites", "list", "TLS 1.3 cipher suites, colon-separated"},
     {"cipher", "list", "TLS 1.2 cipher suites (OpenSSL names), colon-separated"},
     {"tls1_2", "", "TLS 1.2 only"},
@@ -92,39 +97,207 @@ const std::vector<OptionSpec> kOptions = {
      " s_server -no_ticket does in TLS 1.3); default: stateless tickets sealed under"
      " rotating keys"},
     {"timeout", "seconds", "drop a connection idle this long (default 30; 0: never)"},
+    {"threads", "n", "threads, each with its own io_context (default 1)"},
+    {"accept_mode", "mode",
+     "with -threads > 1: 'reuseport' (default: one SO_REUSEPORT listener per thread) or"
+     " 'shared' (one listener, connections handed to the threads in turn)"},
+    {"drain", "seconds",
+     "on SIGTERM/SIGINT, wait this long for connections to end after our close_notify"
+     " (default 3)"},
+    {"control", "", "echo with adieu-load's control bytes (0xFF: close first; 0xFD: totals)"},
     {"keylogfile", "file", "append NSS key log lines (SSLKEYLOGFILE format)"},
     {"keymatexport", "label", "print exported keying material for label (RFC 5705/8446 7.5)"},
     {"keymatexportlen", "n", "bytes of -keymatexport (default 20)"},
-    {"quiet", "", "print nothing but errors"},
+    {"verbose", "", "print one line per connection (parameters and how it ended)"},
+    {"quiet", "", "print nothing but errors (not even the totals)"},
     {"help", "", "print this help"},
 };
 
 constexpr const char* kUsage =
-    "A TLS 1.3 server for tests. Echoes what each client sends until the client's\n"
-    "close_notify, then sends its own. Prints one line per connection (stdout)\n"
-    "with the negotiated parameters and how the connection ended.";
+    "A TLS 1.3 / 1.2 server for tests and load. Echoes what each client sends until\n"
+    "the client's close_notify, then sends its own. Prints the totals on exit (stdout)\n"
+    "and, with -verbose, one line per connection with the negotiated parameters and\n"
+    "how the connection ended.";
+
+// How connections ended, counted by kind for the totals line. A connection
+// whose handshake did not complete counts under "handshake_<kind>".
+enum EndKind : int {
+  kClean,
+  kTruncated,
+  kAlertSent,
+  kAlertReceived,
+  kTimedOut,
+  kSocketError,
+  kError,
+  kIncomplete,
+  kEndKinds
+};
+constexpr const char* kEndNames[kEndKinds] = {"clean",          "truncated", "alert_sent",
+                                              "alert_received", "timed_out", "socket_error",
+                                              "error",          "incomplete"};
+
+struct Totals {
+  std::atomic<uint64_t> accepted{0};
+  std::atomic<uint64_t> handshakes{0};
+  std::atomic<uint64_t> resumed{0};
+  std::atomic<uint64_t> ended{0};
+  std::atomic<uint64_t> drained{0};  // closed first by the drain
+  std::atomic<uint64_t> bytes_echoed{0};
+  std::atomic<uint64_t> established_ends[kEndKinds] = {};
+  std::atomic<uint64_t> handshake_ends[kEndKinds] = {};
+
+  std::string line() const {
+    std::string out = "totals connections=" + std::to_string(ended.load()) +
+                      " accepted=" + std::to_string(accepted.load()) +
+                      " handshakes=" + std::to_string(handshakes.load()) +
+                      " resumed=" + std::to_string(resumed.load()) +
+                      " drained=" + std::to_string(drained.load()) +
+                      " bytes_echoed=" + std::to_string(bytes_echoed.load());
+    for (int k = 0; k < kEndKinds; ++k) {
+      out += std::string(" ") + kEndNames[k] + "=" + std::to_string(established_ends[k].load());
+    }
+    for (int k = 0; k < kEndKinds; ++k) {
+      out += std::string(" handshake_") + kEndNames[k] + "=" +
+             std::to_string(handshake_ends[k].load());
+    }
+    return out;
+  }
+};
 
 struct ServerSettings {
   std::shared_ptr<const Config> config;
   bool www = false;
   bool quiet = false;
+  bool verbose = false;
+  bool control = false;
   int timeout_ms = 30000;
+  int drain_ms = 3000;
   const Options* options = nullptr;  // for -keymatexport
 };
 
-int listen_on(const std::string& accept) {
-  std::string host;
-  std::string port;
-  if (!split_host_port(accept, true, &host, &port)) {
-    fail(kProgram, "-accept: '" + accept + "' is not [host:]port", kExitUsage);
+class Server;
+
+// One connection, owned by its coroutine; listed in its worker for the idle
+// sweep and the drain.
+struct Session : std::enable_shared_from_this<Session> {
+  explicit Session(tcp::socket socket, std::shared_ptr<const Config> config)
+      : tls(std::move(socket), Connection::server(std::move(config))) {}
+  TlsStream tls;
+  Clock::time_point last_activity = Clock::now();
+  bool reading = false;    // an async_read_some (or the handshake) is pending
+  bool writing = false;    // a write of ours is in progress
+  bool closing = false;    // our close_notify was (or is being) sent
+  bool timed_out = false;  // cancelled by the idle sweep
+  bool cancelled = false;  // cancelled by the drain's deadline
+  bool drain_close = false;
+  std::list<Session*>::iterator where;
+};
+
+// One thread and its io_context: its connections, its listener (reuseport
+// mode), its idle sweep.
+struct Worker {
+  ::asio::io_context io{1};
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::list<Session*> sessions;
+  std::unique_ptr<::asio::steady_timer> sweep;
+  std::thread thread;
+};
+
+// Classifies an end from the last operation's error, as describe_end() words
+// it, through the IoResult the blocking tools use.
+IoResult io_result_of(const Session& s, const std::error_code& ec) {
+  IoResult r;
+  if (!ec) {
+    r.status = IoStatus::done;
+  } else if (ec == ::asio::error::eof) {
+    r.status = IoStatus::closed;
+  } else if (ec == Error::truncated) {
+    r.status = IoStatus::truncated;
+    r.error = Error::truncated;
+    if (s.tls.transport_error()) r.os_error = s.tls.transport_error().value();
+  } else if (ec.category() == adieu::error_category()) {
+    r.status = IoStatus::error;
+    r.error = static_cast<Error>(ec.value());
+  } else if (s.timed_out || s.cancelled) {
+    r.status = IoStatus::timed_out;  // the socket was closed under the operation
+  } else {
+    r.status = IoStatus::error;
+    r.os_error = ec.value();
   }
+  return r;
+}
+
+// The kind of describe_end()'s "ended: read=X write=Y: <verdict>".
+EndKind end_kind(const std::string& end) {
+  const size_t colon = end.find(": ", end.find(" write="));
+  const std::string verdict = colon == std::string::npos ? end : end.substr(colon + 2);
+  if (verdict == "clean") return kClean;
+  if (verdict.rfind("truncated", 0) == 0) return kTruncated;
+  if (verdict.rfind("fatal alert sent", 0) == 0) return kAlertSent;
+  if (verdict.rfind("fatal alert received", 0) == 0) return kAlertReceived;
+  if (verdict.rfind("timed out", 0) == 0) return kTimedOut;
+  if (verdict.rfind("socket error", 0) == 0) return kSocketError;
+  if (verdict.rfind("error", 0) == 0) return kError;
+  return kIncomplete;
+}
+
+class Server {
+ public:
+  Server(ServerSettings settings, int threads, bool shared_accept, long naccept)
+      : settings_(std::move(settings)),
+        workers_(static_cast<size_t>(threads)),
+        shared_accept_(shared_accept),
+        remaining_(naccept) {
+    for (auto& w : workers_) w = std::make_unique<Worker>();
+  }
+
+  // Opens the listeners; returns the address of the first.
+  std::string listen(const std::string& accept);
+  // Runs until the end (signal, or -naccept served); returns the exit status.
+  int run();
+
+ private:
+  ::asio::awaitable<void> accept_loop(Worker& w);
+  ::asio::awaitable<void> serve(Worker& w, std::shared_ptr<Session> s);
+  ::asio::awaitable<std::error_code> echo(Session& s, bool* control_query);
+  ::asio::awaitable<std::error_code> www(Session& s);
+  ::asio::awaitable<std::error_code> read_to_end(Session& s);
+  ::asio::awaitable<std::error_code> close_write(Session& s);
+  void start_sweep(Worker& w);
+  // Stops accepting; with `drain`, also closes every connection (any thread).
+  void request_stop(bool drain);
+  void drain(Worker& w);
+  void cancel_all(Worker& w);
+  void session_ended(Worker& w);
+  void stop_if_done();
+  void print(const std::string& line);
+
+  ServerSettings settings_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  bool shared_accept_;
+  std::atomic<long> remaining_;  // -naccept left; < 0: forever
+  std::atomic<size_t> next_worker_{0};
+  std::atomic<long> open_{0};
+  std::atomic<bool> stopping_{false};  // no more accepting
+  std::atomic<bool> draining_{false};  // a signal: close every connection
+  std::atomic<bool> finished_{false};
+  Totals totals_;
+  std::mutex print_mutex_;
+};
+
+// A listening socket on `address` (the first of getaddrinfo's that works).
+int open_listener(const std::string& host, const std::string& port, bool reuseport,
+                  std::string* error) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE;
   addrinfo* found = nullptr;
   int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &found);
-  if (rc != 0) fail(kProgram, "cannot listen on " + accept + ": " + gai_strerror(rc));
+  if (rc != 0) {
+    *error = gai_strerror(rc);
+    return -1;
+  }
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> addresses(found, freeaddrinfo);
   int last_errno = 0;
   for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
@@ -135,14 +308,16 @@ int listen_on(const std::string& accept) {
     }
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, a->ai_addr, a->ai_addrlen) == 0 && listen(fd, 16) == 0) return fd;
+    if (reuseport) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    if (bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, SOMAXCONN) == 0) return fd;
     last_errno = errno;
     ::close(fd);
   }
-  fail(kProgram, "cannot listen on " + accept + ": " + std::strerror(last_errno));
+  *error = std::strerror(last_errno);
+  return -1;
 }
 
-std::string local_address(int fd) {
+std::string local_address(int fd, std::string* port_out = nullptr) {
   sockaddr_storage address{};
   socklen_t length = sizeof address;
   getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
@@ -150,6 +325,7 @@ std::string local_address(int fd) {
   char port[NI_MAXSERV] = "?";
   getnameinfo(reinterpret_cast<sockaddr*>(&address), length, host, sizeof host, port, sizeof port,
               NI_NUMERICHOST | NI_NUMERICSERV);
+  if (port_out != nullptr) *port_out = port;
   std::string out;
   if (address.ss_family == AF_INET6) {
     out.append("[").append(host).append("]:").append(port);
@@ -159,73 +335,384 @@ std::string local_address(int fd) {
   return out;
 }
 
-// Echo mode: every byte read is written back; the client's close_notify is
-// answered with ours. Returns the result of the call that ended it.
-IoResult serve_echo(Socket& socket) {
-  std::array<uint8_t, 16384> buffer;
+std::string Server::listen(const std::string& accept) {
+  std::string host;
+  std::string port;
+  if (!split_host_port(accept, true, &host, &port)) {
+    fail(kProgram, "-accept: '" + accept + "' is not [host:]port", kExitUsage);
+  }
+  const bool reuseport = workers_.size() > 1 && !shared_accept_;
+  const size_t listeners = reuseport ? workers_.size() : 1;
+  std::string first;
+  for (size_t i = 0; i < listeners; ++i) {
+    std::string error;
+    int fd = open_listener(host, port, reuseport, &error);
+    if (fd < 0) fail(kProgram, "cannot listen on " + accept + ": " + error);
+    if (i == 0) first = local_address(fd, &port);  // port 0: the others take the same
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    const tcp protocol = address.ss_family == AF_INET6 ? tcp::v6() : tcp::v4();
+    workers_[i]->acceptor = std::make_unique<tcp::acceptor>(workers_[i]->io, protocol, fd);
+  }
+  return first;
+}
+
+void Server::print(const std::string& line) {
+  std::lock_guard<std::mutex> lock(print_mutex_);
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
+::asio::awaitable<void> Server::accept_loop(Worker& w) {
+  while (!stopping_) {
+    auto [ec, socket] = co_await w.acceptor->async_accept(kTuple);
+    if (stopping_) break;
+    if (ec) {
+      if (ec == ::asio::error::operation_aborted) break;
+      if (ec == ::asio::error::connection_aborted || ec == ::asio::error::interrupted) continue;
+      if (ec == ::asio::error::no_descriptors || ec == ::asio::error::no_buffer_space) {
+        // Out of descriptors: wait a little for connections to end.
+        ::asio::steady_timer pause(w.io, std::chrono::milliseconds(50));
+        co_await pause.async_wait(kTuple);
+        continue;
+      }
+      fail(kProgram, "accept failed: " + ec.message());
+    }
+    bool last = false;
+    if (remaining_ >= 0) {
+      const long left = remaining_.fetch_sub(1);
+      if (left <= 0) continue;  // another listener took the last one; the socket closes
+      last = left == 1;
+    }
+    totals_.accepted++;
+    ++open_;
+    if (last) request_stop(false);
+    std::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    Worker* target = &w;
+    if (shared_accept_ && workers_.size() > 1) {
+      target = workers_[next_worker_++ % workers_.size()].get();
+    }
+    if (target == &w) {
+      auto s = std::make_shared<Session>(std::move(socket), settings_.config);
+      ::asio::co_spawn(w.io, serve(w, std::move(s)), ::asio::detached);
+    } else {
+      // The descriptor moves to the other thread's io_context.
+      const tcp protocol = socket.local_endpoint(ignored).protocol();
+      const int fd = socket.release(ignored);
+      ::asio::post(target->io, [this, target, protocol, fd] {
+        tcp::socket moved(target->io, protocol, fd);
+        auto s = std::make_shared<Session>(std::move(moved), settings_.config);
+        ::asio::co_spawn(target->io, serve(*target, std::move(s)), ::asio::detached);
+      });
+    }
+  }
+}
+
+::asio::awaitable<std::error_code> Server::close_write(Session& s) {
+  s.closing = true;
+  s.writing = true;
+  auto [ec] = co_await s.tls.async_close_write(kTuple);
+  s.writing = false;
+  s.last_activity = Clock::now();
+  co_return ec;
+}
+
+// Reads (and drops) until the peer's end: its close_notify (eof), a
+// truncation, an error.
+::asio::awaitable<std::error_code> Server::read_to_end(Session& s) {
+  std::array<uint8_t, 4096> sink;
   for (;;) {
-    IoResult got = socket.read(buffer);
-    if (got.status == IoStatus::closed) return socket.close();
-    if (got.status != IoStatus::done) return got;
-    IoResult put = socket.write(std::span<const uint8_t>(buffer.data(), got.bytes));
-    if (!put.ok()) return put;
+    s.reading = true;
+    auto [ec, n] = co_await s.tls.async_read_some(::asio::buffer(sink), kTuple);
+    s.reading = false;
+    s.last_activity = Clock::now();
+    if (ec) co_return ec;
+  }
+}
+
+// Echo: every byte read is written back; the client's close_notify is
+// answered with ours. Returns the error that ended the reading (eof for the
+// client's close_notify).
+::asio::awaitable<std::error_code> Server::echo(Session& s, bool* control_query) {
+  std::vector<uint8_t> buffer(16384);
+  for (;;) {
+    if (s.drain_close && !s.closing) {
+      if (auto ec = co_await close_write(s)) co_return co_await read_to_end(s);
+    }
+    s.reading = true;
+    auto [ec, n] = co_await s.tls.async_read_some(::asio::buffer(buffer), kTuple);
+    s.reading = false;
+    s.last_activity = Clock::now();
+    if (ec == ::asio::error::eof) {
+      if (!s.closing) {
+        auto closed = co_await close_write(s);
+        if (closed && closed != ::asio::error::eof) co_return closed;
+      }
+      co_return ec;
+    }
+    if (ec) co_return ec;
+    size_t echo_bytes = n;
+    bool close_first = false;
+    if (settings_.control) {
+      for (size_t i = 0; i < n; ++i) {
+        if (buffer[i] == kCloseFirst || buffer[i] == kTotals) {
+          echo_bytes = i;
+          close_first = true;
+          if (buffer[i] == kTotals) *control_query = true;
+          break;
+        }
+      }
+    }
+    if (echo_bytes > 0 && !s.closing) {
+      s.writing = true;
+      auto [wec, wn] =
+          co_await ::asio::async_write(s.tls, ::asio::buffer(buffer.data(), echo_bytes), kTuple);
+      s.writing = false;
+      s.last_activity = Clock::now();
+      if (wec) {
+        if (s.timed_out || s.cancelled) co_return wec;
+        // The peer's end (a reset, a truncation) says more than the failed
+        // write: read on until it shows.
+        auto end = co_await read_to_end(s);
+        co_return end == ::asio::error::operation_aborted ? wec : end;
+      }
+      totals_.bytes_echoed += echo_bytes;
+    }
+    if (*control_query && !s.closing) {
+      const std::string line = totals_.line() + "\n";
+      s.writing = true;
+      co_await ::asio::async_write(s.tls, ::asio::buffer(line), kTuple);
+      s.writing = false;
+    }
+    if (close_first && !s.closing) {
+      if (auto cec = co_await close_write(s)) co_return co_await read_to_end(s);
+      co_return co_await read_to_end(s);  // the client's close_notify, or its end
+    }
   }
 }
 
 // -www: reads one request, answers a GET with a page naming the connection's
-// parameters, then closes first and waits for the client's close_notify.
-IoResult serve_www(Socket& socket) {
+// parameters, sealed with our close_notify into one write, then waits for the
+// client's close_notify.
+::asio::awaitable<std::error_code> Server::www(Session& s) {
   std::string request;
   std::array<uint8_t, 4096> buffer;
+  std::error_code ec;
   while (request.find("\r\n\r\n") == std::string::npos &&
          request.find("\n\n") == std::string::npos && request.size() < 16384) {
-    IoResult got = socket.read(buffer);
-    if (got.status == IoStatus::closed) break;  // answer what we have, then close
-    if (got.status != IoStatus::done) return got;
-    request.append(reinterpret_cast<const char*>(buffer.data()), got.bytes);
+    s.reading = true;
+    auto [rec, n] = co_await s.tls.async_read_some(::asio::buffer(buffer), kTuple);
+    s.reading = false;
+    s.last_activity = Clock::now();
+    if (rec == ::asio::error::eof) break;  // answer what we have, then close
+    if (rec) co_return rec;
+    request.append(reinterpret_cast<const char*>(buffer.data()), n);
   }
   std::string response;
   if (request.rfind("GET ", 0) == 0) {
     const std::string body = "<html><body><pre>\nadieu-server\n" +
-                             describe_parameters(socket.connection()) + "\n</pre></body></html>\n";
+                             describe_parameters(s.tls.connection()) + "\n</pre></body></html>\n";
     response = "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: " +
                std::to_string(body.size()) + "\r\n\r\n" + body;
   } else {
     response = "HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
   }
-  IoResult put = socket.write(
-      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(response.data()), response.size()));
-  if (!put.ok()) return put;
-  return socket.close_and_wait();
+  if (!s.closing) {
+    // The response's records and our close_notify go out in one write.
+    const Error error = s.tls.connection().write(std::span<const uint8_t>(
+        reinterpret_cast<const uint8_t*>(response.data()), response.size()));
+    if (error != Error::none && error_is_fatal(error)) co_return make_error_code(error);
+    if (auto cec = co_await close_write(s); cec) {
+      if (s.timed_out || s.cancelled) co_return cec;
+      auto end = co_await read_to_end(s);
+      co_return end == ::asio::error::operation_aborted ? cec : end;
+    }
+  }
+  if (s.tls.read_state() != ReadState::open) {
+    co_return s.tls.read_state() == ReadState::close_notify_received
+        ? std::error_code(::asio::error::eof)
+        : std::error_code(Error::truncated);
+  }
+  co_return co_await read_to_end(s);
 }
 
-// Runs one connection and prints its line.
-void serve(int fd, const ServerSettings& settings) {
-  const std::string peer = peer_address(fd);
-  Socket socket(Connection::server(settings.config), fd, Socket::Mode::blocking,
-                Socket::FdOwnership::owned);
-  if (settings.timeout_ms > 0) socket.set_timeout_ms(settings.timeout_ms);
-  IoResult last = socket.handshake();
+::asio::awaitable<void> Server::serve(Worker& w, std::shared_ptr<Session> owned) {
+  Session& s = *owned;
+  w.sessions.push_front(&s);
+  s.where = w.sessions.begin();
+  std::error_code ignored;
+  const std::string peer = peer_address(s.tls.next_layer().native_handle());
+  if (draining_) s.drain_close = true;
+  s.reading = true;
+  auto [ec] = co_await s.tls.async_handshake(kTuple);
+  s.reading = false;
+  s.last_activity = Clock::now();
   std::string line = "peer=" + peer + " ";
-  if (last.ok()) {
-    line += describe_parameters(socket.connection()) + " ";
+  bool control_query = false;
+  const bool established = !ec;
+  if (established) {
+    totals_.handshakes++;
+    if (s.tls.connection().resumed()) totals_.resumed++;
+    line += describe_parameters(s.tls.connection()) + " ";
     if (const std::string keymat =
-            keying_material(kProgram, *settings.options, socket.connection());
-        !keymat.empty() && !settings.quiet) {
-      std::printf("%s\n", keymat.c_str());
+            keying_material(kProgram, *settings_.options, s.tls.connection());
+        !keymat.empty() && settings_.verbose) {
+      print(keymat);
     }
-    last = settings.www ? serve_www(socket) : serve_echo(socket);
-    const Connection& c = socket.connection();
+    // (Not a conditional expression: GCC 12 miscompiles co_await in one.)
+    if (settings_.www) {
+      ec = co_await www(s);
+    } else {
+      ec = co_await echo(s, &control_query);
+    }
+    const Connection& c = s.tls.connection();
     line += "key_updates_sent=" + std::to_string(c.key_updates_sent()) +
             " key_updates_received=" + std::to_string(c.key_updates_received()) + " ";
   } else {
     line += "handshake failed ";
   }
-  line += describe_end(socket.connection(), last);
-  if (!settings.quiet) {
-    std::printf("%s\n", line.c_str());
-    std::fflush(stdout);
+  const std::string end = describe_end(s.tls.connection(), io_result_of(s, ec));
+  line += end;
+  if (!control_query) {
+    const EndKind kind = end_kind(end);
+    (established ? totals_.established_ends : totals_.handshake_ends)[kind]++;
+    if (s.drain_close) totals_.drained++;
+    totals_.ended++;
   }
+  if (settings_.verbose) print(line);
+  s.tls.next_layer().close(ignored);
+  w.sessions.erase(s.where);
+  owned.reset();
+  session_ended(w);
+}
+
+void Server::start_sweep(Worker& w) {
+  if (settings_.timeout_ms <= 0) return;
+  w.sweep = std::make_unique<::asio::steady_timer>(w.io);
+  const auto period = std::chrono::milliseconds(std::clamp(settings_.timeout_ms / 4, 10, 1000));
+  auto tick = std::make_shared<std::function<void(std::error_code)>>();
+  *tick = [this, &w, period, tick](std::error_code ec) {
+    if (ec || finished_) return;
+    const Clock::time_point now = Clock::now();
+    for (Session* s : w.sessions) {
+      if (!s->timed_out && now - s->last_activity > std::chrono::milliseconds(settings_.timeout_ms)) {
+        s->timed_out = true;
+        std::error_code ignored;
+        s->tls.next_layer().close(ignored);  // every pending operation ends
+      }
+    }
+    w.sweep->expires_after(period);
+    w.sweep->async_wait(*tick);
+  };
+  w.sweep->expires_after(period);
+  w.sweep->async_wait(*tick);
+}
+
+void Server::request_stop(bool drain) {
+  const bool was_stopping = stopping_.exchange(true);
+  const bool was_draining = drain && draining_.exchange(true);
+  if (was_stopping && (!drain || was_draining)) return;
+  for (auto& w : workers_) {
+    Worker* worker = w.get();
+    ::asio::post(worker->io, [this, worker, drain] {
+      std::error_code ignored;
+      if (worker->acceptor) worker->acceptor->close(ignored);
+      if (drain) this->drain(*worker);
+      stop_if_done();  // nothing open: the end
+    });
+  }
+}
+
+// Sends close_notify on every established connection of `w` whose read is
+// pending (the read then sees the client's answer); a connection that is
+// writing closes after its write (Session::drain_close). Handshakes in
+// progress are ended. After -drain seconds, whatever is left is closed.
+void Server::drain(Worker& w) {
+  for (Session* s : w.sessions) {
+    s->drain_close = true;
+    if (!s->tls.connection().handshake_done()) {
+      s->cancelled = true;
+      std::error_code ignored;
+      s->tls.next_layer().close(ignored);
+      continue;
+    }
+    if (!s->closing && !s->writing && s->tls.write_state() == WriteState::open) {
+      s->closing = true;
+      s->writing = true;
+      // The operation keeps its session alive until it completes.
+      s->tls.async_close_write([keep = s->shared_from_this()](std::error_code) {
+        keep->writing = false;
+        keep->last_activity = Clock::now();
+      });
+    }
+  }
+  auto deadline = std::make_shared<::asio::steady_timer>(w.io);
+  deadline->expires_after(std::chrono::milliseconds(settings_.drain_ms));
+  deadline->async_wait([this, &w, deadline](std::error_code ec) {
+    if (!ec) cancel_all(w);
+  });
+}
+
+void Server::cancel_all(Worker& w) {
+  for (Session* s : w.sessions) {
+    s->cancelled = true;
+    std::error_code ignored;
+    s->tls.next_layer().close(ignored);  // every pending operation ends
+  }
+}
+
+void Server::session_ended(Worker& w) {
+  --open_;
+  stop_if_done();
+}
+
+void Server::stop_if_done() {
+  if (!stopping_ || open_ > 0) return;
+  if (finished_.exchange(true)) return;
+  for (auto& w : workers_) {
+    Worker* worker = w.get();
+    ::asio::post(worker->io, [worker] {
+      if (worker->sweep) worker->sweep->cancel();
+      worker->io.stop();
+    });
+  }
+}
+
+int Server::run() {
+  // Signals are caught by the first worker's io_context; the others block
+  // them (threads inherit the mask).
+  ::asio::signal_set signals(workers_[0]->io, SIGTERM, SIGINT);
+  signals.async_wait([this](std::error_code ec, int) {
+    if (!ec) request_stop(true);
+  });
+  for (auto& w : workers_) {
+    if (w->acceptor) ::asio::co_spawn(w->io, accept_loop(*w), ::asio::detached);
+    start_sweep(*w);
+  }
+  sigset_t block, previous;
+  sigemptyset(&block);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &block, &previous);
+  for (size_t i = 1; i < workers_.size(); ++i) {
+    Worker* w = workers_[i].get();
+    w->thread = std::thread([w] {
+      auto guard = ::asio::make_work_guard(w->io);
+      w->io.run();
+    });
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  {
+    auto guard = ::asio::make_work_guard(workers_[0]->io);
+    workers_[0]->io.run();
+  }
+  for (size_t i = 1; i < workers_.size(); ++i) workers_[i]->thread.join();
+  signals.cancel();
+  if (!settings_.quiet) print(totals_.line());
+  return 0;
 }
 
 int run(int argc, char** argv) {
@@ -266,33 +753,37 @@ int run(int argc, char** argv) {
   settings.config = config;
   settings.www = options.has("www");
   settings.quiet = options.has("quiet");
+  settings.verbose = options.has("verbose") && !settings.quiet;
+  settings.control = options.has("control");
   settings.options = &options;
   if (options.has("timeout")) {
     settings.timeout_ms =
         static_cast<int>(parse_number(kProgram, "timeout", options.get("timeout"), 0, 86400)) *
         1000;
   }
-  long remaining = -1;
+  if (options.has("drain")) {
+    settings.drain_ms =
+        static_cast<int>(parse_number(kProgram, "drain", options.get("drain"), 0, 3600)) * 1000;
+  }
+  long naccept = -1;
   if (options.has("naccept")) {
-    remaining = parse_number(kProgram, "naccept", options.get("naccept"), 1, 1L << 30);
+    naccept = parse_number(kProgram, "naccept", options.get("naccept"), 1, 1L << 30);
+  }
+  const int threads =
+      options.has("threads")
+          ? static_cast<int>(parse_number(kProgram, "threads", options.get("threads"), 1, 256))
+          : 1;
+  const std::string mode = options.get("accept_mode", "reuseport");
+  if (mode != "reuseport" && mode != "shared") {
+    fail(kProgram, "-accept_mode: '" + mode + "' is not reuseport or shared", kExitUsage);
   }
 
-  const sigset_t unblocked = block_stop_signals();
-  const int listener = listen_on(options.get("accept", "4433"));
+  Server server(settings, threads, mode == "shared", naccept);
+  const std::string address = server.listen(options.get("accept", "4433"));
   if (!settings.quiet) {
-    std::fprintf(stderr, "%s: listening on %s\n", kProgram, local_address(listener).c_str());
+    std::fprintf(stderr, "%s: listening on %s\n", kProgram, address.c_str());
   }
-  while (remaining != 0 && wait_for_connection(listener, unblocked)) {
-    int fd = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (errno == EINTR || errno == ECONNABORTED) continue;
-      fail(kProgram, std::string("accept failed: ") + std::strerror(errno));
-    }
-    serve(fd, settings);
-    if (remaining > 0) --remaining;
-  }
-  ::close(listener);
-  return 0;
+  return server.run();
 }
 
 }  // namespace

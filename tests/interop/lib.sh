@@ -208,7 +208,7 @@ open_stdin_fifo() {
 start_adieu_server() {
   local name=$1
   shift
-  spawn /dev/null "$WORK/$name.out" "$WORK/$name.err" "$ADIEU_SERVER" -accept 127.0.0.1:0 "$@"
+  spawn /dev/null "$WORK/$name.out" "$WORK/$name.err" "$ADIEU_SERVER" -accept 127.0.0.1:0 -verbose "$@"
   SERVER_PID=$SPAWNED_PID
   if ! wait_for_text "$WORK/$name.err" 'listening on 127\.0\.0\.1:[0-9]+' 10 "$SERVER_PID"; then
     failed "$name: adieu-server did not start"
