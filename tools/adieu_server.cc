@@ -38,6 +38,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -776,6 +777,13 @@ int run(int argc, char** argv) {
   const std::string mode = options.get("accept_mode", "reuseport");
   if (mode != "reuseport" && mode != "shared") {
     fail(kProgram, "-accept_mode: '" + mode + "' is not reuseport or shared", kExitUsage);
+  }
+
+  // Room for many connections: the soft descriptor limit up to the hard one.
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
   }
 
   Server server(settings, threads, mode == "shared", naccept);
