@@ -703,36 +703,48 @@ const SSL_CIPHER* SSL_CIPHER_find(SSL* ssl, const unsigned char* ptr) {
 
 // --- Cipher lists ----------------------------------------------------------------------
 
-int SSL_CTX_set_cipher_list(SSL_CTX* ctx, const char* str) {
+static int SSL_CTX_set_cipher_list_body(SSL_CTX* ctx, const char* str) {
   if (ctx == nullptr || str == nullptr) return 0;
   load_error_strings();
   int ret = set_cipher_list(ctx->ciphers, str);
   ctx_changed(ctx);
   return ret;
 }
+int SSL_CTX_set_cipher_list(SSL_CTX* ctx, const char* str) {
+  return guard<int>(nullptr, 0, [&] { return SSL_CTX_set_cipher_list_body(ctx, str); });
+}
 
-int SSL_set_cipher_list(SSL* s, const char* str) {
+static int SSL_set_cipher_list_body(SSL* s, const char* str) {
   if (s == nullptr || str == nullptr) return 0;
   load_error_strings();
   int ret = set_cipher_list(s->ciphers, str);
   s->own_settings = true;
   return ret;
 }
+int SSL_set_cipher_list(SSL* s, const char* str) {
+  return guard<int>(nullptr, 0, [&] { return SSL_set_cipher_list_body(s, str); });
+}
 
-int SSL_CTX_set_ciphersuites(SSL_CTX* ctx, const char* str) {
+static int SSL_CTX_set_ciphersuites_body(SSL_CTX* ctx, const char* str) {
   if (ctx == nullptr || str == nullptr) return 0;
   load_error_strings();
   int ret = set_ciphersuites(ctx->ciphers, str);
   ctx_changed(ctx);
   return ret;
 }
+int SSL_CTX_set_ciphersuites(SSL_CTX* ctx, const char* str) {
+  return guard<int>(nullptr, 0, [&] { return SSL_CTX_set_ciphersuites_body(ctx, str); });
+}
 
-int SSL_set_ciphersuites(SSL* s, const char* str) {
+static int SSL_set_ciphersuites_body(SSL* s, const char* str) {
   if (s == nullptr || str == nullptr) return 0;
   load_error_strings();
   int ret = set_ciphersuites(s->ciphers, str);
   s->own_settings = true;
   return ret;
+}
+int SSL_set_ciphersuites(SSL* s, const char* str) {
+  return guard<int>(nullptr, 0, [&] { return SSL_set_ciphersuites_body(s, str); });
 }
 
 STACK_OF(SSL_CIPHER) * SSL_CTX_get_ciphers(const SSL_CTX* ctx) {

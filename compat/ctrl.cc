@@ -72,7 +72,7 @@ long stat_ctrl(const adieu::compat::SessionStats& st, int cmd, bool* handled) {
 
 extern "C" {
 
-long SSL_CTX_ctrl(SSL_CTX* ctx, int cmd, long larg, void* parg) {
+static long SSL_CTX_ctrl_body(SSL_CTX* ctx, int cmd, long larg, void* parg) {
   if (ctx == nullptr) {
     // OpenSSL answers SSL_CTRL_SET_MIN/MAX_PROTO_VERSION with a NULL context too.
     return 0;
@@ -186,6 +186,9 @@ long SSL_CTX_ctrl(SSL_CTX* ctx, int cmd, long larg, void* parg) {
     }
   }
 }
+long SSL_CTX_ctrl(SSL_CTX* ctx, int cmd, long larg, void* parg) {
+  return guard<long>(nullptr, 0, [&] { return SSL_CTX_ctrl_body(ctx, cmd, larg, parg); });
+}
 
 long SSL_CTX_callback_ctrl(SSL_CTX* ctx, int cmd, void (*fp)(void)) {
   if (ctx == nullptr) return 0;
@@ -201,7 +204,7 @@ long SSL_CTX_callback_ctrl(SSL_CTX* ctx, int cmd, void (*fp)(void)) {
   }
 }
 
-long SSL_ctrl(SSL* s, int cmd, long larg, void* parg) {
+static long SSL_ctrl_body(SSL* s, int cmd, long larg, void* parg) {
   if (s == nullptr) return 0;
   switch (cmd) {
     case SSL_CTRL_MODE:
@@ -300,6 +303,9 @@ long SSL_ctrl(SSL* s, int cmd, long larg, void* parg) {
       return r;
     }
   }
+}
+long SSL_ctrl(SSL* s, int cmd, long larg, void* parg) {
+  return guard<long>(nullptr, 0, [&] { return SSL_ctrl_body(s, cmd, larg, parg); });
 }
 
 long SSL_callback_ctrl(SSL* s, int cmd, void (*fp)(void)) {

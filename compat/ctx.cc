@@ -86,7 +86,8 @@ int OPENSSL_init_ssl(uint64_t opts, const OPENSSL_INIT_SETTINGS* settings) {
   return 1;
 }
 
-SSL_CTX* SSL_CTX_new_ex(OSSL_LIB_CTX* libctx, const char* propq, const SSL_METHOD* method) {
+static SSL_CTX* SSL_CTX_new_ex_body(OSSL_LIB_CTX* libctx, const char* propq,
+                                    const SSL_METHOD* method) {
   load_error_strings();
   if (method == nullptr) {
     COMPAT_RAISE(nullptr, SSL_R_NULL_SSL_METHOD_PASSED);
@@ -114,6 +115,10 @@ SSL_CTX* SSL_CTX_new_ex(OSSL_LIB_CTX* libctx, const char* propq, const SSL_METHO
       static_cast<size_t>(ctx->session_cache_size), static_cast<uint32_t>(ctx->session_timeout));
   CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL_CTX, ctx, &ctx->ex_data);
   return ctx;
+}
+SSL_CTX* SSL_CTX_new_ex(OSSL_LIB_CTX* libctx, const char* propq, const SSL_METHOD* method) {
+  return guard<SSL_CTX*>(nullptr, nullptr,
+                         [&] { return SSL_CTX_new_ex_body(libctx, propq, method); });
 }
 
 SSL_CTX* SSL_CTX_new(const SSL_METHOD* method) {
@@ -412,7 +417,8 @@ void SSL_CTX_set1_cert_store(SSL_CTX* ctx, X509_STORE* store) {
 
 // --- Suites, ALPN, callbacks -------------------------------------------------------------
 
-int SSL_CTX_set_alpn_protos(SSL_CTX* ctx, const unsigned char* protos, unsigned int len) {
+static int SSL_CTX_set_alpn_protos_body(SSL_CTX* ctx, const unsigned char* protos,
+                                        unsigned int len) {
   if (ctx == nullptr) return 1;
   if (protos == nullptr || len == 0) {
     ctx->alpn.clear();
@@ -423,6 +429,9 @@ int SSL_CTX_set_alpn_protos(SSL_CTX* ctx, const unsigned char* protos, unsigned 
   ctx->alpn.assign(protos, protos + len);
   ctx_changed(ctx);
   return 0;
+}
+int SSL_CTX_set_alpn_protos(SSL_CTX* ctx, const unsigned char* protos, unsigned int len) {
+  return guard<int>(nullptr, 1, [&] { return SSL_CTX_set_alpn_protos_body(ctx, protos, len); });
 }
 
 void SSL_CTX_set_alpn_select_cb(SSL_CTX* ctx, SSL_CTX_alpn_select_cb_func cb, void* arg) {

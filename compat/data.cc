@@ -164,23 +164,35 @@ int read_ex(SSL* s, void* buf, size_t num, size_t* readbytes, bool peek) {
 
 extern "C" {
 
-int SSL_read(SSL* s, void* buf, int num) {
+static int SSL_read_body(SSL* s, void* buf, int num) {
   return read_int(s, buf, num, false);
 }
+int SSL_read(SSL* s, void* buf, int num) {
+  return guard<int>(s, -1, [&] { return SSL_read_body(s, buf, num); });
+}
 
-int SSL_read_ex(SSL* s, void* buf, size_t num, size_t* readbytes) {
+static int SSL_read_ex_body(SSL* s, void* buf, size_t num, size_t* readbytes) {
   return read_ex(s, buf, num, readbytes, false);
 }
+int SSL_read_ex(SSL* s, void* buf, size_t num, size_t* readbytes) {
+  return guard<int>(s, 0, [&] { return SSL_read_ex_body(s, buf, num, readbytes); });
+}
 
-int SSL_peek(SSL* s, void* buf, int num) {
+static int SSL_peek_body(SSL* s, void* buf, int num) {
   return read_int(s, buf, num, true);
 }
-
-int SSL_peek_ex(SSL* s, void* buf, size_t num, size_t* readbytes) {
-  return read_ex(s, buf, num, readbytes, true);
+int SSL_peek(SSL* s, void* buf, int num) {
+  return guard<int>(s, -1, [&] { return SSL_peek_body(s, buf, num); });
 }
 
-int SSL_write(SSL* s, const void* buf, int num) {
+static int SSL_peek_ex_body(SSL* s, void* buf, size_t num, size_t* readbytes) {
+  return read_ex(s, buf, num, readbytes, true);
+}
+int SSL_peek_ex(SSL* s, void* buf, size_t num, size_t* readbytes) {
+  return guard<int>(s, 0, [&] { return SSL_peek_ex_body(s, buf, num, readbytes); });
+}
+
+static int SSL_write_body(SSL* s, const void* buf, int num) {
   if (s == nullptr) return -1;
   if (num < 0) {
     begin_call(s);
@@ -191,13 +203,19 @@ int SSL_write(SSL* s, const void* buf, int num) {
   int ret = write_internal(s, buf, static_cast<size_t>(num), &written);
   return ret > 0 ? static_cast<int>(written) : ret;
 }
+int SSL_write(SSL* s, const void* buf, int num) {
+  return guard<int>(s, -1, [&] { return SSL_write_body(s, buf, num); });
+}
 
-int SSL_write_ex(SSL* s, const void* buf, size_t num, size_t* written) {
+static int SSL_write_ex_body(SSL* s, const void* buf, size_t num, size_t* written) {
   if (s == nullptr) return 0;
   size_t n = 0;
   int ret = write_internal(s, buf, num, &n);
   if (ret > 0 && written != nullptr) *written = n;
   return ret > 0 ? 1 : 0;
+}
+int SSL_write_ex(SSL* s, const void* buf, size_t num, size_t* written) {
+  return guard<int>(s, 0, [&] { return SSL_write_ex_body(s, buf, num, written); });
 }
 
 int SSL_pending(const SSL* s) {

@@ -46,4 +46,11 @@ void raise_alert_received(SSL* s, int alert) {
   if (s != nullptr) s->call_error = CallError::ssl;
 }
 
+void note_exception(SSL* s, bool out_of_memory) {
+  ERR_raise(ERR_LIB_SSL, out_of_memory ? ERR_R_MALLOC_FAILURE : ERR_R_INTERNAL_ERROR);
+  if (s == nullptr) return;
+  s->call_error = CallError::ssl;
+  s->fatal = true;
+}
+
 }  // namespace adieu::compat

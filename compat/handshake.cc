@@ -239,22 +239,31 @@ using namespace adieu::compat;
 
 extern "C" {
 
-int SSL_do_handshake(SSL* s) {
+static int SSL_do_handshake_body(SSL* s) {
   if (s == nullptr) return -1;
   begin_call(s);
   return do_handshake(s);
 }
+int SSL_do_handshake(SSL* s) {
+  return guard<int>(s, -1, [&] { return SSL_do_handshake_body(s); });
+}
 
-int SSL_connect(SSL* s) {
+static int SSL_connect_body(SSL* s) {
   if (s == nullptr) return -1;
   if (!s->role_set) SSL_set_connect_state(s);
   return SSL_do_handshake(s);
 }
+int SSL_connect(SSL* s) {
+  return guard<int>(s, -1, [&] { return SSL_connect_body(s); });
+}
 
-int SSL_accept(SSL* s) {
+static int SSL_accept_body(SSL* s) {
   if (s == nullptr) return -1;
   if (!s->role_set) SSL_set_accept_state(s);
   return SSL_do_handshake(s);
+}
+int SSL_accept(SSL* s) {
+  return guard<int>(s, -1, [&] { return SSL_accept_body(s); });
 }
 
 }  // extern "C"

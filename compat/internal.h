@@ -26,6 +26,8 @@
 #include <string>
 #include <vector>
 
+#include "compat/guard.h"
+
 struct ssl_method_st {
   int version;  // TLS_ANY_VERSION or the only version it speaks
   bool can_connect;

@@ -388,13 +388,16 @@ SSL_SESSION* SSL_get1_session(SSL* s) {
 }
 
 // R39: a live connection that was not shut down loses its current session.
-int SSL_set_session(SSL* s, SSL_SESSION* session) {
+static int SSL_set_session_body(SSL* s, SSL_SESSION* session) {
   if (s == nullptr) return 0;
   clear_bad_session(s);
   if (session != nullptr) SSL_SESSION_up_ref(session);
   SSL_SESSION_free(s->session);
   s->session = session;
   return 1;
+}
+int SSL_set_session(SSL* s, SSL_SESSION* session) {
+  return guard<int>(nullptr, 0, [&] { return SSL_set_session_body(s, session); });
 }
 
 int SSL_session_reused(const SSL* s) {

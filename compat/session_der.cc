@@ -164,7 +164,7 @@ extern "C" {
 
 // OpenSSL's i2d convention: the length; with pp, the bytes written at *pp
 // and *pp moved past them.
-int i2d_SSL_SESSION(const SSL_SESSION* in, unsigned char** pp) {
+static int i2d_SSL_SESSION_body(const SSL_SESSION* in, unsigned char** pp) {
   if (in == nullptr) return 0;
   std::vector<uint8_t> out;
   if (!encode(in, out) || out.size() > INT_MAX) {
@@ -190,8 +190,11 @@ int i2d_SSL_SESSION(const SSL_SESSION* in, unsigned char** pp) {
   OPENSSL_cleanse(out.data(), out.size());
   return n;
 }
+int i2d_SSL_SESSION(const SSL_SESSION* in, unsigned char** pp) {
+  return guard<int>(nullptr, 0, [&] { return i2d_SSL_SESSION_body(in, pp); });
+}
 
-SSL_SESSION* d2i_SSL_SESSION(SSL_SESSION** a, const unsigned char** pp, long length) {
+static SSL_SESSION* d2i_SSL_SESSION_body(SSL_SESSION** a, const unsigned char** pp, long length) {
   if (pp == nullptr || *pp == nullptr || length <= 0) {
     ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
     return nullptr;
@@ -214,6 +217,9 @@ SSL_SESSION* d2i_SSL_SESSION(SSL_SESSION** a, const unsigned char** pp, long len
     *a = s;
   }
   return s;
+}
+SSL_SESSION* d2i_SSL_SESSION(SSL_SESSION** a, const unsigned char** pp, long length) {
+  return guard<SSL_SESSION*>(nullptr, nullptr, [&] { return d2i_SSL_SESSION_body(a, pp, length); });
 }
 
 SSL_SESSION* PEM_read_bio_SSL_SESSION(BIO* bp, SSL_SESSION** x, pem_password_cb* cb, void* u) {

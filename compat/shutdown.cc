@@ -68,7 +68,7 @@ using namespace adieu::compat;
 
 extern "C" {
 
-int SSL_shutdown(SSL* s) {
+static int SSL_shutdown_body(SSL* s) {
   if (s == nullptr) {
     ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
     return -1;
@@ -83,6 +83,9 @@ int SSL_shutdown(SSL* s) {
     return -1;
   }
   return shutdown_steps(s);
+}
+int SSL_shutdown(SSL* s) {
+  return guard<int>(s, -1, [&] { return SSL_shutdown_body(s); });
 }
 
 void SSL_CTX_set_quiet_shutdown(SSL_CTX* ctx, int mode) {

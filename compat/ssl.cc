@@ -57,7 +57,7 @@ using namespace adieu::compat;
 
 extern "C" {
 
-SSL* SSL_new(SSL_CTX* ctx) {
+static SSL* SSL_new_body(SSL_CTX* ctx) {
   if (ctx == nullptr) {
     COMPAT_RAISE(nullptr, SSL_R_NULL_SSL_CTX);
     return nullptr;
@@ -102,6 +102,9 @@ SSL* SSL_new(SSL_CTX* ctx) {
   CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL, s, &s->ex_data);
   return s;
 }
+SSL* SSL_new(SSL_CTX* ctx) {
+  return guard<SSL*>(nullptr, nullptr, [&] { return SSL_new_body(ctx); });
+}
 
 int SSL_up_ref(SSL* s) {
   if (s == nullptr) return 0;
@@ -131,7 +134,7 @@ void SSL_free(SSL* s) {
   delete s;
 }
 
-int SSL_clear(SSL* s) {
+static int SSL_clear_body(SSL* s) {
   if (s == nullptr) return 0;
   // R42: a bad session is removed and dropped; a good one is kept so the
   // next handshake offers it.
@@ -141,6 +144,9 @@ int SSL_clear(SSL* s) {
   }
   reset_connection(s);  // keeps quiet_shutdown, the BIOs, the options and the role
   return 1;
+}
+int SSL_clear(SSL* s) {
+  return guard<int>(s, 0, [&] { return SSL_clear_body(s); });
 }
 
 void SSL_set_connect_state(SSL* s) {
@@ -340,7 +346,7 @@ size_t SSL_get_num_tickets(const SSL* s) {
   return s != nullptr ? s->num_tickets : 0;
 }
 
-int SSL_set_alpn_protos(SSL* s, const unsigned char* protos, unsigned int len) {
+static int SSL_set_alpn_protos_body(SSL* s, const unsigned char* protos, unsigned int len) {
   if (s == nullptr) return 1;
   if (protos == nullptr || len == 0) {
     s->alpn.clear();
@@ -354,6 +360,9 @@ int SSL_set_alpn_protos(SSL* s, const unsigned char* protos, unsigned int len) {
   s->alpn.assign(protos, protos + len);
   s->own_settings = true;
   return 0;
+}
+int SSL_set_alpn_protos(SSL* s, const unsigned char* protos, unsigned int len) {
+  return guard<int>(nullptr, 1, [&] { return SSL_set_alpn_protos_body(s, protos, len); });
 }
 
 void SSL_get0_alpn_selected(const SSL* s, const unsigned char** data, unsigned int* len) {
@@ -455,7 +464,7 @@ X509* SSL_get1_peer_certificate(const SSL* s) {
   return peer;
 }
 
-int SSL_key_update(SSL* s, int updatetype) {
+static int SSL_key_update_body(SSL* s, int updatetype) {
   if (s == nullptr) return 0;
   // OpenSSL knows the version once the hellos are processed; TLS 1.2 has
   // no KeyUpdate.
@@ -480,6 +489,9 @@ int SSL_key_update(SSL* s, int updatetype) {
   s->key_update_pending = true;
   s->key_update_type = updatetype;
   return 1;
+}
+int SSL_key_update(SSL* s, int updatetype) {
+  return guard<int>(s, 0, [&] { return SSL_key_update_body(s, updatetype); });
 }
 
 int SSL_get_key_update_type(const SSL* s) {
@@ -529,9 +541,10 @@ size_t SSL_get_server_random(const SSL* s, unsigned char* out, size_t outlen) {
 
 // RFC 5705 (TLS 1.2: no context and an empty one differ) and RFC 8446
 // section 7.5 (TLS 1.3: no context is an empty one).
-int SSL_export_keying_material(SSL* s, unsigned char* out, size_t olen, const char* label,
-                               size_t llen, const unsigned char* context, size_t contextlen,
-                               int use_context) {
+static int SSL_export_keying_material_body(SSL* s, unsigned char* out, size_t olen,
+                                           const char* label, size_t llen,
+                                           const unsigned char* context, size_t contextlen,
+                                           int use_context) {
   if (s == nullptr || s->session == nullptr) return -1;
   if (s->conn == nullptr || !s->conn->handshake_done()) {
     ERR_raise(ERR_LIB_SSL, ERR_R_INTERNAL_ERROR);  // as OpenSSL mid-handshake
@@ -553,6 +566,14 @@ int SSL_export_keying_material(SSL* s, unsigned char* out, size_t olen, const ch
     return 0;
   }
   return 1;
+}
+int SSL_export_keying_material(SSL* s, unsigned char* out, size_t olen, const char* label,
+                               size_t llen, const unsigned char* context, size_t contextlen,
+                               int use_context) {
+  return guard<int>(nullptr, 0, [&] {
+    return SSL_export_keying_material_body(s, out, olen, label, llen, context, contextlen,
+                                           use_context);
+  });
 }
 
 }  // extern "C"
