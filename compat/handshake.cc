@@ -141,6 +141,7 @@ void finish_handshake(SSL* s) {
   } else {
     ++s->session_ctx->stats.connect_good;
   }
+  info_event(s, SSL_CB_HANDSHAKE_DONE, 1);
 }
 
 int start_client(SSL* s) {
@@ -182,21 +183,10 @@ int start_server(SSL* s) {
   return 1;
 }
 
-}  // namespace
-
-int do_handshake(SSL* s) {
-  if (!s->role_set) {
-    COMPAT_RAISE(s, SSL_R_CONNECTION_TYPE_NOT_SET);
-    return -1;
-  }
-  if (s->fatal) return -1;  // OpenSSL's MSG_FLOW_ERROR: -1, nothing more said
-  if (!in_init(s)) return 1;
-  if (s->server ? !s->ctx->method->can_accept : !s->ctx->method->can_connect) {
-    ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
-    s->call_error = CallError::ssl;
-    return 0;
-  }
+// The handshake steps of one call (OpenSSL's state_machine).
+int handshake_steps(SSL* s) {
   if (!s->started) {
+    info_event(s, SSL_CB_HANDSHAKE_START, 1);
     s->started = true;
     if (s->server) {
       ++s->ctx->stats.accept;
@@ -231,6 +221,26 @@ int do_handshake(SSL* s) {
     if (!absorb_engine_events(s)) return -1;
     if ((s->shutdown & SSL_RECEIVED_SHUTDOWN) != 0) return -1;
   }
+}
+
+}  // namespace
+
+int do_handshake(SSL* s) {
+  if (!s->role_set) {
+    COMPAT_RAISE(s, SSL_R_CONNECTION_TYPE_NOT_SET);
+    return -1;
+  }
+  if (s->fatal) return -1;  // OpenSSL's MSG_FLOW_ERROR: -1, nothing more said
+  if (!in_init(s)) return 1;
+  if (s->server ? !s->ctx->method->can_accept : !s->ctx->method->can_connect) {
+    ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+    s->call_error = CallError::ssl;
+    return 0;
+  }
+  // OpenSSL's state machine runs: the info callback hears how it returned.
+  const int r = handshake_steps(s);
+  info_event(s, s->server ? SSL_CB_ACCEPT_EXIT : SSL_CB_CONNECT_EXIT, r);
+  return r;
 }
 
 }  // namespace adieu::compat

@@ -157,7 +157,8 @@ struct ssl_ctx_st {
   // SSL_CTX_set_msg_callback: told of each record header (io.cc).
   void (*msg_cb)(int, int, int, const void*, size_t, SSL*, void*) = nullptr;
   void* msg_cb_arg = nullptr;
-  pem_password_cb* passwd_cb = nullptr;  // SSL_CTX_set_default_passwd_cb
+  void (*info_cb)(const SSL*, int, int) = nullptr;  // SSL_CTX_set_info_callback
+  pem_password_cb* passwd_cb = nullptr;             // SSL_CTX_set_default_passwd_cb
   void* passwd_arg = nullptr;
   bool post_handshake_auth = false;  // kept; the engine offers no PHA
   int quiet_shutdown = 0;
@@ -244,6 +245,7 @@ struct ssl_st {
   bool client_hello_ticket_ext = false;          // server: the ClientHello had session_ticket
   bool own_settings = false;  // an SSL-level setter changed what the engine needs
   bool post_handshake_auth = false;
+  void (*info_cb)(const SSL*, int, int) = nullptr;  // the context's when null
   void (*msg_cb)(int, int, int, const void*, size_t, SSL*, void*) = nullptr;
   void* msg_cb_arg = nullptr;
   size_t out_header_at = 0;          // where the next record header is in the engine's output
@@ -364,6 +366,11 @@ long certificate_ctrl(X509* cert, STACK_OF(X509) * *chain, CertificateExtras* ex
                       long larg, void* parg, bool* handled);
 // The peer's signature: its digest's NID and its key type's NID (0 when unknown).
 bool peer_signature_nids(const SSL* s, int* digest_nid, int* type_nid);
+
+// --- the info callback (info_callback.cc) ---------------------------------------------
+void info_event(const SSL* s, int where, int ret);
+// An alert read or written: SSL_CB_READ_ALERT / SSL_CB_WRITE_ALERT.
+void info_alert(const SSL* s, bool written, int level, int alert);
 
 // --- groups (groups.cc) -------------------------------------------------------------
 // What SSL_CTX_set1_groups_list / SSL_CTX_set1_groups accept (OpenSSL 3.0's

@@ -117,6 +117,7 @@ void fatal(SSL* s, int reason, int alert, const char* file, int line, const char
     // Behind a record still being written the alert waits (ssl3_send_alert).
     bool write_pending = !s->conn->pending_output().empty();
     s->conn->abort(static_cast<adieu::Alert>(alert));
+    info_alert(s, true, SSL3_AL_FATAL, alert);
     if (!write_pending) flush_output(s);
   }
 }
@@ -226,6 +227,7 @@ bool absorb_engine_events(SSL* s) {
       // A fatal alert (or, in TLS 1.3, any alert but close_notify and
       // user_canceled): RECEIVED, the error, the session removed (R5, R20, R33).
       int alert = static_cast<int>(c.alert_received().value_or(adieu::Alert::internal_error));
+      info_alert(s, false, SSL3_AL_FATAL, alert);
       s->rwstate = SSL_NOTHING;
       raise_alert_received(s, alert);
       s->fatal = true;
@@ -269,6 +271,8 @@ bool absorb_engine_events(SSL* s) {
     if (!s->fatal) {
       s->fatal = true;
       // The engine queued its fatal alert unless our write side was closed.
+      if (c.alert_sent().has_value())
+        info_alert(s, true, SSL3_AL_FATAL, static_cast<int>(*c.alert_sent()));
       if (c.alert_sent().has_value() && (s->shutdown & SSL_SENT_SHUTDOWN) == 0) {
         if (s->session != nullptr) ctx_remove_session(s->session_ctx, s->session);
       }
@@ -279,6 +283,7 @@ bool absorb_engine_events(SSL* s) {
   if (!peer_chain_checked(s)) return false;
   if (c.read_state() == adieu::ReadState::close_notify_received && !s->close_notify_seen) {
     s->close_notify_seen = true;
+    info_alert(s, false, SSL3_AL_WARNING, SSL_AD_CLOSE_NOTIFY);
     s->shutdown |= SSL_RECEIVED_SHUTDOWN;
     s->warn_alert = SSL_AD_CLOSE_NOTIFY;
   }
@@ -288,8 +293,12 @@ bool absorb_engine_events(SSL* s) {
     if (tickets > s->tickets_seen) {
       for (const adieu::ReceivedTicket& t : c.take_tickets()) session_ticket_received(s, t);
     }
-    s->owed_messages +=
-        static_cast<unsigned>((tickets - s->tickets_seen) + (updates - s->key_updates_seen));
+    const uint64_t messages = (tickets - s->tickets_seen) + (updates - s->key_updates_seen);
+    s->owed_messages += static_cast<unsigned>(messages);
+    // OpenSSL's state machine runs once per TLS 1.3 post-handshake message.
+    for (uint64_t i = 0; i < messages; ++i) {
+      info_event(s, s->server ? SSL_CB_ACCEPT_EXIT : SSL_CB_CONNECT_EXIT, 1);
+    }
     s->tickets_seen = tickets;
     s->key_updates_seen = updates;
   }

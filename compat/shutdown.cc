@@ -49,6 +49,7 @@ int shutdown_steps(SSL* s) {
   if ((s->shutdown & SSL_SENT_SHUTDOWN) == 0) {  // C1
     s->shutdown |= SSL_SENT_SHUTDOWN;            // set before the write (R4)
     s->conn->close();
+    info_alert(s, true, SSL3_AL_WARNING, SSL_AD_CLOSE_NOTIFY);
     flush_output(s);
     if (alert_pending(s)) return -1;
   } else if (alert_pending(s)) {  // C2: the write is retried, nothing read

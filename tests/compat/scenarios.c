@@ -126,6 +126,7 @@ static const Scenario kScenarios[] = {
     SCENARIO(groups_list),
     SCENARIO(groups_handshake),
     SCENARIO(certificate_ctrls),
+    SCENARIO(info_callback),
 };
 
 #define TLS12_SUFFIX "_tls12"

@@ -110,4 +110,5 @@ void sc_passwd_cb(void);
 void sc_groups_list(void);
 void sc_groups_handshake(void);
 void sc_certificate_ctrls(void);
+void sc_info_callback(void);
 #endif

@@ -241,3 +241,54 @@ void sc_certificate_ctrls(void) {
     pair_free(&p);
   }
 }
+
+static const char* info_who(const SSL* ssl) {
+  return SSL_is_server((SSL*)ssl) ? "S" : "C";
+}
+
+/* The info callback's events, the state machine's steps (SSL_CB_LOOP) left
+ * out. */
+static void info_cb(const SSL* ssl, int where, int ret) {
+  const char* what = NULL;
+  if ((where & SSL_CB_LOOP) != 0) return;
+  if ((where & SSL_CB_HANDSHAKE_START) != 0) what = "handshake start";
+  if ((where & SSL_CB_HANDSHAKE_DONE) != 0) what = "handshake done";
+  if ((where & SSL_CB_EXIT) != 0) what = "exit";
+  if ((where & SSL_CB_ALERT) != 0) {
+    say("  info %s: %s alert %s %s", info_who(ssl), (where & SSL_CB_READ) ? "read" : "write",
+        SSL_alert_type_string_long(ret), SSL_alert_desc_string_long(ret));
+    return;
+  }
+  say("  info %s: %s ret=%d", info_who(ssl), what != NULL ? what : "?", ret);
+}
+
+void sc_info_callback(void) {
+  Pair p;
+  PairOptions o = pair_defaults();
+  char buf[16];
+  say("-- a connection and its clean end");
+  pair_new(&p, &o);
+  SSL_CTX_set_info_callback(p.cctx, info_cb);
+  say("get=%d", SSL_CTX_get_info_callback(p.cctx) == info_cb);
+  SSL_set_info_callback(p.s, info_cb);
+  SETUP(pair_handshake(&p));
+  STEP("C write", p.c, p.c_net, SSL_write(p.c, "hi", 2));
+  c2s(&p);
+  STEP("S read", p.s, p.s_net, SSL_read(p.s, buf, sizeof(buf)));
+  STEP("C shutdown", p.c, p.c_net, SSL_shutdown(p.c));
+  c2s(&p);
+  STEP("S read", p.s, p.s_net, SSL_read(p.s, buf, sizeof(buf)));
+  STEP("S shutdown", p.s, p.s_net, SSL_shutdown(p.s));
+  s2c(&p);
+  STEP("C shutdown", p.c, p.c_net, SSL_shutdown(p.c));
+  pair_free(&p);
+
+  say("-- a refused certificate");
+  o.untrusted_server = 1;
+  pair_new(&p, &o);
+  SSL_set_info_callback(p.c, info_cb);
+  SSL_set_info_callback(p.s, info_cb);
+  say("handshake=%d", pair_handshake(&p));
+  ERR_clear_error();
+  pair_free(&p);
+}
