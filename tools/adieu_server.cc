@@ -265,6 +265,7 @@ class Server {
   ::asio::awaitable<std::error_code> read_to_end(Session& s);
   ::asio::awaitable<std::error_code> close_write(Session& s);
   void start_sweep(Worker& w);
+  ::asio::awaitable<void> sweep(Worker& w);
   // Stops accepting; with `drain`, also closes every connection (any thread).
   void request_stop(bool drain);
   void drain(Worker& w);
@@ -593,23 +594,27 @@ void Server::print(const std::string& line) {
 void Server::start_sweep(Worker& w) {
   if (settings_.timeout_ms <= 0) return;
   w.sweep = std::make_unique<::asio::steady_timer>(w.io);
+  ::asio::co_spawn(w.io, sweep(w), ::asio::detached);
+}
+
+// Every quarter of -timeout (10 ms to 1 s), closes the connections idle
+// longer than -timeout.
+::asio::awaitable<void> Server::sweep(Worker& w) {
   const auto period = std::chrono::milliseconds(std::clamp(settings_.timeout_ms / 4, 10, 1000));
-  auto tick = std::make_shared<std::function<void(std::error_code)>>();
-  *tick = [this, &w, period, tick](std::error_code ec) {
-    if (ec || finished_) return;
+  while (!finished_) {
+    w.sweep->expires_after(period);
+    auto [ec] = co_await w.sweep->async_wait(kTuple);
+    if (ec || finished_) break;
     const Clock::time_point now = Clock::now();
     for (Session* s : w.sessions) {
-      if (!s->timed_out && now - s->last_activity > std::chrono::milliseconds(settings_.timeout_ms)) {
+      if (!s->timed_out &&
+          now - s->last_activity > std::chrono::milliseconds(settings_.timeout_ms)) {
         s->timed_out = true;
         std::error_code ignored;
         s->tls.next_layer().close(ignored);  // every pending operation ends
       }
     }
-    w.sweep->expires_after(period);
-    w.sweep->async_wait(*tick);
-  };
-  w.sweep->expires_after(period);
-  w.sweep->async_wait(*tick);
+  }
 }
 
 void Server::request_stop(bool drain) {

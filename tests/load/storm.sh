@@ -7,11 +7,12 @@
 # count before the storm). Then a graceful drain: idle adieu-client
 # connections, SIGTERM, and each must get the server's close_notify, answer
 # it and end cleanly, the server exiting 0 with them counted as drained.
-#   storm.sh N CONCURRENCY
+#   storm.sh N CONCURRENCY [RSS_BOUND_KIB]
 # Environment: ADIEU_SERVER, ADIEU_CLIENT, ADIEU_LOAD, ADIEU_TEST_DATA.
 set -uo pipefail
 n=${1:-2000}
 concurrency=${2:-50}
+rss_bound=${3:-65536}
 : "${ADIEU_SERVER:?}" "${ADIEU_CLIENT:?}" "${ADIEU_LOAD:?}" "${ADIEU_TEST_DATA:?}"
 data=$ADIEU_TEST_DATA
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -42,7 +43,7 @@ done
 
 echo "== adieu-load -n $n -c $concurrency (every ending) against adieu-server -control -threads 2"
 "$ADIEU_LOAD" -connect "127.0.0.1:$port" -n "$n" -c "$concurrency" -CAfile "$data/ecdsa-root.pem" \
-  -servername localhost -server_pid "$server" -quiet | tee "$work/load.out"
+  -servername localhost -server_pid "$server" -rss_bound "$rss_bound" -quiet | tee "$work/load.out"
 load_status=${PIPESTATUS[0]}
 last=$(tail -n 1 "$work/load.out")
 [[ $load_status == 0 ]] || fail "adieu-load exited $load_status"
