@@ -232,6 +232,8 @@ int do_handshake(SSL* s) {
   }
   if (s->fatal) return -1;  // OpenSSL's MSG_FLOW_ERROR: -1, nothing more said
   if (!in_init(s)) return 1;
+  // OpenSSL's state_machine starts each run with an empty error queue.
+  ERR_clear_error();
   if (s->server ? !s->ctx->method->can_accept : !s->ctx->method->can_connect) {
     ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
     s->call_error = CallError::ssl;

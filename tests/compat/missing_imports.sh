@@ -29,14 +29,15 @@ fi
 [[ -r $adieu ]] || { echo "cannot read $adieu" >&2; exit 2; }
 
 # The system's libssl.so.3 (OpenSSL's): what a libssl import is.
-system_libssl=$(ldconfig -p | awk '/libssl\.so\.3 \(libc6,x86-64/ {print $NF; exit}')
+system_libssl=$(ldconfig -p | awk '!found && /libssl\.so\.3 \(libc6,x86-64/ {print $NF; found = 1}')
 [[ -n $system_libssl ]] || { echo "no system libssl.so.3" >&2; exit 2; }
 
 # name|file: the binary or library that links libssl.
+ssl_modules=(/usr/lib/python3*/lib-dynload/_ssl.*.so)
 programs=(
   "curl|/usr/lib/x86_64-linux-gnu/libcurl.so.4"
   "openssl|/usr/bin/openssl"
-  "python3-ssl|$(ls /usr/lib/python3*/lib-dynload/_ssl.*.so 2>/dev/null | head -n1)"
+  "python3-ssl|${ssl_modules[0]}"
   "nginx|/usr/sbin/nginx"
   "haproxy|/usr/sbin/haproxy"
   "stunnel4|/usr/bin/stunnel4"

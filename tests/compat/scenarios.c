@@ -127,6 +127,7 @@ static const Scenario kScenarios[] = {
     SCENARIO(groups_handshake),
     SCENARIO(certificate_ctrls),
     SCENARIO(info_callback),
+    SCENARIO(handshake_clears_queue),
 };
 
 #define TLS12_SUFFIX "_tls12"

@@ -111,4 +111,5 @@ void sc_groups_list(void);
 void sc_groups_handshake(void);
 void sc_certificate_ctrls(void);
 void sc_info_callback(void);
+void sc_handshake_clears_queue(void);
 #endif
