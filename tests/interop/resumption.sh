@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Session resumption (RFC 8446 section 2.2; in TLS 1.2, session ids and RFC
-# 5077 tickets) with real peers, both ways:
+# 5077 tickets, with OpenSSL and GnuTLS) with real peers, both ways:
 # adieu-client -sess_out/-sess_in against openssl s_server and gnutls-serv;
 # openssl s_client -sess_out/-sess_in and gnutls-cli --resume against
 # adieu-server in both of its modes (stateless tickets; -no_ticket: stateful,
@@ -124,6 +124,48 @@ log "== TLS 1.2: openssl s_client -> adieu-server (tickets)"
 tls12_peer_resumes t2st
 log "== TLS 1.2: openssl s_client -> adieu-server -no_ticket (session ids)"
 tls12_peer_resumes t2sf -no_ticket
+
+# TLS 1.2 with GnuTLS, both ways: RFC 5077 tickets and session ids.
+TLS12_ONLY="NORMAL:-VERS-ALL:+VERS-TLS1.2"
+log "== TLS 1.2: adieu-client -> gnutls-serv (tickets)"
+start_gnutls_server g2.srv --echo -a --priority "$TLS12_ONLY" --x509certfile "$FULLCHAIN" \
+  --x509keyfile "$KEY"
+adieu_resumes g2 "$WORK/g2.2.cli.out"
+sleep 0.1
+stop_server
+expect_grep "g2: the resumed connection is TLS 1.2" "$WORK/g2.2.cli.err" "version=TLSv1.2"
+expect_count "g2: gnutls-serv resumed one connection" "$WORK/g2.srv.out" \
+  "*** This is a resumed session" 1
+
+log "== TLS 1.2: adieu-client -> gnutls-serv --noticket (session ids)"
+start_gnutls_server g2n.srv --echo -a --noticket --priority "$TLS12_ONLY" \
+  --x509certfile "$FULLCHAIN" --x509keyfile "$KEY"
+adieu_resumes g2n "$WORK/g2n.2.cli.out"
+sleep 0.1
+stop_server
+expect_grep "g2n: the resumed connection is TLS 1.2" "$WORK/g2n.2.cli.err" "version=TLSv1.2"
+expect_count "g2n: gnutls-serv resumed one connection" "$WORK/g2n.srv.out" \
+  "*** This is a resumed session" 1
+
+# gnutls_tls12_resumes TAG MODE...: gnutls-cli --resume (a full handshake,
+# then one resuming it) against adieu-server started with MODE.
+gnutls_tls12_resumes() {
+  local tag=$1
+  shift
+  start_adieu_server "$tag.srv" -cert "$FULLCHAIN" -key "$KEY" -naccept 2 "$@"
+  run_gnutls_client "$tag.g" 'resume\n' 'resume' --x509cafile "$ROOT" --resume \
+    --priority "$TLS12_ONLY"
+  expect_status "$tag: gnutls-cli --resume succeeds" "$RC" 0
+  expect_grep "$tag: gnutls-cli resumed" "$WORK/$tag.g.cli.out" "*** This is a resumed session"
+  expect_grep "$tag: gnutls-cli negotiated TLS 1.2" "$WORK/$tag.g.cli.out" "(TLS1.2-X.509)"
+  wait_exit "$SERVER_PID" 5
+  expect_count "$tag: adieu-server resumed one connection" "$WORK/$tag.srv.out" "resumed=yes" 1
+  expect_count "$tag: adieu-server ended both connections cleanly" "$WORK/$tag.srv.out" "$CLEAN" 2
+}
+log "== TLS 1.2: gnutls-cli --resume -> adieu-server (tickets)"
+gnutls_tls12_resumes g2st
+log "== TLS 1.2: gnutls-cli --resume -> adieu-server -no_ticket (session ids)"
+gnutls_tls12_resumes g2sf -no_ticket
 
 log "== the shutdown rule: s_server killed mid-connection, adieu-client saves no session"
 start_openssl_server ok.srv -cert "$CERT" -cert_chain "$CHAIN" -key "$KEY" -naccept 1
