@@ -55,6 +55,38 @@ EVP_PKEY* read_key_file(const SSL_CTX* ctx, const char* file, int type) {
   return k;
 }
 
+// A PEM file of a leaf and its chain (use_certificate_chain_file).
+bool read_chain_file(const SSL_CTX* ctx, const char* file, X509** leaf, STACK_OF(X509) * *chain) {
+  BioPtr in = open_file(file);
+  if (!in) return false;
+  *leaf = PEM_read_bio_X509_AUX(in.get(), nullptr, ctx->passwd_cb, ctx->passwd_arg);
+  if (*leaf == nullptr) {
+    ERR_raise(ERR_LIB_SSL, ERR_R_PEM_LIB);
+    return false;
+  }
+  *chain = sk_X509_new_null();
+  for (;;) {
+    X509* ca = PEM_read_bio_X509(in.get(), nullptr, ctx->passwd_cb, ctx->passwd_arg);
+    if (ca == nullptr) break;
+    if (*chain == nullptr || sk_X509_push(*chain, ca) == 0) {
+      X509_free(ca);
+      break;
+    }
+  }
+  // The end of the file is the normal way out of the loop.
+  unsigned long err = ERR_peek_last_error();
+  if (*chain != nullptr && ERR_GET_LIB(err) == ERR_LIB_PEM &&
+      ERR_GET_REASON(err) == PEM_R_NO_START_LINE) {
+    ERR_clear_error();
+    return true;
+  }
+  X509_free(*leaf);
+  sk_X509_pop_free(*chain, X509_free);
+  *leaf = nullptr;
+  *chain = nullptr;
+  return false;
+}
+
 // OpenSSL keeps one certificate and key per key type; adieu keeps one pair. A
 // key of another type than the certificate would go to another slot there.
 bool same_key_type(X509* cert, EVP_PKEY* key) {
@@ -232,34 +264,34 @@ int SSL_CTX_use_certificate_ASN1(SSL_CTX* ctx, int len, const unsigned char* d) 
 
 int SSL_CTX_use_certificate_chain_file(SSL_CTX* ctx, const char* file) {
   if (ctx == nullptr) return 0;
-  BioPtr in = open_file(file);
-  if (!in) return 0;
-  X509* leaf = PEM_read_bio_X509_AUX(in.get(), nullptr, ctx->passwd_cb, ctx->passwd_arg);
-  if (leaf == nullptr) {
-    ERR_raise(ERR_LIB_SSL, ERR_R_PEM_LIB);
-    return 0;
-  }
+  X509* leaf = nullptr;
+  STACK_OF(X509)* chain = nullptr;
+  if (!read_chain_file(ctx, file, &leaf, &chain)) return 0;
   int ret = SSL_CTX_use_certificate(ctx, leaf);
   X509_free(leaf);
-  if (ret != 1) return 0;
-  sk_X509_pop_free(ctx->chain, X509_free);
-  ctx->chain = sk_X509_new_null();
-  for (;;) {
-    X509* ca = PEM_read_bio_X509(in.get(), nullptr, ctx->passwd_cb, ctx->passwd_arg);
-    if (ca == nullptr) break;
-    if (ctx->chain == nullptr || sk_X509_push(ctx->chain, ca) == 0) {
-      X509_free(ca);
-      return 0;
-    }
-  }
-  // The end of the file is the normal way out of the loop.
-  unsigned long err = ERR_peek_last_error();
-  if (ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE) {
-    ERR_clear_error();
-  } else if (err != 0) {
+  if (ret != 1) {
+    sk_X509_pop_free(chain, X509_free);
     return 0;
   }
+  sk_X509_pop_free(ctx->chain, X509_free);
+  ctx->chain = chain;
   ctx_changed(ctx);
+  return 1;
+}
+
+int SSL_use_certificate_chain_file(SSL* s, const char* file) {
+  if (s == nullptr) return 0;
+  X509* leaf = nullptr;
+  STACK_OF(X509)* chain = nullptr;
+  if (!read_chain_file(s->ctx, file, &leaf, &chain)) return 0;
+  int ret = SSL_use_certificate(s, leaf);
+  X509_free(leaf);
+  if (ret != 1) {
+    sk_X509_pop_free(chain, X509_free);
+    return 0;
+  }
+  sk_X509_pop_free(s->chain, X509_free);
+  s->chain = chain;
   return 1;
 }
 

@@ -74,28 +74,43 @@ bool make_connection(SSL* s, std::shared_ptr<adieu::Session> offer = nullptr,
   return true;
 }
 
-// The ClientHello in s->record, when the record holds all of it.
-bool parse_client_hello(const SSL* s, messages::ClientHello& ch) {
+// The ClientHello's body in s->record, when the record holds all of it.
+std::span<const uint8_t> client_hello_body(const SSL* s) {
   const std::vector<uint8_t>& r = s->record;
-  if (r.size() < 9 || r[0] != kHandshakeRecord || r[5] != kClientHelloType) return false;
+  if (r.size() < 9 || r[0] != kHandshakeRecord || r[5] != kClientHelloType) return {};
   size_t length = (size_t{r[6]} << 16) | (size_t{r[7]} << 8) | r[8];
-  if (length > r.size() - 9) return false;
-  return ch.parse(std::span<const uint8_t>(r.data() + 9, length)) == adieu::Error::none;
+  if (length > r.size() - 9) return {};
+  return std::span<const uint8_t>(r.data() + 9, length);
 }
 
-// SNI and ALPN callbacks (OpenSSL runs them while processing the ClientHello).
-// False when a callback ended the handshake (the alert is sent).
-bool server_hello_callbacks(SSL* s, const messages::ClientHello& ch) {
+bool parse_client_hello(std::span<const uint8_t> body, messages::ClientHello& ch) {
+  return !body.empty() && ch.parse(body) == adieu::Error::none;
+}
+
+// The client hello, SNI, certificate and ALPN callbacks, in OpenSSL's order
+// while it processes the ClientHello. False when a callback ended the
+// handshake (the alert is sent).
+bool server_hello_callbacks(SSL* s, const messages::ClientHello& ch,
+                            std::span<const uint8_t> body) {
   if (ch.server_name) s->peer_hostname = *ch.server_name;
   int fatal_alert = -1;
   int reason = 0;
-  if (s->ctx->servername_cb != nullptr) {
+  int hello_alert = SSL_AD_INTERNAL_ERROR;
+  if (!run_client_hello_cb(s, body, &hello_alert)) {
+    fatal_alert = hello_alert;
+    reason = SSL_R_CALLBACK_FAILED;
+  }
+  if (fatal_alert < 0 && s->ctx->servername_cb != nullptr) {
     int al = SSL_AD_UNRECOGNIZED_NAME;
     int r = s->ctx->servername_cb(s, &al, s->ctx->servername_arg);
     if (r == SSL_TLSEXT_ERR_ALERT_FATAL) {
       fatal_alert = al;
       reason = SSL_R_CALLBACK_FAILED;
     }
+  }
+  if (fatal_alert < 0 && !run_cert_cb(s)) {
+    fatal_alert = SSL_AD_INTERNAL_ERROR;
+    reason = SSL_R_CERT_CB_ERROR;
   }
   if (fatal_alert < 0 && s->ctx->alpn_select_cb != nullptr && ch.alpn && !ch.alpn->empty()) {
     std::vector<uint8_t> wire;
@@ -150,6 +165,12 @@ int start_client(SSL* s) {
     s->session = nullptr;
   }
   if (s->session == nullptr) s->session = session_new();
+  // Before anything is sent (docs/compat.md): the error state, no alert.
+  if (!run_cert_cb(s)) {
+    COMPAT_RAISE(s, SSL_R_CERT_CB_ERROR);
+    s->fatal = true;
+    return -1;
+  }
   // A resumable session the application set is offered (SSL_set_session).
   return make_connection(s, s->session != nullptr ? s->session->engine : nullptr) ? 1 : -1;
 }
@@ -169,14 +190,15 @@ int start_server(SSL* s) {
   SSL_SESSION_free(s->session);
   s->session = session_new();
   messages::ClientHello ch;
-  const bool parsed = parse_client_hello(s, ch);  // else the engine will judge it
+  const std::span<const uint8_t> body = client_hello_body(s);
+  const bool parsed = parse_client_hello(body, ch);  // else the engine will judge it
   s->client_hello_version = parsed ? ch.legacy_version : TLS1_2_VERSION;
   s->client_hello_session_id.clear();
   s->client_hello_ticket_ext = parsed && ch.session_ticket.has_value();
   if (parsed) {
     s->client_hello_session_id.assign(ch.legacy_session_id.begin(), ch.legacy_session_id.end());
   }
-  if (parsed && !server_hello_callbacks(s, ch)) return -1;
+  if (parsed && !server_hello_callbacks(s, ch, body)) return -1;
   if (!make_connection(s, nullptr, parsed ? &ch.cipher_suites : nullptr)) return -1;
   feed_first_record(s);
   if (!absorb_engine_events(s)) return -1;

@@ -158,7 +158,11 @@ struct ssl_ctx_st {
   void (*msg_cb)(int, int, int, const void*, size_t, SSL*, void*) = nullptr;
   void* msg_cb_arg = nullptr;
   void (*info_cb)(const SSL*, int, int) = nullptr;  // SSL_CTX_set_info_callback
-  pem_password_cb* passwd_cb = nullptr;             // SSL_CTX_set_default_passwd_cb
+  SSL_client_hello_cb_fn client_hello_cb = nullptr;
+  void* client_hello_arg = nullptr;
+  int (*cert_cb)(SSL*, void*) = nullptr;  // SSL_CTX_set_cert_cb
+  void* cert_cb_arg = nullptr;
+  pem_password_cb* passwd_cb = nullptr;  // SSL_CTX_set_default_passwd_cb
   void* passwd_arg = nullptr;
   bool post_handshake_auth = false;  // kept; the engine offers no PHA
   int quiet_shutdown = 0;
@@ -246,6 +250,8 @@ struct ssl_st {
   bool own_settings = false;  // an SSL-level setter changed what the engine needs
   bool post_handshake_auth = false;
   void (*info_cb)(const SSL*, int, int) = nullptr;  // the context's when null
+  int (*cert_cb)(SSL*, void*) = nullptr;            // the context's when null
+  void* cert_cb_arg = nullptr;
   void (*msg_cb)(int, int, int, const void*, size_t, SSL*, void*) = nullptr;
   void* msg_cb_arg = nullptr;
   size_t out_header_at = 0;          // where the next record header is in the engine's output
@@ -366,6 +372,12 @@ long certificate_ctrl(X509* cert, STACK_OF(X509) * *chain, CertificateExtras* ex
                       long larg, void* parg, bool* handled);
 // The peer's signature: its digest's NID and its key type's NID (0 when unknown).
 bool peer_signature_nids(const SSL* s, int* digest_nid, int* type_nid);
+
+// --- ClientHello and certificate callbacks (client_hello.cc) -------------------------
+// False (with the alert to send) when the client hello callback refused.
+bool run_client_hello_cb(SSL* s, std::span<const uint8_t> body, int* alert);
+// False when the certificate callback failed.
+bool run_cert_cb(SSL* s);
 
 // --- the info callback (info_callback.cc) ---------------------------------------------
 void info_event(const SSL* s, int where, int ret);

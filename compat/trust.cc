@@ -2,7 +2,11 @@
 // X509_VERIFY_PARAM (host names, depth, purpose, trust), the verify stores,
 // the verify callback that replaces X509_verify_cert, the chains the peer sent
 // and the one verification built, and the CA name lists.
+#include <dirent.h>
 #include <openssl/pem.h>
+#include <sys/stat.h>
+
+#include <string>
 
 #include "compat/internal.h"
 
@@ -272,6 +276,48 @@ STACK_OF(X509_NAME) * SSL_load_client_CA_file(const char* file) {
 int SSL_get_peer_signature_type_nid(const SSL* s, int* pnid) {
   int digest = NID_undef;
   return s != nullptr && pnid != nullptr && peer_signature_nids(s, &digest, pnid) ? 1 : 0;
+}
+
+// The subjects of the PEM certificates in `file` (or in each file of `dir`)
+// added to `stack`, each name once.
+int SSL_add_file_cert_subjects_to_stack(STACK_OF(X509_NAME) * stack, const char* file) {
+  if (stack == nullptr) return 0;
+  STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(file);
+  if (names == nullptr) return 0;
+  int ok = 1;
+  for (int i = 0; ok == 1 && i < sk_X509_NAME_num(names); ++i) {
+    X509_NAME* name = sk_X509_NAME_value(names, i);
+    bool present = false;
+    for (int j = 0; !present && j < sk_X509_NAME_num(stack); ++j) {
+      present = X509_NAME_cmp(sk_X509_NAME_value(stack, j), name) == 0;
+    }
+    if (present) continue;
+    X509_NAME* copy = X509_NAME_dup(name);
+    if (copy == nullptr || sk_X509_NAME_push(stack, copy) <= 0) {
+      X509_NAME_free(copy);
+      ok = 0;
+    }
+  }
+  sk_X509_NAME_pop_free(names, X509_NAME_free);
+  return ok;
+}
+
+int SSL_add_dir_cert_subjects_to_stack(STACK_OF(X509_NAME) * stack, const char* dir) {
+  if (stack == nullptr || dir == nullptr) return 0;
+  DIR* d = opendir(dir);
+  if (d == nullptr) {
+    ERR_raise(ERR_LIB_SSL, ERR_R_SYS_LIB);
+    return 0;
+  }
+  int ok = 1;
+  while (const dirent* entry = readdir(d)) {
+    std::string path = std::string(dir) + "/" + entry->d_name;
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if ((ok = SSL_add_file_cert_subjects_to_stack(stack, path.c_str())) != 1) break;
+  }
+  closedir(d);
+  return ok;
 }
 
 }  // extern "C"

@@ -128,6 +128,8 @@ static const Scenario kScenarios[] = {
     SCENARIO(certificate_ctrls),
     SCENARIO(info_callback),
     SCENARIO(handshake_clears_queue),
+    SCENARIO(conf_commands),
+    SCENARIO(server_callbacks),
 };
 
 #define TLS12_SUFFIX "_tls12"

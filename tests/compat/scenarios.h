@@ -112,4 +112,6 @@ void sc_groups_handshake(void);
 void sc_certificate_ctrls(void);
 void sc_info_callback(void);
 void sc_handshake_clears_queue(void);
+void sc_conf_commands(void);
+void sc_server_callbacks(void);
 #endif

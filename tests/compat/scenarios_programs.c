@@ -311,3 +311,149 @@ void sc_handshake_clears_queue(void) {
   report("C handshake", p.c, SSL_do_handshake(p.c), -1);
   pair_free(&p);
 }
+
+static void conf_try(SSL_CONF_CTX* cctx, const char* cmd, const char* value) {
+  int r = SSL_CONF_cmd(cctx, cmd, value);
+  say("  %s %s -> %d (type %d)", cmd, value != NULL ? value : "(none)", r,
+      SSL_CONF_cmd_value_type(cctx, cmd));
+  print_queue();
+}
+
+/* SSL_CONF: settings by name from a configuration file and a command line
+ * (nginx's ssl_conf_command, stunnel's sslConfig, the openssl CLI). */
+void sc_conf_commands(void) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  SSL_CONF_CTX* cctx = SSL_CONF_CTX_new();
+  SETUP(ctx != NULL && cctx != NULL);
+  say("flags=%u",
+      SSL_CONF_CTX_set_flags(cctx, SSL_CONF_FLAG_FILE | SSL_CONF_FLAG_SERVER |
+                                       SSL_CONF_FLAG_CERTIFICATE | SSL_CONF_FLAG_SHOW_ERRORS));
+  SSL_CONF_CTX_set_ssl_ctx(cctx, ctx);
+  say("-- file");
+  conf_try(cctx, "CipherString", "ECDHE+AESGCM");
+  conf_try(cctx, "CipherString", "GARBAGE");
+  conf_try(cctx, "Ciphersuites", "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256");
+  conf_try(cctx, "Groups", "X25519:P-256");
+  conf_try(cctx, "groups", "NOPE");
+  conf_try(cctx, "MinProtocol", "TLSv1.2");
+  conf_try(cctx, "MaxProtocol", "TLSv1.3");
+  conf_try(cctx, "MaxProtocol", "TLSv9");
+  conf_try(cctx, "Options", "ServerPreference,-SessionTicket,PrioritizeChaCha");
+  conf_try(cctx, "Options", "NoSuchOption");
+  conf_try(cctx, "Protocol", "ALL,-TLSv1.1");
+  conf_try(cctx, "VerifyMode", "Peer,Request");
+  conf_try(cctx, "NumTickets", "3");
+  conf_try(cctx, "Certificate", data_file("ecdsa-fullchain.pem"));
+  conf_try(cctx, "PrivateKey", data_file("ecdsa-leaf.key"));
+  conf_try(cctx, "ChainCAFile", data_file("ecdsa-root.pem"));
+  conf_try(cctx, "ECDHParameters", "auto");
+  conf_try(cctx, "FooBar", "1");
+  conf_try(cctx, "Curves", NULL);
+  say("finish=%d", SSL_CONF_CTX_finish(cctx));
+  say("options no_ticket=%d serverpref=%d chacha=%d no_tls1_1=%d",
+      (SSL_CTX_get_options(ctx) & SSL_OP_NO_TICKET) != 0,
+      (SSL_CTX_get_options(ctx) & SSL_OP_CIPHER_SERVER_PREFERENCE) != 0,
+      (SSL_CTX_get_options(ctx) & SSL_OP_PRIORITIZE_CHACHA) != 0,
+      (SSL_CTX_get_options(ctx) & SSL_OP_NO_TLSv1_1) != 0);
+  say("min=%lx max=%lx verify=%d tickets=%zu check_key=%d", SSL_CTX_get_min_proto_version(ctx),
+      SSL_CTX_get_max_proto_version(ctx), SSL_CTX_get_verify_mode(ctx),
+      SSL_CTX_get_num_tickets(ctx), SSL_CTX_check_private_key(ctx));
+  say("-- command line");
+  SSL_CONF_CTX_clear_flags(cctx, SSL_CONF_FLAG_FILE);
+  SSL_CONF_CTX_set_flags(cctx, SSL_CONF_FLAG_CMDLINE);
+  conf_try(cctx, "-cipher", "ECDHE+CHACHA20");
+  conf_try(cctx, "-no_tls1_3", NULL);
+  conf_try(cctx, "-serverpref", NULL);
+  conf_try(cctx, "-min_protocol", "TLSv1.2");
+  conf_try(cctx, "cipher", "ECDHE");
+  conf_try(cctx, "-CipherString", "ECDHE");
+  say("options no_tls1_3=%d", (SSL_CTX_get_options(ctx) & SSL_OP_NO_TLSv1_3) != 0);
+  {
+    char* args[] = {(char*)"-groups", (char*)"P-384", (char*)"-no_ticket", (char*)"rest", NULL};
+    char** argv = args;
+    int argc = 4;
+    say("argv: %d", SSL_CONF_cmd_argv(cctx, &argc, &argv));
+    say("argv: %d", SSL_CONF_cmd_argv(cctx, &argc, &argv));
+    say("argv: %d left=%d at=%s", SSL_CONF_cmd_argv(cctx, &argc, &argv), argc, argv[0]);
+  }
+  SSL_CONF_CTX_free(cctx);
+  SSL_CTX_free(ctx);
+}
+
+static int hello_cb_calls;
+static int hello_cb(SSL* s, int* al, void* arg) {
+  const unsigned char* p = NULL;
+  size_t len = 0;
+  int* types = NULL;
+  size_t ntypes = 0;
+  ++hello_cb_calls;
+  say("  client hello cb: arg=%s version=%x random=%zu ciphers>0=%d", (const char*)arg,
+      SSL_client_hello_get0_legacy_version(s), SSL_client_hello_get0_random(s, &p),
+      SSL_client_hello_get0_ciphers(s, &p) > 0);
+  say("  server_name=%d supported_versions=%d key_share=%d no_such=%d",
+      SSL_client_hello_get0_ext(s, TLSEXT_TYPE_server_name, &p, &len),
+      SSL_client_hello_get0_ext(s, TLSEXT_TYPE_supported_versions, &p, &len),
+      SSL_client_hello_get0_ext(s, TLSEXT_TYPE_key_share, &p, &len),
+      SSL_client_hello_get0_ext(s, 0x7777, &p, &len));
+  if (SSL_client_hello_get1_extensions_present(s, &types, &ntypes) == 1) {
+    size_t i;
+    int sni = 0;
+    for (i = 0; i < ntypes; ++i) sni |= types[i] == TLSEXT_TYPE_server_name;
+    say("  extensions present include server_name=%d", sni);
+    OPENSSL_free(types);
+  }
+  if (strcmp((const char*)arg, "refuse") == 0) {
+    *al = SSL_AD_HANDSHAKE_FAILURE;
+    return SSL_CLIENT_HELLO_ERROR;
+  }
+  return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+static int cert_cb_calls;
+/* Serves the RSA certificate instead of the context's ECDSA one. */
+static int cert_cb(SSL* s, void* arg) {
+  ++cert_cb_calls;
+  if (!SSL_is_server(s)) return 1;
+  if (strcmp((const char*)arg, "fail") == 0) return 0;
+  return SSL_use_certificate_chain_file(s, data_file("rsa-fullchain.pem")) == 1 &&
+         SSL_use_PrivateKey_file(s, data_file("rsa-leaf.key"), SSL_FILETYPE_PEM) == 1;
+}
+
+/* The client hello callback (HAProxy) and the certificate callback (nginx). */
+void sc_server_callbacks(void) {
+  int pass;
+  for (pass = 0; pass < 4; ++pass) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    static const char* const kLabels[] = {"client hello cb", "client hello cb refusing",
+                                          "cert cb serving RSA", "cert cb failing"};
+    say("-- %s", kLabels[pass]);
+    o.rsa_server = pass == 2; /* the client trusts the RSA root */
+    pair_new(&p, &o);
+    if (pass == 2) {
+      /* The context keeps its ECDSA certificate; the callback changes it. */
+      SETUP(SSL_CTX_use_certificate_chain_file(p.sctx, data_file("ecdsa-fullchain.pem")) == 1);
+      SETUP(SSL_CTX_use_PrivateKey_file(p.sctx, data_file("ecdsa-leaf.key"), SSL_FILETYPE_PEM) ==
+            1);
+    }
+    if (pass < 2) {
+      SSL_CTX_set_client_hello_cb(p.sctx, hello_cb, (void*)(pass == 0 ? "accept" : "refuse"));
+    } else {
+      SSL_set_cert_cb(p.s, cert_cb, (void*)(pass == 2 ? "rsa" : "fail"));
+    }
+    {
+      int hs = pair_handshake(&p);
+      X509* peer = SSL_get0_peer_certificate(p.c);
+      char name[256] = "-";
+      if (peer != NULL) X509_NAME_oneline(X509_get_issuer_name(peer), name, sizeof(name));
+      say("handshake=%d peer issuer=%s", hs, name);
+      print_queue();
+      if (!hs) {
+        report("S handshake", p.s, SSL_do_handshake(p.s), -1);
+        report("C handshake", p.c, SSL_do_handshake(p.c), -1);
+      }
+    }
+    pair_free(&p);
+  }
+  say("client hello cb calls=%d cert cb calls=%d", hello_cb_calls, cert_cb_calls);
+}

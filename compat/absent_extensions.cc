@@ -1,0 +1,146 @@
+// More of what adieu lacks, with OpenSSL's answer when the feature is off or
+// unused: early data (0-RTT), NPN, PSK callbacks, custom extensions, the
+// application's ticket encryption and ticket data, kernel TLS sendfile,
+// async engines, renegotiation. Setters that cannot fail keep the value; none
+// makes the handshake do what it cannot (docs/compat.md, deviations).
+#include "compat/internal.h"
+
+using namespace adieu::compat;
+
+extern "C" {
+
+// --- Early data: never sent or accepted ---------------------------------------
+// A maximum of 0 is what adieu does; more is refused.
+int SSL_CTX_set_max_early_data(SSL_CTX* ctx, uint32_t max_early_data) {
+  if (ctx == nullptr || max_early_data != 0) {
+    ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+    return 0;
+  }
+  return 1;
+}
+uint32_t SSL_CTX_get_max_early_data(const SSL_CTX* ctx) {
+  return 0;
+}
+int SSL_set_max_early_data(SSL* s, uint32_t max_early_data) {
+  return SSL_CTX_set_max_early_data(s != nullptr ? s->ctx : nullptr, max_early_data);
+}
+uint32_t SSL_get_max_early_data(const SSL* s) {
+  return 0;
+}
+int SSL_CTX_set_recv_max_early_data(SSL_CTX* ctx, uint32_t recv_max_early_data) {
+  return SSL_CTX_set_max_early_data(ctx, recv_max_early_data);
+}
+uint32_t SSL_CTX_get_recv_max_early_data(const SSL_CTX* ctx) {
+  return 0;
+}
+int SSL_set_recv_max_early_data(SSL* s, uint32_t recv_max_early_data) {
+  return SSL_set_max_early_data(s, recv_max_early_data);
+}
+uint32_t SSL_get_recv_max_early_data(const SSL* s) {
+  return 0;
+}
+uint32_t SSL_SESSION_get_max_early_data(const SSL_SESSION* s) {
+  return 0;  // no ticket allows early data
+}
+int SSL_SESSION_set_max_early_data(SSL_SESSION* s, uint32_t max_early_data) {
+  return s != nullptr && max_early_data == 0 ? 1 : 0;
+}
+// A server: no early data will come (its handshake goes on in SSL_accept or
+// SSL_read). A client: none can be sent.
+int SSL_read_early_data(SSL* s, void* buf, size_t num, size_t* readbytes) {
+  if (s == nullptr || !s->server) {
+    if (s != nullptr) COMPAT_RAISE(s, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+    return SSL_READ_EARLY_DATA_ERROR;
+  }
+  if (readbytes != nullptr) *readbytes = 0;
+  return SSL_READ_EARLY_DATA_FINISH;
+}
+int SSL_write_early_data(SSL* s, const void* buf, size_t num, size_t* written) {
+  if (s != nullptr) COMPAT_RAISE(s, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+  return 0;
+}
+int SSL_get_early_data_status(const SSL* s) {
+  return SSL_EARLY_DATA_NOT_SENT;
+}
+
+// --- Kernel TLS: never on, so no sendfile ----------------------------------------
+ossl_ssize_t SSL_sendfile(SSL* s, int fd, off_t offset, size_t size, int flags) {
+  if (s != nullptr) COMPAT_RAISE(s, SSL_R_UNINITIALIZED);
+  return -1;
+}
+
+// --- NPN: kept, never negotiated (ALPN is) ------------------------------------
+void SSL_CTX_set_next_protos_advertised_cb(SSL_CTX* ctx, SSL_CTX_npn_advertised_cb_func cb,
+                                           void* arg) {}
+void SSL_CTX_set_next_proto_select_cb(SSL_CTX* ctx, SSL_CTX_npn_select_cb_func cb, void* arg) {}
+void SSL_get0_next_proto_negotiated(const SSL* s, const unsigned char** data, unsigned* len) {
+  if (data != nullptr) *data = nullptr;
+  if (len != nullptr) *len = 0;
+}
+
+// --- PSK: the callbacks are never asked (no PSK key exchange is offered) ------------
+void SSL_CTX_set_psk_client_callback(SSL_CTX* ctx, SSL_psk_client_cb_func cb) {}
+void SSL_set_psk_client_callback(SSL* s, SSL_psk_client_cb_func cb) {}
+void SSL_CTX_set_psk_server_callback(SSL_CTX* ctx, SSL_psk_server_cb_func cb) {}
+void SSL_set_psk_server_callback(SSL* s, SSL_psk_server_cb_func cb) {}
+
+// --- Engines, custom extensions, ticket encryption by the application: refused ----
+int SSL_CTX_set_client_cert_engine(SSL_CTX* ctx, ENGINE* e) {
+  COMPAT_RAISE(nullptr, SSL_R_NO_CLIENT_CERT_METHOD);
+  return 0;
+}
+int SSL_CTX_add_server_custom_ext(SSL_CTX* ctx, unsigned int ext_type, custom_ext_add_cb add_cb,
+                                  custom_ext_free_cb free_cb, void* add_arg,
+                                  custom_ext_parse_cb parse_cb, void* parse_arg) {
+  ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+  return 0;
+}
+int SSL_CTX_add_client_custom_ext(SSL_CTX* ctx, unsigned int ext_type, custom_ext_add_cb add_cb,
+                                  custom_ext_free_cb free_cb, void* add_arg,
+                                  custom_ext_parse_cb parse_cb, void* parse_arg) {
+  ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+  return 0;
+}
+int SSL_CTX_set_tlsext_ticket_key_evp_cb(SSL_CTX* ctx,
+                                         int (*fp)(SSL*, unsigned char*, unsigned char*,
+                                                   EVP_CIPHER_CTX*, EVP_MAC_CTX*, int)) {
+  ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+  return 0;
+}
+int SSL_CTX_set_session_ticket_cb(SSL_CTX* ctx, SSL_CTX_generate_session_ticket_fn gen_cb,
+                                  SSL_CTX_decrypt_session_ticket_fn dec_cb, void* arg) {
+  ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+  return 0;
+}
+// Ticket application data: never carried in a ticket (the callbacks that
+// would are refused above); none is kept.
+int SSL_SESSION_set1_ticket_appdata(SSL_SESSION* ss, const void* data, size_t len) {
+  return 0;
+}
+int SSL_SESSION_get0_ticket_appdata(SSL_SESSION* ss, void** data, size_t* len) {
+  if (data != nullptr) *data = nullptr;
+  if (len != nullptr) *len = 0;
+  return ss != nullptr ? 1 : 0;
+}
+
+// --- Async engines: no job ever waits ---------------------------------------------
+int SSL_waiting_for_async(SSL* s) {
+  return 0;
+}
+int SSL_get_all_async_fds(SSL* s, OSSL_ASYNC_FD* fds, size_t* numfds) {
+  if (numfds != nullptr) *numfds = 0;
+  return 1;
+}
+int SSL_get_changed_async_fds(SSL* s, OSSL_ASYNC_FD* addfd, size_t* numaddfds, OSSL_ASYNC_FD* delfd,
+                              size_t* numdelfds) {
+  if (numaddfds != nullptr) *numaddfds = 0;
+  if (numdelfds != nullptr) *numdelfds = 0;
+  return 1;
+}
+
+// --- Renegotiation: never (deviation 2) -----------------------------------------------
+int SSL_renegotiate_pending(const SSL* s) {
+  return 0;
+}
+
+}  // extern "C"
