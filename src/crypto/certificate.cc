@@ -155,6 +155,16 @@ bool verify_checked(EVP_PKEY* public_key, SignatureScheme scheme, std::span<cons
 
 }  // namespace
 
+bool Certificate::fits(SignatureScheme scheme) const {
+  return cert_ && cert_->public_key != nullptr &&
+         scheme_fits_key(scheme, cert_->kind, cert_->public_key);
+}
+
+bool Certificate::fits_tls12(SignatureScheme scheme) const {
+  return cert_ && cert_->public_key != nullptr &&
+         scheme_fits_key_tls12(scheme, cert_->kind, cert_->public_key);
+}
+
 bool Certificate::verify(SignatureScheme scheme, std::span<const uint8_t> message,
                          std::span<const uint8_t> signature) const {
   if (!cert_ || cert_->public_key == nullptr || signature.empty() ||

@@ -112,6 +112,13 @@ class Certificate {
 
   std::span<const uint8_t> der() const;
   void* x509() const;  // the X509*
+  // True when `scheme` can be this certificate's key's (RSA-PSS-RSAE and
+  // PKCS#1 for rsaEncryption keys, RSA-PSS-PSS for RSA-PSS keys, an ECDSA
+  // scheme only with its own curve, ...): a peer claiming another scheme gets
+  // illegal_parameter before any signature check. fits_tls12() uses the TLS
+  // 1.2 meaning of ecdsa_* (the hash only, any supported curve).
+  bool fits(SignatureScheme scheme) const;
+  bool fits_tls12(SignatureScheme scheme) const;
   // Verifies a CertificateVerify-style signature with this certificate's key:
   // false if the scheme does not fit the key type or the signature is wrong.
   bool verify(SignatureScheme scheme, std::span<const uint8_t> message,

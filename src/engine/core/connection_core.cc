@@ -204,8 +204,10 @@ void ConnectionCore::handle_handshake_bytes(std::span<const uint8_t> data) {
     }
     const uint8_t* p = pending.data() + used;
     const size_t length = (size_t{p[1]} << 16) | (size_t{p[2]} << 8) | p[3];
-    if (length > messages::kMaxHandshakeMessage) {
-      fail(Error::illegal_parameter);
+    if (const Error err =
+            handshake_->check_message_length(static_cast<messages::HandshakeType>(p[0]), length);
+        err != Error::none) {
+      fail(err);
       return;
     }
     const size_t total = messages::kHandshakeHeaderSize + length;

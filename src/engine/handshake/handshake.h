@@ -126,7 +126,22 @@ class Handshake {
   // The handshake that takes over once the last message was handled, if any.
   std::unique_ptr<Handshake> take_successor() { return std::move(successor_); }
 
+  // Judges a message from its header alone, before its body is gathered: a
+  // Finished whose length is not the verify_data's is decode_error (RFC 8446
+  // section 4.4.4, RFC 5246 section 7.4.9), anything over
+  // messages::kMaxHandshakeMessage illegal_parameter (as OpenSSL).
+  Error check_message_length(messages::HandshakeType type, size_t length) const {
+    const size_t finished = finished_length();
+    if (type == messages::HandshakeType::finished && finished != 0 && length != finished) {
+      return Error::decode_error;
+    }
+    return length > messages::kMaxHandshakeMessage ? Error::illegal_parameter : Error::none;
+  }
+
  protected:
+  // The length of the peer's Finished body once known (0: not yet).
+  virtual size_t finished_length() const { return 0; }
+
   HandshakeContext& ctx_;
   HandshakeTransport& transport_;
   std::unique_ptr<Handshake> successor_;

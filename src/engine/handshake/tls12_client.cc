@@ -190,7 +190,8 @@ Error Tls12Client::on_server_key_exchange(std::span<const uint8_t> msg,
       !crypto::group_implemented(ske.named_curve)) {
     return Error::illegal_parameter;
   }
-  if (!offered_tls12_scheme(ske.scheme) || !scheme_fits_auth(ske.scheme, suite_->auth)) {
+  if (!offered_tls12_scheme(ske.scheme) || !scheme_fits_auth(ske.scheme, suite_->auth) ||
+      !ctx_.peer_chain.front().fits_tls12(static_cast<crypto::SignatureScheme>(ske.scheme))) {
     return Error::illegal_parameter;
   }
   const std::vector<uint8_t> signed_content =

@@ -31,6 +31,8 @@ class Tls12Handshake : public Handshake {
   bool connected() const override { return false; }
 
  protected:
+  // RFC 5246 section 7.4.9: 12 bytes for every suite here.
+  size_t finished_length() const override { return 12; }
   // The suite is chosen: the transcript starts with the ClientHello.
   void start_transcript(const crypto::Tls12SuiteInfo& suite, std::span<const uint8_t> client_hello);
   // Adds a received whole message to the transcript.

@@ -334,7 +334,10 @@ Error Tls12Server::on_certificate_verify(std::span<const uint8_t> msg,
   if (Error err = cv.parse(body); err != Error::none) return err;
   // A scheme our CertificateRequest offered (RFC 5246 section 7.4.8).
   const auto scheme = static_cast<crypto::SignatureScheme>(cv.scheme);
-  if (!crypto::handshake_scheme_allowed(scheme, messages::kTls12)) return Error::illegal_parameter;
+  if (!crypto::handshake_scheme_allowed(scheme, messages::kTls12) ||
+      !ctx_.peer_chain.front().fits_tls12(scheme)) {
+    return Error::illegal_parameter;
+  }
   if (!ctx_.peer_chain.front().verify_tls12(scheme, messages_, cv.signature)) {
     return Error::decrypt_error;
   }

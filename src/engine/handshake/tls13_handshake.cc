@@ -36,7 +36,14 @@ bool offered(std::span<const crypto::SignatureScheme> list, uint16_t scheme) {
 Tls13Handshake::~Tls13Handshake() = default;
 
 Error Tls13Handshake::handle_change_cipher_spec(std::span<const uint8_t> body) {
-  if (body.size() != 1 || body[0] != 1) return Error::unexpected_message;
+  // RFC 8446 section 5: a single 0x01 byte is dropped; any other value is
+  // unexpected_message. A peer in middlebox compatibility mode sends one
+  // (Appendix D.4); a second is refused as OpenSSL does, so a stream of them
+  // cannot keep a handshake waiting.
+  if (body.size() != 1 || body[0] != 1 || received_change_cipher_spec_) {
+    return Error::unexpected_message;
+  }
+  received_change_cipher_spec_ = true;
   return Error::none;
 }
 
@@ -72,12 +79,14 @@ Error Tls13Handshake::verify_certificate_verify(std::span<const uint8_t> body, b
   messages::CertificateVerify cv;
   if (Error err = cv.parse(body); err != Error::none) return err;
   if (!offered(crypto::handshake_signature_schemes(), cv.scheme)) return Error::illegal_parameter;
+  const auto scheme = static_cast<crypto::SignatureScheme>(cv.scheme);
+  if (ctx_.peer_chain.empty()) return Error::decrypt_error;
+  // A scheme the key cannot have (an rsaEncryption key claiming
+  // rsa_pss_pss_*, a P-256 key claiming ecdsa_secp384r1_sha384): the
+  // message is wrong, not the signature (as OpenSSL).
+  if (!ctx_.peer_chain.front().fits(scheme)) return Error::illegal_parameter;
   std::vector<uint8_t> content = signed_content(from_server, transcript_->current());
-  if (ctx_.peer_chain.empty() ||
-      !ctx_.peer_chain.front().verify(static_cast<crypto::SignatureScheme>(cv.scheme), content,
-                                      cv.signature)) {
-    return Error::decrypt_error;
-  }
+  if (!ctx_.peer_chain.front().verify(scheme, content, cv.signature)) return Error::decrypt_error;
   ctx_.peer_scheme = cv.scheme;
   return Error::none;
 }

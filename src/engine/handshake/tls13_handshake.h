@@ -29,6 +29,10 @@ class Tls13Handshake : public Handshake {
   bool connected() const override { return false; }
 
  protected:
+  // The hash's size once the suite is chosen (RFC 8446 section 4.4.4).
+  size_t finished_length() const override {
+    return ctx_.suite ? crypto::hash_size(ctx_.suite->hash) : 0;
+  }
   // The suite of this handshake (ServerHello or HelloRetryRequest).
   void choose_suite(crypto::SuiteInfo suite);
   // Adds a whole message to the transcript and sends it at write_level_.
@@ -70,12 +74,12 @@ class Tls13Handshake : public Handshake {
   crypto::Secret resumption_master_;
   crypto::Secret psk_;
   std::vector<uint8_t> session_id_;  // legacy_session_id (middlebox compatibility)
-  std::vector<uint8_t> cookie_;      // HRR cookie (sent by server / echoed by client)
   const CertifiedKey* our_certificate_ = nullptr;
   crypto::SignatureScheme our_scheme_{};
   bool certificate_requested_ = false;
   bool middlebox_compat_ = false;
   bool sent_change_cipher_spec_ = false;
+  bool received_change_cipher_spec_ = false;
 };
 
 }  // namespace adieu

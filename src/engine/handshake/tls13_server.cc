@@ -59,6 +59,14 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
   // RFC 8446 section 9.2: without a PSK, these are mandatory.
   if (!ch.signature_algorithms) return Error::missing_extension;
   if (!ch.supported_groups || !ch.key_shares) return Error::missing_extension;
+  // RFC 8446 section 4.2.8: one share per group, each of a supported group.
+  for (size_t i = 0; i < ch.key_shares->size(); ++i) {
+    const uint16_t group = (*ch.key_shares)[i].group;
+    if (!contains(*ch.supported_groups, group)) return Error::illegal_parameter;
+    for (size_t j = 0; j < i; ++j) {
+      if ((*ch.key_shares)[j].group == group) return Error::illegal_parameter;
+    }
+  }
 
   // Cipher suite: our preference among the client's.
   std::optional<crypto::SuiteInfo> chosen;
@@ -95,7 +103,9 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
         share->group != static_cast<uint16_t>(*hrr_group_)) {
       return Error::illegal_parameter;
     }
-    if (!ch.cookie || *ch.cookie != cookie_) return Error::illegal_parameter;
+    // We sent no cookie (see send_retry): a client that adds one changed
+    // more than the retry allows.
+    if (ch.cookie) return Error::illegal_parameter;
     if (ch.legacy_session_id != session_id_) return Error::illegal_parameter;
   }
 
@@ -162,10 +172,8 @@ Error Tls13Server::send_retry(crypto::Group group_wanted, std::span<const uint8_
   transcript_->update(messages::message_hash(crypto::hash(ctx_.suite->hash, msg).span()));
   hrr_group_ = group_wanted;
   ctx_.retried = true;
-  // A cookie the client must echo (RFC 8446 section 4.2.2); we are stateful,
-  // so it is only checked for equality.
-  cookie_.resize(16);
-  if (!ctx_.random.fill(cookie_)) return Error::internal_error;
+  // No cookie (RFC 8446 section 4.2.2): it lets a stateless server find its
+  // state again, and this server keeps its own between the two hellos.
 
   messages::ServerHello hrr;
   std::copy(std::begin(messages::kHelloRetryRequestRandom),
@@ -174,7 +182,6 @@ Error Tls13Server::send_retry(crypto::Group group_wanted, std::span<const uint8_
   hrr.cipher_suite = static_cast<uint16_t>(ctx_.suite->suite);
   hrr.supported_version = messages::kTls13;
   hrr.selected_group = static_cast<uint16_t>(group_wanted);
-  hrr.cookie = cookie_;
   std::vector<uint8_t> bytes;
   wire::Writer w(bytes);
   hrr.serialize(w);
