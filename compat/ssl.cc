@@ -400,6 +400,23 @@ SSL_CTX* SSL_set_SSL_CTX(SSL* s, SSL_CTX* ctx) {
   if (s == nullptr) return nullptr;
   if (ctx == nullptr) ctx = s->session_ctx;
   if (ctx == s->ctx) return ctx;
+  // OpenSSL's SSL takes a copy of the new context's CERT: its certificate,
+  // key and chain, certificate callback and verify store.
+  STACK_OF(X509)* chain = ctx->chain != nullptr ? X509_chain_up_ref(ctx->chain) : nullptr;
+  if (ctx->chain != nullptr && chain == nullptr) return nullptr;
+  X509_free(s->cert);
+  s->cert = nullptr;
+  EVP_PKEY_free(s->key);
+  s->key = nullptr;
+  sk_X509_pop_free(s->chain, X509_free);
+  s->chain = chain;
+  s->cert_cb = nullptr;
+  s->cert_cb_arg = nullptr;
+  X509_STORE_free(s->verify_store);
+  s->verify_store = nullptr;
+  if (ctx->verify_store != nullptr && X509_STORE_up_ref(ctx->verify_store) == 1) {
+    s->verify_store = ctx->verify_store;
+  }
   SSL_CTX_up_ref(ctx);
   // OpenSSL copies the new context's session id context when it was the old one's.
   if (s->sid_ctx == s->ctx->sid_ctx) s->sid_ctx = ctx->sid_ctx;

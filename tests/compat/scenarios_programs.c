@@ -419,6 +419,12 @@ static int cert_cb(SSL* s, void* arg) {
          SSL_use_PrivateKey_file(s, data_file("rsa-leaf.key"), SSL_FILETYPE_PEM) == 1;
 }
 
+/* A servername callback that moves the SSL to the RSA context (nginx's
+ * virtual servers): the certificate and chain are the new context's. */
+static int switch_ctx_cb(SSL* s, int* al, void* arg) {
+  return SSL_set_SSL_CTX(s, (SSL_CTX*)arg) != NULL ? SSL_TLSEXT_ERR_OK : SSL_TLSEXT_ERR_ALERT_FATAL;
+}
+
 /* The client hello callback (HAProxy) and the certificate callback (nginx). */
 void sc_server_callbacks(void) {
   int pass;
@@ -456,4 +462,41 @@ void sc_server_callbacks(void) {
     pair_free(&p);
   }
   say("client hello cb calls=%d cert cb calls=%d", hello_cb_calls, cert_cb_calls);
+  {
+    Pair p;
+    PairOptions o = pair_defaults();
+    PairOptions rsa = pair_defaults();
+    SSL_CTX* other;
+    say("-- servername callback switching to the RSA context");
+    o.rsa_server = 1; /* the client trusts the RSA root; the first context is ECDSA */
+    rsa.rsa_server = 1;
+    pair_new(&p, &o);
+    other = server_ctx(&rsa);
+    SETUP(SSL_CTX_use_certificate_chain_file(p.sctx, data_file("ecdsa-fullchain.pem")) == 1);
+    SETUP(SSL_CTX_use_PrivateKey_file(p.sctx, data_file("ecdsa-leaf.key"), SSL_FILETYPE_PEM) == 1);
+    /* The server SSL was made with the RSA chain: a new one takes the ECDSA one. */
+    SSL_free(p.s);
+    SETUP((p.s = SSL_new(p.sctx)) != NULL);
+    {
+      BIO *s_ssl, *net;
+      SETUP(BIO_new_bio_pair(&s_ssl, 0, &net, 0) == 1);
+      BIO_free(p.s_net);
+      p.s_net = net;
+      SSL_set_bio(p.s, s_ssl, s_ssl);
+      SSL_set_accept_state(p.s);
+    }
+    SSL_CTX_set_tlsext_servername_callback(p.sctx, switch_ctx_cb);
+    SSL_CTX_set_tlsext_servername_arg(p.sctx, other);
+    {
+      int hs = pair_handshake(&p);
+      X509* peer = SSL_get0_peer_certificate(p.c);
+      char name[256] = "-";
+      if (peer != NULL) X509_NAME_oneline(X509_get_issuer_name(peer), name, sizeof(name));
+      say("handshake=%d verify=%ld peer issuer=%s ctx switched=%d", hs, SSL_get_verify_result(p.c),
+          name, SSL_get_SSL_CTX(p.s) == other);
+      print_queue();
+    }
+    pair_free(&p);
+    SSL_CTX_free(other);
+  }
 }
