@@ -254,5 +254,85 @@ TEST(Tls13Conformance, CertificateVerifyUnchangedIsAccepted) {
   EXPECT_EQ(client_certificate_verify_with_scheme(0x0403), Error::none);
 }
 
+// --- 2. rejected 0-RTT ----------------------------------------------------------------
+
+// A record under keys nobody here has: what 0-RTT data looks like to a
+// server that did not accept it.
+std::vector<uint8_t> early_record(size_t body_size, uint8_t fill) {
+  std::vector<uint8_t> body(body_size, fill);
+  return make_record(kApplicationData, 0x0303, body);
+}
+
+std::vector<uint8_t> hello_with_early_data(Connection& client) {
+  return rewrite_client_hello(take_output(client),
+                              [](messages::ClientHello& ch) { ch.early_data = true; });
+}
+
+TEST(Tls13Conformance, RejectedEarlyDataIsSkipped) {
+  KeyLog log;
+  auto scfg = aes128_only(server_config());
+  log.attach(*scfg);
+  Pair p(aes128_only(client_config()), scfg);
+  ASSERT_EQ(p.server->receive(hello_with_early_data(*p.client)), Error::none);
+  const messages::ServerHello sh = parse_server_hello(take_output(*p.server));
+  EXPECT_FALSE(sh.is_hello_retry_request());
+  // Two 0-RTT records and the start of the client's second flight: the
+  // skipped records spent no sequence number, so the crafted Finished opens
+  // (and is then refused for its content).
+  ClientHandshakeKeys keys(log);
+  std::vector<uint8_t> finished = {20, 0, 0, 32};
+  finished.resize(36, 0x5a);
+  const std::vector<uint8_t> wire =
+      concat({early_record(100, 1), early_record(5000, 2), keys.seal(finished)});
+  EXPECT_EQ(p.server->receive(wire), Error::decrypt_error);
+}
+
+TEST(Tls13Conformance, EarlyDataIsSkippedOnlyWithinTheLimit) {
+  Pair p;
+  ASSERT_EQ(p.server->receive(hello_with_early_data(*p.client)), Error::none);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(p.server->receive(early_record(5000, 3)), Error::none);
+  EXPECT_EQ(p.server->receive(early_record(5000, 3)), Error::bad_record_mac);
+}
+
+TEST(Tls13Conformance, WithoutEarlyDataAnUnreadableRecordIsBadRecordMac) {
+  Pair p;
+  p.client_to_server();
+  EXPECT_EQ(p.server->receive(early_record(100, 1)), Error::bad_record_mac);
+}
+
+// After a HelloRetryRequest the early records come before the second
+// ClientHello, in the clear era: skipped; the handshake then completes.
+TEST(Tls13Conformance, EarlyDataBeforeTheSecondClientHelloIsSkipped) {
+  auto scfg = server_config();
+  ASSERT_TRUE(scfg->set_groups("P-256", nullptr));
+  Pair p(client_config(), scfg);
+  ASSERT_EQ(p.server->receive(hello_with_early_data(*p.client)), Error::none);
+  const std::vector<uint8_t> hrr = take_output(*p.server);
+  ASSERT_TRUE(parse_server_hello(hrr).is_hello_retry_request());
+  ASSERT_EQ(p.server->receive(concat({early_record(300, 4), early_record(300, 5)})), Error::none);
+  // The real client never saw its first hello changed: its second one is
+  // answered, but the transcripts differ from there (the server hashed the
+  // first hello it received), so only the second hello's acceptance is shown.
+  ASSERT_EQ(p.client->receive(hrr), Error::none);
+  ASSERT_EQ(p.server->receive(take_output(*p.client)), Error::none);
+  EXPECT_FALSE(parse_server_hello(take_output(*p.server)).is_hello_retry_request());
+  // Skipping ended with the second hello.
+  EXPECT_EQ(p.server->receive(early_record(100, 6)), Error::bad_record_mac);
+}
+
+TEST(Tls13Conformance, SecondClientHelloOfferingEarlyDataIsIllegal) {
+  auto scfg = server_config();
+  ASSERT_TRUE(scfg->set_groups("P-256", nullptr));
+  Pair p(client_config(), scfg);
+  p.client_to_server();
+  ASSERT_EQ(p.client->receive(take_output(*p.server)), Error::none);
+  const std::vector<WireRecord> records = split_records(take_output(*p.client));
+  const std::vector<uint8_t> hello =
+      make_record(records.back().type, records.back().version, records.back().body);
+  EXPECT_EQ(p.server->receive(rewrite_client_hello(
+                hello, [](messages::ClientHello& ch) { ch.early_data = true; })),
+            Error::illegal_parameter);
+}
+
 }  // namespace
 }  // namespace adieu::test

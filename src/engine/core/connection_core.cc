@@ -77,6 +77,7 @@ size_t ConnectionCore::decode_records(std::span<const uint8_t> input) {
       break;
     }
     used += consumed;
+    if (status == record::RecordDecoder::Status::skipped) continue;  // rejected 0-RTT
     if (!handle_record(rec)) plain_.truncate(plain_before);
   }
   return used;

@@ -68,6 +68,12 @@ class HandshakeTransport {
   // records sealed or opened from now on. A transport without records
   // ignores them.
   virtual void set_record_limits(const RecordLimits& limits) = 0;
+  // The client's 0-RTT data, which we do not accept (RFC 8446 section
+  // 4.2.10): up to `max_bytes` of it is dropped unread: records the read keys
+  // cannot open, or application data before there are any. The first record
+  // that opens ends the skipping; 0 ends it now. A transport that discards
+  // 0-RTT itself (QUIC) ignores it.
+  virtual void skip_early_data(size_t max_bytes) = 0;
   // TLS 1.2 only: a warning alert (no_renegotiation, RFC 5246 section 7.2.2).
   virtual void send_warning_alert(Alert alert) = 0;
   // False once our side may send nothing more (close_notify or a fatal

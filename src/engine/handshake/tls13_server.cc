@@ -14,6 +14,11 @@ using messages::HandshakeType;
 
 namespace {
 
+// How much rejected 0-RTT data is skipped (RFC 8446 section 4.2.10 bounds it
+// by max_early_data_size; we offer none, and take OpenSSL's default, one
+// full record's worth).
+constexpr size_t kRejectedEarlyDataLimit = size_t{1} << 14;
+
 const messages::KeyShareEntry* find_share(const messages::ClientHello& ch, uint16_t group) {
   for (const messages::KeyShareEntry& e : *ch.key_shares) {
     if (e.group == group) return &e;
@@ -53,6 +58,15 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
                                    bool second) {
   const Config::Impl& config = ctx_.config;
   if (second && negotiate_version(ch, config) != messages::kTls13) return Error::protocol_version;
+  // We accept no 0-RTT data: the client's is skipped (RFC 8446 section
+  // 4.2.10), after a HelloRetryRequest up to its second ClientHello, which
+  // may not offer early data again (section 4.1.2).
+  if (second) {
+    if (ch.early_data) return Error::illegal_parameter;
+    transport_.skip_early_data(0);
+  } else if (ch.early_data) {
+    transport_.skip_early_data(kRejectedEarlyDataLimit);
+  }
   if (ch.legacy_compression_methods.size() != 1 || ch.legacy_compression_methods[0] != 0) {
     return Error::illegal_parameter;
   }

@@ -88,6 +88,7 @@ Error Tls13Protection::open(std::span<const uint8_t> record, RecordBuffer& plain
     return e;
   };
   if (!aead_.open(seq, record.first(kHeaderSize), body.first(ciphertext_size), opened, tag)) {
+    seq_ = seq;  // a record that is not ours spends no sequence number
     return refuse(Error::bad_record_mac);
   }
 

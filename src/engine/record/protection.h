@@ -79,7 +79,9 @@ class RecordProtection {
   // Opens the protected record `record` (header and body) into `plaintext`
   // (appended; nothing is left there on failure). On success `out` points to
   // the content. The errors: bad_record_mac, record_overflow,
-  // unexpected_message, internal_error (sequence overflow).
+  // unexpected_message, internal_error (sequence overflow). In TLS 1.3 a
+  // record that does not authenticate spends no sequence number (rejected
+  // 0-RTT is skipped, RFC 8446 section 4.2.10).
   virtual Error open(std::span<const uint8_t> record, RecordBuffer& plaintext, Record& out) = 0;
 
  protected:

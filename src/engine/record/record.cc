@@ -138,7 +138,10 @@ RecordDecoder::Status RecordDecoder::decode(std::span<const uint8_t> input, Reco
     // has no keys and can only alert in plaintext: that alert is its own.
     return fail(Error::unexpected_message);
   }
-  if (protection == nullptr && type == ContentType::application_data) {
+  // Rejected 0-RTT data before the keys: dropped while the budget lasts.
+  const bool skippable =
+      early_data_budget_ >= length && (protected_record || type == ContentType::application_data);
+  if (protection == nullptr && type == ContentType::application_data && !skippable) {
     return fail(Error::unexpected_message);  // application data before keys
   }
   // A negotiated limit counts content (RFC 8449 section 4: in TLS 1.3 with
@@ -151,6 +154,11 @@ RecordDecoder::Status RecordDecoder::decode(std::span<const uint8_t> input, Reco
   if (length > max_length) return fail(Error::record_overflow);
   if (input.size() - kHeaderSize < length) return Status::need_more;
 
+  if (!protected_record && type == ContentType::application_data) {
+    early_data_budget_ -= length;
+    consumed = kHeaderSize + length;
+    return Status::skipped;
+  }
   if (!protected_record) {
     const std::span<const uint8_t> body = input.subspan(kHeaderSize, length);
     if (body.empty() && type != ContentType::change_cipher_spec) {
@@ -164,9 +172,16 @@ RecordDecoder::Status RecordDecoder::decode(std::span<const uint8_t> input, Reco
   }
   if (const Error err = protection->open(input.first(kHeaderSize + length), plaintext, out);
       err != Error::none) {
-    return fail(err);
+    if (err != Error::bad_record_mac || !skippable) return fail(err);
+    // 0-RTT under keys we do not have: it does not open (RFC 8446 4.2.10).
+    // The failed open spent no sequence number: open() advances it only on
+    // success.
+    early_data_budget_ -= length;
+    consumed = kHeaderSize + length;
+    return Status::skipped;
   }
   peer_proved_keys_ = true;
+  early_data_budget_ = 0;  // the client's second flight has begun
   consumed = kHeaderSize + length;
   return Status::record;
 }

@@ -97,7 +97,7 @@ class RecordEncoder {
 
 class RecordDecoder {
  public:
-  enum class Status { record, need_more, error };
+  enum class Status { record, skipped, need_more, error };
 
   DirectionKeys& keys() { return keys_; }
   const DirectionKeys& keys() const { return keys_; }
@@ -126,11 +126,18 @@ class RecordDecoder {
   // now on (a negotiated record size); a larger record is record_overflow,
   // refused from its header.
   void set_fragment_limits(size_t protected_limit, size_t plaintext);
+  // Rejected 0-RTT data (RFC 8446 section 4.2.10): up to `max_bytes` of
+  // records that do not open under the read keys, or of application data
+  // before there are keys, are dropped (Status::skipped); the first record
+  // that opens ends it, and so does 0. Past the budget they are the errors
+  // they would be otherwise.
+  void skip_early_data(size_t max_bytes) { early_data_budget_ = max_bytes; }
 
  private:
   DirectionKeys keys_;
   size_t protected_limit_ = kMaxPlaintext;
   size_t plaintext_limit_ = kMaxPlaintext;
+  size_t early_data_budget_ = 0;
   bool peer_proved_keys_ = false;  // a record was opened under keys
 };
 
