@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "engine/config_impl.h"
+#include "messages/messages.h"
 #include "pair.h"
+#include "wire/writer.h"
 
 namespace adieu::test {
 namespace {
@@ -167,6 +169,56 @@ TEST_P(Resumption, TamperedBinderIsDecryptError) {
   server->receive(hello);
   EXPECT_EQ(server->error(), Error::decrypt_error);
   EXPECT_EQ(server->alert_sent(), Alert::decrypt_error);
+}
+
+// psk_key_exchange_modes (RFC 8446 section 4.2.9): psk_ke alone resumes only
+// on a server that allows resumption without (EC)DHE; modes we do not know
+// give a full handshake; no modes with a PSK are missing_extension. The
+// hello is rewritten, so its binder no longer verifies: a server that takes
+// the PSK ends with decrypt_error, one that ignores it answers a full
+// handshake.
+Error offer_with_modes(ResumeSetup& s, std::optional<std::vector<uint8_t>> modes,
+                       bool& full_handshake) {
+  s.clean_connection();
+  auto client = Connection::client(s.client_cfg, "localhost");
+  auto server = Connection::server(s.server_cfg);
+  messages::ClientHello ch;
+  std::vector<uint8_t> hello = take_output(*client);
+  EXPECT_EQ(ch.parse(std::span(hello).subspan(9)), Error::none);
+  EXPECT_TRUE(ch.pre_shared_key.has_value());
+  ch.psk_key_exchange_modes = modes;
+  std::vector<uint8_t> body;
+  wire::Writer w(body);
+  ch.serialize(w);
+  std::vector<uint8_t> record = {22, 3, 1, static_cast<uint8_t>(body.size() >> 8),
+                                 static_cast<uint8_t>(body.size())};
+  record.insert(record.end(), body.begin(), body.end());
+  const Error err = server->receive(record);
+  full_handshake = err == Error::none && !server->resumed();
+  return err;
+}
+
+TEST_P(Resumption, PskKeyExchangeModes) {
+  bool full = false;
+  {
+    ResumeSetup s(GetParam());
+    EXPECT_EQ(offer_with_modes(s, std::vector<uint8_t>{0}, full), Error::none);  // psk_ke
+    EXPECT_TRUE(full);
+  }
+  {
+    ResumeSetup s(GetParam());
+    s.server_cfg->set_psk_ke(true);
+    EXPECT_EQ(offer_with_modes(s, std::vector<uint8_t>{0}, full), Error::decrypt_error);
+  }
+  {
+    ResumeSetup s(GetParam());
+    EXPECT_EQ(offer_with_modes(s, std::vector<uint8_t>{7}, full), Error::none);
+    EXPECT_TRUE(full);
+  }
+  {
+    ResumeSetup s(GetParam());
+    EXPECT_EQ(offer_with_modes(s, std::nullopt, full), Error::missing_extension);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Engine, Resumption, ::testing::Values(false, true),

@@ -68,7 +68,9 @@ bool Tls13Client::serialize_client_hello(std::vector<uint8_t>& bytes) {
 Error Tls13Server::choose_psk(const messages::ClientHello& ch, std::span<const uint8_t> msg,
                               std::optional<uint16_t>& selected) {
   const Config::Impl& config = ctx_.config;
-  if (!config.resumption || !ch.pre_shared_key || !ch.psk_key_exchange_modes) return Error::none;
+  // RFC 8446 section 4.2.9: a PSK offered without modes is fatal.
+  if (ch.pre_shared_key && !ch.psk_key_exchange_modes) return Error::missing_extension;
+  if (!config.resumption || !ch.pre_shared_key) return Error::none;
   const std::vector<uint8_t>& modes = *ch.psk_key_exchange_modes;
   bool dhe = contains(modes, messages::kPskDheKe);
   bool ke = config.psk_ke && contains(modes, messages::kPskKe);
