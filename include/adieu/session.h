@@ -11,9 +11,12 @@
 // between connections on many threads. A client keeps the sessions it
 // received, keyed by server name; a server in stateful mode keeps the
 // sessions its tickets name. Hooks let an application mirror a cache into an
-// external store (what a fleet of servers sharing sessions needs).
+// external store; a SessionStore (below) makes the cache one of a fleet's:
+// several servers sharing their sessions through one store (Redis, with
+// src/store/).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -61,13 +64,14 @@ class Session {
 };
 
 struct SessionCacheStats {
-  uint64_t stored = 0;     // sessions added
-  uint64_t hits = 0;       // lookups that found a resumable session
-  uint64_t misses = 0;     // lookups that found none (or an expired one)
-  uint64_t evictions = 0;  // removed to make room (least recently used first)
-  uint64_t removals = 0;   // removed by remove() (the shutdown rule, or the application)
-  uint64_t timeouts = 0;   // removed because they expired
-  size_t size = 0;         // sessions held now
+  uint64_t stored = 0;      // sessions added
+  uint64_t hits = 0;        // lookups that found a resumable session
+  uint64_t misses = 0;      // lookups that found none (or an expired one)
+  uint64_t evictions = 0;   // removed to make room (least recently used first)
+  uint64_t removals = 0;    // removed by remove() (the shutdown rule, or the application)
+  uint64_t timeouts = 0;    // removed because they expired
+  size_t size = 0;          // sessions held now
+  uint64_t store_hits = 0;  // lookups the external store (set_store) answered
 };
 
 // Mirror of a cache in an external store. Each hook is optional. `get` is
@@ -76,6 +80,25 @@ struct SessionStoreHooks {
   std::function<void(std::span<const uint8_t> key, const Session& session)> on_new;
   std::function<std::shared_ptr<Session>(std::span<const uint8_t> key)> on_get;
   std::function<void(std::span<const uint8_t> key)> on_remove;
+};
+
+// A key-value store shared by a fleet of servers, behind a SessionCache
+// (set_store). Values are sessions' byte forms. The cache calls the store
+// synchronously, on the thread of the handshake that needs it: an
+// implementation must answer within a short bound (a timeout), and a store
+// that failed or timed out answers as if it held nothing, which costs the
+// handshake its resumption and nothing else.
+class SessionStore {
+ public:
+  virtual ~SessionStore() = default;
+  // Keeps `value` under `key` for `ttl_ms`. A `single_use` value is handed out
+  // by at most one get(), which removes it in the same atomic step (TLS 1.3
+  // tickets: the one server of the fleet that resumes a ticket consumes it).
+  virtual void put(std::span<const uint8_t> key, std::span<const uint8_t> value, uint64_t ttl_ms,
+                   bool single_use) = 0;
+  // The value under `key`, or nullopt: absent, expired, taken, or no answer.
+  virtual std::optional<std::vector<uint8_t>> get(std::span<const uint8_t> key) = 0;
+  virtual void remove(std::span<const uint8_t> key) = 0;
 };
 
 class SessionCache {
@@ -98,6 +121,12 @@ class SessionCache {
   void flush_expired(uint64_t now_ms);
 
   void set_hooks(SessionStoreHooks hooks);
+  // Shares the cache through `store` (nullptr: none). Every session put()
+  // goes to the store too, with its remaining time as TTL; a lookup the cache
+  // cannot answer asks the store. Single-use sessions (TLS 1.3) are kept in
+  // the store only, so a fleet resumes each ticket at most once; reusable ones
+  // (TLS 1.2 session ids) in both.
+  void set_store(std::shared_ptr<SessionStore> store);
   void set_capacity(size_t capacity);
   void set_timeout(uint32_t seconds);
   uint32_t timeout_seconds() const;
@@ -126,6 +155,23 @@ class TicketKeys {
   std::optional<std::vector<uint8_t>> open(std::span<const uint8_t> ticket, uint64_t now_ms);
   // Starts a new key now (what the schedule does by itself).
   void rotate(uint64_t now_ms);
+
+  // A key made elsewhere and shared by a fleet (src/store/ fetches them from
+  // Redis or derives them from a key file). `created_ms` starts its rotation
+  // period: it seals until created + rotate and opens until created + rotate
+  // + grace, as a key made here does.
+  struct SharedKey {
+    std::array<uint8_t, 16> name{};
+    std::array<uint8_t, 32> key{};
+    uint64_t created_ms = 0;
+  };
+  // Installs the fleet's keys, current (it seals from now on) then previous
+  // ones (they still open). Keys already held are not added twice. When no
+  // shared key is current (the source went quiet), the schedule makes local
+  // keys again, whose tickets only this server can open. Each server seals
+  // with its own random nonce base, so a fleet sharing a key never repeats a
+  // nonce.
+  void install(std::span<const SharedKey> keys);
 
   struct Impl;
 

@@ -7,12 +7,18 @@
 // the cache. The hooks themselves are held in a shared_ptr copied under the
 // lock, so set_hooks() during a call is safe.
 //
+// A SessionStore (set_store) is asked after the local map and the on_get
+// hook. Single-use sessions (TLS 1.3) live in the store only: the store's get
+// consumes them atomically, which a local copy on each server could not do.
+// Store calls, like hooks, are made without the mutex held.
+//
 // Accounting: every entry that enters the map counts in `stored` (put() of a
 // new key, and a session fetched from on_get); every entry that leaves it
 // counts in exactly one of evictions, removals, timeouts, or is taken by
 // take(). Replacing the session of a key already held counts nothing. Hence
 //   stored - evictions - removals - timeouts - (sessions taken) == size.
 #include <adieu/session.h>
+#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <limits>
@@ -39,6 +45,16 @@ std::span<const uint8_t> key_bytes(const std::string& key) {
   return {reinterpret_cast<const uint8_t*>(key.data()), key.size()};
 }
 
+// TLS 1.3 sessions (suites 0x13xx, RFC 8446 appendix B.4) are single-use
+// tickets; TLS 1.2 session ids are reused until they expire.
+bool single_use(const Session& s) {
+  return (s.cipher_suite() >> 8) == 0x13;
+}
+
+// Single-use keys a lookup just consumed from the store: the handshake's
+// remove() that follows needs no second round trip. Bounded, oldest first out.
+constexpr size_t kConsumedMemory = 256;
+
 }  // namespace
 
 struct SessionCache::Impl {
@@ -59,6 +75,8 @@ struct SessionCache::Impl {
   std::unordered_map<std::string, Lru::iterator> index;
   SessionCacheStats stats;
   std::shared_ptr<const SessionStoreHooks> hooks = std::make_shared<SessionStoreHooks>();
+  std::shared_ptr<SessionStore> store;
+  std::list<std::string> consumed;  // see kConsumedMemory
 
   Impl(size_t cap, uint32_t timeout) : capacity(cap), timeout_seconds(timeout) {}
 
@@ -154,6 +172,29 @@ struct SessionCache::Impl {
     for (const std::string& k : keys) h.on_remove(key_bytes(k));
   }
 
+  // The remaining time of `session` put at `now_ms` (0: none left).
+  uint64_t ttl_ms(const Session& session, uint64_t now_ms) const {
+    const uint64_t by_cache = saturating_add(now_ms, uint64_t{timeout_seconds} * 1000);
+    const uint64_t by_ticket =
+        saturating_add(session.issued_at_ms(), uint64_t{session.lifetime_seconds()} * 1000);
+    const uint64_t deadline = std::min(by_cache, by_ticket);
+    return deadline > now_ms ? deadline - now_ms : 0;
+  }
+
+  // A session from the store, or nullptr. The store's bytes must name the
+  // key they were stored under.
+  static std::shared_ptr<Session> fetch(SessionStore& store, std::span<const uint8_t> key) {
+    std::optional<std::vector<uint8_t>> bytes = store.get(key);
+    if (!bytes) return nullptr;
+    std::shared_ptr<Session> session = Session::from_bytes(*bytes);
+    OPENSSL_cleanse(bytes->data(), bytes->size());
+    if (!session ||
+        !std::equal(key.begin(), key.end(), session->id().begin(), session->id().end())) {
+      return nullptr;
+    }
+    return session;
+  }
+
   std::shared_ptr<Session> lookup(std::span<const uint8_t> key_span, uint64_t now_ms, bool take);
 };
 
@@ -176,21 +217,41 @@ std::shared_ptr<Session> SessionCache::Impl::lookup(std::span<const uint8_t> key
     return session;
   }
 
-  // Local miss: ask the external store.
+  // Local miss: ask the hook, then the store.
+  std::shared_ptr<SessionStore> shared_store;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    shared_store = store;
+  }
   if (h->on_get) session = h->on_get(key_span);
+  bool from_store = false;
+  if (!session && shared_store) {
+    session = fetch(*shared_store, key_span);
+    from_store = session != nullptr;
+  }
   if (!session || !session->resumable(now_ms)) {
     std::lock_guard<std::mutex> lock(mutex);
     ++stats.misses;
     return nullptr;
   }
+  // A single-use session the store handed out is consumed already; a
+  // reusable one is kept here too (later lookups need no round trip).
+  const bool consumed_now = from_store && single_use(*session);
   removed.clear();
   {
     std::lock_guard<std::mutex> lock(mutex);
     ++stats.hits;
-    if (!take) insert(key, session, now_ms, removed);
+    if (from_store) ++stats.store_hits;
+    if (consumed_now) {
+      consumed.push_back(key);
+      if (consumed.size() > kConsumedMemory) consumed.pop_front();
+    } else if (!take) {
+      insert(key, session, now_ms, removed);
+    }
   }
   notify_removed(*h, removed);
   if (take && h->on_remove) h->on_remove(key_span);
+  if (take && from_store && !consumed_now) shared_store->remove(key_span);
   return session;
 }
 
@@ -205,13 +266,24 @@ void SessionCache::put(std::span<const uint8_t> key, std::shared_ptr<Session> se
   if (!session || !session->resumable(now_ms)) return;
   std::vector<std::string> removed;
   std::shared_ptr<const SessionStoreHooks> h;
+  std::shared_ptr<SessionStore> store;
+  uint64_t ttl = 0;
+  const bool once = single_use(*session);
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     h = impl_->hooks;
-    impl_->insert(key_string(key), session, now_ms, removed);
+    store = impl_->store;
+    ttl = impl_->ttl_ms(*session, now_ms);
+    // With a store, a single-use session lives there only (see the top).
+    if (!store || !once) impl_->insert(key_string(key), session, now_ms, removed);
   }
   if (h->on_new) h->on_new(key, *session);
   Impl::notify_removed(*h, removed);
+  if (store && ttl > 0) {
+    std::vector<uint8_t> bytes = session->to_bytes();
+    store->put(key, bytes, ttl, once);
+    OPENSSL_cleanse(bytes.data(), bytes.size());
+  }
 }
 
 std::shared_ptr<Session> SessionCache::get(std::span<const uint8_t> key, uint64_t now_ms) {
@@ -224,11 +296,19 @@ std::shared_ptr<Session> SessionCache::take(std::span<const uint8_t> key, uint64
 
 bool SessionCache::remove(std::span<const uint8_t> key) {
   std::shared_ptr<const SessionStoreHooks> h;
+  std::shared_ptr<SessionStore> store;
   bool found = false;
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     h = impl_->hooks;
-    auto it = impl_->index.find(key_string(key));
+    store = impl_->store;
+    const std::string k = key_string(key);
+    auto consumed = std::find(impl_->consumed.begin(), impl_->consumed.end(), k);
+    if (consumed != impl_->consumed.end()) {
+      impl_->consumed.erase(consumed);
+      store = nullptr;  // the store's get took it already
+    }
+    auto it = impl_->index.find(k);
     if (it != impl_->index.end()) {
       found = true;
       impl_->lru.erase(it->second);
@@ -239,6 +319,9 @@ bool SessionCache::remove(std::span<const uint8_t> key) {
   // Like SSL_CTX_remove_session(3): the remove callback hears of sessions
   // the cache held.
   if (found && h->on_remove) h->on_remove(key);
+  // The store may hold it without this cache (single-use sessions, or one
+  // another server made): the shutdown rule must reach the whole fleet.
+  if (store) store->remove(key);
   return found;
 }
 
@@ -262,6 +345,11 @@ void SessionCache::set_hooks(SessionStoreHooks hooks) {
   auto shared = std::make_shared<const SessionStoreHooks>(std::move(hooks));
   std::lock_guard<std::mutex> lock(impl_->mutex);
   impl_->hooks = std::move(shared);
+}
+
+void SessionCache::set_store(std::shared_ptr<SessionStore> store) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->store = std::move(store);
 }
 
 void SessionCache::set_capacity(size_t capacity) {

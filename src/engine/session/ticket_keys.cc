@@ -13,8 +13,10 @@
 // tickets the server issued in between (server load, never who got them);
 // the key name already ties both to the same rotation period.
 //
-// The newest key seals; every key not older than rotate + grace opens. Keys
-// are made lazily: the first seal() (or open()) makes one.
+// The front key seals; every key not older than rotate + grace opens. Keys
+// are made lazily: the first seal() (or open()) makes one. install() puts a
+// fleet's shared keys in front; the schedule makes a local key only when the
+// front one is past its rotation time (the fleet's source went quiet).
 #include <adieu/session.h>
 #include <openssl/crypto.h>
 
@@ -98,9 +100,34 @@ struct TicketKeys::Impl {
     if (keys.empty() || now_ms >= saturating_add(keys.front().created_ms, rotate_ms)) {
       add_key(now_ms);
     }
-    while (!keys.empty() && now_ms >= saturating_add(keys.back().created_ms, keep_ms)) {
-      keys.pop_back();
+    // Shared keys may sit in front of newer local ones: look at every key.
+    std::erase_if(
+        keys, [&](const TicketKey& k) { return now_ms >= saturating_add(k.created_ms, keep_ms); });
+  }
+
+  // Moves the key named `name` to the front, or makes it there from `shared`;
+  // false (keys unchanged) if no randomness for its nonce base.
+  bool put_front(const SharedKey& shared) {
+    for (auto it = keys.begin(); it != keys.end(); ++it) {
+      if (CRYPTO_memcmp(it->name.data(), shared.name.data(), kKeyNameSize) == 0) {
+        TicketKey k = std::move(*it);
+        keys.erase(it);
+        keys.push_front(std::move(k));
+        return true;
+      }
     }
+    TicketKey k;
+    k.name = shared.name;
+    k.key = crypto::Secret(shared.key);
+    k.created_ms = shared.created_ms;
+    k.sealer = std::make_unique<crypto::Aead>();
+    // Our own nonce base: two servers sealing under one key never share a
+    // nonce (a random 96-bit base each, counters far below 2^32).
+    if (!crypto::system_random().fill(k.iv) || !k.sealer->init(kAlg, k.key.span(), k.iv)) {
+      return false;
+    }
+    keys.push_front(std::move(k));
+    return true;
   }
 
   const TicketKey* find(std::span<const uint8_t> name) const {
@@ -119,6 +146,12 @@ TicketKeys::~TicketKeys() = default;  // each key's Secret and the Aead wipe the
 void TicketKeys::rotate(uint64_t now_ms) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   impl_->add_key(now_ms);
+}
+
+void TicketKeys::install(std::span<const SharedKey> keys) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  // Oldest first, so that the current key ends in front.
+  for (auto it = keys.rbegin(); it != keys.rend(); ++it) impl_->put_front(*it);
 }
 
 std::vector<uint8_t> TicketKeys::seal(std::span<const uint8_t> plaintext, uint64_t now_ms) {
