@@ -160,7 +160,11 @@ void apply_common_options(const char* program, const Options& options, Config& c
   if (options.has("alpn") && !config.set_alpn(split_list(options.get("alpn"), ','), &error)) {
     fail(program, error);
   }
-  if (options.has("keylogfile") && !config.set_keylog_file(options.get("keylogfile"), &error)) {
+  // The tools opt in to SSLKEYLOGFILE, as s_client and s_server do not
+  // (the library never reads it); -keylogfile wins.
+  if (options.has("keylogfile")) {
+    if (!config.set_keylog_file(options.get("keylogfile"), &error)) fail(program, error);
+  } else if (!config.set_keylog_from_environment(&error) && !error.empty()) {
     fail(program, error);
   }
   if (options.has("maxfraglen") &&

@@ -144,11 +144,16 @@ class Config {
   void set_resumption(bool enabled);
 
   // --- Diagnostics -------------------------------------------------------------
-  // Receives one NSS key log line (no newline) per secret. The default, when the
-  // SSLKEYLOGFILE environment variable is set when the Config is made, appends
-  // to that file.
+  // Receives one NSS key log line (no newline) per secret. No key log by
+  // default: the secrets are written only where the application says.
   void set_keylog(std::function<void(std::string_view line)> sink);
   bool set_keylog_file(const std::string& path, std::string* error);
+  // The application's explicit opt-in to the SSLKEYLOGFILE convention: when
+  // that environment variable names a file now, key log lines are appended
+  // to it (as set_keylog_file). True when it was set and the file opened;
+  // false otherwise (`error` set only when it was set but could not be
+  // opened). adieu never reads the variable on its own (nor does OpenSSL).
+  bool set_keylog_from_environment(std::string* error);
 
   // Internal state, for the engine.
   struct Impl;

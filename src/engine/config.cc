@@ -78,9 +78,6 @@ Config::Impl::Impl(Role r)
       groups{crypto::Group::x25519, crypto::Group::secp256r1, crypto::Group::secp384r1},
       clock_ms(system_clock_ms) {
   if (role == Role::server) ticket_keys = std::make_shared<TicketKeys>();
-  if (const char* path = std::getenv("SSLKEYLOGFILE"); path && *path) {
-    keylog = file_keylog(path, nullptr);
-  }
 }
 
 const CertifiedKey* Config::Impl::certificate_for(const std::string& server_name,
@@ -357,6 +354,12 @@ bool Config::set_keylog_file(const std::string& path, std::string* error) {
   if (!sink) return false;
   impl_->keylog = std::move(sink);
   return true;
+}
+
+bool Config::set_keylog_from_environment(std::string* error) {
+  const char* path = std::getenv("SSLKEYLOGFILE");
+  if (path == nullptr || *path == '\0') return false;
+  return set_keylog_file(path, error);
 }
 
 }  // namespace adieu

@@ -2,7 +2,11 @@
 // type; HelloRetryRequest; client certificates; ALPN; SNI; verification
 // failures with the alert each one must produce.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <tuple>
 
 #include "pair.h"
@@ -210,6 +214,38 @@ TEST(Handshake, KeyLogLinesForEverySecret) {
   EXPECT_EQ(lines[2].rfind("CLIENT_TRAFFIC_SECRET_0 ", 0), 0u);
   // label, 64 hex chars of client random, hex secret
   EXPECT_EQ(lines[2].size(), std::string("CLIENT_TRAFFIC_SECRET_0 ").size() + 64 + 1 + 64);
+}
+
+// SSLKEYLOGFILE is read only when the application asks (as OpenSSL never
+// reads it at all).
+TEST(Handshake, KeyLogFromTheEnvironmentOnlyOnRequest) {
+  char path[] = "/tmp/adieu-keylog-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  ASSERT_EQ(setenv("SSLKEYLOGFILE", path, 1), 0);
+  auto file_size = [&] {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    return static_cast<long>(in.tellg());
+  };
+  {
+    Pair p;  // configs made with the variable set
+    p.pump();
+    ASSERT_TRUE(p.client->handshake_done());
+  }
+  EXPECT_EQ(file_size(), 0);
+  auto ccfg = client_config();
+  std::string error;
+  EXPECT_TRUE(ccfg->set_keylog_from_environment(&error)) << error;
+  {
+    Pair p(ccfg, server_config());
+    p.pump();
+    ASSERT_TRUE(p.client->handshake_done());
+  }
+  EXPECT_GT(file_size(), 0);
+  unsetenv("SSLKEYLOGFILE");
+  EXPECT_FALSE(client_config()->set_keylog_from_environment(&error));
+  std::remove(path);
 }
 
 TEST(Handshake, DeliveredOneByteAtATime) {
