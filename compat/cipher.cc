@@ -799,3 +799,47 @@ int SSL_get_security_level(const SSL* s) {
 }
 
 }  // extern "C"
+
+extern "C" {
+
+// A server's: the client's suites (its order) that it also has, by
+// OpenSSL's names, colon-separated, cut to `size` as OpenSSL cuts it.
+char* SSL_get_shared_ciphers(const SSL* s, char* buf, int size) {
+  if (s == nullptr || buf == nullptr || !s->server || s->client_hello_ciphers.empty() || size < 2) {
+    return nullptr;
+  }
+  STACK_OF(SSL_CIPHER)* ours = SSL_get_ciphers(s);
+  if (ours == nullptr || sk_SSL_CIPHER_num(ours) == 0) return nullptr;
+  char* p = buf;
+  bool any = false;
+  for (uint16_t id : s->client_hello_ciphers) {
+    const SSL_CIPHER* c = cipher_by_id(id);
+    if (c == nullptr || sk_SSL_CIPHER_find(ours, c) < 0) continue;
+    const size_t n = strnlen(c->name, static_cast<size_t>(size));
+    if (n >= static_cast<size_t>(size)) {
+      if (p != buf) --p;
+      *p = '\0';
+      return buf;
+    }
+    memcpy(p, c->name, n);
+    p += n;
+    *(p++) = ':';
+    size -= static_cast<int>(n + 1);
+    any = true;
+  }
+  if (!any) return nullptr;
+  p[-1] = '\0';
+  return buf;
+}
+
+// OpenSSL's name of a suite given by its standard (IANA) name.
+const char* OPENSSL_cipher_name(const char* rfc_name) {
+  if (rfc_name == nullptr) return "(NONE)";
+  for (uint16_t id : {0x1301, 0x1302, 0x1303, 0xc02b, 0xc02c, 0xc02f, 0xc030, 0xcca8, 0xcca9}) {
+    const SSL_CIPHER* c = cipher_by_id(id);
+    if (c != nullptr && strcmp(c->rfc_name, rfc_name) == 0) return c->name;
+  }
+  return "(NONE)";
+}
+
+}  // extern "C"

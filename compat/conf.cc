@@ -511,3 +511,43 @@ int SSL_CONF_CTX_finish(SSL_CONF_CTX* cctx) {
 }
 
 }  // extern "C"
+
+// libcrypto's reading of the configuration's "ssl_conf" module (exported by
+// libcrypto for libssl; declared in OpenSSL's internal/sslconf.h).
+extern "C" {
+int conf_ssl_name_find(const char* name, size_t* idx);
+const struct ssl_conf_cmd_st* conf_ssl_get(size_t idx, const char** name, size_t* cnt);
+void conf_ssl_get_cmd(const struct ssl_conf_cmd_st* cmd, size_t idx, char** cmdstr, char** arg);
+
+// The commands of the configuration section `name` applied to `ctx`, as
+// OpenSSL's ssl_do_config does.
+int SSL_CTX_config(SSL_CTX* ctx, const char* name) {
+  if (ctx == nullptr || name == nullptr) {
+    ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
+    return 0;
+  }
+  return guard<int>(nullptr, 0, [&] {
+    size_t idx = 0, count = 0;
+    if (conf_ssl_name_find(name, &idx) == 0) {
+      ERR_raise_data(ERR_LIB_SSL, SSL_R_INVALID_CONFIGURATION_NAME, "name=%s", name);
+      return 0;
+    }
+    const ssl_conf_cmd_st* cmds = conf_ssl_get(idx, &name, &count);
+    SSL_CONF_CTX cctx;
+    cctx.ctx = ctx;
+    cctx.flags = SSL_CONF_FLAG_FILE | SSL_CONF_FLAG_CERTIFICATE | SSL_CONF_FLAG_REQUIRE_PRIVATE |
+                 SSL_CONF_FLAG_SHOW_ERRORS;
+    const SSL_METHOD* method = SSL_CTX_get_ssl_method(ctx);
+    if (method->can_accept) cctx.flags |= SSL_CONF_FLAG_SERVER;
+    if (method->can_connect) cctx.flags |= SSL_CONF_FLAG_CLIENT;
+    for (size_t i = 0; i < count; ++i) {
+      char* cmd = nullptr;
+      char* arg = nullptr;
+      conf_ssl_get_cmd(cmds, i, &cmd, &arg);
+      if (conf_cmd(&cctx, cmd, arg) <= 0) return 0;
+    }
+    return SSL_CONF_CTX_finish(&cctx);
+  });
+}
+
+}  // extern "C"

@@ -494,3 +494,18 @@ int SSL_get_read_ahead(const SSL* s) {
 }
 
 }  // extern "C"
+
+extern "C" {
+
+// The message callback that prints what it is told (here: record headers).
+void SSL_trace(int write_p, int version, int content_type, const void* buf, size_t len, SSL* ssl,
+               void* arg) {
+  BIO* bio = static_cast<BIO*>(arg);
+  if (bio == nullptr || buf == nullptr || content_type != SSL3_RT_HEADER || len < 5) return;
+  const auto* h = static_cast<const unsigned char*>(buf);
+  BIO_printf(bio,
+             "%s Record\nHeader:\n  Version = 0x%02x%02x\n  Content Type = %d\n  Length = %d\n",
+             write_p ? "Sent" : "Received", h[1], h[2], h[0], (h[3] << 8) | h[4]);
+}
+
+}  // extern "C"

@@ -153,3 +153,31 @@ bool parse_group_nids(const int* nids, size_t count, std::string* engine_groups)
 }
 
 }  // namespace adieu::compat
+
+extern "C" {
+
+// The TLS name OpenSSL 3.0 gives a group id (IANA); NULL for an unknown one.
+const char* SSL_group_to_name(SSL* s, int id) {
+  static const struct {
+    int id;
+    const char* name;
+  } kNames[] = {{0x0017, "secp256r1"},
+                {0x0018, "secp384r1"},
+                {0x0019, "secp521r1"},
+                {0x001d, "x25519"},
+                {0x001e, "x448"},
+                {0x0100, "ffdhe2048"},
+                {0x0101, "ffdhe3072"},
+                {0x0102, "ffdhe4096"},
+                {0x0103, "ffdhe6144"},
+                {0x0104, "ffdhe8192"},
+                {0x001a, "brainpoolP256r1"},
+                {0x001b, "brainpoolP384r1"},
+                {0x001c, "brainpoolP512r1"}};
+  for (const auto& n : kNames) {
+    if (n.id == id) return n.name;
+  }
+  return nullptr;
+}
+
+}  // extern "C"

@@ -195,8 +195,10 @@ int start_server(SSL* s) {
   s->client_hello_version = parsed ? ch.legacy_version : TLS1_2_VERSION;
   s->client_hello_session_id.clear();
   s->client_hello_ticket_ext = parsed && ch.session_ticket.has_value();
+  s->client_hello_ciphers.clear();
   if (parsed) {
     s->client_hello_session_id.assign(ch.legacy_session_id.begin(), ch.legacy_session_id.end());
+    s->client_hello_ciphers = ch.cipher_suites;
   }
   if (parsed && !server_hello_callbacks(s, ch, body)) return -1;
   if (!make_connection(s, nullptr, parsed ? &ch.cipher_suites : nullptr)) return -1;

@@ -162,6 +162,9 @@ struct ssl_ctx_st {
   void* client_hello_arg = nullptr;
   int (*cert_cb)(SSL*, void*) = nullptr;  // SSL_CTX_set_cert_cb
   void* cert_cb_arg = nullptr;
+  // SSL_CTX_set_security_callback: kept, never asked.
+  int (*security_cb)(const SSL*, const SSL_CTX*, int, int, int, void*, void*) = nullptr;
+  void* security_ex = nullptr;
   pem_password_cb* passwd_cb = nullptr;  // SSL_CTX_set_default_passwd_cb
   void* passwd_arg = nullptr;
   bool post_handshake_auth = false;  // kept; the engine offers no PHA
@@ -247,6 +250,7 @@ struct ssl_st {
   int version_override = 0;                      // SSL_version after a failed version negotiation
   std::vector<uint8_t> client_hello_session_id;  // server: the ClientHello's
   bool client_hello_ticket_ext = false;          // server: the ClientHello had session_ticket
+  std::vector<uint16_t> client_hello_ciphers;    // server: the ClientHello's suites
   bool own_settings = false;  // an SSL-level setter changed what the engine needs
   bool post_handshake_auth = false;
   void (*info_cb)(const SSL*, int, int) = nullptr;  // the context's when null

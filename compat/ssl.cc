@@ -48,6 +48,7 @@ void reset_connection(SSL* s) {
   s->client_hello_version = 0;
   s->version_override = 0;
   s->client_hello_session_id.clear();
+  s->client_hello_ciphers.clear();
   s->client_hello_ticket_ext = false;
 }
 

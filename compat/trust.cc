@@ -320,4 +320,73 @@ int SSL_add_dir_cert_subjects_to_stack(STACK_OF(X509_NAME) * stack, const char* 
   return ok;
 }
 
+// The default trust locations, each alone (as X509_STORE_set_default_paths
+// does them all).
+int SSL_CTX_set_default_verify_dir(SSL_CTX* ctx) {
+  X509_LOOKUP* lookup = ctx != nullptr && ctx->store != nullptr
+                            ? X509_STORE_add_lookup(ctx->store, X509_LOOKUP_hash_dir())
+                            : nullptr;
+  if (lookup == nullptr) return 0;
+  ERR_set_mark();  // a missing default directory is no error
+  X509_LOOKUP_add_dir(lookup, nullptr, X509_FILETYPE_DEFAULT);
+  ERR_pop_to_mark();
+  return 1;
+}
+int SSL_CTX_set_default_verify_file(SSL_CTX* ctx) {
+  X509_LOOKUP* lookup = ctx != nullptr && ctx->store != nullptr
+                            ? X509_STORE_add_lookup(ctx->store, X509_LOOKUP_file())
+                            : nullptr;
+  if (lookup == nullptr) return 0;
+  ERR_set_mark();
+  X509_LOOKUP_load_file(lookup, nullptr, X509_FILETYPE_DEFAULT);
+  ERR_pop_to_mark();
+  return 1;
+}
+int SSL_CTX_set_default_verify_store(SSL_CTX* ctx) {
+  X509_LOOKUP* lookup = ctx != nullptr && ctx->store != nullptr
+                            ? X509_STORE_add_lookup(ctx->store, X509_LOOKUP_store())
+                            : nullptr;
+  if (lookup == nullptr) return 0;
+  ERR_set_mark();
+  X509_LOOKUP_add_store(lookup, nullptr);
+  ERR_pop_to_mark();
+  return 1;
+}
+int SSL_CTX_load_verify_store(SSL_CTX* ctx, const char* CAstore) {
+  if (ctx == nullptr || ctx->store == nullptr || CAstore == nullptr) return 0;
+  return X509_STORE_load_store(ctx->store, CAstore) == 1 ? 1 : 0;
+}
+
+// The CA names the peer sent: the engine does not report them (deviation 6).
+const STACK_OF(X509_NAME) * SSL_get0_peer_CA_list(const SSL* s) {
+  return nullptr;
+}
+
+// The SSL's own certificate, key and chain dropped (the context's apply).
+void SSL_certs_clear(SSL* s) {
+  if (s == nullptr) return;
+  X509_free(s->cert);
+  s->cert = nullptr;
+  EVP_PKEY_free(s->key);
+  s->key = nullptr;
+  sk_X509_pop_free(s->chain, X509_free);
+  s->chain = nullptr;
+  s->own_settings = true;
+}
+
+// The signature algorithm lists of the handshake are the engine's and not
+// reported: none (deviations).
+int SSL_get_sigalgs(SSL* s, int idx, int* psign, int* phash, int* psignandhash, unsigned char* rsig,
+                    unsigned char* rhash) {
+  return 0;
+}
+int SSL_get_shared_sigalgs(SSL* s, int idx, int* psign, int* phash, int* psignandhash,
+                           unsigned char* rsig, unsigned char* rhash) {
+  return 0;
+}
+// Not checked against the peer's algorithms: no flag is claimed.
+int SSL_check_chain(SSL* s, X509* x, EVP_PKEY* pk, STACK_OF(X509) * chain) {
+  return 0;
+}
+
 }  // extern "C"

@@ -6,11 +6,14 @@
 # verification on; a certificate for another host and one nobody trusts are
 # refused; Python's check_hostname=False takes a certificate whatever the SNI
 # name (SNI is no host check), and its `cadata` (certificates added straight
-# to the context's X509_STORE) is used for verification.
+# to the context's X509_STORE) is used for verification. Then the openssl
+# command line on adieu: its s_server serving OpenSSL's s_client and its own,
+# its s_client refusing a wrong host and an untrusted certificate.
 # Under CI=true a missing program fails; otherwise the test is skipped (77).
 # In a sanitizer build the runtime is preloaded (the programs are not built
-# with it) and every report is a failure; curl is left out there: it hangs
-# at start under a preloaded ASan runtime, on the system's libssl too.
+# with it) and every report is a failure; curl and the openssl command line
+# are left out there: curl hangs at start under a preloaded ASan runtime, on
+# the system's libssl too.
 set -u
 libdir=$1
 D=$2
@@ -53,7 +56,7 @@ wait_port() { # file -> port of `openssl s_server -accept 0`
 [ -n "$(on_adieu ldd "$(command -v curl)" | grep "$libdir/libssl.so.3")" ] ||
   { echo "FAIL: curl does not load adieu's libssl"; exit 1; }
 run_curl=1
-[ -z "$preload" ] || { run_curl=0; echo "sanitizer build: curl left out"; }
+[ -z "$preload" ] || { run_curl=0; echo "sanitizer build: curl and the openssl command line left out"; }
 
 # s_server VERSION_FLAG: serves -www until the end of the script.
 start_server() {
@@ -135,6 +138,43 @@ EOF
   check "python $v: cadata" "$work/python$version.log" "cadata: $v verified localhost"
   check "python $v: exit status" "$work/python$version.log" "exit 0"
 done
+
+# The openssl command line itself on adieu: its s_server serving the real
+# OpenSSL's s_client and its own s_client, TLS 1.3 and 1.2; its s_client
+# refusing a wrong host and an untrusted certificate.
+if [ $run_curl = 1 ]; then
+  for version in 1_3 1_2; do
+    v=TLSv${version/_/.}
+    on_adieu openssl s_server -accept 0 -www "-tls$version" -cert "$D/ecdsa-leaf.pem" \
+      -cert_chain "$D/ecdsa-chain.pem" -key "$D/ecdsa-leaf.key" > "$work/cli-server$version.log" 2>&1 &
+    pids+=($!)
+    port=$(wait_port "$work/cli-server$version.log") || { echo "FAIL s_server on adieu did not start"; exit 1; }
+    request() { # log-name: s_client of $1 (system or adieu) fetching /
+      local who=$1
+      shift
+      printf 'GET / HTTP/1.0\r\n\r\n' | if [ "$who" = adieu ]; then on_adieu timeout 20 openssl s_client "$@"; else
+        timeout 20 openssl s_client "$@"; fi
+    }
+    request system -connect "127.0.0.1:$port" -servername localhost -CAfile "$D/ecdsa-root.pem" \
+      -verify_return_error -ign_eof > "$work/cli-system$version.log" 2>&1
+    check "openssl s_server on adieu $v: OpenSSL's s_client verified" \
+      "$work/cli-system$version.log" "Verify return code: 0 (ok)"
+    check "openssl s_server on adieu $v: the page" "$work/cli-system$version.log" "Protocol  : $v"
+    request adieu -connect "127.0.0.1:$port" -servername localhost -CAfile "$D/ecdsa-root.pem" \
+      -verify_return_error -ign_eof > "$work/cli-adieu$version.log" 2>&1
+    check "openssl s_client on adieu $v: verified" "$work/cli-adieu$version.log" \
+      "Verify return code: 0 (ok)"
+    check "openssl s_client on adieu $v: the page" "$work/cli-adieu$version.log" "Protocol  : $v"
+    request adieu -connect "127.0.0.1:$port" -servername localhost -verify_hostname wrong.example \
+      -CAfile "$D/ecdsa-root.pem" -verify_return_error > "$work/cli-host$version.log" 2>&1
+    check "openssl s_client on adieu $v: wrong host refused" "$work/cli-host$version.log" \
+      "Verification error: hostname mismatch"
+    request adieu -connect "127.0.0.1:$port" -servername localhost -CAfile "$D/rsa-root.pem" \
+      -verify_return_error > "$work/cli-untrusted$version.log" 2>&1
+    check "openssl s_client on adieu $v: untrusted refused" "$work/cli-untrusted$version.log" \
+      "Verification error: unable to get local issuer certificate"
+  done
+fi
 
 for report in "$work"/sanitizer.*; do
   [ -f "$report" ] || continue
