@@ -20,11 +20,25 @@
 // server to close first (everything before it is echoed, then our
 // close_notify), 0xFD asks for the totals so far (one line, then our
 // close_notify); these connections are not counted.
+//
+// A fleet: -session_store redis://HOST:PORT shares stateful sessions (TLS 1.3
+// tickets, TLS 1.2 session ids) between servers through Redis;
+// -ticket_keys redis://HOST:PORT or -ticket_keys FILE shares the keys of
+// stateless tickets (src/store/). Each store call blocks the connection's
+// thread for at most -store_timeout; a Redis that fails is left alone for a
+// second, and the handshakes meanwhile are full ones.
 #include <adieu/asio.h>
 #include <adieu/config.h>
 #include <adieu/connection.h>
 #include <adieu/socket.h>
 
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -34,13 +48,6 @@
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -53,10 +60,14 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "store/redis.h"
+#include "store/redis_session_store.h"
+#include "store/ticket_key_source.h"
 #include "tool_common.h"
 
 namespace adieu::tools {
@@ -97,6 +108,16 @@ const std::vector<OptionSpec> kOptions = {
      "stateful resumption: each ticket is an id into this server's session cache (as"
      " s_server -no_ticket does in TLS 1.3); default: stateless tickets sealed under"
      " rotating keys"},
+    {"session_store", "redis://host:port",
+     "stateful resumption shared by a fleet: sessions (TLS 1.3 tickets, single use; TLS 1.2"
+     " session ids) kept in Redis with their lifetime as TTL"},
+    {"ticket_keys", "redis://host:port|file",
+     "stateless tickets under keys shared by a fleet: per epoch from Redis, or derived from"
+     " a key file of at least 32 secret bytes"},
+    {"ticket_rotate", "seconds", "with -ticket_keys: the key rotation interval (default 3600)"},
+    {"store_timeout", "ms",
+     "Redis command timeout (default 50; connecting: twice that); a failed Redis is retried"
+     " after a second, full handshakes meanwhile"},
     {"timeout", "seconds", "drop a connection idle this long (default 30; 0: never)"},
     {"threads", "n", "threads, each with its own io_context (default 1)"},
     {"accept_mode", "mode",
@@ -721,6 +742,73 @@ int Server::run() {
   return 0;
 }
 
+// What -session_store and -ticket_keys set up; lives as long as the server.
+struct Fleet {
+  std::vector<std::shared_ptr<store::RedisClient>> clients;
+  std::unique_ptr<store::TicketKeyRefresher> refresher;
+
+  void print_totals() const {
+    for (const auto& c : clients) {
+      const store::RedisStats st = c->stats();
+      std::printf("redis %s:%d calls=%llu failed=%llu skipped=%llu\n", c->options().host.c_str(),
+                  c->options().port, static_cast<unsigned long long>(st.calls),
+                  static_cast<unsigned long long>(st.failures),
+                  static_cast<unsigned long long>(st.skipped));
+    }
+    std::fflush(stdout);
+  }
+};
+
+std::shared_ptr<store::RedisClient> redis_client(const Options& options, const std::string& option,
+                                                 const std::string& url) {
+  std::optional<store::RedisOptions> redis = store::parse_redis_url(url);
+  if (!redis)
+    fail(kProgram, "-" + option + ": '" + url + "' is not redis://host[:port]", kExitUsage);
+  if (options.has("store_timeout")) {
+    redis->command_timeout_ms = static_cast<int>(
+        parse_number(kProgram, "store_timeout", options.get("store_timeout"), 1, 10000));
+    redis->connect_timeout_ms = 2 * redis->command_timeout_ms;
+  }
+  return std::make_shared<store::RedisClient>(*redis);
+}
+
+Fleet setup_fleet(const Options& options, Config& config) {
+  Fleet fleet;
+  if (options.has("session_store")) {
+    auto client = redis_client(options, "session_store", options.get("session_store"));
+    auto cache = std::make_shared<SessionCache>();
+    cache->set_store(std::make_shared<store::RedisSessionStore>(client));
+    config.set_session_cache(std::move(cache));
+    fleet.clients.push_back(std::move(client));
+  }
+  if (options.has("ticket_keys")) {
+    const uint32_t rotate =
+        options.has("ticket_rotate")
+            ? static_cast<uint32_t>(
+                  parse_number(kProgram, "ticket_rotate", options.get("ticket_rotate"), 1, 86400))
+            : 3600;
+    const std::string source = options.get("ticket_keys");
+    store::TicketKeySource keys_source;
+    if (source.rfind("redis://", 0) == 0) {
+      auto client = redis_client(options, "ticket_keys", source);
+      keys_source = store::redis_ticket_keys(client, rotate);
+      fleet.clients.push_back(std::move(client));
+    } else {
+      std::string error;
+      std::optional<store::TicketKeySource> from_file =
+          store::file_ticket_keys(source, rotate, &error);
+      if (!from_file) fail(kProgram, "-ticket_keys: " + error);
+      keys_source = std::move(*from_file);
+    }
+    // A key seals for one epoch and opens for one more (the previous key).
+    auto keys = std::make_shared<TicketKeys>(rotate, rotate);
+    config.set_ticket_keys(keys);
+    fleet.refresher =
+        std::make_unique<store::TicketKeyRefresher>(keys, std::move(keys_source), rotate);
+  }
+  return fleet;
+}
+
 int run(int argc, char** argv) {
   Options options = parse_options(argc, argv, kProgram, kUsage, kOptions);
   if (!options.has("cert") || !options.has("key")) {
@@ -755,6 +843,7 @@ int run(int argc, char** argv) {
         parse_number(kProgram, "num_tickets", options.get("num_tickets"), 0, 100)));
   }
   if (options.has("no_ticket")) config->set_session_cache(std::make_shared<SessionCache>());
+  Fleet fleet = setup_fleet(options, *config);
   ServerSettings settings;
   settings.config = config;
   settings.www = options.has("www");
@@ -796,7 +885,9 @@ int run(int argc, char** argv) {
   if (!settings.quiet) {
     std::fprintf(stderr, "%s: listening on %s\n", kProgram, address.c_str());
   }
-  return server.run();
+  const int status = server.run();
+  if (!settings.quiet) fleet.print_totals();
+  return status;
 }
 
 }  // namespace
