@@ -43,6 +43,10 @@ void Secret::wipe() {
   size_ = 0;
 }
 
+void wipe_bytes(std::span<uint8_t> bytes) {
+  if (!bytes.empty()) OPENSSL_cleanse(bytes.data(), bytes.size());
+}
+
 bool constant_time_equal(std::span<const uint8_t> a, std::span<const uint8_t> b) {
   if (a.size() != b.size()) return false;
   if (a.empty()) return true;

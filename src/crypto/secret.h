@@ -38,5 +38,8 @@ class Secret {
 
 // Constant-time comparison (CRYPTO_memcmp); false when the sizes differ.
 bool constant_time_equal(std::span<const uint8_t> a, std::span<const uint8_t> b);
+// Overwrites secret bytes with zeros in a way the compiler keeps
+// (OPENSSL_cleanse), for buffers that are not a Secret.
+void wipe_bytes(std::span<uint8_t> bytes);
 
 }  // namespace adieu::crypto

@@ -15,11 +15,10 @@
 // The `resumable` flag is not stored: a session that was marked not
 // resumable is never written out by a sensible caller, and one read back
 // starts resumable (its lifetime still applies).
-#include <openssl/crypto.h>
-
 #include <algorithm>
 #include <limits>
 
+#include "crypto/secret.h"
 #include "engine/session/session_data.h"
 #include "wire/reader.h"
 #include "wire/writer.h"
@@ -109,7 +108,7 @@ std::vector<uint8_t> Session::to_bytes() const {
   w.u32(d.age_add);
   if (!w.ok() || d.psk.empty()) {
     // A field too long for its prefix (or no psk): no byte form.
-    OPENSSL_cleanse(out.data(), out.size());
+    crypto::wipe_bytes(out);
     out.clear();
   }
   return out;

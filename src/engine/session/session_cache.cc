@@ -18,7 +18,6 @@
 // take(). Replacing the session of a key already held counts nothing. Hence
 //   stored - evictions - removals - timeouts - (sessions taken) == size.
 #include <adieu/session.h>
-#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <limits>
@@ -27,6 +26,8 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "crypto/secret.h"
 
 namespace adieu {
 
@@ -187,7 +188,7 @@ struct SessionCache::Impl {
     std::optional<std::vector<uint8_t>> bytes = store.get(key);
     if (!bytes) return nullptr;
     std::shared_ptr<Session> session = Session::from_bytes(*bytes);
-    OPENSSL_cleanse(bytes->data(), bytes->size());
+    crypto::wipe_bytes(*bytes);
     if (!session ||
         !std::equal(key.begin(), key.end(), session->id().begin(), session->id().end())) {
       return nullptr;
@@ -282,7 +283,7 @@ void SessionCache::put(std::span<const uint8_t> key, std::shared_ptr<Session> se
   if (store && ttl > 0) {
     std::vector<uint8_t> bytes = session->to_bytes();
     store->put(key, bytes, ttl, once);
-    OPENSSL_cleanse(bytes.data(), bytes.size());
+    crypto::wipe_bytes(bytes);
   }
 }
 

@@ -18,7 +18,6 @@
 // fleet's shared keys in front; the schedule makes a local key only when the
 // front one is past its rotation time (the fleet's source went quiet).
 #include <adieu/session.h>
-#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <array>
@@ -109,7 +108,7 @@ struct TicketKeys::Impl {
   // false (keys unchanged) if no randomness for its nonce base.
   bool put_front(const SharedKey& shared) {
     for (auto it = keys.begin(); it != keys.end(); ++it) {
-      if (CRYPTO_memcmp(it->name.data(), shared.name.data(), kKeyNameSize) == 0) {
+      if (crypto::constant_time_equal(it->name, shared.name)) {
         TicketKey k = std::move(*it);
         keys.erase(it);
         keys.push_front(std::move(k));
@@ -132,7 +131,7 @@ struct TicketKeys::Impl {
 
   const TicketKey* find(std::span<const uint8_t> name) const {
     for (const TicketKey& k : keys) {
-      if (CRYPTO_memcmp(k.name.data(), name.data(), kKeyNameSize) == 0) return &k;
+      if (crypto::constant_time_equal(k.name, name)) return &k;
     }
     return nullptr;
   }
@@ -179,7 +178,7 @@ std::vector<uint8_t> TicketKeys::seal(std::span<const uint8_t> plaintext, uint64
   const uint64_t seq = key.sealed++;
   write_nonce(key.iv, seq, nonce);
   if (!key.sealer->seal(seq, name, body, tag)) {
-    OPENSSL_cleanse(ticket.data(), ticket.size());
+    crypto::wipe_bytes(ticket);
     return {};
   }
   return ticket;
@@ -203,7 +202,7 @@ std::optional<std::vector<uint8_t>> TicketKeys::open(std::span<const uint8_t> ti
                       impl_->opener.open(0, name, plaintext, tag);
   impl_->opener.clear();
   if (!opened) {
-    OPENSSL_cleanse(plaintext.data(), plaintext.size());
+    crypto::wipe_bytes(plaintext);
     return std::nullopt;
   }
   return plaintext;
