@@ -101,6 +101,39 @@ int SSL_CTX_add_client_custom_ext(SSL_CTX* ctx, unsigned int ext_type, custom_ex
   ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
   return 0;
 }
+// Whether OpenSSL handles the extension itself (no custom extension can be
+// registered for it): OpenSSL's list, which custom-extension users consult.
+int SSL_extension_supported(unsigned int ext_type) {
+  switch (ext_type) {
+    case TLSEXT_TYPE_application_layer_protocol_negotiation:
+    case TLSEXT_TYPE_ec_point_formats:
+    case TLSEXT_TYPE_supported_groups:
+    case TLSEXT_TYPE_key_share:
+    case TLSEXT_TYPE_next_proto_neg:
+    case TLSEXT_TYPE_padding:
+    case TLSEXT_TYPE_renegotiate:
+    case TLSEXT_TYPE_max_fragment_length:
+    case TLSEXT_TYPE_server_name:
+    case TLSEXT_TYPE_session_ticket:
+    case TLSEXT_TYPE_signature_algorithms:
+    case TLSEXT_TYPE_srp:
+    case TLSEXT_TYPE_status_request:
+    case TLSEXT_TYPE_signed_certificate_timestamp:
+    case TLSEXT_TYPE_use_srtp:
+    case TLSEXT_TYPE_encrypt_then_mac:
+    case TLSEXT_TYPE_supported_versions:
+    case TLSEXT_TYPE_extended_master_secret:
+    case TLSEXT_TYPE_psk_kex_modes:
+    case TLSEXT_TYPE_cookie:
+    case TLSEXT_TYPE_early_data:
+    case TLSEXT_TYPE_certificate_authorities:
+    case TLSEXT_TYPE_psk:
+    case TLSEXT_TYPE_post_handshake_auth:
+      return 1;
+    default:
+      return 0;
+  }
+}
 int SSL_CTX_set_tlsext_ticket_key_evp_cb(SSL_CTX* ctx,
                                          int (*fp)(SSL*, unsigned char*, unsigned char*,
                                                    EVP_CIPHER_CTX*, EVP_MAC_CTX*, int)) {

@@ -55,6 +55,18 @@ const SSL_METHOD* DTLS_client_method(void) {
 const SSL_METHOD* DTLS_server_method(void) {
   return DTLS_method();
 }
+const SSL_METHOD* DTLSv1_method(void) {
+  return DTLS_method();
+}
+const SSL_METHOD* DTLSv1_client_method(void) {
+  return DTLS_method();
+}
+const SSL_METHOD* DTLSv1_server_method(void) {
+  return DTLS_method();
+}
+size_t DTLS_get_data_mtu(const SSL* s) {
+  return 0;  // not a DTLS connection
+}
 
 // Compression: none, as an OpenSSL built without zlib (an empty list of
 // methods, none current, none can be added: 1 is failure here).
