@@ -24,12 +24,16 @@
 // -server_pid, the server's open descriptors and RSS are compared before and
 // after. The last line reads
 //   storm connections=N ok=N lost=BYTES misreported=N leaked_fds=N
-// and the exit status is 0 when every connection went as expected, nothing
+// (-report FILE.svg also draws each ending's latency distribution, see
+// latency_svg.h) and the exit status is 0 when every connection went as expected, nothing
 // was lost, nothing misreported and no descriptor leaked.
 #include <adieu/asio.h>
 #include <adieu/config.h>
 #include <adieu/connection.h>
 
+#include <dirent.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <asio/co_spawn.hpp>
 #include <asio/connect.hpp>
 #include <asio/detached.hpp>
@@ -40,9 +44,6 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
-#include <dirent.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -57,6 +58,7 @@
 #include <string>
 #include <vector>
 
+#include "latency_svg.h"
 #include "tool_common.h"
 
 namespace adieu::tools {
@@ -82,9 +84,9 @@ enum Ending : int {
   kHandshakeClose,
   kEndings
 };
-constexpr const char* kEndingNames[kEndings] = {
-    "client_first", "server_first", "both",        "half_close",     "notify_fin",
-    "rst",          "drop",         "slow_reader", "handshake_close"};
+constexpr const char* kEndingNames[kEndings] = {"client_first", "server_first", "both",
+                                                "half_close",   "notify_fin",   "rst",
+                                                "drop",         "slow_reader",  "handshake_close"};
 bool is_clean(int e) {
   return e != kRst && e != kDrop && e != kHandshakeClose;
 }
@@ -110,6 +112,7 @@ const std::vector<OptionSpec> kOptions = {
     {"seed", "n", "pseudo-random seed (default 1)"},
     {"time_limit", "seconds", "stop starting connections after this long (default 600)"},
     {"rss_bound", "KiB", "the server's RSS may grow by at most this much (default 65536)"},
+    {"report", "file.svg", "also draw each ending's latency distribution into an SVG chart"},
     {"quiet", "", "no progress line"},
     {"help", "", "print this help"},
 };
@@ -150,9 +153,16 @@ class Load {
   ::asio::awaitable<void> worker();
   ::asio::awaitable<ServerTotals> query_server();
   void progress(bool final);
-  void report(double seconds, const ServerTotals& before, const ServerTotals& after, bool have_server,
-              long fds_before, long fds_after, long rss_before, long rss_after, long rss_bound);
+  void report(double seconds, const ServerTotals& before, const ServerTotals& after,
+              bool have_server, long fds_before, long fds_after, long rss_before, long rss_after,
+              long rss_bound);
   int status() const { return status_; }
+  // Each ending's connection latencies, for -report.
+  std::vector<LatencySeries> latency_series() const {
+    std::vector<LatencySeries> out;
+    for (int e = 0; e < kEndings; ++e) out.push_back({kEndingNames[e], stats_[e].latency_ms});
+    return out;
+  }
 
   ::asio::io_context io{1};
   std::vector<int> endings;
@@ -184,9 +194,7 @@ class Load {
 
 // A one-shot event a coroutine can wait for.
 struct Event {
-  explicit Event(::asio::io_context& io) : timer(io) {
-    timer.expires_at(Clock::time_point::max());
-  }
+  explicit Event(::asio::io_context& io) : timer(io) { timer.expires_at(Clock::time_point::max()); }
   void set() {
     done = true;
     timer.cancel();
@@ -223,13 +231,15 @@ std::string end_view(const TlsStream& tls, const std::error_code& ec) {
 ::asio::awaitable<void> Load::handshake_close(tcp::socket socket, Stats& st) {
   auto c = Connection::client(config_, servername_);
   const std::span<const uint8_t> hello = c->pending_output();
-  auto [ec, n] = co_await ::asio::async_write(socket, ::asio::buffer(hello.data(), hello.size()),
-                                              kTuple);
+  auto [ec, n] =
+      co_await ::asio::async_write(socket, ::asio::buffer(hello.data(), hello.size()), kTuple);
   std::error_code ignored;
   socket.close(ignored);
   view(st, ec ? "error:" + ec.message() : "abandoned_by_us");
-  if (!ec) st.ok++;
-  else st.failed++;
+  if (!ec)
+    st.ok++;
+  else
+    st.failed++;
 }
 
 ::asio::awaitable<void> Load::run_one(size_t index) {
@@ -389,8 +399,8 @@ std::string end_view(const TlsStream& tls, const std::error_code& ec) {
       if (to_send > 0) end_ec = co_await read_echo(std::min<size_t>(to_send, 1 + rng() % to_send));
       if (ending == kRst) tls.next_layer().set_option(tcp::socket::linger(true, 0), ignored);
       tls.next_layer().close(ignored);
-      result = end_ec ? "error:" + end_ec.message()
-                      : (ending == kRst ? "reset_by_us" : "dropped_by_us");
+      result =
+          end_ec ? "error:" + end_ec.message() : (ending == kRst ? "reset_by_us" : "dropped_by_us");
       break;
     }
   }
@@ -402,8 +412,10 @@ std::string end_view(const TlsStream& tls, const std::error_code& ec) {
   if (is_clean(ending) && verified < to_send) st.lost += to_send - verified;
   const bool expected = is_clean(ending) ? (result == "clean" && verified == to_send)
                                          : (result == "reset_by_us" || result == "dropped_by_us");
-  if (expected) st.ok++;
-  else st.failed++;
+  if (expected)
+    st.ok++;
+  else
+    st.failed++;
   view(st, result);
   if (is_clean(ending) && expected) {
     if (auto s = tls.connection().session()) session_ = s;
@@ -506,13 +518,15 @@ void Load::report(double seconds, const ServerTotals& before, const ServerTotals
     }
     expected_server[server_kind(e)] += st.count;
   }
-  std::printf("(lost: bytes sent and never echoed back; for rst, drop and handshake_close the\n"
-              " bytes cut by the ending itself, not counted in the storm line)\n");
-  std::printf("handshakes=%zu in %.2f s: %.0f handshakes/s; handshake latency ms p50=%.1f p90=%.1f "
-              "p99=%.1f\n",
-              handshakes_, seconds, static_cast<double>(handshakes_) / std::max(seconds, 1e-3),
-              percentile(handshake_ms_, 0.5), percentile(handshake_ms_, 0.9),
-              percentile(handshake_ms_, 0.99));
+  std::printf(
+      "(lost: bytes sent and never echoed back; for rst, drop and handshake_close the\n"
+      " bytes cut by the ending itself, not counted in the storm line)\n");
+  std::printf(
+      "handshakes=%zu in %.2f s: %.0f handshakes/s; handshake latency ms p50=%.1f p90=%.1f "
+      "p99=%.1f\n",
+      handshakes_, seconds, static_cast<double>(handshakes_) / std::max(seconds, 1e-3),
+      percentile(handshake_ms_, 0.5), percentile(handshake_ms_, 0.9),
+      percentile(handshake_ms_, 0.99));
   if (have_server) {
     std::string line = "server view:";
     uint64_t server_misreported = 0;
@@ -613,17 +627,17 @@ int run(int argc, char** argv) {
         static_cast<int>(parse_number(kProgram, "resume", options.get("resume"), 0, 100));
   }
   if (options.has("seed")) {
-    load.seed = static_cast<uint64_t>(parse_number(kProgram, "seed", options.get("seed"), 0,
-                                                   std::numeric_limits<long>::max()));
+    load.seed = static_cast<uint64_t>(
+        parse_number(kProgram, "seed", options.get("seed"), 0, std::numeric_limits<long>::max()));
   }
   const long time_limit =
       options.has("time_limit")
           ? parse_number(kProgram, "time_limit", options.get("time_limit"), 1, 86400)
           : 600;
   const long rss_bound =
-      options.has("rss_bound") ? parse_number(kProgram, "rss_bound", options.get("rss_bound"), 0,
-                                              1L << 30)
-                               : 65536;
+      options.has("rss_bound")
+          ? parse_number(kProgram, "rss_bound", options.get("rss_bound"), 0, 1L << 30)
+          : 65536;
   if (options.has("endings")) {
     for (const std::string& name : split_list(options.get("endings"), ',')) {
       int found = -1;
@@ -702,6 +716,15 @@ int run(int argc, char** argv) {
   load.io.run();
   load.report(seconds, before, after, before.ok && after.ok, fds_before, fds_after, rss_before,
               rss_after, rss_bound);
+  if (options.has("report")) {
+    const std::string title = "adieu-load -n " + std::to_string(load.total) + " -c " +
+                              std::to_string(concurrency) + " against " + options.get("connect") +
+                              ": latency per ending";
+    if (!write_latency_svg(options.get("report"), title, load.latency_series(), &error)) {
+      std::fprintf(stderr, "%s: -report: %s\n", kProgram, error.c_str());
+      return 1;
+    }
+  }
   return load.status();
 }
 

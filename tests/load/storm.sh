@@ -43,8 +43,13 @@ done
 
 echo "== adieu-load -n $n -c $concurrency (every ending) against adieu-server -control -threads 2"
 "$ADIEU_LOAD" -connect "127.0.0.1:$port" -n "$n" -c "$concurrency" -CAfile "$data/ecdsa-root.pem" \
-  -servername localhost -server_pid "$server" -rss_bound "$rss_bound" -quiet | tee "$work/load.out"
+  -servername localhost -server_pid "$server" -rss_bound "$rss_bound" -quiet \
+  -report "$work/storm.svg" | tee "$work/load.out"
 load_status=${PIPESTATUS[0]}
+# -report: an SVG chart with one latency curve per ending (nine).
+curves=$(grep -c '<polyline' "$work/storm.svg" 2>/dev/null)
+[[ "$(head -c 4 "$work/storm.svg" 2>/dev/null)" == "<svg" && "$curves" == 9 ]] ||
+  fail "-report drew ${curves:-no} curves, not one per ending (9)"
 last=$(tail -n 1 "$work/load.out")
 [[ $load_status == 0 ]] || fail "adieu-load exited $load_status"
 [[ "$last" =~ ^storm\ connections=$n\ ok=$n\ lost=0\ misreported=0\ leaked_fds=0$ ]] ||
