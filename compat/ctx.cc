@@ -125,6 +125,10 @@ static SSL_CTX* SSL_CTX_new_ex_body(OSSL_LIB_CTX* libctx, const char* propq,
     COMPAT_RAISE(nullptr, SSL_R_NULL_SSL_METHOD_PASSED);
     return nullptr;
   }
+  // What may throw comes first: nothing is left half made.
+  auto ticket_keys = std::make_shared<adieu::TicketKeys>();
+  auto engine_sessions = std::make_shared<adieu::SessionCache>(
+      static_cast<size_t>(SSL_SESSION_CACHE_MAX_SIZE_DEFAULT), uint32_t{7200});
   SSL_CTX* ctx = new (std::nothrow) SSL_CTX;
   if (ctx == nullptr) {
     ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
@@ -142,9 +146,8 @@ static SSL_CTX* SSL_CTX_new_ex_body(OSSL_LIB_CTX* libctx, const char* propq,
     ERR_raise(ERR_LIB_SSL, ERR_R_X509_LIB);
     return nullptr;
   }
-  ctx->ticket_keys = std::make_shared<adieu::TicketKeys>();
-  ctx->engine_sessions = std::make_shared<adieu::SessionCache>(
-      static_cast<size_t>(ctx->session_cache_size), static_cast<uint32_t>(ctx->session_timeout));
+  ctx->ticket_keys = std::move(ticket_keys);
+  ctx->engine_sessions = std::move(engine_sessions);
   CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL_CTX, ctx, &ctx->ex_data);
   return ctx;
 }

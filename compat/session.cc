@@ -21,6 +21,8 @@ namespace {
 SSL_SESSION* session_dup(const SSL_SESSION* src) {
   SSL_SESSION* d = session_new();
   if (d == nullptr) return nullptr;
+  // SSL_SESSION_free undoes it all, should a copy below throw.
+  std::unique_ptr<SSL_SESSION, void (*)(SSL_SESSION*)> holder(d, SSL_SESSION_free);
   d->version = src->version;
   d->cipher = src->cipher;
   d->id = src->id;
@@ -43,7 +45,7 @@ SSL_SESSION* session_dup(const SSL_SESSION* src) {
   d->master_key = src->master_key;
   d->engine = src->engine;
   CRYPTO_dup_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, &d->ex_data, &src->ex_data);
-  return d;
+  return holder.release();
 }
 
 void replace_session(SSL* s, SSL_SESSION* fresh) {

@@ -77,6 +77,8 @@ static SSL* SSL_new_body(SSL_CTX* ctx) {
   SSL_CTX_up_ref(ctx);
   s->ctx = ctx;
   s->session_ctx = ctx;
+  // From here SSL_free undoes it all, should a copy below throw.
+  std::unique_ptr<SSL, void (*)(SSL*)> holder(s, SSL_free);
   // OpenSSL: a method that can accept starts as a server (TLS_method too),
   // until SSL_set_connect_state or SSL_connect.
   s->server = ctx->method->can_accept;
@@ -101,7 +103,7 @@ static SSL* SSL_new_body(SSL_CTX* ctx) {
   s->ciphers = ctx->ciphers;
   s->groups = ctx->groups;
   CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL, s, &s->ex_data);
-  return s;
+  return holder.release();
 }
 SSL* SSL_new(SSL_CTX* ctx) {
   return guard<SSL*>(nullptr, nullptr, [&] { return SSL_new_body(ctx); });
