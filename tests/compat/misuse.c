@@ -77,6 +77,38 @@ static void nulls(void) {
   EXPECT(SSL_load_client_CA_file(NULL) == NULL && SSL_load_client_CA_file("/nonexistent") == NULL);
   EXPECT(SSL_CTX_add_client_CA(NULL, NULL) == 0 && SSL_CTX_add1_to_CA_list(NULL, NULL) == 0);
   EXPECT(SSL_get_ex_data_X509_STORE_CTX_idx() >= 0);
+  /* What real programs call, with NULLs and nonsense. */
+  EXPECT(SSL_CONF_cmd(NULL, "CipherString", "ALL") == 0);
+  EXPECT(SSL_CONF_CTX_finish(NULL) == 0);
+  EXPECT(SSL_CONF_cmd_value_type(NULL, "CipherString") == SSL_CONF_TYPE_UNKNOWN);
+  {
+    SSL_CONF_CTX* cctx = SSL_CONF_CTX_new();
+    EXPECT(cctx != NULL);
+    EXPECT(SSL_CONF_cmd(cctx, NULL, NULL) == 0);
+    SSL_CONF_CTX_set_flags(cctx, SSL_CONF_FLAG_FILE);
+    EXPECT(SSL_CONF_cmd(cctx, "CipherString", "ALL") == 2); /* no context: nothing to apply */
+    EXPECT(SSL_CONF_cmd(cctx, "CipherString", NULL) == -3);
+    SSL_CONF_CTX_free(cctx);
+  }
+  EXPECT(SSL_client_hello_get0_ext(NULL, 0, NULL, NULL) == 0);
+  EXPECT(SSL_client_hello_get0_ciphers(NULL, NULL) == 0);
+  EXPECT(SSL_SESSION_print(NULL, NULL) == 0);
+  EXPECT(i2d_SSL_SESSION(NULL, NULL) == 0);
+  {
+    const unsigned char junk[4] = {'A', 'S', 'S', 'N'};
+    const unsigned char* p = junk;
+    EXPECT(d2i_SSL_SESSION(NULL, NULL, 4) == NULL);
+    EXPECT(d2i_SSL_SESSION(NULL, &p, 4) == NULL && p == junk);
+  }
+  EXPECT(SSL_get_shared_ciphers(NULL, NULL, 0) == NULL);
+  EXPECT(SSL_group_to_name(NULL, 0x7777) == NULL);
+  EXPECT(SSL_CTX_config(NULL, NULL) == 0);
+  EXPECT(SSL_read_early_data(NULL, NULL, 0, NULL) == SSL_READ_EARLY_DATA_ERROR);
+  EXPECT(SSL_sendfile(NULL, -1, 0, 0, 0) == -1);
+  EXPECT(SSL_CTX_set_max_early_data(NULL, 0) == 0);
+  EXPECT(SSL_get_peer_signature_type_nid(NULL, NULL) == 0);
+  EXPECT(SSL_CTX_set1_groups_list(NULL, "X25519") == 0);
+  ERR_clear_error();
   {
     SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_cert_store(ctx, NULL); /* no trust at all */
