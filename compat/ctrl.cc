@@ -199,6 +199,9 @@ long SSL_CTX_callback_ctrl(SSL_CTX* ctx, int cmd, void (*fp)(void)) {
     case SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB:  // kept, never called: nothing is stapled
       ctx->extras.status_cb = reinterpret_cast<int (*)(SSL*, void*)>(fp);
       return 1;
+    case SSL_CTRL_SET_MSG_CALLBACK:
+      ctx->msg_cb = reinterpret_cast<void (*)(int, int, int, const void*, size_t, SSL*, void*)>(fp);
+      return 1;
     default:
       return 0;
   }
@@ -308,8 +311,17 @@ long SSL_ctrl(SSL* s, int cmd, long larg, void* parg) {
   return guard<long>(nullptr, 0, [&] { return SSL_ctrl_body(s, cmd, larg, parg); });
 }
 
+using MsgCallback = void (*)(int, int, int, const void*, size_t, SSL*, void*);
+
 long SSL_callback_ctrl(SSL* s, int cmd, void (*fp)(void)) {
-  return 0;
+  if (s == nullptr) return 0;
+  switch (cmd) {
+    case SSL_CTRL_SET_MSG_CALLBACK:
+      s->msg_cb = reinterpret_cast<MsgCallback>(fp);
+      return 1;
+    default:
+      return 0;
+  }
 }
 
 // --- Alert strings (RFC 8446 section 6 names, in OpenSSL's words) -------------------------

@@ -130,6 +130,7 @@ static const Scenario kScenarios[] = {
     SCENARIO(handshake_clears_queue),
     SCENARIO(conf_commands),
     SCENARIO(server_callbacks),
+    SCENARIO(msg_callback),
 };
 
 #define TLS12_SUFFIX "_tls12"

@@ -114,4 +114,5 @@ void sc_info_callback(void);
 void sc_handshake_clears_queue(void);
 void sc_conf_commands(void);
 void sc_server_callbacks(void);
+void sc_msg_callback(void);
 #endif
