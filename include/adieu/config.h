@@ -80,9 +80,10 @@ class Config {
   // colon-separated, in preference order.
   bool set_cipher_suites(const std::string& list, std::string* error);
   // Groups by name ("X25519", "P-256"/"prime256v1", "P-384"/"secp384r1",
-  // "P-521"/"secp521r1", "X448"),
-  // colon-separated, in preference order. A client sends a key share for the
-  // first one only (so a server preferring another triggers HelloRetryRequest).
+  // "P-521"/"secp521r1", "X448"), colon-separated, in preference order. A
+  // client sends a key share for the first one only (so a server preferring
+  // another triggers HelloRetryRequest). Defaults: a client offers X25519,
+  // P-256, P-384; a server takes those, then P-521 and X448.
   bool set_groups(const std::string& list, std::string* error);
   // Versions as wire values (0x0303 = TLS 1.2, 0x0304 = TLS 1.3; both by
   // default). SSL 3.0, TLS 1.0 and 1.1 are not implemented: a range is cut to

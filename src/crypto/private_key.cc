@@ -31,6 +31,7 @@ std::span<const SignatureScheme> candidate_schemes(KeyKind kind) {
   static constexpr SignatureScheme kP384[] = {SignatureScheme::ecdsa_secp384r1_sha384};
   static constexpr SignatureScheme kP521[] = {SignatureScheme::ecdsa_secp521r1_sha512};
   static constexpr SignatureScheme kEd25519[] = {SignatureScheme::ed25519};
+  static constexpr SignatureScheme kEd448[] = {SignatureScheme::ed448};
   // TLS 1.3 signs with RSA only through PSS (RFC 8446 section 4.2.3).
   static constexpr SignatureScheme kRsa[] = {SignatureScheme::rsa_pss_rsae_sha256,
                                              SignatureScheme::rsa_pss_rsae_sha384,
@@ -47,6 +48,8 @@ std::span<const SignatureScheme> candidate_schemes(KeyKind kind) {
       return kP521;
     case KeyKind::ed25519:
       return kEd25519;
+    case KeyKind::ed448:
+      return kEd448;
     case KeyKind::rsa:
       return kRsa;
     case KeyKind::rsa_pss:
@@ -84,6 +87,7 @@ std::span<const SignatureScheme> tls12_candidate_schemes(KeyKind kind) {
     case KeyKind::rsa:
       return kRsa;
     case KeyKind::ed25519:
+    case KeyKind::ed448:
     case KeyKind::rsa_pss:
     case KeyKind::unsupported:
       break;

@@ -36,6 +36,7 @@ constexpr std::array kSchemes{
     SchemeInfo{SignatureScheme::rsa_pss_rsae_sha384, KeyKind::rsa, Hash::sha384, true},
     SchemeInfo{SignatureScheme::rsa_pss_rsae_sha512, KeyKind::rsa, Hash::sha512, true},
     SchemeInfo{SignatureScheme::ed25519, KeyKind::ed25519, Hash::none, false},
+    SchemeInfo{SignatureScheme::ed448, KeyKind::ed448, Hash::none, false},
     SchemeInfo{SignatureScheme::rsa_pss_pss_sha256, KeyKind::rsa_pss, Hash::sha256, true},
     SchemeInfo{SignatureScheme::rsa_pss_pss_sha384, KeyKind::rsa_pss, Hash::sha384, true},
     SchemeInfo{SignatureScheme::rsa_pss_pss_sha512, KeyKind::rsa_pss, Hash::sha512, true},
@@ -98,30 +99,50 @@ bool pss_key_allows(const EVP_PKEY* pkey, Hash hash) {
 }
 
 constexpr std::array kHandshakeSchemes{
-    SignatureScheme::ecdsa_secp256r1_sha256, SignatureScheme::ecdsa_secp384r1_sha384,
-    SignatureScheme::ecdsa_secp521r1_sha512, SignatureScheme::ed25519,
-    SignatureScheme::rsa_pss_rsae_sha256,    SignatureScheme::rsa_pss_rsae_sha384,
-    SignatureScheme::rsa_pss_rsae_sha512,    SignatureScheme::rsa_pss_pss_sha256,
-    SignatureScheme::rsa_pss_pss_sha384,     SignatureScheme::rsa_pss_pss_sha512,
+    SignatureScheme::ecdsa_secp256r1_sha256,
+    SignatureScheme::ecdsa_secp384r1_sha384,
+    SignatureScheme::ecdsa_secp521r1_sha512,
+    SignatureScheme::ed25519,
+    SignatureScheme::ed448,
+    SignatureScheme::rsa_pss_rsae_sha256,
+    SignatureScheme::rsa_pss_rsae_sha384,
+    SignatureScheme::rsa_pss_rsae_sha512,
+    SignatureScheme::rsa_pss_pss_sha256,
+    SignatureScheme::rsa_pss_pss_sha384,
+    SignatureScheme::rsa_pss_pss_sha512,
 };
 
 constexpr std::array kCertificateSchemes{
-    SignatureScheme::ecdsa_secp256r1_sha256, SignatureScheme::ecdsa_secp384r1_sha384,
-    SignatureScheme::ecdsa_secp521r1_sha512, SignatureScheme::ed25519,
-    SignatureScheme::rsa_pss_rsae_sha256,    SignatureScheme::rsa_pss_rsae_sha384,
-    SignatureScheme::rsa_pss_rsae_sha512,    SignatureScheme::rsa_pss_pss_sha256,
-    SignatureScheme::rsa_pss_pss_sha384,     SignatureScheme::rsa_pss_pss_sha512,
-    SignatureScheme::rsa_pkcs1_sha256,       SignatureScheme::rsa_pkcs1_sha384,
+    SignatureScheme::ecdsa_secp256r1_sha256,
+    SignatureScheme::ecdsa_secp384r1_sha384,
+    SignatureScheme::ecdsa_secp521r1_sha512,
+    SignatureScheme::ed25519,
+    SignatureScheme::ed448,
+    SignatureScheme::rsa_pss_rsae_sha256,
+    SignatureScheme::rsa_pss_rsae_sha384,
+    SignatureScheme::rsa_pss_rsae_sha512,
+    SignatureScheme::rsa_pss_pss_sha256,
+    SignatureScheme::rsa_pss_pss_sha384,
+    SignatureScheme::rsa_pss_pss_sha512,
+    SignatureScheme::rsa_pkcs1_sha256,
+    SignatureScheme::rsa_pkcs1_sha384,
     SignatureScheme::rsa_pkcs1_sha512,
 };
 
 constexpr std::array kTls12Schemes{
-    SignatureScheme::ecdsa_secp256r1_sha256, SignatureScheme::ecdsa_secp384r1_sha384,
-    SignatureScheme::ecdsa_secp521r1_sha512, SignatureScheme::ed25519,
-    SignatureScheme::rsa_pss_rsae_sha256,    SignatureScheme::rsa_pss_rsae_sha384,
-    SignatureScheme::rsa_pss_rsae_sha512,    SignatureScheme::rsa_pss_pss_sha256,
-    SignatureScheme::rsa_pss_pss_sha384,     SignatureScheme::rsa_pss_pss_sha512,
-    SignatureScheme::rsa_pkcs1_sha256,       SignatureScheme::rsa_pkcs1_sha384,
+    SignatureScheme::ecdsa_secp256r1_sha256,
+    SignatureScheme::ecdsa_secp384r1_sha384,
+    SignatureScheme::ecdsa_secp521r1_sha512,
+    SignatureScheme::ed25519,
+    SignatureScheme::ed448,
+    SignatureScheme::rsa_pss_rsae_sha256,
+    SignatureScheme::rsa_pss_rsae_sha384,
+    SignatureScheme::rsa_pss_rsae_sha512,
+    SignatureScheme::rsa_pss_pss_sha256,
+    SignatureScheme::rsa_pss_pss_sha384,
+    SignatureScheme::rsa_pss_pss_sha512,
+    SignatureScheme::rsa_pkcs1_sha256,
+    SignatureScheme::rsa_pkcs1_sha384,
     SignatureScheme::rsa_pkcs1_sha512,
 };
 
@@ -166,6 +187,7 @@ KeyKind key_kind(const EVP_PKEY* pkey) {
   if (EVP_PKEY_is_a(pkey, "RSA")) return KeyKind::rsa;
   if (EVP_PKEY_is_a(pkey, "RSA-PSS")) return KeyKind::rsa_pss;
   if (EVP_PKEY_is_a(pkey, "ED25519")) return KeyKind::ed25519;
+  if (EVP_PKEY_is_a(pkey, "ED448")) return KeyKind::ed448;
   if (EVP_PKEY_is_a(pkey, "EC")) {
     char name[64] = {};
     size_t length = 0;

@@ -33,6 +33,7 @@ enum class SignatureScheme : uint16_t {
   rsa_pss_rsae_sha384 = 0x0805,
   rsa_pss_rsae_sha512 = 0x0806,
   ed25519 = 0x0807,
+  ed448 = 0x0808,
   rsa_pss_pss_sha256 = 0x0809,
   rsa_pss_pss_sha384 = 0x080a,
   rsa_pss_pss_sha512 = 0x080b,

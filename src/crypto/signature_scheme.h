@@ -10,7 +10,7 @@
 namespace adieu::crypto {
 
 // The key types TLS 1.3 signature schemes can name.
-enum class KeyKind { unsupported, ec_p256, ec_p384, ec_p521, rsa, rsa_pss, ed25519 };
+enum class KeyKind { unsupported, ec_p256, ec_p384, ec_p521, rsa, rsa_pss, ed25519, ed448 };
 
 KeyKind key_kind(const EVP_PKEY* pkey);
 

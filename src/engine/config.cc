@@ -77,7 +77,13 @@ Config::Impl::Impl(Role r)
                    crypto::all_tls12_cipher_suites().end()),
       groups{crypto::Group::x25519, crypto::Group::secp256r1, crypto::Group::secp384r1},
       clock_ms(system_clock_ms) {
-  if (role == Role::server) ticket_keys = std::make_shared<TicketKeys>();
+  if (role == Role::server) {
+    ticket_keys = std::make_shared<TicketKeys>();
+    // A server takes every group it implements, its fastest first; a
+    // client's hello stays short (one x25519 share, three groups).
+    groups.push_back(crypto::Group::secp521r1);
+    groups.push_back(crypto::Group::x448);
+  }
 }
 
 const CertifiedKey* Config::Impl::certificate_for(const std::string& server_name,

@@ -106,6 +106,8 @@ key() {
     rsa) openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1.key" ;;
     rsa-pss) openssl genpkey -quiet -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -out "$1.key" ;;
     ed25519) openssl genpkey -quiet -algorithm ED25519 -out "$1.key" ;;
+    ed448) openssl genpkey -quiet -algorithm ED448 -out "$1.key" ;;
+    p521) openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-521 -out "$1.key" ;;
   esac
 }
 
@@ -147,6 +149,10 @@ key ed25519-leaf ed25519
 issue ed25519-leaf localhost ecdsa-intermediate server 4099
 key p384-leaf p384
 issue p384-leaf localhost ecdsa-intermediate server 4100
+key ed448-leaf ed448
+issue ed448-leaf localhost ecdsa-intermediate server 4110
+key p521-leaf p521
+issue p521-leaf localhost ecdsa-intermediate server 4111
 key client-leaf p256
 issue client-leaf "adieu client" ecdsa-intermediate client 4101
 key other-name-leaf p256
@@ -169,7 +175,7 @@ openssl req -new -x509 -config "$work/ext.cnf" -extensions selfsigned -key selfs
 # Chains as a peer sends them (leaf first) and the intermediates alone.
 cat ecdsa-intermediate.pem >ecdsa-chain.pem
 cat rsa-intermediate.pem >rsa-chain.pem
-for leaf in ecdsa p384 ed25519 client; do
+for leaf in ecdsa p384 p521 ed25519 ed448 client; do
   cat $leaf-leaf.pem ecdsa-intermediate.pem >$leaf-fullchain.pem
 done
 for leaf in rsa rsa-pss; do
@@ -178,7 +184,7 @@ done
 cat ecdsa-root.pem rsa-root.pem >ca-bundle.pem
 
 # Sanity: every chain verifies against its root.
-for leaf in ecdsa p384 ed25519 client other-name; do
+for leaf in ecdsa p384 p521 ed25519 ed448 client other-name; do
   openssl verify -CAfile ecdsa-root.pem -untrusted ecdsa-chain.pem $leaf-leaf.pem >/dev/null
 done
 for leaf in rsa rsa-pss; do

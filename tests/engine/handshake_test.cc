@@ -55,8 +55,9 @@ INSTANTIATE_TEST_SUITE_P(
     Engine, HandshakeMatrix,
     ::testing::Combine(::testing::Values("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
                                          "TLS_CHACHA20_POLY1305_SHA256"),
-                       ::testing::Values("X25519", "P-256", "P-384"),
-                       ::testing::Values("ecdsa", "rsa", "ed25519", "p384", "rsa-pss")));
+                       ::testing::Values("X25519", "P-256", "P-384", "P-521", "X448"),
+                       ::testing::Values("ecdsa", "rsa", "ed25519", "ed448", "p384", "p521",
+                                         "rsa-pss")));
 
 TEST(Handshake, HelloRetryRequestForAnotherGroup) {
   auto scfg = server_config();

@@ -44,10 +44,12 @@ std::vector<SuiteCase> all_cases() {
                                 "ECDHE-ECDSA-CHACHA20-POLY1305"};
   const char* rsa_suites[] = {"ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384",
                               "ECDHE-RSA-CHACHA20-POLY1305"};
-  const char* groups[] = {"X25519", "P-256", "P-384"};
+  const char* groups[] = {"X25519", "P-256", "P-384", "P-521", "X448"};
   for (const char* g : groups) {
     for (const char* s : ecdsa_suites) {
-      for (const char* c : {"ecdsa", "ed25519", "p384"}) cases.push_back({s, c, g});
+      for (const char* c : {"ecdsa", "ed25519", "ed448", "p384", "p521"}) {
+        cases.push_back({s, c, g});
+      }
     }
     for (const char* s : rsa_suites) {
       for (const char* c : {"rsa", "rsa-pss"}) cases.push_back({s, c, g});
@@ -61,7 +63,9 @@ std::vector<SuiteCase> all_cases() {
 uint16_t expected_scheme(const std::string& cert) {
   if (cert == "ecdsa") return 0x0403;    // ecdsa_secp256r1_sha256
   if (cert == "p384") return 0x0503;     // ecdsa_secp384r1_sha384
+  if (cert == "p521") return 0x0603;     // ecdsa_secp521r1_sha512
   if (cert == "ed25519") return 0x0807;  // ed25519
+  if (cert == "ed448") return 0x0808;    // ed448
   if (cert == "rsa") return 0x0804;      // rsa_pss_rsae_sha256
   return 0x0809;                         // rsa_pss_pss_sha256
 }
@@ -70,12 +74,15 @@ uint16_t expected_scheme(const std::string& cert) {
 std::string certificate_curve(const std::string& cert) {
   if (cert == "ecdsa") return "P-256";
   if (cert == "p384") return "P-384";
+  if (cert == "p521") return "P-521";
   return "";
 }
 
 uint16_t group_code(const std::string& group) {
   if (group == "X25519") return 0x001d;
   if (group == "P-256") return 0x0017;
+  if (group == "P-521") return 0x0019;
+  if (group == "X448") return 0x001e;
   return 0x0018;
 }
 
@@ -461,7 +468,9 @@ INSTANTIATE_TEST_SUITE_P(
         ClientCertCase{"client-fullchain.pem", "client-leaf.key", "ecdsa-root.pem", 0x0403},
         ClientCertCase{"rsa-fullchain.pem", "rsa-leaf.key", "rsa-root.pem", 0x0804},
         ClientCertCase{"ed25519-fullchain.pem", "ed25519-leaf.key", "ecdsa-root.pem", 0x0807},
-        ClientCertCase{"p384-fullchain.pem", "p384-leaf.key", "ecdsa-root.pem", 0x0503}));
+        ClientCertCase{"p384-fullchain.pem", "p384-leaf.key", "ecdsa-root.pem", 0x0503},
+        ClientCertCase{"p521-fullchain.pem", "p521-leaf.key", "ecdsa-root.pem", 0x0603},
+        ClientCertCase{"ed448-fullchain.pem", "ed448-leaf.key", "ecdsa-root.pem", 0x0808}));
 
 // TLS 1.2 has no certificate_required alert: a missing certificate that is
 // required is a handshake_failure (RFC 5246 section 7.4.6).

@@ -330,6 +330,22 @@ use_cert() {
       CERT=$D/ed25519-leaf.pem CHAIN=$D/ecdsa-chain.pem FULLCHAIN=$D/ed25519-fullchain.pem
       KEY=$D/ed25519-leaf.key ROOT=$D/ecdsa-root.pem SIG=ed25519
       ;;
+    ed448)
+      CERT=$D/ed448-leaf.pem CHAIN=$D/ecdsa-chain.pem FULLCHAIN=$D/ed448-fullchain.pem
+      KEY=$D/ed448-leaf.key ROOT=$D/ecdsa-root.pem SIG=ed448
+      ;;
+    p384)
+      CERT=$D/p384-leaf.pem CHAIN=$D/ecdsa-chain.pem FULLCHAIN=$D/p384-fullchain.pem
+      KEY=$D/p384-leaf.key ROOT=$D/ecdsa-root.pem SIG=ecdsa_secp384r1_sha384
+      ;;
+    p521)
+      CERT=$D/p521-leaf.pem CHAIN=$D/ecdsa-chain.pem FULLCHAIN=$D/p521-fullchain.pem
+      KEY=$D/p521-leaf.key ROOT=$D/ecdsa-root.pem SIG=ecdsa_secp521r1_sha512
+      ;;
+    rsa-pss)
+      CERT=$D/rsa-pss-leaf.pem CHAIN=$D/rsa-chain.pem FULLCHAIN=$D/rsa-pss-fullchain.pem
+      KEY=$D/rsa-pss-leaf.key ROOT=$D/rsa-root.pem SIG=rsa_pss_pss_sha256
+      ;;
     *)
       echo "unknown certificate set $1" >&2
       return 1

@@ -17,8 +17,10 @@ namespace {
 
 // The signature a ServerKeyExchange of a suite with `auth` may carry.
 bool scheme_fits_auth(uint16_t scheme, crypto::Tls12Auth auth) {
+  // RFC 8422 section 5.1.3: EdDSA goes with the ECDSA suites.
   const bool ecdsa_family = scheme == 0x0403 || scheme == 0x0503 || scheme == 0x0603 ||
-                            scheme == static_cast<uint16_t>(crypto::SignatureScheme::ed25519);
+                            scheme == static_cast<uint16_t>(crypto::SignatureScheme::ed25519) ||
+                            scheme == static_cast<uint16_t>(crypto::SignatureScheme::ed448);
   return (auth == crypto::Tls12Auth::ecdsa) == ecdsa_family;
 }
 

@@ -16,6 +16,7 @@ std::optional<crypto::Tls12Auth> tls12_auth_of(const crypto::PrivateKey& key) {
     case crypto::SignatureScheme::ecdsa_secp384r1_sha384:
     case crypto::SignatureScheme::ecdsa_secp521r1_sha512:
     case crypto::SignatureScheme::ed25519:
+    case crypto::SignatureScheme::ed448:
       return crypto::Tls12Auth::ecdsa;
     default:
       return crypto::Tls12Auth::rsa;

@@ -52,6 +52,7 @@ const char* digest_name(SignatureScheme scheme) {
     case SignatureScheme::rsa_pss_pss_sha512:
       return "SHA512";
     case SignatureScheme::ed25519:
+    case SignatureScheme::ed448:
       break;
   }
   return nullptr;
@@ -282,7 +283,7 @@ TEST(Tls12Signature, SchemeListsPerVersion) {
             (std::vector<SignatureScheme>{
                 SignatureScheme::ecdsa_secp256r1_sha256, SignatureScheme::ecdsa_secp384r1_sha384,
                 SignatureScheme::ecdsa_secp521r1_sha512, SignatureScheme::ed25519,
-                SignatureScheme::rsa_pss_rsae_sha256, SignatureScheme::rsa_pss_rsae_sha384,
+                SignatureScheme::ed448, SignatureScheme::rsa_pss_rsae_sha256, SignatureScheme::rsa_pss_rsae_sha384,
                 SignatureScheme::rsa_pss_rsae_sha512, SignatureScheme::rsa_pss_pss_sha256,
                 SignatureScheme::rsa_pss_pss_sha384, SignatureScheme::rsa_pss_pss_sha512}));
   for (SignatureScheme scheme :
@@ -297,7 +298,7 @@ TEST(Tls12Signature, SchemeListsPerVersion) {
   }
   const std::vector<SignatureScheme> tls12(tls12_signature_schemes().begin(),
                                            tls12_signature_schemes().end());
-  EXPECT_EQ(tls12.size(), 13u);
+  EXPECT_EQ(tls12.size(), 14u);
   EXPECT_EQ(tls12.front(), SignatureScheme::ecdsa_secp256r1_sha256);
   EXPECT_EQ(tls12.back(), SignatureScheme::rsa_pkcs1_sha512);
   // PKCS#1 v1.5 last, after every PSS scheme.

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Every group and every certificate's signature scheme with OpenSSL, both
+# ways: groups X25519, P-256, P-384, P-521 and X448 (TLS 1.3 and 1.2), and
+# server certificates ECDSA P-256 / P-384 / P-521, Ed25519, Ed448, RSA
+# (rsa_pss_rsae) and RSA-PSS (rsa_pss_pss) in TLS 1.3, the EdDSA and P-521
+# ones in TLS 1.2 too. Each connection sends a line, checks the negotiated
+# group or signature on adieu's side, and both close_notify alerts.
+source "$(dirname "$0")/lib.sh"
+
+# adieu's name for a group (set_groups names in, IANA-ish names out).
+adieu_group() {
+  case $1 in
+    X25519) echo x25519 ;;
+    P-256) echo secp256r1 ;;
+    P-384) echo secp384r1 ;;
+    P-521) echo secp521r1 ;;
+    X448) echo x448 ;;
+  esac
+}
+
+use_cert ecdsa
+for version in tls1_3 tls1_2; do
+  for group in X25519 P-256 P-384 P-521 X448; do
+    # In TLS 1.2 the client also lists the certificate's curve (RFC 8422
+    # section 5.3); the server's only group is the one under test.
+    offered=$group
+    [[ $version == tls1_2 && $group != P-256 ]] && offered="$group:P-256"
+    tag="o-$version-$group"
+    start_adieu_server "$tag.srv" -cert "$FULLCHAIN" -key "$KEY" -naccept 1 -groups "$group"
+    run_openssl_client "$tag" "$tag\n" "$tag" -CAfile "$ROOT" -verify_return_error "-$version" \
+      -groups "$offered"
+    wait_exit "$SERVER_PID" 5
+    expect_status "$tag: s_client succeeds" "$RC" 0
+    expect_grep "$tag: adieu-server used $group" "$WORK/$tag.srv.out" \
+      "group=$(adieu_group "$group") "
+    expect_grep "$tag: adieu-server ended cleanly" "$WORK/$tag.srv.out" "$CLEAN"
+
+    tag="a-$version-$group"
+    start_openssl_server "$tag.srv" -cert "$CERT" -cert_chain "$CHAIN" -key "$KEY" -naccept 1 \
+      "-$version" -groups "$group"
+    run_adieu_client "$tag" "$tag\n" -CAfile "$ROOT" -groups "$offered"
+    wait_exit "$SERVER_PID" 5
+    expect_status "$tag: adieu-client ends cleanly" "$RC" 0
+    expect_grep "$tag: adieu-client used $group" "$WORK/$tag.cli.err" \
+      "group=$(adieu_group "$group") "
+    expect_grep "$tag: s_server got the line" "$WORK/$tag.srv.out" "$tag"
+  done
+done
+
+# sigs VERSION CERT...: s_client -> adieu-server and adieu-client ->
+# s_server with each certificate, checking the signature scheme adieu saw or
+# made.
+sigs() {
+  local version=$1 cert tag
+  shift
+  for cert in "$@"; do
+    use_cert "$cert"
+    tag="os-$version-$cert"
+    start_adieu_server "$tag.srv" -cert "$FULLCHAIN" -key "$KEY" -naccept 1
+    run_openssl_client "$tag" "$tag\n" "$tag" -CAfile "$ROOT" -verify_return_error "-$version"
+    wait_exit "$SERVER_PID" 5
+    expect_status "$tag: s_client verified adieu-server's $SIG" "$RC" 0
+    expect_grep "$tag: adieu-server ended cleanly" "$WORK/$tag.srv.out" "$CLEAN"
+
+    tag="as-$version-$cert"
+    start_openssl_server "$tag.srv" -cert "$CERT" -cert_chain "$CHAIN" -key "$KEY" -naccept 1 \
+      "-$version"
+    # Every curve offered, so a P-521 certificate fits TLS 1.2's rule too.
+    run_adieu_client "$tag" "$tag\n" -CAfile "$ROOT" -groups X25519:P-256:P-384:P-521
+    wait_exit "$SERVER_PID" 5
+    expect_status "$tag: adieu-client ends cleanly" "$RC" 0
+    # TLS 1.2's ecdsa_* schemes name only the hash: OpenSSL signs with a
+    # P-521 key under the client's first ECDSA scheme (RFC 5246 7.4.1.4.1).
+    local want=$SIG
+    [[ $version == tls1_2 && $cert == p521 ]] && want=ecdsa_secp256r1_sha256
+    expect_grep "$tag: adieu-client verified $want" "$WORK/$tag.cli.err" "peer_sig=$want "
+  done
+}
+sigs tls1_3 ecdsa p384 p521 ed25519 ed448 rsa rsa-pss
+sigs tls1_2 p521 ed25519 ed448
+
+finish "groups and signature schemes"
