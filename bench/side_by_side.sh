@@ -16,7 +16,8 @@
 #   bench/side_by_side.sh [BUILD_DIR]   (default build/release; it needs
 #                                        adieu-server and compat's libssl.so.3)
 # Environment: DURATION (seconds per wrk run, default 10), CONNS (wrk
-# connections, default 50), IDLE (default 10000).
+# connections, default 50), IDLE (default 10000), SERVERS (a subset of
+# "adieu-server s_server nginx-openssl nginx-adieu").
 # Debian: apt-get install wrk nginx openssl python3 util-linux
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -166,7 +167,7 @@ idle_rss() {
 }
 
 printf '%-14s %12s %9s %14s %9s %10s %14s %s\n' server new_conn/s p99_ms keepalive_rps p99_ms idle_conns bytes/idle_conn rss_MB
-for name in adieu-server s_server nginx-openssl nginx-adieu; do
+for name in ${SERVERS:-adieu-server s_server nginx-openssl nginx-adieu}; do
   port=$(free_port)
   start "$name" "$port"
   read -r new_rps new_p99 new_err < <(wrk_run "$port" -H "Connection: close")
