@@ -764,7 +764,7 @@ const char* SSL_get_cipher_list(const SSL* s, int n) {
 
 // The suites the SSL would offer or accept: its list, for the versions it may
 // negotiate and its security level; NULL when there are none.
-STACK_OF(SSL_CIPHER) * SSL_get1_supported_ciphers(SSL* s) {
+static STACK_OF(SSL_CIPHER) * SSL_get1_supported_ciphers_body(SSL* s) {
   if (s == nullptr) return nullptr;
   int min_version = 0, max_version = 0;
   if (!version_range(s, &min_version, &max_version)) return nullptr;
@@ -777,6 +777,10 @@ STACK_OF(SSL_CIPHER) * SSL_get1_supported_ciphers(SSL* s) {
     }
   }
   return sk;
+}
+STACK_OF(SSL_CIPHER) * SSL_get1_supported_ciphers(SSL* s) {
+  return guard<STACK_OF(SSL_CIPHER)*>(nullptr, nullptr,
+                                      [&] { return SSL_get1_supported_ciphers_body(s); });
 }
 
 // --- Security level (the part cipher suites see) ------------------------------------------

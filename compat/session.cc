@@ -411,7 +411,7 @@ const unsigned char* SSL_SESSION_get_id(const SSL_SESSION* s, unsigned int* len)
   return s != nullptr ? s->id.data() : nullptr;
 }
 
-int SSL_SESSION_set1_id(SSL_SESSION* s, const unsigned char* sid, unsigned int len) {
+static int SSL_SESSION_set1_id_body(SSL_SESSION* s, const unsigned char* sid, unsigned int len) {
   if (s == nullptr || len > SSL_MAX_SSL_SESSION_ID_LENGTH) {
     COMPAT_RAISE(nullptr, SSL_R_SSL_SESSION_ID_TOO_LONG);
     return 0;
@@ -420,13 +420,17 @@ int SSL_SESSION_set1_id(SSL_SESSION* s, const unsigned char* sid, unsigned int l
   s->id.assign(sid, sid + len);
   return 1;
 }
+int SSL_SESSION_set1_id(SSL_SESSION* s, const unsigned char* sid, unsigned int len) {
+  return guard<int>(nullptr, 0, [&] { return SSL_SESSION_set1_id_body(s, sid, len); });
+}
 
 const unsigned char* SSL_SESSION_get0_id_context(const SSL_SESSION* s, unsigned int* len) {
   if (len != nullptr) *len = s != nullptr ? static_cast<unsigned>(s->sid_ctx.size()) : 0;
   return s != nullptr ? s->sid_ctx.data() : nullptr;
 }
 
-int SSL_SESSION_set1_id_context(SSL_SESSION* s, const unsigned char* sid_ctx, unsigned int len) {
+static int SSL_SESSION_set1_id_context_body(SSL_SESSION* s, const unsigned char* sid_ctx,
+                                            unsigned int len) {
   if (s == nullptr || len > SSL_MAX_SID_CTX_LENGTH) {
     COMPAT_RAISE(nullptr, SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG);
     return 0;
@@ -434,6 +438,9 @@ int SSL_SESSION_set1_id_context(SSL_SESSION* s, const unsigned char* sid_ctx, un
   if (sid_ctx == nullptr && len > 0) return 0;
   s->sid_ctx.assign(sid_ctx, sid_ctx + len);
   return 1;
+}
+int SSL_SESSION_set1_id_context(SSL_SESSION* s, const unsigned char* sid_ctx, unsigned int len) {
+  return guard<int>(nullptr, 0, [&] { return SSL_SESSION_set1_id_context_body(s, sid_ctx, len); });
 }
 
 long SSL_SESSION_get_time(const SSL_SESSION* s) {
@@ -504,12 +511,15 @@ void* SSL_SESSION_get_ex_data(const SSL_SESSION* s, int idx) {
   return s != nullptr ? CRYPTO_get_ex_data(&s->ex_data, idx) : nullptr;
 }
 
-int SSL_CTX_add_session(SSL_CTX* ctx, SSL_SESSION* s) {
+static int SSL_CTX_add_session_body(SSL_CTX* ctx, SSL_SESSION* s) {
   if (ctx == nullptr || s == nullptr) return 0;
   return add_to_cache(ctx, s) ? 1 : 0;
 }
+int SSL_CTX_add_session(SSL_CTX* ctx, SSL_SESSION* s) {
+  return guard<int>(nullptr, 0, [&] { return SSL_CTX_add_session_body(ctx, s); });
+}
 
-int SSL_CTX_remove_session(SSL_CTX* ctx, SSL_SESSION* s) {
+static int SSL_CTX_remove_session_body(SSL_CTX* ctx, SSL_SESSION* s) {
   if (ctx == nullptr || s == nullptr || s->id.empty()) return 0;
   bool cached = false;
   {
@@ -519,6 +529,9 @@ int SSL_CTX_remove_session(SSL_CTX* ctx, SSL_SESSION* s) {
   }
   ctx_remove_session(ctx, s);
   return cached ? 1 : 0;
+}
+int SSL_CTX_remove_session(SSL_CTX* ctx, SSL_SESSION* s) {
+  return guard<int>(nullptr, 0, [&] { return SSL_CTX_remove_session_body(ctx, s); });
 }
 
 void SSL_CTX_flush_sessions(SSL_CTX* ctx, long tm) {
@@ -575,7 +588,8 @@ long SSL_CTX_get_timeout(const SSL_CTX* ctx) {
   return ctx != nullptr ? ctx->session_timeout : 0;
 }
 
-int SSL_CTX_set_session_id_context(SSL_CTX* ctx, const unsigned char* sid_ctx, unsigned int len) {
+static int SSL_CTX_set_session_id_context_body(SSL_CTX* ctx, const unsigned char* sid_ctx,
+                                               unsigned int len) {
   if (ctx == nullptr) return 0;
   if (len > SSL_MAX_SID_CTX_LENGTH) {
     COMPAT_RAISE(nullptr, SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG);
@@ -584,6 +598,10 @@ int SSL_CTX_set_session_id_context(SSL_CTX* ctx, const unsigned char* sid_ctx, u
   if (sid_ctx == nullptr && len > 0) return 0;
   ctx->sid_ctx.assign(sid_ctx, sid_ctx + len);
   return 1;
+}
+int SSL_CTX_set_session_id_context(SSL_CTX* ctx, const unsigned char* sid_ctx, unsigned int len) {
+  return guard<int>(nullptr, 0,
+                    [&] { return SSL_CTX_set_session_id_context_body(ctx, sid_ctx, len); });
 }
 
 int SSL_CTX_set_num_tickets(SSL_CTX* ctx, size_t n) {

@@ -328,7 +328,7 @@ void SSL_set_verify_result(SSL* s, long result) {
   if (s != nullptr) s->verify_result = result;
 }
 
-int SSL_set_session_id_context(SSL* s, const unsigned char* sid_ctx, unsigned int len) {
+static int SSL_set_session_id_context_body(SSL* s, const unsigned char* sid_ctx, unsigned int len) {
   if (s == nullptr) return 0;
   if (len > SSL_MAX_SID_CTX_LENGTH) {
     COMPAT_RAISE(nullptr, SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG);
@@ -337,6 +337,9 @@ int SSL_set_session_id_context(SSL* s, const unsigned char* sid_ctx, unsigned in
   if (sid_ctx == nullptr && len > 0) return 0;
   s->sid_ctx.assign(sid_ctx, sid_ctx + len);
   return 1;
+}
+int SSL_set_session_id_context(SSL* s, const unsigned char* sid_ctx, unsigned int len) {
+  return guard<int>(nullptr, 0, [&] { return SSL_set_session_id_context_body(s, sid_ctx, len); });
 }
 
 int SSL_set_num_tickets(SSL* s, size_t n) {

@@ -302,7 +302,7 @@ int SSL_add_file_cert_subjects_to_stack(STACK_OF(X509_NAME) * stack, const char*
   return ok;
 }
 
-int SSL_add_dir_cert_subjects_to_stack(STACK_OF(X509_NAME) * stack, const char* dir) {
+static int SSL_add_dir_cert_subjects_to_stack_body(STACK_OF(X509_NAME) * stack, const char* dir) {
   if (stack == nullptr || dir == nullptr) return 0;
   DIR* d = opendir(dir);
   if (d == nullptr) {
@@ -318,6 +318,10 @@ int SSL_add_dir_cert_subjects_to_stack(STACK_OF(X509_NAME) * stack, const char* 
   }
   closedir(d);
   return ok;
+}
+int SSL_add_dir_cert_subjects_to_stack(STACK_OF(X509_NAME) * stack, const char* dir) {
+  return guard<int>(nullptr, 0,
+                    [&] { return SSL_add_dir_cert_subjects_to_stack_body(stack, dir); });
 }
 
 // The default trust locations, each alone (as X509_STORE_set_default_paths

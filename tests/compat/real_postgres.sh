@@ -46,7 +46,9 @@ chmod 600 "$work/server.key"
 [ "$(id -u)" = 0 ] && chown -R postgres "$work"
 as_server_user "$bin/initdb" -D "$work/data" -A trust -U postgres > "$work/initdb.log" 2>&1 ||
   { echo "FAIL initdb"; cat "$work/initdb.log"; exit 1; }
+# A port with nothing listening on it (other tests pick ports too).
 port=$((20000 + RANDOM % 20000))
+while (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; do port=$((20000 + RANDOM % 20000)); done
 cat >> "$work/data/postgresql.conf" << EOF
 ssl = on
 ssl_cert_file = '$work/server.crt'

@@ -48,7 +48,19 @@ have() { # program: present, or a failure under CI
   fi
   return 1
 }
-free_port() { echo $((20000 + RANDOM % 20000)); }
+# A port with nothing listening on it and on the three after it (other tests
+# pick ports too).
+free_port() {
+  local p i busy
+  while :; do
+    p=$((20000 + RANDOM % 20000))
+    busy=0
+    for i in 0 1 2 3; do
+      (exec 3<> "/dev/tcp/127.0.0.1/$((p + i))") 2> /dev/null && busy=1
+    done
+    [ $busy = 0 ] && { echo $p; return; }
+  done
+}
 wait_port() { # port
   local i
   for i in $(seq 100); do

@@ -30,7 +30,9 @@ check() { # description file text
     echo "FAIL $1 ('$3' not in $(basename "$2"))"; sed 's/^/  | /' "$2" | tail -20; failures=$((failures + 1)); fi
 }
 
+# A port with nothing listening on it (other tests pick ports too).
 port=$((20000 + RANDOM % 20000))
+while (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; do port=$((20000 + RANDOM % 20000)); done
 LD_LIBRARY_PATH=$libdir socat \
   "OPENSSL-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork,cert=$D/ecdsa-fullchain.pem,key=$D/ecdsa-leaf.key,cafile=$D/ecdsa-root.pem,verify=1" \
   EXEC:cat > "$work/server.log" 2>&1 &
