@@ -49,6 +49,8 @@ const std::vector<OptionSpec> kOptions = {
     {"no_tls1_2", "", "no TLS 1.2"},
     {"no_tls1_3", "", "no TLS 1.3"},
     {"groups", "list", "key exchange groups, colon-separated; a key share goes for the first"},
+    {"psk", "hex", "offer an external TLS 1.3 PSK (SHA-256), as s_client -psk"},
+    {"psk_identity", "id", "the -psk's identity (default Client_identity, as s_client's)"},
     {"maxfraglen", "n", "ask for max_fragment_length n (512, 1024, 2048, 4096; RFC 6066)"},
     {"record_size_limit", "n", "offer record_size_limit n (64..16385; RFC 8449)"},
     {"keyupdate", "", "send a KeyUpdate (update_requested) after the handshake"},

@@ -84,8 +84,10 @@ constexpr uint8_t kTotals = 0xFD;      // -control: report the totals
 
 const std::vector<OptionSpec> kOptions = {
     {"accept", "[host:]port", "address to listen on (default 4433; port 0 picks a free one)"},
-    {"cert", "file", "PEM certificate chain, leaf first (required)"},
-    {"key", "file", "PEM private key of -cert (required)"},
+    {"cert", "file", "PEM certificate chain, leaf first (required unless -psk)"},
+    {"key", "file", "PEM private key of -cert (required unless -psk)"},
+    {"psk", "hex", "an external TLS 1.3 PSK (SHA-256), as s_server -psk; no certificate needed"},
+    {"psk_identity", "id", "the -psk's identity (default Client_identity, as s_client's)"},
     {"cert_chain", "file", "PEM intermediates sent after -cert"},
     {"cert2", "file", "a second certificate, chosen when the client's SNI matches it"},
     {"key2", "file", "PEM private key of -cert2"},
@@ -813,8 +815,8 @@ Fleet setup_fleet(const Options& options, Config& config) {
 
 int run(int argc, char** argv) {
   Options options = parse_options(argc, argv, kProgram, kUsage, kOptions);
-  if (!options.has("cert") || !options.has("key")) {
-    fail(kProgram, "-cert and -key are required (see -help)", kExitUsage);
+  if ((!options.has("cert") || !options.has("key")) && !options.has("psk")) {
+    fail(kProgram, "-cert and -key (or -psk) are required (see -help)", kExitUsage);
   }
   if (options.has("cert2") != options.has("key2")) {
     fail(kProgram, "-cert2 and -key2 go together", kExitUsage);

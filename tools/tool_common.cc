@@ -125,6 +125,28 @@ std::vector<std::string> split_list(const std::string& text, char separator) {
   return items;
 }
 
+namespace {
+
+bool parse_hex(const std::string& text, std::vector<uint8_t>& out) {
+  if (text.size() % 2 != 0) return false;
+  auto nibble = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  out.clear();
+  for (size_t i = 0; i < text.size(); i += 2) {
+    const int hi = nibble(text[i]);
+    const int lo = nibble(text[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out.push_back(static_cast<uint8_t>(hi << 4 | lo));
+  }
+  return true;
+}
+
+}  // namespace
+
 void apply_common_options(const char* program, const Options& options, Config& config) {
   std::string error;
   const bool has_cert = options.has("cert");
@@ -166,6 +188,15 @@ void apply_common_options(const char* program, const Options& options, Config& c
     if (!config.set_keylog_file(options.get("keylogfile"), &error)) fail(program, error);
   } else if (!config.set_keylog_from_environment(&error) && !error.empty()) {
     fail(program, error);
+  }
+  if (options.has("psk")) {
+    // s_client / s_server's -psk: hex, SHA-256, identity "Client_identity".
+    std::vector<uint8_t> key;
+    if (!parse_hex(options.get("psk"), key)) fail(program, "-psk: not hex", kExitUsage);
+    if (!config.add_external_psk(options.get("psk_identity", "Client_identity"), key, "SHA256",
+                                 &error)) {
+      fail(program, "-psk: " + error, kExitUsage);
+    }
   }
   if (options.has("maxfraglen") &&
       !config.set_max_fragment_length(

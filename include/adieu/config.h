@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -143,6 +144,17 @@ class Config {
   void set_psk_ke(bool allowed);
   // Turns resumption off (no PSK offered or accepted, no tickets issued).
   void set_resumption(bool enabled);
+  // An external PSK for TLS 1.3 (RFC 8446 section 4.2.11; RFC 9257's advice:
+  // one identity per pair of peers, with (EC)DHE): `identity` (1 to 65535
+  // bytes), `key` (at least 16 bytes), and the hash it goes with ("SHA256"
+  // or "SHA384"; only suites of that hash can use it). A client offers the
+  // first one added (instead of a resumption ticket), with psk_dhe_ke (and
+  // psk_ke when set_psk_ke allows it); a server accepts any added one by
+  // identity, and then needs no certificate: the PSK authenticates both
+  // sides. A server with no certificate refuses clients that offer none of
+  // its PSKs (handshake_failure). False (and `error` set) for a bad value.
+  bool add_external_psk(const std::string& identity, std::span<const uint8_t> key,
+                        const std::string& hash, std::string* error);
 
   // --- Diagnostics -------------------------------------------------------------
   // Receives one NSS key log line (no newline) per secret. No key log by

@@ -4,11 +4,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <sstream>
 
 #include "engine/config_impl.h"
+#include "engine/session/session_data.h"
 
 namespace adieu {
 namespace {
@@ -320,6 +322,36 @@ bool Config::set_max_fragment_length(uint16_t bytes, std::string* error) {
       return false;
   }
   impl_->max_fragment_length = code;
+  return true;
+}
+
+bool Config::add_external_psk(const std::string& identity, std::span<const uint8_t> key,
+                              const std::string& hash, std::string* error) {
+  crypto::CipherSuite suite;
+  if (hash == "SHA256") {
+    suite = crypto::CipherSuite::aes_128_gcm_sha256;
+  } else if (hash == "SHA384") {
+    suite = crypto::CipherSuite::aes_256_gcm_sha384;
+  } else {
+    set_error(error, "external PSK hash must be SHA256 or SHA384");
+    return false;
+  }
+  if (identity.empty() || identity.size() > 0xffff) {
+    set_error(error, "external PSK identity must be 1 to 65535 bytes");
+    return false;
+  }
+  if (key.size() < 16 || key.size() > crypto::Secret::kCapacity) {
+    set_error(error,
+              "external PSK must be 16 to " + std::to_string(crypto::Secret::kCapacity) + " bytes");
+    return false;
+  }
+  auto d = std::make_unique<Session::Data>();
+  d->cipher_suite = static_cast<uint16_t>(suite);  // names the hash
+  d->psk = crypto::Secret(key);
+  d->id.assign(identity.begin(), identity.end());
+  d->external = true;
+  d->lifetime_seconds = std::numeric_limits<uint32_t>::max();
+  impl_->external_psks.push_back(std::make_shared<Session>(std::move(d)));
   return true;
 }
 

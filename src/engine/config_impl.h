@@ -50,6 +50,9 @@ struct Config::Impl {
   std::shared_ptr<TicketKeys> ticket_keys;
   bool psk_ke = false;
   bool resumption = true;
+  // External PSKs (RFC 8446 section 4.2.11): a client offers the first; a
+  // server takes any by identity. Each is a Session with `external` set.
+  std::vector<std::shared_ptr<Session>> external_psks;
   uint16_t record_size_limit = 0;   // RFC 8449; 0: a client does not offer it
   uint8_t max_fragment_length = 0;  // RFC 6066 section 4 code 1..4; 0: not asked
 

@@ -77,7 +77,7 @@ Error HandshakeContext::verify_peer_chain(std::span<const std::span<const uint8_
 void HandshakeContext::apply_unclean_session_rule(bool clean) {
   if (clean || config.unclean_session_policy == UncleanSessionPolicy::keep) return;
   auto forget = [this](const std::shared_ptr<Session>& s) {
-    if (!s) return;
+    if (!s || s->data().external) return;  // provisioned, not a ticket
     s->set_not_resumable();
     if (!config.session_cache) return;
     if (role == Role::server) {

@@ -26,6 +26,8 @@ class KeySchedule {
   void set_early(std::span<const uint8_t> psk);
   // binder_key for a resumption PSK ("res binder").
   Secret resumption_binder_key() const;
+  // binder_key for an external PSK ("ext binder", RFC 8446 section 7.1).
+  Secret external_binder_key() const;
   // Handshake Secret = HKDF-Extract(Derive-Secret(early, "derived", ""), ecdhe);
   // an empty ecdhe means hash_size zeros (psk_ke).
   void set_handshake(std::span<const uint8_t> ecdhe);

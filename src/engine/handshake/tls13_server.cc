@@ -125,10 +125,10 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
 
   // Certificate and signature scheme for the requested name.
   ctx_.server_name = ch.server_name.value_or(std::string());
+  // Without one, only a PSK can authenticate us (checked once it is chosen).
   our_certificate_ = config.certificate_for(ctx_.server_name, &server_name_matched_);
-  if (!our_certificate_ || !choose_scheme(*ch.signature_algorithms)) {
-    return Error::handshake_failure;
-  }
+  const bool can_sign = our_certificate_ && choose_scheme(*ch.signature_algorithms);
+  if (!can_sign && config.external_psks.empty()) return Error::handshake_failure;
 
   if (Error err = choose_alpn(ctx_, ch); err != Error::none) return err;
 
@@ -143,6 +143,7 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
 
   std::optional<uint16_t> selected_psk;
   if (Error err = choose_psk(ch, msg, selected_psk); err != Error::none) return err;
+  if (!ctx_.resumed && !can_sign) return Error::handshake_failure;
   if (!transcript_) transcript_.emplace(ctx_.suite->hash);
   transcript_->update(msg);
 

@@ -25,6 +25,9 @@ struct Session::Data {
   uint64_t issued_at_ms = 0;  // when the ticket was issued (server) / received (client)
   uint32_t lifetime_seconds = 0;
   uint32_t age_add = 0;
+  // An external PSK (RFC 8446 section 4.2.11): provisioned, not from a
+  // ticket; its binder uses "ext binder" and it has no age.
+  bool external = false;
   std::atomic<bool> resumable{true};
 };
 
