@@ -129,22 +129,9 @@ constexpr std::array kCertificateSchemes{
     SignatureScheme::rsa_pkcs1_sha512,
 };
 
-constexpr std::array kTls12Schemes{
-    SignatureScheme::ecdsa_secp256r1_sha256,
-    SignatureScheme::ecdsa_secp384r1_sha384,
-    SignatureScheme::ecdsa_secp521r1_sha512,
-    SignatureScheme::ed25519,
-    SignatureScheme::ed448,
-    SignatureScheme::rsa_pss_rsae_sha256,
-    SignatureScheme::rsa_pss_rsae_sha384,
-    SignatureScheme::rsa_pss_rsae_sha512,
-    SignatureScheme::rsa_pss_pss_sha256,
-    SignatureScheme::rsa_pss_pss_sha384,
-    SignatureScheme::rsa_pss_pss_sha512,
-    SignatureScheme::rsa_pkcs1_sha256,
-    SignatureScheme::rsa_pkcs1_sha384,
-    SignatureScheme::rsa_pkcs1_sha512,
-};
+// TLS 1.2 signs handshakes with every scheme a certificate may carry, PKCS#1
+// v1.5 included (RFC 5246 section 7.4.1.4.1).
+constexpr const auto& kTls12Schemes = kCertificateSchemes;
 
 bool is_ecdsa(KeyKind kind) {
   return kind == KeyKind::ec_p256 || kind == KeyKind::ec_p384 || kind == KeyKind::ec_p521;
