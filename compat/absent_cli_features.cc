@@ -149,18 +149,6 @@ int SSL_CTX_use_serverinfo_file(SSL_CTX* ctx, const char* file) {
   return 0;
 }
 
-// --- Maximum fragment length (RFC 6066): only "disabled" ----------------------------------
-int SSL_CTX_set_tlsext_max_fragment_length(SSL_CTX* ctx, uint8_t mode) {
-  if (mode == TLSEXT_max_fragment_length_DISABLED) return 1;
-  COMPAT_RAISE(nullptr, SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH);
-  return 0;
-}
-int SSL_set_tlsext_max_fragment_length(SSL* s, uint8_t mode) {
-  if (mode == TLSEXT_max_fragment_length_DISABLED) return 1;
-  COMPAT_RAISE(s, SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH);
-  return 0;
-}
-
 // --- Renegotiation: never (deviation 2) --------------------------------------------------
 int SSL_renegotiate(SSL* s) {
   if (s != nullptr) COMPAT_RAISE(s, SSL_R_NO_RENEGOTIATION);

@@ -169,6 +169,10 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
     cfg->set_session_cache(nullptr);
     std::vector<std::string> protocols = alpn_list(s->alpn);
     if (!protocols.empty() && !cfg->set_alpn(protocols, error)) return nullptr;
+    if (s->max_fragment_mode != TLSEXT_max_fragment_length_DISABLED &&
+        !cfg->set_max_fragment_length(static_cast<uint16_t>(256u << s->max_fragment_mode), error)) {
+      return nullptr;
+    }
   }
   // The session rules are compat's (session.cc); the engine keeps nothing.
   cfg->set_unclean_session_policy(adieu::UncleanSessionPolicy::keep);
@@ -207,7 +211,8 @@ std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error,
   bool shareable = !s->own_settings && ctx->keylog_cb == nullptr && s->alpn_selected.empty() &&
                    s->verify_mode == ctx->verify_mode && s->ciphers.same_suites(ctx->ciphers) &&
                    s->groups == ctx->groups && s->num_tickets == ctx->num_tickets &&
-                   same_chain(s->chain, ctx->chain) && s->alpn == ctx->alpn &&
+                   same_chain(s->chain, ctx->chain) &&
+                   s->max_fragment_mode == ctx->max_fragment_mode && s->alpn == ctx->alpn &&
                    s->min_version == ctx->min_version && s->max_version == ctx->max_version &&
                    ((s->options ^ ctx->options) & SSL_OP_NO_SSL_MASK) == 0;
   if (!shareable) return build(s, error, nullptr);

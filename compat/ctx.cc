@@ -533,4 +533,28 @@ void* SSL_CTX_get_ex_data(const SSL_CTX* ctx, int idx) {
   return ctx != nullptr ? CRYPTO_get_ex_data(&ctx->ex_data, idx) : nullptr;
 }
 
+// A client's max_fragment_length request (RFC 6066): 0 (none) or 1-4 for
+// 512, 1024, 2048, 4096 bytes; a server grants a client's request whatever it
+// set, as OpenSSL's.
+int SSL_CTX_set_tlsext_max_fragment_length(SSL_CTX* ctx, uint8_t mode) {
+  if (ctx == nullptr) return 0;
+  if (mode > TLSEXT_max_fragment_length_4096) {
+    COMPAT_RAISE(nullptr, SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH);
+    return 0;
+  }
+  ctx->max_fragment_mode = mode;
+  ctx_changed(ctx);
+  return 1;
+}
+int SSL_set_tlsext_max_fragment_length(SSL* s, uint8_t mode) {
+  if (s == nullptr) return 0;
+  if (mode > TLSEXT_max_fragment_length_4096) {
+    COMPAT_RAISE(s, SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH);
+    return 0;
+  }
+  s->max_fragment_mode = mode;
+  s->own_settings = true;
+  return 1;
+}
+
 }  // extern "C"

@@ -165,6 +165,7 @@ struct ssl_ctx_st {
   // SSL_CTX_set_security_callback: kept, never asked.
   int (*security_cb)(const SSL*, const SSL_CTX*, int, int, int, void*, void*) = nullptr;
   void* security_ex = nullptr;
+  uint8_t max_fragment_mode = 0;         // TLSEXT_max_fragment_length_*: a client's request
   pem_password_cb* passwd_cb = nullptr;  // SSL_CTX_set_default_passwd_cb
   void* passwd_arg = nullptr;
   bool post_handshake_auth = false;  // kept; the engine offers no PHA
@@ -253,6 +254,7 @@ struct ssl_st {
   std::vector<uint16_t> client_hello_ciphers;    // server: the ClientHello's suites
   bool own_settings = false;  // an SSL-level setter changed what the engine needs
   bool post_handshake_auth = false;
+  uint8_t max_fragment_mode = 0;                    // copied from the context at SSL_new
   void (*info_cb)(const SSL*, int, int) = nullptr;  // the context's when null
   int (*cert_cb)(SSL*, void*) = nullptr;            // the context's when null
   void* cert_cb_arg = nullptr;

@@ -95,6 +95,7 @@ static SSL* SSL_new_body(SSL_CTX* ctx) {
   s->alpn = ctx->alpn;
   s->sid_ctx = ctx->sid_ctx;
   s->extras.status_type = ctx->extras.status_type;
+  s->max_fragment_mode = ctx->max_fragment_mode;
   // The SSL's chain is its own from now on, as OpenSSL copies the CERT.
   if (ctx->chain != nullptr) s->chain = X509_chain_up_ref(ctx->chain);
   s->msg_cb = ctx->msg_cb;

@@ -131,6 +131,7 @@ static const Scenario kScenarios[] = {
     SCENARIO(conf_commands),
     SCENARIO(server_callbacks),
     SCENARIO(msg_callback),
+    SCENARIO(max_fragment_length),
 };
 
 #define TLS12_SUFFIX "_tls12"

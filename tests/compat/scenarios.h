@@ -115,4 +115,5 @@ void sc_handshake_clears_queue(void);
 void sc_conf_commands(void);
 void sc_server_callbacks(void);
 void sc_msg_callback(void);
+void sc_max_fragment_length(void);
 #endif

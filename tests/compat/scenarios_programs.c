@@ -536,3 +536,27 @@ void sc_msg_callback(void) {
   say("client headers read=%d written=%d", headers_read > 0, headers_written > 0);
   pair_free(&p);
 }
+
+/* A client's max_fragment_length request (RFC 6066): once granted, records
+ * carry at most that much, so one read gives at most that much. */
+void sc_max_fragment_length(void) {
+  int mode;
+  static char big[3000];
+  memset(big, 'x', sizeof(big));
+  for (mode = 0; mode <= 2; mode += 2) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    char buf[4096];
+    pair_new(&p, &o);
+    say("-- mode %d", mode);
+    say("set=%d bad=%d", SSL_set_tlsext_max_fragment_length(p.c, (uint8_t)mode),
+        SSL_set_tlsext_max_fragment_length(p.c, 7));
+    print_queue();
+    SETUP(SSL_set_tlsext_max_fragment_length(p.c, (uint8_t)mode) == 1);
+    SETUP(pair_handshake(&p));
+    SETUP(SSL_write(p.s, big, sizeof(big)) == (int)sizeof(big));
+    s2c(&p);
+    say("first read=%d", SSL_read(p.c, buf, sizeof(buf)));
+    pair_free(&p);
+  }
+}
