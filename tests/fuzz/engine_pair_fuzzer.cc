@@ -76,6 +76,8 @@ struct Mode {
   // server) or the client's max_fragment_length of 512.
   bool record_size_limit() const { return bits & 32; }
   bool max_fragment_length() const { return bits & 64; }
+  // An external PSK on both sides (TLS 1.3: it replaces tickets).
+  bool external_psk() const { return bits & 128; }
 };
 
 std::shared_ptr<adieu::Config> make_config(adieu::Role role, Mode mode) {
@@ -98,6 +100,10 @@ std::shared_ptr<adieu::Config> make_config(adieu::Role role, Mode mode) {
   if (mode.half_close()) c->set_tls12_close_notify(Tls12CloseNotify::half_close);
   if (mode.record_size_limit()) ok = ok && c->set_record_size_limit(server ? 300 : 256, nullptr);
   if (mode.max_fragment_length() && !server) ok = ok && c->set_max_fragment_length(512, nullptr);
+  if (mode.external_psk()) {
+    static const uint8_t kPsk[32] = {1, 2, 3};
+    ok = ok && c->add_external_psk("fuzz", kPsk, "SHA256", nullptr);
+  }
   if (!ok) std::abort();
   c->impl().random = &fuzz::fuzz_random();
   c->impl().clock_ms = [] { return kNowMs; };
@@ -289,7 +295,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace adieu;
   if (size == 0) return 0;
   static fuzz::DeterministicRandom libcrypto_random(0x9a1e);
-  Pair p{Mode{static_cast<uint8_t>(data[0] & 0x7f)}, nullptr, nullptr, {}, {}};
+  Pair p{Mode{data[0]}, nullptr, nullptr, {}, {}};
   const std::shared_ptr<Config> server_config = config(Role::server, p.mode);
   server_config->set_session_cache(p.mode.session_cache() ? std::make_shared<SessionCache>()
                                                           : nullptr);
