@@ -7,7 +7,6 @@
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <sstream>
 
 #include "engine/config_impl.h"
 #include "engine/session/session_data.h"
@@ -21,12 +20,16 @@ uint64_t system_clock_ms() {
       duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
 }
 
+// The non-empty items of `list`. (Not std::getline: a stream swallows
+// std::bad_alloc into its failbit, which would read as a short list.)
 std::vector<std::string> split(const std::string& list, char sep) {
   std::vector<std::string> out;
-  std::stringstream in(list);
-  std::string item;
-  while (std::getline(in, item, sep)) {
-    if (!item.empty()) out.push_back(item);
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t end = list.find(sep, start);
+    if (end == std::string::npos) end = list.size();
+    if (end > start) out.push_back(list.substr(start, end - start));
+    start = end + 1;
   }
   return out;
 }
