@@ -88,6 +88,7 @@ const std::vector<OptionSpec> kOptions = {
     {"key", "file", "PEM private key of -cert (required unless -psk)"},
     {"psk", "hex", "an external TLS 1.3 PSK (SHA-256), as s_server -psk; no certificate needed"},
     {"psk_identity", "id", "the -psk's identity (default Client_identity, as s_client's)"},
+    {"allow_no_dhe_kex", "", "accept psk_ke: resumption or -psk without (EC)DHE (s_server's)"},
     {"cert_chain", "file", "PEM intermediates sent after -cert"},
     {"cert2", "file", "a second certificate, chosen when the client's SNI matches it"},
     {"key2", "file", "PEM private key of -cert2"},

@@ -189,6 +189,7 @@ void apply_common_options(const char* program, const Options& options, Config& c
   } else if (!config.set_keylog_from_environment(&error) && !error.empty()) {
     fail(program, error);
   }
+  if (options.has("allow_no_dhe_kex")) config.set_psk_ke(true);
   if (options.has("psk")) {
     // s_client / s_server's -psk: hex, SHA-256, identity "Client_identity".
     std::vector<uint8_t> key;

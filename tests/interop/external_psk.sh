@@ -24,6 +24,16 @@ expect_status "adieu-client ends cleanly" "$RC" 0
 expect_grep "adieu-client used the PSK" "$WORK/os.cli.err" "peer_certs=0 resumed=yes"
 expect_grep "s_server got the line" "$WORK/os.srv.out" "psk"
 
+log "== s_client -psk -allow_no_dhe_kex -> adieu-server -psk -allow_no_dhe_kex (both modes)"
+start_adieu_server ke.srv -psk "$PSK" -allow_no_dhe_kex -naccept 1
+run_openssl_client ke 'psk\n' 'psk' -tls1_3 -psk "$PSK" -allow_no_dhe_kex
+wait_exit "$SERVER_PID" 5
+expect_status "s_client succeeds" "$RC" 0
+expect_grep "s_client reused the PSK" "$WORK/ke.cli.out" "Reused, TLSv1.3"
+# Offered both psk_ke and psk_dhe_ke, the server keeps forward secrecy (as
+# OpenSSL's does).
+expect_grep "adieu-server chose psk_dhe_ke" "$WORK/ke.srv.out" "group=x25519"
+
 log "== a wrong key: the binder does not verify"
 start_adieu_server sw.srv -psk "$PSK" -naccept 1
 run_openssl_client sw 'psk\n' '' -tls1_3 -psk "$OTHER"
