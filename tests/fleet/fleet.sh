@@ -135,11 +135,16 @@ resumes stall12 "$STP2" no -tls1_2
 kill -CONT "$REDIS_PID"
 
 log "== Redis killed in the middle of an adieu-load run (stateful pair)"
-"$ADIEU_LOAD" -connect "127.0.0.1:$STP1" -n 400 -c 10 -CAfile "$ROOT" -servername localhost \
+"$ADIEU_LOAD" -connect "127.0.0.1:$STP1" -n 1000 -c 10 -CAfile "$ROOT" -servername localhost \
   -endings client_first,server_first,both,half_close -resume 50 -quiet >"$WORK/load.out" 2>&1 &
 LOAD_PID=$!
 PIDS+=("$LOAD_PID")
-sleep 0.5
+sleep 0.3
+if kill -0 "$LOAD_PID" 2>/dev/null; then
+  pass "Redis killed while adieu-load was running"
+else
+  failed "adieu-load ended before Redis was killed"
+fi
 kill_now "$REDIS_PID"
 for ((i = 0; i < 1200; i++)); do
   kill -0 "$LOAD_PID" 2>/dev/null || break
@@ -149,7 +154,7 @@ done
 load_status=$?
 expect_status "adieu-load across the Redis kill" "$load_status" 0
 expect_grep "every connection succeeded, nothing lost" "$WORK/load.out" \
-  "storm connections=400 ok=400 lost=0 misreported=0"
+  "storm connections=1000 ok=1000 lost=0 misreported=0"
 for ((i = 0; i < 5; i++)); do
   resumes after.$i "$STP2" no -tls1_3 -sess_in "$WORK/st13.sess"
 done
