@@ -44,7 +44,11 @@ void Secret::wipe() {
 }
 
 void wipe_bytes(std::span<uint8_t> bytes) {
-  if (!bytes.empty()) OPENSSL_cleanse(bytes.data(), bytes.size());
+  wipe_bytes(bytes.data(), bytes.size());
+}
+
+void wipe_bytes(void* data, size_t size) {
+  if (size != 0) OPENSSL_cleanse(data, size);
 }
 
 bool constant_time_equal(std::span<const uint8_t> a, std::span<const uint8_t> b) {

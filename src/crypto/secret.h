@@ -41,5 +41,6 @@ bool constant_time_equal(std::span<const uint8_t> a, std::span<const uint8_t> b)
 // Overwrites secret bytes with zeros in a way the compiler keeps
 // (OPENSSL_cleanse), for buffers that are not a Secret.
 void wipe_bytes(std::span<uint8_t> bytes);
+void wipe_bytes(void* data, size_t size);
 
 }  // namespace adieu::crypto

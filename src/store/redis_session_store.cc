@@ -1,8 +1,8 @@
 #include "store/redis_session_store.h"
 
-#include <openssl/crypto.h>
-
 #include <string>
+
+#include "crypto/secret.h"
 
 namespace adieu::store {
 
@@ -20,7 +20,7 @@ std::string redis_key(bool single_use, std::span<const uint8_t> key) {
 
 // Wipes a reply's copy of a session (the resumption secret).
 void wipe(std::string& s) {
-  if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
+  if (!s.empty()) crypto::wipe_bytes(s.data(), s.size());
 }
 
 }  // namespace

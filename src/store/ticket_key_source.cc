@@ -1,7 +1,5 @@
 #include "store/ticket_key_source.h"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -9,6 +7,7 @@
 
 #include "crypto/hkdf.h"
 #include "crypto/random.h"
+#include "crypto/secret.h"
 
 namespace adieu::store {
 
@@ -33,7 +32,7 @@ TicketKeys::SharedKey make_key(std::span<const uint8_t> material, uint64_t creat
 }
 
 void wipe(std::vector<TicketKeys::SharedKey>& keys) {
-  for (TicketKeys::SharedKey& k : keys) OPENSSL_cleanse(k.key.data(), k.key.size());
+  for (TicketKeys::SharedKey& k : keys) crypto::wipe_bytes(k.key.data(), k.key.size());
 }
 
 }  // namespace
@@ -56,7 +55,7 @@ TicketKeySource redis_ticket_keys(std::shared_ptr<RedisClient> client, uint32_t 
     std::optional<std::vector<RedisReply>> replies =
         client->run({{"SET", name(epoch), fresh, "NX", "PX", std::to_string(3 * rotate_ms)},
                      {"MGET", name(epoch), name(epoch - 1)}});
-    OPENSSL_cleanse(fresh.data(), fresh.size());
+    crypto::wipe_bytes(fresh.data(), fresh.size());
     if (!replies || replies->size() != 2 || (*replies)[1].kind != RedisReply::Kind::array) {
       return std::nullopt;
     }
@@ -68,7 +67,7 @@ TicketKeySource redis_ticket_keys(std::shared_ptr<RedisClient> client, uint32_t 
         keys.push_back(make_key({reinterpret_cast<const uint8_t*>(v.data()), v.size()},
                                 (epoch - i) * rotate_ms));
       }
-      if (!v.empty()) OPENSSL_cleanse(v.data(), v.size());
+      if (!v.empty()) crypto::wipe_bytes(v.data(), v.size());
     }
     // Without the current key there is nothing to seal with.
     if (keys.empty() || keys.front().created_ms != epoch * rotate_ms) {
@@ -89,7 +88,7 @@ std::optional<TicketKeySource> file_ticket_keys(const std::string& path, uint32_
   std::vector<uint8_t> secret((std::istreambuf_iterator<char>(in)),
                               std::istreambuf_iterator<char>());
   if (secret.size() < 32) {
-    OPENSSL_cleanse(secret.data(), secret.size());
+    crypto::wipe_bytes(secret.data(), secret.size());
     *error = path + " holds fewer than 32 bytes";
     return std::nullopt;
   }
@@ -98,7 +97,7 @@ std::optional<TicketKeySource> file_ticket_keys(const std::string& path, uint32_
       crypto::HashAlg::sha256,
       std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(kSalt), sizeof(kSalt) - 1),
       secret));
-  OPENSSL_cleanse(secret.data(), secret.size());
+  crypto::wipe_bytes(secret.data(), secret.size());
   const uint64_t rotate_ms = uint64_t{rotate_seconds} * 1000;
   return TicketKeySource(
       [prk, rotate_ms](uint64_t now_ms) -> std::optional<std::vector<TicketKeys::SharedKey>> {
@@ -113,7 +112,7 @@ std::optional<TicketKeySource> file_ticket_keys(const std::string& path, uint32_
             return std::nullopt;
           }
           keys.push_back(make_key(material, e * rotate_ms));
-          OPENSSL_cleanse(material, sizeof(material));
+          crypto::wipe_bytes(material, sizeof(material));
         }
         return keys;
       });
