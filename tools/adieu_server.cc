@@ -817,7 +817,7 @@ Fleet setup_fleet(const Options& options, Config& config) {
 int run(int argc, char** argv) {
   Options options = parse_options(argc, argv, kProgram, kUsage, kOptions);
   if ((!options.has("cert") || !options.has("key")) && !options.has("psk")) {
-    fail(kProgram, "-cert and -key (or -psk) are required (see -help)", kExitUsage);
+    fail(kProgram, "-cert and -key are required, or -psk (see -help)", kExitUsage);
   }
   if (options.has("cert2") != options.has("key2")) {
     fail(kProgram, "-cert2 and -key2 go together", kExitUsage);

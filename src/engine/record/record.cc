@@ -139,8 +139,8 @@ RecordDecoder::Status RecordDecoder::decode(std::span<const uint8_t> input, Reco
     return fail(Error::unexpected_message);
   }
   // Rejected 0-RTT data before the keys: dropped while the budget lasts.
-  const bool skippable =
-      early_data_budget_ >= length && (protected_record || type == ContentType::application_data);
+  const bool skippable = early_data_budget_ > 0 && early_data_budget_ >= length &&
+                         (protected_record || type == ContentType::application_data);
   if (protection == nullptr && type == ContentType::application_data && !skippable) {
     return fail(Error::unexpected_message);  // application data before keys
   }

@@ -530,6 +530,11 @@ TEST_P(RecordProtected, FragmentLimits) {
   RecordBuffer out;
   ASSERT_TRUE(plain.write(ContentType::handshake, std::vector<uint8_t>(120, 1), out));
   EXPECT_EQ(out.size(), 120 + 3 * 5u);
+  // Empty application data before keys: unexpected, with no 0-RTT to skip
+  // (a budget of 0 skips nothing, not even 0 bytes).
+  RecordDecoder no_keys;
+  std::vector<uint8_t> empty_data = from_hex("1703030000");
+  EXPECT_EQ(decode(no_keys, empty_data).error, Error::unexpected_message);
   RecordDecoder plain_decoder;
   plain_decoder.set_fragment_limits(100, 50);
   std::vector<uint8_t> big = from_hex("1603030033");
