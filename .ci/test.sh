@@ -5,12 +5,12 @@
 #   3. fuzz preset (clang, libFuzzer): build the fuzz targets, run each briefly
 # Every stage runs even when an earlier one failed; the exit status is 1 when
 # any failed. JOBS (default 2) sets the build and test parallelism,
-# FUZZ_SECONDS (default 10) the time per fuzz target.
+# FUZZ_SECONDS (default 6) the time per fuzz target.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 jobs=${JOBS:-2}
-fuzz_seconds=${FUZZ_SECONDS:-10}
+fuzz_seconds=${FUZZ_SECONDS:-6}
 failed=()
 start=$SECONDS
 
