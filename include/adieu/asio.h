@@ -269,8 +269,9 @@ class stream {
       }
       if (::asio::buffer_size(buffers) == 0) return Step::finish({}, 0);
       delivered = s.copy_readable(buffers);
-      if (delivered > 0) return (!s.writing_ && s.flush_possible()) ? Step::need_flush()
-                                                                      : Step::finish({}, delivered);
+      if (delivered > 0)
+        return (!s.writing_ && s.flush_possible()) ? Step::need_flush()
+                                                   : Step::finish({}, delivered);
       switch (c.read(std::span<uint8_t>()).status) {
         case ReadStatus::closed:
           return owe ? Step::need_flush() : Step::finish(::asio::error::eof);
@@ -374,7 +375,14 @@ class stream {
     op(stream* owner, Action a) : s(owner), action(std::move(a)) {}
     stream* s;
     Action action;
-    enum class State : uint8_t { start, reading, waiting_readable, writing, waiting_writer, posted };
+    enum class State : uint8_t {
+      start,
+      reading,
+      waiting_readable,
+      writing,
+      waiting_writer,
+      posted
+    };
     State state = State::start;
     bool did_io = false;  // false: completing now needs a post first
     int synchronous_reads = 0;

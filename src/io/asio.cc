@@ -11,9 +11,7 @@ namespace {
 class Category final : public std::error_category {
  public:
   const char* name() const noexcept override { return "adieu"; }
-  std::string message(int value) const override {
-    return error_string(static_cast<Error>(value));
-  }
+  std::string message(int value) const override { return error_string(static_cast<Error>(value)); }
 };
 
 }  // namespace

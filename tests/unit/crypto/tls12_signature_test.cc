@@ -279,13 +279,14 @@ TEST(Tls12Signature, SchemeListsPerVersion) {
   // section 4.4.3).
   const std::vector<SignatureScheme> tls13(handshake_signature_schemes().begin(),
                                            handshake_signature_schemes().end());
-  EXPECT_EQ(tls13,
-            (std::vector<SignatureScheme>{
-                SignatureScheme::ecdsa_secp256r1_sha256, SignatureScheme::ecdsa_secp384r1_sha384,
-                SignatureScheme::ecdsa_secp521r1_sha512, SignatureScheme::ed25519,
-                SignatureScheme::ed448, SignatureScheme::rsa_pss_rsae_sha256, SignatureScheme::rsa_pss_rsae_sha384,
-                SignatureScheme::rsa_pss_rsae_sha512, SignatureScheme::rsa_pss_pss_sha256,
-                SignatureScheme::rsa_pss_pss_sha384, SignatureScheme::rsa_pss_pss_sha512}));
+  EXPECT_EQ(
+      tls13,
+      (std::vector<SignatureScheme>{
+          SignatureScheme::ecdsa_secp256r1_sha256, SignatureScheme::ecdsa_secp384r1_sha384,
+          SignatureScheme::ecdsa_secp521r1_sha512, SignatureScheme::ed25519, SignatureScheme::ed448,
+          SignatureScheme::rsa_pss_rsae_sha256, SignatureScheme::rsa_pss_rsae_sha384,
+          SignatureScheme::rsa_pss_rsae_sha512, SignatureScheme::rsa_pss_pss_sha256,
+          SignatureScheme::rsa_pss_pss_sha384, SignatureScheme::rsa_pss_pss_sha512}));
   for (SignatureScheme scheme :
        {SignatureScheme::rsa_pkcs1_sha256, SignatureScheme::rsa_pkcs1_sha384,
         SignatureScheme::rsa_pkcs1_sha512}) {

@@ -5,6 +5,8 @@
 #include <adieu/config.h>
 #include <adieu/connection.h>
 
+#include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -15,8 +17,6 @@
 #include <asio/read.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/use_future.hpp>
-#include <gtest/gtest.h>
-#include <sys/socket.h>
 
 #include <chrono>
 #include <future>
@@ -70,8 +70,9 @@ struct Streams {
 
 Streams make_streams(::asio::io_context& io, uint16_t max_version = 0x0304) {
   auto [c, s] = tcp_pair(io);
-  return Streams{TlsStream(std::move(c), Connection::client(client_config(max_version), "localhost")),
-                 TlsStream(std::move(s), Connection::server(server_config(max_version)))};
+  return Streams{
+      TlsStream(std::move(c), Connection::client(client_config(max_version), "localhost")),
+      TlsStream(std::move(s), Connection::server(server_config(max_version)))};
 }
 
 // Runs the io_context until it has no more work, failing after a few seconds.
@@ -88,8 +89,7 @@ template <typename Stream>
   std::string text;
   char buffer[1000];
   for (;;) {
-    auto [ec, n] = co_await stream.async_read_some(
-        ::asio::buffer(buffer), kTuple);
+    auto [ec, n] = co_await stream.async_read_some(::asio::buffer(buffer), kTuple);
     text.append(buffer, n);
     if (ec) {
       end = ec;
@@ -121,30 +121,30 @@ TEST(AsioTest, CallbacksHandshakeEchoAndCleanShutdown) {
     s.server.async_read_some(::asio::buffer(sbuf), [&](std::error_code ec, size_t n) {
       ASSERT_FALSE(ec) << ec.message();
       server_got.assign(sbuf.data(), n);
-      ::asio::async_write(s.server, ::asio::buffer(sbuf.data(), n), [&](std::error_code ec, size_t) {
-        ASSERT_FALSE(ec);
-        s.server.async_read_some(::asio::buffer(sbuf), [&](std::error_code ec, size_t) {
-          server_end = ec;  // the client's close_notify
-          s.server.async_shutdown([](std::error_code ec) { EXPECT_FALSE(ec) << ec.message(); });
-        });
-      });
+      ::asio::async_write(
+          s.server, ::asio::buffer(sbuf.data(), n), [&](std::error_code ec, size_t) {
+            ASSERT_FALSE(ec);
+            s.server.async_read_some(::asio::buffer(sbuf), [&](std::error_code ec, size_t) {
+              server_end = ec;  // the client's close_notify
+              s.server.async_shutdown([](std::error_code ec) { EXPECT_FALSE(ec) << ec.message(); });
+            });
+          });
     });
   });
   s.client.async_handshake([&](std::error_code ec) {
     ASSERT_FALSE(ec) << ec.message();
-    ::asio::async_write(s.client, ::asio::buffer(std::string_view("hello, asio")),
-                        [&](std::error_code ec, size_t n) {
-                          ASSERT_FALSE(ec);
-                          EXPECT_EQ(11u, n);
-                          ::asio::async_read(s.client, ::asio::buffer(cbuf.data(), 11),
-                                             [&](std::error_code ec, size_t n) {
-                                               ASSERT_FALSE(ec);
-                                               client_got = n;
-                                               s.client.async_shutdown([&](std::error_code ec) {
-                                                 client_shutdown = ec;
-                                               });
-                                             });
-                        });
+    ::asio::async_write(
+        s.client, ::asio::buffer(std::string_view("hello, asio")),
+        [&](std::error_code ec, size_t n) {
+          ASSERT_FALSE(ec);
+          EXPECT_EQ(11u, n);
+          ::asio::async_read(
+              s.client, ::asio::buffer(cbuf.data(), 11), [&](std::error_code ec, size_t n) {
+                ASSERT_FALSE(ec);
+                client_got = n;
+                s.client.async_shutdown([&](std::error_code ec) { client_shutdown = ec; });
+              });
+        });
   });
   run(io);
   EXPECT_EQ("hello, asio", server_got);
@@ -163,8 +163,7 @@ TEST(AsioTest, CallbacksHandshakeEchoAndCleanShutdown) {
   co_await tls.async_handshake(::asio::use_awaitable);
   char data[4096];
   for (;;) {
-    auto [ec, n] =
-        co_await tls.async_read_some(::asio::buffer(data), kTuple);
+    auto [ec, n] = co_await tls.async_read_some(::asio::buffer(data), kTuple);
     if (ec == ::asio::error::eof) break;  // the client's close_notify: a clean end
     if (ec) throw std::system_error(ec);  // adieu::asio::error::stream_truncated, an alert...
     co_await ::asio::async_write(tls, ::asio::buffer(data, n), ::asio::use_awaitable);
@@ -216,8 +215,8 @@ TEST(AsioTest, FuturesWork) {
       s.client.async_write_some(::asio::buffer(std::string_view("future")), ::asio::use_future);
   EXPECT_EQ(6u, wrote.get());
   std::array<char, 16> buffer{};
-  std::future<size_t> got = ::asio::async_read(s.server, ::asio::buffer(buffer.data(), 6),
-                                               ::asio::use_future);
+  std::future<size_t> got =
+      ::asio::async_read(s.server, ::asio::buffer(buffer.data(), 6), ::asio::use_future);
   EXPECT_EQ(6u, got.get());
   EXPECT_EQ("future", std::string(buffer.data(), 6));
   std::future<void> closed = s.client.async_close_write(::asio::use_future);
@@ -230,7 +229,10 @@ TEST(AsioTest, FuturesWork) {
     EXPECT_EQ(::asio::error::eof, e.code());
   }
   work.reset();
-  ::asio::post(io, [&] { s.server.next_layer().close(); s.client.next_layer().close(); });
+  ::asio::post(io, [&] {
+    s.server.next_layer().close();
+    s.client.next_layer().close();
+  });
   runner.join();
 }
 
@@ -241,16 +243,22 @@ TEST(AsioTest, EofWithoutCloseNotifyIsTruncationNotEof) {
   Streams s = make_streams(io);
   std::error_code end;
   std::string got;
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.server.async_handshake(::asio::use_awaitable);
-    co_await ::asio::async_write(s.server, ::asio::buffer(std::string_view("partial")),
-                                 ::asio::use_awaitable);
-    s.server.next_layer().close();  // no close_notify
-  }, ::asio::detached);
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.client.async_handshake(::asio::use_awaitable);
-    got = co_await read_until_end(s.client, end);
-  }, ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.server.async_handshake(::asio::use_awaitable);
+        co_await ::asio::async_write(s.server, ::asio::buffer(std::string_view("partial")),
+                                     ::asio::use_awaitable);
+        s.server.next_layer().close();  // no close_notify
+      },
+      ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.client.async_handshake(::asio::use_awaitable);
+        got = co_await read_until_end(s.client, end);
+      },
+      ::asio::detached);
   run(io);
   EXPECT_EQ("partial", got);
   EXPECT_EQ(adieu::asio::error::stream_truncated, end);
@@ -265,22 +273,28 @@ TEST(AsioTest, ResetIsTruncationWithTheTransportError) {
   ::asio::io_context io;
   Streams s = make_streams(io);
   std::error_code end, shutdown;
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.server.async_handshake(::asio::use_awaitable);
-    co_await ::asio::async_write(s.server, ::asio::buffer(std::string(5000, 'r')),
-                                 ::asio::use_awaitable);
-    s.server.next_layer().set_option(tcp::socket::linger(true, 0));
-    s.server.next_layer().close();  // RST
-  }, ::asio::detached);
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.client.async_handshake(::asio::use_awaitable);
-    // Wait for the reset to have arrived before reading anything.
-    ::asio::steady_timer t(io, std::chrono::milliseconds(100));
-    co_await t.async_wait(::asio::use_awaitable);
-    co_await read_until_end(s.client, end);
-    auto [ec] = co_await s.client.async_shutdown(kTuple);
-    shutdown = ec;
-  }, ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.server.async_handshake(::asio::use_awaitable);
+        co_await ::asio::async_write(s.server, ::asio::buffer(std::string(5000, 'r')),
+                                     ::asio::use_awaitable);
+        s.server.next_layer().set_option(tcp::socket::linger(true, 0));
+        s.server.next_layer().close();  // RST
+      },
+      ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.client.async_handshake(::asio::use_awaitable);
+        // Wait for the reset to have arrived before reading anything.
+        ::asio::steady_timer t(io, std::chrono::milliseconds(100));
+        co_await t.async_wait(::asio::use_awaitable);
+        co_await read_until_end(s.client, end);
+        auto [ec] = co_await s.client.async_shutdown(kTuple);
+        shutdown = ec;
+      },
+      ::asio::detached);
   run(io);
   EXPECT_EQ(adieu::asio::error::stream_truncated, end);
   EXPECT_EQ(ReadState::truncated, s.client.read_state());
@@ -309,21 +323,27 @@ TEST(AsioTest, HalfCloseDeliversDataSentAfterOurCloseNotify) {
   const std::string payload(300000, 'h');
   std::string got;
   std::error_code client_end, server_end;
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.server.async_handshake(::asio::use_awaitable);
-    std::string nothing = co_await read_until_end(s.server, server_end);
-    EXPECT_TRUE(nothing.empty());
-    co_await ::asio::async_write(s.server, ::asio::buffer(payload), ::asio::use_awaitable);
-    co_await s.server.async_close_write(::asio::use_awaitable);
-  }, ::asio::detached);
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.client.async_handshake(::asio::use_awaitable);
-    co_await s.client.async_close_write(::asio::use_awaitable);
-    auto [ec, n] = co_await s.client.async_write_some(::asio::buffer(std::string_view("late")),
-                                                      kTuple);
-    EXPECT_EQ(Error::write_after_close, ec);
-    got = co_await read_until_end(s.client, client_end);
-  }, ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.server.async_handshake(::asio::use_awaitable);
+        std::string nothing = co_await read_until_end(s.server, server_end);
+        EXPECT_TRUE(nothing.empty());
+        co_await ::asio::async_write(s.server, ::asio::buffer(payload), ::asio::use_awaitable);
+        co_await s.server.async_close_write(::asio::use_awaitable);
+      },
+      ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.client.async_handshake(::asio::use_awaitable);
+        co_await s.client.async_close_write(::asio::use_awaitable);
+        auto [ec, n] =
+            co_await s.client.async_write_some(::asio::buffer(std::string_view("late")), kTuple);
+        EXPECT_EQ(Error::write_after_close, ec);
+        got = co_await read_until_end(s.client, client_end);
+      },
+      ::asio::detached);
   run(io);
   EXPECT_EQ(::asio::error::eof, server_end);
   EXPECT_EQ(::asio::error::eof, client_end);
@@ -346,7 +366,8 @@ TEST(AsioTest, FullDuplexWithKeyUpdateWhileWriting) {
   std::string client_got, server_got;
   std::error_code client_end, server_end;
   int done = 0;
-  auto writer = [&](TlsStream& t, const std::string& data, bool key_update) -> ::asio::awaitable<void> {
+  auto writer = [&](TlsStream& t, const std::string& data,
+                    bool key_update) -> ::asio::awaitable<void> {
     for (size_t off = 0; off < data.size(); off += 65536) {
       if (key_update && off == 65536 * 4) {
         EXPECT_EQ(Error::none, t.connection().key_update(true));
@@ -363,16 +384,22 @@ TEST(AsioTest, FullDuplexWithKeyUpdateWhileWriting) {
     co_await t.async_close_write(::asio::use_awaitable);
     ++done;
   };
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.server.async_handshake(::asio::use_awaitable);
-    ::asio::co_spawn(io, writer(s.server, b, false), ::asio::detached);
-    server_got = co_await read_until_end(s.server, server_end);
-  }, ::asio::detached);
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.client.async_handshake(::asio::use_awaitable);
-    ::asio::co_spawn(io, writer(s.client, a, true), ::asio::detached);
-    client_got = co_await read_until_end(s.client, client_end);
-  }, ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.server.async_handshake(::asio::use_awaitable);
+        ::asio::co_spawn(io, writer(s.server, b, false), ::asio::detached);
+        server_got = co_await read_until_end(s.server, server_end);
+      },
+      ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.client.async_handshake(::asio::use_awaitable);
+        ::asio::co_spawn(io, writer(s.client, a, true), ::asio::detached);
+        client_got = co_await read_until_end(s.client, client_end);
+      },
+      ::asio::detached);
   run(io);
   EXPECT_EQ(2, done);
   EXPECT_EQ(::asio::error::eof, server_end);
@@ -391,19 +418,24 @@ TEST(AsioTest, CloseWriteWhileAReadIsPending) {
   ::asio::io_context io;
   Streams s = make_streams(io);
   std::error_code server_read, client_read;
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.server.async_handshake(::asio::use_awaitable);
-    std::array<char, 64> buffer;
-    s.server.async_read_some(::asio::buffer(buffer), [&](std::error_code ec, size_t) {
-      server_read = ec;
-    });
-    co_await s.server.async_close_write(::asio::use_awaitable);
-  }, ::asio::detached);
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.client.async_handshake(::asio::use_awaitable);
-    std::string nothing = co_await read_until_end(s.client, client_read);
-    co_await s.client.async_close_write(::asio::use_awaitable);
-  }, ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.server.async_handshake(::asio::use_awaitable);
+        std::array<char, 64> buffer;
+        s.server.async_read_some(::asio::buffer(buffer),
+                                 [&](std::error_code ec, size_t) { server_read = ec; });
+        co_await s.server.async_close_write(::asio::use_awaitable);
+      },
+      ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.client.async_handshake(::asio::use_awaitable);
+        std::string nothing = co_await read_until_end(s.client, client_read);
+        co_await s.client.async_close_write(::asio::use_awaitable);
+      },
+      ::asio::detached);
   run(io);
   EXPECT_EQ(::asio::error::eof, client_read);
   EXPECT_EQ(::asio::error::eof, server_read);
@@ -416,16 +448,22 @@ TEST(AsioTest, Tls12CloseNotifyIsAnsweredByTheRead) {
   ::asio::io_context io;
   Streams s = make_streams(io, 0x0303);
   std::error_code server_end, client_shutdown;
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.server.async_handshake(::asio::use_awaitable);
-    co_await read_until_end(s.server, server_end);
-  }, ::asio::detached);
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.client.async_handshake(::asio::use_awaitable);
-    EXPECT_EQ(0x0303, s.client.connection().version());
-    auto [ec] = co_await s.client.async_shutdown(kTuple);
-    client_shutdown = ec;
-  }, ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.server.async_handshake(::asio::use_awaitable);
+        co_await read_until_end(s.server, server_end);
+      },
+      ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.client.async_handshake(::asio::use_awaitable);
+        EXPECT_EQ(0x0303, s.client.connection().version());
+        auto [ec] = co_await s.client.async_shutdown(kTuple);
+        client_shutdown = ec;
+      },
+      ::asio::detached);
   run(io);
   EXPECT_EQ(::asio::error::eof, server_end);
   EXPECT_FALSE(client_shutdown) << client_shutdown.message();
@@ -457,25 +495,30 @@ TEST(AsioTest, WriteToAGonePeerReportsTheTransportError) {
   ::asio::io_context io;
   Streams s = make_streams(io);
   std::error_code write_end;
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.server.async_handshake(::asio::use_awaitable);
-    std::error_code ignored;
-    co_await read_until_end(s.server, ignored);
-  }, ::asio::detached);
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.client.async_handshake(::asio::use_awaitable);
-    s.server.next_layer().set_option(tcp::socket::linger(true, 0));
-    s.server.next_layer().close();
-    const std::string chunk(65536, 'w');
-    for (int i = 0; i < 100; ++i) {
-      auto [ec, n] = co_await ::asio::async_write(s.client, ::asio::buffer(chunk),
-                                                  kTuple);
-      if (ec) {
-        write_end = ec;
-        break;
-      }
-    }
-  }, ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.server.async_handshake(::asio::use_awaitable);
+        std::error_code ignored;
+        co_await read_until_end(s.server, ignored);
+      },
+      ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.client.async_handshake(::asio::use_awaitable);
+        s.server.next_layer().set_option(tcp::socket::linger(true, 0));
+        s.server.next_layer().close();
+        const std::string chunk(65536, 'w');
+        for (int i = 0; i < 100; ++i) {
+          auto [ec, n] = co_await ::asio::async_write(s.client, ::asio::buffer(chunk), kTuple);
+          if (ec) {
+            write_end = ec;
+            break;
+          }
+        }
+      },
+      ::asio::detached);
   run(io);
   EXPECT_TRUE(write_end == ::asio::error::broken_pipe ||
               write_end == ::asio::error::connection_reset)
@@ -509,18 +552,25 @@ TEST(AsioTest, GenericNextLayerOverAUnixSocketPair) {
   const std::string payload(50000, 'u');
   std::string got;
   std::error_code server_end, truncated_end;
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await server.async_handshake(::asio::use_awaitable);
-    got = co_await read_until_end(server, server_end);
-    co_await server.async_write_some(::asio::buffer(std::string_view("x")), ::asio::use_awaitable);
-    server.next_layer().socket.close();  // no close_notify
-  }, ::asio::detached);
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await client.async_handshake(::asio::use_awaitable);
-    co_await ::asio::async_write(client, ::asio::buffer(payload), ::asio::use_awaitable);
-    co_await client.async_close_write(::asio::use_awaitable);
-    co_await read_until_end(client, truncated_end);
-  }, ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await server.async_handshake(::asio::use_awaitable);
+        got = co_await read_until_end(server, server_end);
+        co_await server.async_write_some(::asio::buffer(std::string_view("x")),
+                                         ::asio::use_awaitable);
+        server.next_layer().socket.close();  // no close_notify
+      },
+      ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await client.async_handshake(::asio::use_awaitable);
+        co_await ::asio::async_write(client, ::asio::buffer(payload), ::asio::use_awaitable);
+        co_await client.async_close_write(::asio::use_awaitable);
+        co_await read_until_end(client, truncated_end);
+      },
+      ::asio::detached);
   run(io);
   EXPECT_EQ(::asio::error::eof, server_end);
   EXPECT_EQ(payload, got);
@@ -533,14 +583,18 @@ TEST(AsioTest, CancelEndsAPendingRead) {
   ::asio::io_context io;
   Streams s = make_streams(io);
   std::error_code read;
-  ::asio::co_spawn(io, [&]() -> ::asio::awaitable<void> {
-    co_await s.server.async_handshake(::asio::use_awaitable);
-    std::array<char, 16> buffer;
-    s.server.async_read_some(::asio::buffer(buffer), [&](std::error_code ec, size_t) { read = ec; });
-    ::asio::steady_timer t(io, std::chrono::milliseconds(20));
-    co_await t.async_wait(::asio::use_awaitable);
-    s.server.next_layer().cancel();
-  }, ::asio::detached);
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.server.async_handshake(::asio::use_awaitable);
+        std::array<char, 16> buffer;
+        s.server.async_read_some(::asio::buffer(buffer),
+                                 [&](std::error_code ec, size_t) { read = ec; });
+        ::asio::steady_timer t(io, std::chrono::milliseconds(20));
+        co_await t.async_wait(::asio::use_awaitable);
+        s.server.next_layer().cancel();
+      },
+      ::asio::detached);
   s.client.async_handshake([](std::error_code ec) { EXPECT_FALSE(ec); });
   run(io);
   EXPECT_EQ(::asio::error::operation_aborted, read);
