@@ -43,6 +43,15 @@ check() { # description file text
 cp "$D/rsa-fullchain.pem" "$work/server.crt"
 cp "$D/rsa-leaf.key" "$work/server.key"
 chmod 600 "$work/server.key"
+# The server runs as postgres, which may not reach the build tree (a clone
+# under /root, or in a mode-700 directory): it loads a copy of adieu's
+# libssl.so.3 (self-contained but for the system's libcrypto) from $work.
+server_libdir=$libdir
+if [ "$(id -u)" = 0 ]; then
+  mkdir -p "$work/lib"
+  cp "$libdir/libssl.so.3" "$work/lib/"
+  server_libdir=$work/lib
+fi
 [ "$(id -u)" = 0 ] && chown -R postgres "$work"
 as_server_user "$bin/initdb" -D "$work/data" -A trust -U postgres > "$work/initdb.log" 2>&1 ||
   { echo "FAIL initdb"; cat "$work/initdb.log"; exit 1; }
@@ -58,10 +67,10 @@ port = $port
 unix_socket_directories = '$work'
 EOF
 echo "hostssl all all 127.0.0.1/32 trust" > "$work/data/pg_hba.conf"
-as_server_user env LD_LIBRARY_PATH="$libdir" "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" \
+as_server_user env LD_LIBRARY_PATH="$server_libdir" "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" \
   -w -t 30 start > "$work/pg_ctl.log" 2>&1 || { echo "FAIL server start"; cat "$work/server.log"; exit 1; }
 pid=$(head -n1 "$work/data/postmaster.pid")
-grep -F "$libdir/libssl.so.3" "/proc/$pid/maps" > /dev/null && echo "server on adieu" > "$work/server-lib.log"
+grep -F "$server_libdir/libssl.so.3" "/proc/$pid/maps" > /dev/null && echo "server on adieu" > "$work/server-lib.log"
 check "server: runs on adieu's libssl" "$work/server-lib.log" "server on adieu"
 
 psql_on_adieu() { # conninfo... -> output and "exit N" in $work/$1.log
