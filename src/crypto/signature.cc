@@ -112,22 +112,18 @@ constexpr std::array kHandshakeSchemes{
     SignatureScheme::rsa_pss_pss_sha512,
 };
 
-constexpr std::array kCertificateSchemes{
-    SignatureScheme::ecdsa_secp256r1_sha256,
-    SignatureScheme::ecdsa_secp384r1_sha384,
-    SignatureScheme::ecdsa_secp521r1_sha512,
-    SignatureScheme::ed25519,
-    SignatureScheme::ed448,
-    SignatureScheme::rsa_pss_rsae_sha256,
-    SignatureScheme::rsa_pss_rsae_sha384,
-    SignatureScheme::rsa_pss_rsae_sha512,
-    SignatureScheme::rsa_pss_pss_sha256,
-    SignatureScheme::rsa_pss_pss_sha384,
-    SignatureScheme::rsa_pss_pss_sha512,
-    SignatureScheme::rsa_pkcs1_sha256,
-    SignatureScheme::rsa_pkcs1_sha384,
-    SignatureScheme::rsa_pkcs1_sha512,
-};
+// A certificate may also be signed with PKCS#1 v1.5, which TLS 1.3 never
+// uses in CertificateVerify (RFC 8446 section 4.2.3).
+constexpr std::array kCertificateSchemes = [] {
+  constexpr SignatureScheme kPkcs1[] = {SignatureScheme::rsa_pkcs1_sha256,
+                                        SignatureScheme::rsa_pkcs1_sha384,
+                                        SignatureScheme::rsa_pkcs1_sha512};
+  std::array<SignatureScheme, kHandshakeSchemes.size() + 3> all{};
+  size_t n = 0;
+  for (SignatureScheme s : kHandshakeSchemes) all[n++] = s;
+  for (SignatureScheme s : kPkcs1) all[n++] = s;
+  return all;
+}();
 
 // TLS 1.2 signs handshakes with every scheme a certificate may carry, PKCS#1
 // v1.5 included (RFC 5246 section 7.4.1.4.1).
