@@ -81,10 +81,13 @@ class Config {
   // colon-separated, in preference order.
   bool set_cipher_suites(const std::string& list, std::string* error);
   // Groups by name ("X25519", "P-256"/"prime256v1", "P-384"/"secp384r1",
-  // "P-521"/"secp521r1", "X448"), colon-separated, in preference order. A
-  // client sends a key share for the first one only (so a server preferring
-  // another triggers HelloRetryRequest). Defaults: a client offers X25519,
-  // P-256, P-384; a server takes those, then P-521 and X448.
+  // "P-521"/"secp521r1", "X448", and the RFC 7919 groups "ffdhe2048",
+  // "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192"), colon-separated, in
+  // preference order. A client sends a key share for the first one only (so
+  // a server preferring another triggers HelloRetryRequest). The ffdhe groups
+  // are used in TLS 1.3 only (adieu has no TLS 1.2 DHE suites). Defaults: a
+  // client offers X25519, P-256, P-384; a server takes those, then P-521,
+  // X448 and the five ffdhe groups.
   bool set_groups(const std::string& list, std::string* error);
   // Versions as wire values (0x0303 = TLS 1.2, 0x0304 = TLS 1.3; both by
   // default). SSL 3.0, TLS 1.0 and 1.1 are not implemented: a range is cut to

@@ -116,7 +116,7 @@ Error Tls13Client::on_server_hello(std::span<const uint8_t> msg, std::span<const
     ctx_.resumed_session = ctx_.offered_session;
     psk_ = ctx_.offered_session->data().psk;
   }
-  std::optional<crypto::Secret> shared;
+  std::optional<crypto::SharedSecret> shared;
   if (sh.key_share) {
     const crypto::KeyShare& ours = key_shares_.back();
     if (sh.key_share->group != static_cast<uint16_t>(ours.group())) {

@@ -148,7 +148,7 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
   transcript_->update(msg);
 
   std::optional<crypto::KeyShare> ours;
-  std::optional<crypto::Secret> shared;
+  std::optional<crypto::SharedSecret> shared;
   if (!ctx_.resumed || psk_with_dhe_) {
     ours = crypto::KeyShare::generate(static_cast<crypto::Group>(share->group), ctx_.random);
     if (!ours) return Error::internal_error;
