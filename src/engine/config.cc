@@ -389,6 +389,15 @@ void Config::set_ticket_keys(std::shared_ptr<TicketKeys> keys) {
 void Config::set_psk_ke(bool allowed) {
   impl_->psk_ke = allowed;
 }
+void Config::set_early_data(bool enabled) {
+  impl_->early_data = enabled;
+}
+void Config::set_max_early_data(uint32_t bytes) {
+  impl_->max_early_data = bytes;
+  if (bytes != 0 && !impl_->early_data_replay) {
+    impl_->early_data_replay = std::make_shared<EarlyDataReplayGuard>();
+  }
+}
 void Config::set_resumption(bool enabled) {
   impl_->resumption = enabled;
 }

@@ -114,6 +114,15 @@ const char* Connection::cipher_suite_name() const {
 uint16_t Connection::group() const {
   return impl_->ctx.group;
 }
+size_t Connection::early_data_room() const {
+  return impl_->core.handshake().early_data_room();
+}
+EarlyDataStatus Connection::early_data_status() const {
+  return impl_->ctx.early_data;
+}
+uint64_t Connection::early_data_bytes() const {
+  return impl_->ctx.early_data_bytes;
+}
 const char* Connection::group_name() const {
   const char* name = crypto::group_name(impl_->ctx.group);
   return name != nullptr ? name : "none";
