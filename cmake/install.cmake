@@ -85,7 +85,8 @@ adieu_relative_path(ADIEU_BIN_TO_PRIVATE ${CMAKE_INSTALL_BINDIR} ${ADIEU_PRIVATE
 if(IS_ABSOLUTE "${ADIEU_BIN_TO_PRIVATE}")
   set(ADIEU_RUN_LIBDIR "'${ADIEU_BIN_TO_PRIVATE}'")
 else()
-  set(ADIEU_RUN_LIBDIR "\"$(dirname \"$(readlink -f \"$0\")\")/${ADIEU_BIN_TO_PRIVATE}\"")
+  set(ADIEU_RUN_LIBDIR
+      "\"$(readlink -f \"$(dirname \"$(readlink -f \"$0\")\")/${ADIEU_BIN_TO_PRIVATE}\")\"")
 endif()
 configure_file(${CMAKE_SOURCE_DIR}/tools/adieu-run.in ${CMAKE_BINARY_DIR}/install/adieu-run @ONLY)
 install(PROGRAMS ${CMAKE_BINARY_DIR}/install/adieu-run DESTINATION ${CMAKE_INSTALL_BINDIR})
