@@ -23,8 +23,8 @@ void AckTracker::on_packet_received(std::uint64_t packet_number, bool ack_elicit
   received_.insert(packet_number, packet_number + 1);
   while (received_.interval_count() > kMaxRememberedRanges) {
     // Forget the oldest run; everything below the next one is now a duplicate.
-    duplicate_floor_ = received_.begin()->second;
-    received_.erase_below(duplicate_floor_);
+    received_.erase(received_.begin()->first, received_.begin()->second);
+    duplicate_floor_ = *received_.smallest();
   }
   if (!largest_ || packet_number > *largest_) {
     largest_ = packet_number;
