@@ -10,6 +10,10 @@
 
 namespace adieu::quic {
 
+// RFC 9000 §4.5: no stream carries more than 2^62 - 1 bytes, as no credit
+// can be given for more.
+inline constexpr std::uint64_t kMaxStreamLength = (std::uint64_t{1} << 62) - 1;
+
 // The credit the peer gave us: how many bytes we may send.
 class SendCredit {
  public:

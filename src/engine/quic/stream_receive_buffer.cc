@@ -6,12 +6,6 @@
 
 namespace adieu::quic {
 
-namespace {
-
-constexpr std::uint64_t kMaxStreamLength = (std::uint64_t{1} << 62) - 1;
-
-}  // namespace
-
 TransportError StreamReceiveBuffer::check_final_size(std::uint64_t end, bool fin) const {
   // RFC 9000 §4.5.
   if (final_size_) {

@@ -20,6 +20,7 @@
 #include <span>
 #include <vector>
 
+#include "engine/quic/flow_control.h"
 #include "engine/quic/stream_state.h"
 #include "engine/quic/transport_error.h"
 

@@ -4,13 +4,6 @@
 
 namespace adieu::quic {
 
-namespace {
-
-// RFC 9000 §4.5: no stream carries more than 2^62 - 1 bytes.
-constexpr std::uint64_t kMaxStreamLength = (std::uint64_t{1} << 62) - 1;
-
-}  // namespace
-
 bool StreamSendBuffer::write(std::span<const std::uint8_t> data) {
   if (fin_ || reset_code_) return false;
   if (data.size() > kMaxStreamLength - write_end_) return false;

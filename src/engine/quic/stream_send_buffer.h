@@ -18,6 +18,7 @@
 #include <span>
 #include <vector>
 
+#include "engine/quic/flow_control.h"
 #include "engine/quic/range_set.h"
 #include "engine/quic/stream_state.h"
 
