@@ -56,7 +56,7 @@ class Input {
 };
 
 struct Model {
-  std::vector<int> bytes = std::vector<int>(kSpace, -1);  // -1: not received
+  std::vector<std::int16_t> bytes = std::vector<std::int16_t>(kSpace, -1);  // -1: not received
   std::optional<std::uint64_t> final_size;
   std::uint64_t highest = 0;
   std::uint64_t read_offset = 0;
@@ -70,12 +70,13 @@ struct Model {
     }
     return TransportError::no_error;
   }
-  std::uint64_t contiguous_end() const {
-    std::uint64_t end = read_offset;
-    while (end < kSpace && bytes[end] >= 0) ++end;
-    return end;
+  // Bytes only ever become known, so the contiguous run only grows.
+  std::uint64_t contiguous_end() {
+    while (contiguous < kSpace && bytes[contiguous] >= 0) ++contiguous;
+    return contiguous;
   }
-  bool all_received() const { return final_size && contiguous_end() >= *final_size; }
+  std::uint64_t contiguous = 0;
+  bool all_received() { return final_size && contiguous_end() >= *final_size; }
 };
 
 void drain(StreamReceiveBuffer& buffer, Model& model, std::size_t want) {
