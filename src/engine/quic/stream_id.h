@@ -4,11 +4,15 @@
 // its type.
 #pragma once
 
+#include <adieu/config.h>
+
 #include <cstdint>
 
 namespace adieu::quic {
 
-enum class Role : std::uint8_t { client = 0, server = 1 };
+// adieu::Role (client, server) is the initiator bit's value: client 0, server 1.
+static_assert(static_cast<int>(Role::client) == 0 && static_cast<int>(Role::server) == 1);
+
 enum class StreamDirection : std::uint8_t { bidirectional = 0, unidirectional = 1 };
 
 // Stream IDs are variable-length integers: at most 2^62 - 1 (RFC 9000 §16).
