@@ -49,6 +49,9 @@ const std::vector<OptionSpec> kOptions = {
     {"no_tls1_2", "", "no TLS 1.2"},
     {"no_tls1_3", "", "no TLS 1.3"},
     {"groups", "list", "key exchange groups, colon-separated; a key share goes for the first"},
+    {"sigalgs", "list",
+     "signature schemes offered and accepted (ECDSA+SHA256, rsa_pss_rsae_sha256, ...),"
+     " colon-separated"},
     {"psk", "hex", "offer an external TLS 1.3 PSK (SHA-256), as s_client -psk"},
     {"psk_identity", "id", "the -psk's identity (default Client_identity, as s_client's)"},
     {"maxfraglen", "n", "ask for max_fragment_length n (512, 1024, 2048, 4096; RFC 6066)"},
@@ -156,8 +159,8 @@ uint64_t now_ms() {
 std::vector<uint8_t> read_file(const char* option, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    fail(kProgram, std::string("-") + option + ": cannot read " + path + ": " +
-                       std::strerror(errno));
+    fail(kProgram,
+         std::string("-") + option + ": cannot read " + path + ": " + std::strerror(errno));
   }
   return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
                               std::istreambuf_iterator<char>());

@@ -110,6 +110,9 @@ const std::vector<OptionSpec> kOptions = {
     {"no_tls1_2", "", "no TLS 1.2"},
     {"no_tls1_3", "", "no TLS 1.3"},
     {"groups", "list", "key exchange groups, colon-separated (X25519:P-256)"},
+    {"sigalgs", "list",
+     "signature schemes signed with, asked for and accepted (ECDSA+SHA256,"
+     " rsa_pss_rsae_sha256, ...), colon-separated"},
     {"num_tickets", "n", "NewSessionTickets sent after each handshake (default 2)"},
     {"no_ticket", "",
      "stateful resumption: each ticket is an id into this server's session cache (as"
@@ -853,8 +856,8 @@ int run(int argc, char** argv) {
   }
   if (options.has("no_ticket")) config->set_session_cache(std::make_shared<SessionCache>());
   if (options.has("max_early_data")) {
-    config->set_max_early_data(static_cast<uint32_t>(parse_number(
-        kProgram, "max_early_data", options.get("max_early_data"), 0, 0xffffffffL)));
+    config->set_max_early_data(static_cast<uint32_t>(
+        parse_number(kProgram, "max_early_data", options.get("max_early_data"), 0, 0xffffffffL)));
   } else if (options.has("early_data")) {
     config->set_max_early_data(16384);
   }

@@ -190,6 +190,9 @@ void apply_common_options(const char* program, const Options& options, Config& c
     fail(program, error);
   }
   if (options.has("allow_no_dhe_kex")) config.set_psk_ke(true);
+  if (options.has("sigalgs") && !config.set_signature_algorithms(options.get("sigalgs"), &error)) {
+    fail(program, "-sigalgs: " + error, kExitUsage);
+  }
   if (options.has("psk")) {
     // s_client / s_server's -psk: hex, SHA-256, identity "Client_identity".
     std::vector<uint8_t> key;

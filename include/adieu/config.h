@@ -89,6 +89,15 @@ class Config {
   // client offers X25519, P-256, P-384; a server takes those, then P-521,
   // X448 and the five ffdhe groups.
   bool set_groups(const std::string& list, std::string* error);
+  // Signature schemes by IANA name ("ecdsa_secp256r1_sha256",
+  // "rsa_pss_rsae_sha256", "ed25519") or OpenSSL's ("ECDSA+SHA256",
+  // "RSA-PSS+SHA256", "RSA+SHA256"), colon-separated, in preference order:
+  // the only ones offered (signature_algorithms, a server's
+  // CertificateRequest), signed with and accepted from the peer, as `-sigalgs`
+  // does for s_client / s_server. rsa_pkcs1_* stays TLS 1.2's (RFC 8446
+  // section 4.2.3). Default: every scheme adieu has. False (and `error` set,
+  // nothing changed) for an unknown name or an empty list.
+  bool set_signature_algorithms(const std::string& list, std::string* error);
   // Versions as wire values (0x0303 = TLS 1.2, 0x0304 = TLS 1.3; both by
   // default). SSL 3.0, TLS 1.0 and 1.1 are not implemented: a range is cut to
   // TLS 1.2..1.3, and one with nothing left fails with an error.

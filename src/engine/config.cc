@@ -113,6 +113,24 @@ const CertifiedKey* Config::Impl::certificate_for(const std::string& server_name
   return &certificates.front();
 }
 
+std::vector<uint16_t> Config::Impl::allowed_schemes(
+    std::span<const crypto::SignatureScheme> defaults) const {
+  std::vector<uint16_t> out;
+  const auto in_defaults = [&](crypto::SignatureScheme s) {
+    return std::find(defaults.begin(), defaults.end(), s) != defaults.end();
+  };
+  for (crypto::SignatureScheme s : signature_schemes.empty() ? defaults : signature_schemes) {
+    if (in_defaults(s)) out.push_back(static_cast<uint16_t>(s));
+  }
+  return out;
+}
+
+bool Config::Impl::scheme_allowed(uint16_t scheme) const {
+  return signature_schemes.empty() ||
+         std::find(signature_schemes.begin(), signature_schemes.end(),
+                   static_cast<crypto::SignatureScheme>(scheme)) != signature_schemes.end();
+}
+
 Config::Config(Role role) : impl_(std::make_unique<Impl>(role)) {}
 Config::~Config() = default;
 
@@ -389,6 +407,24 @@ void Config::set_ticket_keys(std::shared_ptr<TicketKeys> keys) {
 void Config::set_psk_ke(bool allowed) {
   impl_->psk_ke = allowed;
 }
+bool Config::set_signature_algorithms(const std::string& list, std::string* error) {
+  std::vector<crypto::SignatureScheme> schemes;
+  for (const std::string& name : split(list, ':')) {
+    std::optional<crypto::SignatureScheme> scheme = crypto::signature_scheme_by_name(name);
+    if (!scheme) {
+      set_error(error, "unknown signature algorithm '" + name + "'");
+      return false;
+    }
+    schemes.push_back(*scheme);
+  }
+  if (schemes.empty()) {
+    set_error(error, "empty signature algorithm list");
+    return false;
+  }
+  impl_->signature_schemes = std::move(schemes);
+  return true;
+}
+
 void Config::set_early_data(bool enabled) {
   impl_->early_data = enabled;
 }

@@ -42,6 +42,8 @@ struct Config::Impl {
   // RFC 7627: refuse a TLS 1.2 handshake without the extended master secret.
   bool require_extended_master_secret = true;
   std::vector<crypto::Group> groups;
+  // set_signature_algorithms; empty: every scheme adieu has.
+  std::vector<crypto::SignatureScheme> signature_schemes;
   std::vector<std::string> alpn;
   unsigned ticket_count = 2;
   UncleanSessionPolicy unclean_session_policy = UncleanSessionPolicy::remove;
@@ -69,6 +71,10 @@ struct Config::Impl {
 
   // The certificate for a client's SNI: the first whose names match, else the
   // first. `name_matched` says whether the name matched the one returned.
+  // The schemes of `defaults` the config allows, in the config's order when
+  // it set a list (else in `defaults`' order); and whether one is allowed.
+  std::vector<uint16_t> allowed_schemes(std::span<const crypto::SignatureScheme> defaults) const;
+  bool scheme_allowed(uint16_t scheme) const;
   const CertifiedKey* certificate_for(const std::string& server_name, bool* name_matched) const;
 };
 

@@ -104,6 +104,23 @@ sigs() {
     expect_grep "$tag: adieu-client verified $want" "$WORK/$tag.cli.err" "peer_sig=$want "
   done
 }
+# -sigalgs, both ways: adieu-server signs only with its list, adieu-client
+# offers and accepts only its list.
+use_cert rsa
+tag="sa-srv"
+start_adieu_server "$tag.srv" -cert "$FULLCHAIN" -key "$KEY" -naccept 1 -sigalgs rsa_pss_rsae_sha384
+run_openssl_client "$tag" "$tag\n" "$tag" -CAfile "$ROOT" -verify_return_error
+wait_exit "$SERVER_PID" 5
+expect_status "$tag: s_client verified adieu-server" "$RC" 0
+expect_grep "$tag: adieu-server signed with SHA-384" "$WORK/$tag.cli.out" "Peer signing digest: SHA384"
+tag="sa-cli"
+start_openssl_server "$tag.srv" -cert "$CERT" -cert_chain "$CHAIN" -key "$KEY" -naccept 1
+run_adieu_client "$tag" "$tag\n" -CAfile "$ROOT" -sigalgs RSA-PSS+SHA512
+wait_exit "$SERVER_PID" 5
+expect_status "$tag: adieu-client ends cleanly" "$RC" 0
+expect_grep "$tag: s_server signed with adieu-client's only scheme" "$WORK/$tag.cli.err" \
+  "peer_sig=rsa_pss_rsae_sha512 "
+
 sigs tls1_3 ecdsa p384 p521 ed25519 ed448 rsa rsa-pss
 sigs tls1_2 p521 ed25519 ed448
 

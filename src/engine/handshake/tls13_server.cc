@@ -243,10 +243,7 @@ Error Tls13Server::send_flight(const messages::ClientHello& ch) {
   if (!ctx_.resumed) {
     if (ctx_.config.verify != VerifyMode::none) {
       messages::CertificateRequest cr;
-      cr.signature_algorithms.clear();
-      for (crypto::SignatureScheme s : crypto::handshake_signature_schemes()) {
-        cr.signature_algorithms.push_back(static_cast<uint16_t>(s));
-      }
+      cr.signature_algorithms = ctx_.config.allowed_schemes(crypto::handshake_signature_schemes());
       bytes.clear();
       wire::Writer wr(bytes);
       cr.serialize(wr);
