@@ -98,19 +98,25 @@ Config::Impl::Impl(Role r)
   }
 }
 
-const CertifiedKey* Config::Impl::certificate_for(const std::string& server_name,
-                                                  bool* name_matched) const {
-  *name_matched = false;
-  if (certificates.empty()) return nullptr;
+std::vector<const CertifiedKey*> Config::Impl::certificates_for(const std::string& server_name,
+                                                                bool* name_matched) const {
+  std::vector<const CertifiedKey*> out;
   if (!server_name.empty()) {
     for (const CertifiedKey& ck : certificates) {
-      if (ck.chain.front().matches_host(server_name)) {
-        *name_matched = true;
-        return &ck;
-      }
+      if (ck.chain.front().matches_host(server_name)) out.push_back(&ck);
     }
   }
-  return &certificates.front();
+  *name_matched = !out.empty();
+  if (out.empty()) {
+    for (const CertifiedKey& ck : certificates) out.push_back(&ck);
+  }
+  return out;
+}
+
+const CertifiedKey* Config::Impl::certificate_for(const std::string& server_name,
+                                                  bool* name_matched) const {
+  const std::vector<const CertifiedKey*> candidates = certificates_for(server_name, name_matched);
+  return candidates.empty() ? nullptr : candidates.front();
 }
 
 std::vector<uint16_t> Config::Impl::allowed_schemes(

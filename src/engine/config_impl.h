@@ -69,12 +69,15 @@ struct Config::Impl {
 
   bool offers(uint16_t version) const { return min_version <= version && version <= max_version; }
 
-  // The certificate for a client's SNI: the first whose names match, else the
-  // first. `name_matched` says whether the name matched the one returned.
   // The schemes of `defaults` the config allows, in the config's order when
   // it set a list (else in `defaults`' order); and whether one is allowed.
   std::vector<uint16_t> allowed_schemes(std::span<const crypto::SignatureScheme> defaults) const;
   bool scheme_allowed(uint16_t scheme) const;
+  // The certificates for a client's SNI, in the order added: those whose
+  // names match, else all of them. `name_matched` says which it was.
+  std::vector<const CertifiedKey*> certificates_for(const std::string& server_name,
+                                                    bool* name_matched) const;
+  // The first of certificates_for (nullptr when there is none).
   const CertifiedKey* certificate_for(const std::string& server_name, bool* name_matched) const;
 };
 

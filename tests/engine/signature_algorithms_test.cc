@@ -85,6 +85,25 @@ TEST(SignatureAlgorithms, Tls12UsesTheListToo) {
   EXPECT_EQ(p.client->peer_signature_scheme(), 0x0501);  // rsa_pkcs1_sha384
 }
 
+// RFC 8446 section 4.4.2.2: a server with several certificates for the name
+// sends one whose key the client can verify.
+TEST(SignatureAlgorithms, ServerPicksTheCertificateTheClientCanVerify) {
+  auto scfg = server_config();  // ECDSA P-256 first
+  std::string error;
+  ASSERT_TRUE(
+      scfg->add_certificate(data_path("rsa-fullchain.pem"), data_path("rsa-leaf.key"), "", &error))
+      << error;
+  for (const char* list : {"rsa_pss_rsae_sha256", "ECDSA+SHA256"}) {
+    auto ccfg = client_config();
+    ASSERT_TRUE(ccfg->set_signature_algorithms(list, &error)) << error;
+    Pair p(ccfg, scfg);
+    p.pump();
+    ASSERT_TRUE(p.client->handshake_done()) << list << ": " << error_string(p.client->error());
+    EXPECT_EQ(p.client->peer_signature_scheme(),
+              std::string(list) == "ECDSA+SHA256" ? 0x0403 : 0x0804);
+  }
+}
+
 TEST(SignatureAlgorithms, BadListsAreRefusedAndChangeNothing) {
   auto cfg = client_config();
   std::string error;

@@ -128,9 +128,16 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
 
   // Certificate and signature scheme for the requested name.
   ctx_.server_name = ch.server_name.value_or(std::string());
-  // Without one, only a PSK can authenticate us (checked once it is chosen).
-  our_certificate_ = config.certificate_for(ctx_.server_name, &server_name_matched_);
-  const bool can_sign = our_certificate_ && choose_scheme(*ch.signature_algorithms);
+  // Of our certificates for the name, the first whose key signs with a
+  // scheme the client accepts (RFC 8446 section 4.4.2.2). Without one, only
+  // a PSK can authenticate us (checked once it is chosen).
+  bool can_sign = false;
+  for (const CertifiedKey* candidate :
+       config.certificates_for(ctx_.server_name, &server_name_matched_)) {
+    our_certificate_ = candidate;
+    can_sign = choose_scheme(*ch.signature_algorithms);
+    if (can_sign) break;
+  }
   if (!can_sign && config.external_psks.empty()) return Error::handshake_failure;
 
   if (Error err = choose_alpn(ctx_, ch); err != Error::none) return err;
