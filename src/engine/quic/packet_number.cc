@@ -15,6 +15,7 @@ size_t packet_number_length(uint64_t full_pn, std::optional<uint64_t> largest_ac
 
 uint64_t decode_packet_number(std::optional<uint64_t> largest_pn, uint64_t truncated_pn,
                               size_t length) {
+  if (length == 0 || length > 4) return truncated_pn;  // not a packet number length
   const uint64_t expected_pn = largest_pn ? *largest_pn + 1 : 0;
   const uint64_t pn_win = uint64_t{1} << (8 * length);
   const uint64_t pn_hwin = pn_win / 2;

@@ -23,7 +23,7 @@ size_t packet_number_length(uint64_t full_pn, std::optional<uint64_t> largest_ac
 // The full packet number closest to the next expected one whose low
 // `length` bytes (1 to 4) are `truncated_pn`, given the largest packet
 // number successfully processed in this space (none yet: nullopt). RFC 9000
-// Appendix A.3.
+// Appendix A.3. (Another `length` returns `truncated_pn` unchanged.)
 uint64_t decode_packet_number(std::optional<uint64_t> largest_pn, uint64_t truncated_pn,
                               size_t length);
 

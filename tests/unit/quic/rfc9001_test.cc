@@ -67,6 +67,20 @@ TEST(Rfc9001, HeaderProtectionMasks) {
             test::kChachaMask);
 }
 
+TEST(Rfc9001, HeaderProtectionRefusesWrongKeysAndWorksOnlyWhenKeyed) {
+  crypto::HeaderProtection header;
+  const Bytes sample(16, 0);
+  std::array<uint8_t, crypto::kHeaderProtectionMaskSize> mask{};
+  EXPECT_FALSE(header.mask(std::span<const uint8_t, 16>(sample.data(), 16), mask));
+  EXPECT_FALSE(header.init(crypto::AeadAlg::aes_128_gcm, Bytes(32, 1)));
+  EXPECT_FALSE(header.init(crypto::AeadAlg::chacha20_poly1305, Bytes(16, 1)));
+  EXPECT_FALSE(header.ready());
+  ASSERT_TRUE(header.init(crypto::AeadAlg::aes_256_gcm, Bytes(32, 1)));
+  EXPECT_TRUE(header.mask(std::span<const uint8_t, 16>(sample.data(), 16), mask));
+  header.clear();
+  EXPECT_FALSE(header.mask(std::span<const uint8_t, 16>(sample.data(), 16), mask));
+}
+
 TEST(Rfc9001, ClientInitialIsProtectedByteForByte) {
   // A.2
   const InitialSecrets secrets = derive_initial_secrets(from_hex(test::kClientDcid));
