@@ -3,12 +3,15 @@
 // QUIC packet headers on arbitrary datagrams: byte 0 gives the length of
 // short-header connection IDs (mod 21), the rest is the datagram. Every
 // packet CoalescedPackets returns must lie inside the datagram, right after
-// the previous one, and parse alone to the same header; its fields must lie
+// the previous one (or after packets it skipped), carry the first packet's
+// Destination Connection ID, and parse alone to the same header; its fields must lie
 // inside it. Each Initial packet is then run through header and packet
 // protection removal with the Initial keys of its Destination Connection ID
 // (arbitrary bytes must be refused or opened, never crash).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <vector>
 
 #include "engine/quic/initial_secrets.h"
@@ -57,12 +60,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   adieu::quic::CoalescedPackets packets(datagram, short_dcid_length);
   PacketHeader h;
   size_t offset = 0;
+  std::optional<Bytes> first_dcid;
   while (packets.next(h)) {
-    if (h.packet.data() != datagram.data() + offset || h.packet.empty() ||
+    // Skipped packets (another connection ID) may lie in between.
+    if (h.packet.data() < datagram.data() + offset || h.packet.empty() ||
         !inside(h.packet, datagram)) {
+      fail("packet before the previous one's end");
+    }
+    if (packets.skipped() == 0 && h.packet.data() != datagram.data() + offset) {
       fail("packet not where the previous one ended");
     }
-    offset += h.packet.size();
+    offset = static_cast<size_t>(h.packet.data() - datagram.data()) + h.packet.size();
+    if (!first_dcid) first_dcid = h.dcid;
+    if (!std::equal(h.dcid.begin(), h.dcid.end(), first_dcid->begin(), first_dcid->end())) {
+      fail("a packet for another connection ID was returned");
+    }
     if (!inside(h.dcid, h.packet) || !inside(h.scid, h.packet) || !inside(h.token, h.packet) ||
         !inside(h.integrity_tag, h.packet) || !inside(h.supported_versions, h.packet)) {
       fail("field outside its packet");
@@ -95,7 +107,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
     }
   }
-  if (offset + packets.rest().size() != datagram.size()) fail("bytes lost between packets");
+  if (packets.rest().data() + packets.rest().size() != datagram.data() + datagram.size() ||
+      (packets.skipped() == 0 && offset + packets.rest().size() != datagram.size())) {
+    fail("bytes lost between packets");
+  }
   if (packets.status() == HeaderStatus::ok && !packets.rest().empty()) fail("stopped early");
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "engine/quic/packet_header.h"
 
+#include <algorithm>
+
 #include "crypto/aead.h"
 #include "engine/quic/connection_id.h"
 
@@ -107,13 +109,17 @@ HeaderStatus parse_packet_header(Bytes datagram, size_t short_dcid_length, Packe
 }
 
 bool CoalescedPackets::next(PacketHeader& out) {
-  if (rest_.empty() || status_ != HeaderStatus::ok) return false;
-  status_ = parse_packet_header(rest_, short_dcid_length_, out);
-  if (status_ != HeaderStatus::ok) {
-    return false;
+  while (!rest_.empty() && status_ == HeaderStatus::ok) {
+    status_ = parse_packet_header(rest_, short_dcid_length_, out);
+    if (status_ != HeaderStatus::ok) return false;
+    rest_ = rest_.subspan(out.packet.size());
+    if (!first_dcid_) first_dcid_ = out.dcid;
+    if (std::equal(out.dcid.begin(), out.dcid.end(), first_dcid_->begin(), first_dcid_->end())) {
+      return true;
+    }
+    ++skipped_;
   }
-  rest_ = rest_.subspan(out.packet.size());
-  return true;
+  return false;
 }
 
 size_t write_long_header(wire::Writer& w, const LongHeader& header, uint64_t pn, size_t pn_length,

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "wire/reader.h"
@@ -68,7 +69,9 @@ HeaderStatus parse_packet_header(Bytes datagram, size_t short_dcid_length, Packe
 
 // The packets of one datagram, in order (coalesced packets, RFC 9000
 // section 12.2): each long header with a Length field ends where its Length
-// says; any other packet takes the rest of the datagram.
+// says; any other packet takes the rest of the datagram. Packets whose
+// Destination Connection ID differs from the first packet's are skipped
+// (section 12.2: receivers SHOULD ignore them) and counted in skipped().
 class CoalescedPackets {
  public:
   CoalescedPackets(Bytes datagram, size_t short_dcid_length)
@@ -80,11 +83,14 @@ class CoalescedPackets {
   // ok after the last packet; malformed or unsupported_version when
   // iteration stopped there.
   HeaderStatus status() const { return status_; }
-  // Bytes not yet returned as packets.
+  // Bytes not yet returned as packets (nor skipped).
   Bytes rest() const { return rest_; }
+  size_t skipped() const { return skipped_; }
 
  private:
   Bytes rest_;
+  std::optional<Bytes> first_dcid_;
+  size_t skipped_ = 0;
   size_t short_dcid_length_;
   HeaderStatus status_ = HeaderStatus::ok;
 };

@@ -165,6 +165,27 @@ TEST(PacketHeader, CoalescedPacketsAreIteratedByLength) {
   EXPECT_EQ(seen[2], std::make_pair(PacketType::one_rtt, one_rtt.size()));
 }
 
+TEST(PacketHeader, CoalescedPacketsForAnotherConnectionAreSkipped) {
+  const ByteVec first = long_packet(PacketType::initial, 40);
+  ByteVec other;
+  wire::Writer w(other);
+  write_long_header(w, LongHeader{PacketType::handshake, kQuicVersion1, kScid, kScid, {}}, 1, 1,
+                    30);
+  other.resize(other.size() + 30 + crypto::kAeadTagSize, 0x33);
+  const ByteVec last = long_packet(PacketType::handshake, 25);
+  const ByteVec datagram = concat({first, other, last});
+  CoalescedPackets packets(datagram, kDcid.size());
+  PacketHeader h;
+  ASSERT_TRUE(packets.next(h));
+  EXPECT_EQ(h.type, PacketType::initial);
+  ASSERT_TRUE(packets.next(h));
+  EXPECT_EQ(h.type, PacketType::handshake);
+  EXPECT_EQ(h.packet.data(), datagram.data() + first.size() + other.size());
+  EXPECT_FALSE(packets.next(h));
+  EXPECT_EQ(packets.status(), HeaderStatus::ok);
+  EXPECT_EQ(packets.skipped(), 1u);
+}
+
 TEST(PacketHeader, CoalescingStopsAtAMalformedPacket) {
   const ByteVec initial = long_packet(PacketType::initial, 40);
   const ByteVec datagram = concat({initial, from_hex("00 00 00 00")});  // zeros after it
