@@ -33,7 +33,7 @@ class Reader {
   uint64_t u64();
   // A QUIC variable-length integer (RFC 9000 section 16): the two high bits
   // of the first byte give its length (1, 2, 4 or 8 bytes). Any encoding is
-  // accepted, minimal or not; the value is at most kMaxVarint.
+  // accepted, minimal or not; the value is at most 2^62-1 (kMaxVarint).
   uint64_t varint();
 
   // `n` raw bytes (empty span and failure when too short).
