@@ -131,7 +131,7 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
   cfg->set_verify(s->server ? server_verify_mode(s->verify_mode) : adieu::VerifyMode::required);
   install_verify_hook(*cfg);
   if (s->groups == kNoEngineGroup) {
-    *error = "none of the groups set is implemented (FFDHE, binary and brainpool curves are not)";
+    *error = "none of the groups set is implemented (binary and brainpool curves are not)";
     return nullptr;
   }
   if (!cfg->set_groups(s->groups.empty() ? kDefaultGroups : s->groups, error)) return nullptr;

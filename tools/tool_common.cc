@@ -322,6 +322,11 @@ std::string describe_parameters(const Connection& connection) {
       " sni=" + (connection.server_name().empty() ? std::string("none") : connection.server_name());
   out += " peer_certs=" + std::to_string(connection.peer_certificates().size());
   out += std::string(" resumed=") + (connection.resumed() ? "yes" : "no");
+  static const char* const kEarlyData[] = {"none", "offered", "accepted", "rejected"};
+  out += std::string(" early_data=") + kEarlyData[static_cast<int>(connection.early_data_status())];
+  if (connection.early_data_bytes() != 0) {
+    out += " early_data_bytes=" + std::to_string(connection.early_data_bytes());
+  }
   return out;
 }
 

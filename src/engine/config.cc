@@ -55,13 +55,17 @@ std::function<void(std::string_view)> file_keylog(const std::string& path, std::
   };
 }
 
+// The TLS name (crypto::group_name) or, for the curves, OpenSSL's other
+// names for it.
 std::optional<crypto::Group> group_by_name(const std::string& name) {
-  if (name == "X25519" || name == "x25519") return crypto::Group::x25519;
-  if (name == "P-256" || name == "prime256v1" || name == "secp256r1")
-    return crypto::Group::secp256r1;
-  if (name == "P-384" || name == "secp384r1") return crypto::Group::secp384r1;
-  if (name == "P-521" || name == "secp521r1") return crypto::Group::secp521r1;
-  if (name == "X448" || name == "x448") return crypto::Group::x448;
+  if (name == "X25519") return crypto::Group::x25519;
+  if (name == "P-256" || name == "prime256v1") return crypto::Group::secp256r1;
+  if (name == "P-384") return crypto::Group::secp384r1;
+  if (name == "P-521") return crypto::Group::secp521r1;
+  if (name == "X448") return crypto::Group::x448;
+  for (crypto::Group group : crypto::implemented_groups()) {
+    if (name == crypto::group_name(static_cast<uint16_t>(group))) return group;
+  }
   return std::nullopt;
 }
 
@@ -84,10 +88,13 @@ Config::Impl::Impl(Role r)
       clock_ms(system_clock_ms) {
   if (role == Role::server) {
     ticket_keys = std::make_shared<TicketKeys>();
-    // A server takes every group it implements, its fastest first; a
-    // client's hello stays short (one x25519 share, three groups).
-    groups.push_back(crypto::Group::secp521r1);
-    groups.push_back(crypto::Group::x448);
+    // A server takes every group it implements, its fastest first (the
+    // finite-field groups last, slowest, as OpenSSL orders them); a client's
+    // hello stays short (one x25519 share, three groups).
+    groups.insert(groups.end(),
+                  {crypto::Group::secp521r1, crypto::Group::x448, crypto::Group::ffdhe2048,
+                   crypto::Group::ffdhe3072, crypto::Group::ffdhe4096, crypto::Group::ffdhe6144,
+                   crypto::Group::ffdhe8192});
   }
 }
 
@@ -381,6 +388,15 @@ void Config::set_ticket_keys(std::shared_ptr<TicketKeys> keys) {
 }
 void Config::set_psk_ke(bool allowed) {
   impl_->psk_ke = allowed;
+}
+void Config::set_early_data(bool enabled) {
+  impl_->early_data = enabled;
+}
+void Config::set_max_early_data(uint32_t bytes) {
+  impl_->max_early_data = bytes;
+  if (bytes != 0 && !impl_->early_data_replay) {
+    impl_->early_data_replay = std::make_shared<EarlyDataReplayGuard>();
+  }
 }
 void Config::set_resumption(bool enabled) {
   impl_->resumption = enabled;

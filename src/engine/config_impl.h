@@ -16,6 +16,7 @@
 #include "crypto/signature.h"
 #include "crypto/tls12_suite.h"
 #include "crypto/trust_store.h"
+#include "engine/session/early_data_replay.h"
 
 namespace adieu {
 
@@ -50,6 +51,10 @@ struct Config::Impl {
   std::shared_ptr<TicketKeys> ticket_keys;
   bool psk_ke = false;
   bool resumption = true;
+  bool early_data = false;      // client: offer 0-RTT
+  uint32_t max_early_data = 0;  // server: accept this much 0-RTT (0: none)
+  // Server: the ClientHellos whose early data was taken (anti-replay).
+  std::shared_ptr<EarlyDataReplayGuard> early_data_replay;
   // External PSKs (RFC 8446 section 4.2.11): a client offers the first; a
   // server takes any by identity. Each is a Session with `external` set.
   std::vector<std::shared_ptr<Session>> external_psks;

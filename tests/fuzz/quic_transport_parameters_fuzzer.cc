@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "engine/quic/frame.h"
+#include "engine/quic/stream_id.h"
 #include "engine/quic/transport_parameters.h"
 
 namespace {
@@ -45,8 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       params->ack_delay_exponent > quic::kMaxAckDelayExponent ||
       params->max_ack_delay >= quic::kMaxMaxAckDelay ||
       params->active_connection_id_limit < quic::kMinActiveConnectionIdLimit ||
-      params->initial_max_streams_bidi > quic::kMaxStreams ||
-      params->initial_max_streams_uni > quic::kMaxStreams) {
+      params->initial_max_streams_bidi > quic::kMaxStreamCount ||
+      params->initial_max_streams_uni > quic::kMaxStreamCount) {
     fail("a value out of section 18.2's bounds was accepted");
   }
   if (sender == adieu::Role::client &&

@@ -189,7 +189,7 @@ Error Tls12Client::on_server_key_exchange(std::span<const uint8_t> msg,
   // A curve we offered (RFC 8422 section 5.4), a scheme we offered that fits
   // the suite's authentication.
   if (!contains(*hello_.supported_groups, ske.named_curve) ||
-      !crypto::group_implemented(ske.named_curve)) {
+      !crypto::group_is_elliptic(ske.named_curve)) {
     return Error::illegal_parameter;
   }
   if (!offered_tls12_scheme(ske.scheme) || !scheme_fits_auth(ske.scheme, suite_->auth) ||

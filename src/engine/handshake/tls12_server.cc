@@ -206,10 +206,12 @@ Error Tls12Server::choose_parameters(const messages::ClientHello& ch) {
     }
   }
   if (!scheme_found) return Error::handshake_failure;
-  // Group: our preference among the client's; a client without
-  // supported_groups gets P-256 if we have it (RFC 8422 section 4).
+  // Group: our preference among the client's elliptic curves (an ffdhe group
+  // would need a DHE suite); a client without supported_groups gets P-256 if
+  // we have it (RFC 8422 section 4).
   bool group_found = false;
   for (crypto::Group g : config.groups) {
+    if (!crypto::group_is_elliptic(static_cast<uint16_t>(g))) continue;
     const bool listed = ch.supported_groups
                             ? contains(*ch.supported_groups, static_cast<uint16_t>(g))
                             : g == crypto::Group::secp256r1;
@@ -314,7 +316,7 @@ Error Tls12Server::on_client_key_exchange(std::span<const uint8_t> msg,
                                           std::span<const uint8_t> body) {
   messages::ClientKeyExchange cke;
   if (Error err = cke.parse(body); err != Error::none) return err;
-  const std::optional<crypto::Secret> pre_master_secret = our_share_->derive(cke.point);
+  const std::optional<crypto::SharedSecret> pre_master_secret = our_share_->derive(cke.point);
   if (!pre_master_secret) return Error::illegal_parameter;
   our_share_.reset();
   add_to_transcript(msg);

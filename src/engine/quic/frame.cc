@@ -75,7 +75,7 @@ std::optional<Frame> parse_stream(wire::Reader& r, uint64_t type, Refusal& why) 
   const uint64_t length = f.has_length ? r.varint() : r.remaining();
   if (!r.ok() || length > r.remaining()) return std::nullopt;
   f.data = r.bytes(static_cast<size_t>(length));
-  if (f.offset > kMaxStreamOffset - length) {
+  if (f.offset > kMaxStreamLength - length) {
     why.reason = "STREAM data beyond offset 2^62-1";
     return std::nullopt;
   }
@@ -88,7 +88,7 @@ std::optional<Frame> parse_crypto(wire::Reader& r, Refusal& why) {
   const uint64_t length = r.varint();
   if (!r.ok() || length > r.remaining()) return std::nullopt;
   f.data = r.bytes(static_cast<size_t>(length));
-  if (f.offset > kMaxStreamOffset - length) {
+  if (f.offset > kMaxStreamLength - length) {
     why.reason = "CRYPTO data beyond offset 2^62-1";
     return std::nullopt;
   }
@@ -137,7 +137,7 @@ std::optional<Frame> with_bytes8(wire::Reader& r) {
 }
 
 std::optional<Frame> max_streams_like(uint64_t count, Frame frame, Refusal& why) {
-  if (count > kMaxStreams) {
+  if (count > kMaxStreamCount) {
     why.reason = "stream count above 2^60";
     return std::nullopt;
   }
@@ -284,7 +284,7 @@ struct FrameWriter {
     w.varint(f.error_code);
   }
   void operator()(const CryptoFrame& f) {
-    if (f.offset > kMaxStreamOffset - std::min<uint64_t>(f.data.size(), kMaxStreamOffset)) w.fail();
+    if (f.offset > kMaxStreamLength - std::min<uint64_t>(f.data.size(), kMaxStreamLength)) w.fail();
     w.varint(frame_type::crypto);
     w.varint(f.offset);
     w.varint(f.data.size());
@@ -298,7 +298,7 @@ struct FrameWriter {
   }
   void operator()(const StreamFrame& f) {
     if ((!f.has_offset && f.offset != 0) ||
-        f.offset > kMaxStreamOffset - std::min<uint64_t>(f.data.size(), kMaxStreamOffset)) {
+        f.offset > kMaxStreamLength - std::min<uint64_t>(f.data.size(), kMaxStreamLength)) {
       w.fail();
     }
     w.varint(type_of(f));
@@ -317,7 +317,7 @@ struct FrameWriter {
     w.varint(f.maximum_stream_data);
   }
   void operator()(const MaxStreamsFrame& f) {
-    if (f.maximum_streams > kMaxStreams) w.fail();
+    if (f.maximum_streams > kMaxStreamCount) w.fail();
     w.varint(f.bidirectional ? frame_type::max_streams_bidi : frame_type::max_streams_uni);
     w.varint(f.maximum_streams);
   }
@@ -331,7 +331,7 @@ struct FrameWriter {
     w.varint(f.maximum_stream_data);
   }
   void operator()(const StreamsBlockedFrame& f) {
-    if (f.maximum_streams > kMaxStreams) w.fail();
+    if (f.maximum_streams > kMaxStreamCount) w.fail();
     w.varint(f.bidirectional ? frame_type::streams_blocked_bidi : frame_type::streams_blocked_uni);
     w.varint(f.maximum_streams);
   }

@@ -15,6 +15,9 @@
 #include <variant>
 #include <vector>
 
+#include "engine/quic/ack_range.h"
+#include "engine/quic/flow_control.h"
+#include "engine/quic/stream_id.h"
 #include "engine/quic/transport_error.h"
 #include "wire/reader.h"
 #include "wire/writer.h"
@@ -51,13 +54,10 @@ constexpr uint64_t connection_close_app = 0x1d;
 constexpr uint64_t handshake_done = 0x1e;
 }  // namespace frame_type
 
-// Stream counts (MAX_STREAMS, STREAMS_BLOCKED, the initial_max_streams
-// transport parameters) are at most 2^60: stream IDs must stay varints
-// (RFC 9000 section 19.11).
-constexpr uint64_t kMaxStreams = uint64_t{1} << 60;
-// The largest stream or CRYPTO offset plus length (RFC 9000 sections 19.6
-// and 19.8).
-constexpr uint64_t kMaxStreamOffset = (uint64_t{1} << 62) - 1;
+// Limits checked here come from the stream modules: kMaxStreamCount (2^60,
+// stream_id.h) bounds MAX_STREAMS and STREAMS_BLOCKED (RFC 9000 section
+// 19.11); kMaxStreamLength (2^62-1, flow_control.h) bounds a STREAM or
+// CRYPTO frame's offset plus length (sections 19.6 and 19.8).
 
 // A run of `length` consecutive PADDING bytes (0x00): the parser gathers
 // them into one frame.
@@ -68,13 +68,6 @@ struct PaddingFrame {
 
 struct PingFrame {
   friend bool operator==(const PingFrame&, const PingFrame&) = default;
-};
-
-// Acknowledged packet numbers from `smallest` to `largest` inclusive.
-struct AckRange {
-  uint64_t smallest = 0;
-  uint64_t largest = 0;
-  friend bool operator==(const AckRange&, const AckRange&) = default;
 };
 
 struct EcnCounts {
@@ -141,7 +134,7 @@ struct MaxStreamDataFrame {
 
 struct MaxStreamsFrame {
   bool bidirectional = true;
-  uint64_t maximum_streams = 0;  // at most kMaxStreams
+  uint64_t maximum_streams = 0;  // at most kMaxStreamCount
   friend bool operator==(const MaxStreamsFrame&, const MaxStreamsFrame&) = default;
 };
 
@@ -158,7 +151,7 @@ struct StreamDataBlockedFrame {
 
 struct StreamsBlockedFrame {
   bool bidirectional = true;
-  uint64_t maximum_streams = 0;  // at most kMaxStreams
+  uint64_t maximum_streams = 0;  // at most kMaxStreamCount
   friend bool operator==(const StreamsBlockedFrame&, const StreamsBlockedFrame&) = default;
 };
 

@@ -1,13 +1,12 @@
-// QUIC transport error codes (RFC 9000 section 20.1), carried in
-// CONNECTION_CLOSE frames of type 0x1c. A TLS alert becomes CRYPTO_ERROR,
-// 0x0100 plus the alert's code (RFC 9001 section 4.8).
+// QUIC transport error codes, carried in CONNECTION_CLOSE frames of type
+// 0x1c (RFC 9000 §20.1).
 #pragma once
 
 #include <cstdint>
 
 namespace adieu::quic {
 
-enum class TransportError : uint64_t {
+enum class TransportError : std::uint64_t {
   no_error = 0x00,
   internal_error = 0x01,
   connection_refused = 0x02,
@@ -25,19 +24,22 @@ enum class TransportError : uint64_t {
   key_update_error = 0x0e,
   aead_limit_reached = 0x0f,
   no_viable_path = 0x10,
-  crypto_error = 0x0100,  // first of the range 0x0100-0x01ff
+  // CRYPTO_ERROR: 0x0100-0x01ff, the low byte is the TLS alert (RFC 9001 §4.8).
+  crypto_error = 0x0100,
 };
 
-// CRYPTO_ERROR for a TLS alert (RFC 9001 section 4.8).
-constexpr TransportError crypto_error(uint8_t alert) {
-  return static_cast<TransportError>(0x0100 + uint64_t{alert});
+// The CRYPTO_ERROR code that carries TLS alert `alert` (RFC 9001 §4.8).
+constexpr TransportError crypto_error(std::uint8_t alert) {
+  return static_cast<TransportError>(static_cast<std::uint64_t>(TransportError::crypto_error) |
+                                     alert);
 }
+// True for the CRYPTO_ERROR range, 0x0100-0x01ff.
 constexpr bool is_crypto_error(TransportError e) {
-  return (static_cast<uint64_t>(e) & ~uint64_t{0xff}) == 0x0100;
+  return (static_cast<std::uint64_t>(e) & ~std::uint64_t{0xff}) == 0x0100;
 }
 // The alert inside a CRYPTO_ERROR code (meaningful when is_crypto_error).
-constexpr uint8_t crypto_error_alert(TransportError e) {
-  return static_cast<uint8_t>(static_cast<uint64_t>(e) & 0xff);
+constexpr std::uint8_t crypto_error_alert(TransportError e) {
+  return static_cast<std::uint8_t>(static_cast<std::uint64_t>(e) & 0xff);
 }
 
 // The RFC's name ("FRAME_ENCODING_ERROR", "CRYPTO_ERROR"), or "unknown".

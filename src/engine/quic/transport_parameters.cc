@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "engine/quic/frame.h"
+#include "engine/quic/stream_id.h"
 
 namespace adieu::quic {
 
@@ -24,7 +24,7 @@ const char* check_integer(uint64_t id, uint64_t v) {
       return v < kMinActiveConnectionIdLimit ? "active_connection_id_limit below 2" : nullptr;
     case tp::initial_max_streams_bidi:
     case tp::initial_max_streams_uni:
-      return v > kMaxStreams ? "initial_max_streams above 2^60" : nullptr;
+      return v > kMaxStreamCount ? "initial_max_streams above 2^60" : nullptr;
     default:
       return nullptr;
   }

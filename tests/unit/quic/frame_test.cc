@@ -37,7 +37,7 @@ std::vector<Frame> every_frame() {
       MaxDataFrame{1 << 20},
       MaxStreamDataFrame{4, 65536},
       MaxStreamsFrame{true, 100},
-      MaxStreamsFrame{false, kMaxStreams},
+      MaxStreamsFrame{false, kMaxStreamCount},
       DataBlockedFrame{999},
       StreamDataBlockedFrame{2, 16384},
       StreamsBlockedFrame{true, 3},
@@ -191,7 +191,7 @@ TEST(Frame, MaxStreamsAtTheLimitIsAccepted) {
   bool done = false;
   const auto f = parse(from_hex("12d000000000000000"), e, done);
   ASSERT_TRUE(f.has_value());
-  EXPECT_EQ(std::get<MaxStreamsFrame>(*f).maximum_streams, kMaxStreams);
+  EXPECT_EQ(std::get<MaxStreamsFrame>(*f).maximum_streams, kMaxStreamCount);
 }
 
 TEST(Frame, WriterRefusesWhatTheParserRefuses) {
@@ -200,8 +200,8 @@ TEST(Frame, WriterRefusesWhatTheParserRefuses) {
   offset_without_bit.has_offset = false;
   NewConnectionIdFrame empty_cid;
   for (const Frame& bad :
-       {Frame{MaxStreamsFrame{true, kMaxStreams + 1}},
-        Frame{StreamsBlockedFrame{false, kMaxStreams + 1}}, Frame{NewTokenFrame{}},
+       {Frame{MaxStreamsFrame{true, kMaxStreamCount + 1}},
+        Frame{StreamsBlockedFrame{false, kMaxStreamCount + 1}}, Frame{NewTokenFrame{}},
         Frame{offset_without_bit}, Frame{empty_cid}, Frame{PaddingFrame{0}}}) {
     ByteVec out;
     wire::Writer w(out);
