@@ -33,5 +33,16 @@ constexpr TransportError crypto_error(std::uint8_t alert) {
   return static_cast<TransportError>(static_cast<std::uint64_t>(TransportError::crypto_error) |
                                      alert);
 }
+// True for the CRYPTO_ERROR range, 0x0100-0x01ff.
+constexpr bool is_crypto_error(TransportError e) {
+  return (static_cast<std::uint64_t>(e) & ~std::uint64_t{0xff}) == 0x0100;
+}
+// The alert inside a CRYPTO_ERROR code (meaningful when is_crypto_error).
+constexpr std::uint8_t crypto_error_alert(TransportError e) {
+  return static_cast<std::uint8_t>(static_cast<std::uint64_t>(e) & 0xff);
+}
+
+// The RFC's name ("FRAME_ENCODING_ERROR", "CRYPTO_ERROR"), or "unknown".
+const char* transport_error_name(TransportError e);
 
 }  // namespace adieu::quic
