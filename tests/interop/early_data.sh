@@ -70,4 +70,19 @@ expect_count "st: adieu-server took 0-RTT data twice" "$WORK/st.srv.out" \
   "resumed=yes early_data=accepted early_data_bytes=12" 2
 expect_count "st: adieu-server ended all 4 connections cleanly" "$WORK/st.srv.out" "$CLEAN" 4
 
+log "== openssl s_client -early_data GET -> adieu-server -www -early_data"
+printf 'GET / HTTP/1.0\r\n\r\n' >"$WORK/get.txt"
+start_adieu_server ww.srv -cert "$FULLCHAIN" -key "$KEY" -naccept 2 -www -early_data -verbose
+run_openssl_client ww.o1 'GET / HTTP/1.0\r\n\r\n' 'HTTP/1.0 200' -CAfile "$ROOT" \
+  -verify_return_error -sess_out "$WORK/ww.pem"
+expect_status "ww: s_client's first request succeeds" "$RC" 0
+run_openssl_client ww.o2 '' 'HTTP/1.0 200' -CAfile "$ROOT" -verify_return_error \
+  -sess_in "$WORK/ww.pem" -early_data "$WORK/get.txt"
+expect_status "ww: s_client's 0-RTT request succeeds" "$RC" 0
+expect_grep "ww: the request went as early data" "$WORK/ww.o2.cli.out" "Early data was accepted"
+expect_grep "ww: adieu-server answered it" "$WORK/ww.o2.cli.out" "HTTP/1.0 200 OK"
+wait_exit "$SERVER_PID" 5
+expect_count "ww: adieu-server took the GET as 0-RTT data" "$WORK/ww.srv.out" \
+  "resumed=yes early_data=accepted early_data_bytes=18" 1
+
 finish "Early data"
