@@ -126,7 +126,7 @@ int write_early_data(SSL* s, const void* buf, size_t num, size_t* written) {
     case EarlyState::write_flush:
       // The handshake went on without us (SSL_connect, SSL_read): no more
       // early data (OpenSSL's SSL_EARLY_DATA_FINISHED_WRITING).
-      if (s->conn == nullptr || s->conn->handshake_done() ||
+      if (!s->early_data_paused || s->conn == nullptr ||
           s->conn->early_data_status() != adieu::EarlyDataStatus::offered) {
         break;
       }
@@ -192,11 +192,14 @@ int read_early_data(SSL* s, void* buf, size_t num, size_t* readbytes) {
 
 }  // namespace
 
-bool early_data_pause(const SSL* s) {
+bool early_data_pause(SSL* s) {
   if (!s->early_data_call || s->conn == nullptr || s->conn->handshake_done()) return false;
-  if (!s->server) return true;  // the ClientHello is out
-  if (!server_flight_written(s)) return false;
-  return s->conn->early_data_status() != adieu::EarlyDataStatus::accepted ||
+  // A client stops once its ClientHello is out.
+  if (s->server && !server_flight_written(s)) return false;
+  s->early_data_paused = true;
+  // A server that took early data reads on until some of it came (OpenSSL's
+  // SSL_accept returns here, then SSL_read_ex reads).
+  return !s->server || s->conn->early_data_status() != adieu::EarlyDataStatus::accepted ||
          s->conn->early_data_bytes() > s->early_data_read;
 }
 

@@ -268,6 +268,7 @@ int do_handshake(SSL* s) {
     s->call_error = CallError::ssl;
     return 0;
   }
+  if (!s->early_data_call) s->early_data_paused = false;  // OpenSSL's check_finish_init
   // OpenSSL's state machine runs: the info callback hears how it returned.
   const int r = handshake_steps(s);
   info_event(s, s->server ? SSL_CB_ACCEPT_EXIT : SSL_CB_CONNECT_EXIT, r);

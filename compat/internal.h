@@ -266,6 +266,9 @@ struct ssl_st {
   // SSL_write_early_data / SSL_read_early_data runs the handshake: it stops
   // where OpenSSL's does (early_data_pause()).
   bool early_data_call = false;
+  // The handshake stopped there (OpenSSL's TLS_ST_EARLY_DATA, where
+  // SSL_in_init() is 0) and no other handshake call ran since.
+  bool early_data_paused = false;
   uint64_t early_data_read = 0;  // server: early bytes SSL_read_early_data handed out
   adieu::compat::Ciphers ciphers;
   std::string groups;
@@ -366,7 +369,8 @@ void reset_connection(SSL* s);
 // has reached the point where OpenSSL's returns to the caller: a client's
 // ClientHello (and its early keys) written; a server's flight after the
 // ClientHello written, and its early data either refused or waiting to be read.
-bool early_data_pause(const SSL* s);
+// Sets early_data_paused when it is so.
+bool early_data_pause(SSL* s);
 // The engine's early data settings for an SSL (config.cc).
 void configure_early_data(const SSL* s, adieu::Config& cfg);
 // A server's tickets are stateful (single use, in the context's cache):

@@ -37,6 +37,7 @@ void reset_connection(SSL* s) {
   s->early_state = EarlyState::none;
   s->early_data_engine = false;
   s->early_data_call = false;
+  s->early_data_paused = false;
   s->early_data_read = 0;
   s->tickets_sent_count = 0;
   s->record.clear();
@@ -447,8 +448,9 @@ void* SSL_get_ex_data(const SSL* s, int idx) {
 
 // --- State ------------------------------------------------------------------------
 
+// 0 where OpenSSL's handshake stopped for early data (TLS_ST_EARLY_DATA).
 int SSL_in_init(const SSL* s) {
-  return s != nullptr && in_init(s) ? 1 : 0;
+  return s != nullptr && in_init(s) && !s->early_data_paused ? 1 : 0;
 }
 int SSL_in_before(const SSL* s) {
   return s != nullptr && in_before(s) ? 1 : 0;

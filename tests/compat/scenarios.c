@@ -123,6 +123,7 @@ static const Scenario kScenarios[] = {
     SCENARIO(session_bytes),
     SCENARIO(early_data_accepted),
     SCENARIO(early_data_refused),
+    SCENARIO(early_data_nonblocking),
     SCENARIO(early_data_not_read),
     SCENARIO(early_data_too_much),
     SCENARIO(early_data_no_allowance),

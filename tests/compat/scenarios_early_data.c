@@ -64,6 +64,12 @@ static int read_early(SSL* s, const char* label) {
   return r;
 }
 
+/* Where the handshake is, as the state queries say. */
+static void states(SSL* ssl, const char* label) {
+  say("%s: in_init=%d init_finished=%d in_before=%d", label, SSL_in_init(ssl),
+      SSL_is_init_finished(ssl), SSL_in_before(ssl));
+}
+
 static void read_text(SSL* ssl, const char* label) {
   int n = SSL_read(ssl, buf, sizeof(buf));
   if (n > 0) say("%s: \"%.*s\"", label, n, buf);
@@ -131,6 +137,7 @@ static void complete(Pair* p, const char* resend) {
     r = read_early(p->s, "S read early");
     if (r != SSL_READ_EARLY_DATA_SUCCESS) break;
   }
+  states(p->s, "S");
   STEP("S accept", p->s, NULL, SSL_accept(p->s));
   say("S: status=%s reused=%d finished=%d", status_name(SSL_get_early_data_status(p->s)),
       SSL_session_reused(p->s), SSL_is_init_finished(p->s));
@@ -160,11 +167,45 @@ void sc_early_data_accepted(void) {
   if (write_early(p.c, "C write early", "early one") == 1) {
     write_early(p.c, "C write early again", "early two");
   }
+  states(p.c, "C");
+  c2s(&p);
+  read_early(p.s, "S read early");
+  states(p.s, "S");
+  read_early(p.s, "S read early");
+  read_early(p.s, "S read early");
+  states(p.s, "S");
+  complete(&p, "early one early two");
+  SSL_SESSION_free(sess);
+  pair_free(&p);
+}
+
+/* Early data coming in pieces: SSL_read_early_data wants more, SSL_read and
+ * SSL_write are refused while its handshake has not started or while it
+ * reads; a client writes early data again before the server answers. */
+void sc_early_data_nonblocking(void) {
+  Pair p;
+  SSL_SESSION* sess = session_from(&p, 16384);
+  int r;
+  fresh_connection(&p);
+  say("set_session=%d", SSL_set_session(p.c, sess));
+  read_early(p.s, "S read early before the ClientHello");
+  states(p.s, "S");
+  r = SSL_read(p.s, buf, sizeof(buf));
+  report("S read", p.s, r, -1);
+  r = SSL_write(p.s, "x", 1);
+  report("S write", p.s, r, -1);
+  write_early(p.c, "C write early", "one");
   c2s(&p);
   read_early(p.s, "S read early");
   read_early(p.s, "S read early");
+  states(p.s, "S");
+  r = SSL_write(p.s, "x", 1);
+  report("S write while reading early data", p.s, r, -1);
+  write_early(p.c, "C write early", "two");
+  states(p.c, "C");
+  c2s(&p);
   read_early(p.s, "S read early");
-  complete(&p, "early one early two");
+  complete(&p, "one two");
   SSL_SESSION_free(sess);
   pair_free(&p);
 }
