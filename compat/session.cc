@@ -44,6 +44,7 @@ SSL_SESSION* session_dup(const SSL_SESSION* src) {
   d->not_resumable = src->not_resumable;
   d->master_key = src->master_key;
   d->engine = src->engine;
+  d->max_early_data = src->max_early_data;
   CRYPTO_dup_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, &d->ex_data, &src->ex_data);
   return holder.release();
 }
