@@ -12,9 +12,11 @@
 // engine gets min(max_early_data, recv_max_early_data) when max_early_data
 // is not 0, which is what OpenSSL takes (early_data_count_ok); its tickets
 // then carry that value rather than max_early_data (docs/compat.md).
-// Anti-replay is always on (SSL_OP_NO_ANTI_REPLAY is accepted and changes
-// nothing): every server engine configuration of a context shares one
-// record of the ClientHellos whose early data was taken.
+// Anti-replay: as OpenSSL's, a server whose tickets allow early data makes
+// them stateful and single-use unless SSL_OP_NO_ANTI_REPLAY
+// (stateful_tickets()); the engine's own check of ClientHellos (RFC 8446
+// section 8) stays on whatever the option, with one record shared by every
+// server engine configuration of a context.
 #include <algorithm>
 #include <cstring>
 
