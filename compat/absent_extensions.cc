@@ -1,5 +1,5 @@
 // More of what adieu lacks, with OpenSSL's answer when the feature is off or
-// unused: early data (0-RTT), NPN, PSK callbacks, custom extensions, the
+// unused: NPN, PSK callbacks, custom extensions, the
 // application's ticket encryption and ticket data, kernel TLS sendfile,
 // async engines, renegotiation. Setters that cannot fail keep the value; none
 // makes the handshake do what it cannot (docs/compat.md, deviations).
@@ -8,60 +8,6 @@
 using namespace adieu::compat;
 
 extern "C" {
-
-// --- Early data: never sent or accepted ---------------------------------------
-// A maximum of 0 is what adieu does; more is refused.
-int SSL_CTX_set_max_early_data(SSL_CTX* ctx, uint32_t max_early_data) {
-  if (ctx == nullptr || max_early_data != 0) {
-    ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
-    return 0;
-  }
-  return 1;
-}
-uint32_t SSL_CTX_get_max_early_data(const SSL_CTX* ctx) {
-  return 0;
-}
-int SSL_set_max_early_data(SSL* s, uint32_t max_early_data) {
-  return SSL_CTX_set_max_early_data(s != nullptr ? s->ctx : nullptr, max_early_data);
-}
-uint32_t SSL_get_max_early_data(const SSL* s) {
-  return 0;
-}
-int SSL_CTX_set_recv_max_early_data(SSL_CTX* ctx, uint32_t recv_max_early_data) {
-  return SSL_CTX_set_max_early_data(ctx, recv_max_early_data);
-}
-uint32_t SSL_CTX_get_recv_max_early_data(const SSL_CTX* ctx) {
-  return 0;
-}
-int SSL_set_recv_max_early_data(SSL* s, uint32_t recv_max_early_data) {
-  return SSL_set_max_early_data(s, recv_max_early_data);
-}
-uint32_t SSL_get_recv_max_early_data(const SSL* s) {
-  return 0;
-}
-uint32_t SSL_SESSION_get_max_early_data(const SSL_SESSION* s) {
-  return 0;  // no ticket allows early data
-}
-int SSL_SESSION_set_max_early_data(SSL_SESSION* s, uint32_t max_early_data) {
-  return s != nullptr && max_early_data == 0 ? 1 : 0;
-}
-// A server: no early data will come (its handshake goes on in SSL_accept or
-// SSL_read). A client: none can be sent.
-int SSL_read_early_data(SSL* s, void* buf, size_t num, size_t* readbytes) {
-  if (s == nullptr || !s->server) {
-    if (s != nullptr) COMPAT_RAISE(s, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
-    return SSL_READ_EARLY_DATA_ERROR;
-  }
-  if (readbytes != nullptr) *readbytes = 0;
-  return SSL_READ_EARLY_DATA_FINISH;
-}
-int SSL_write_early_data(SSL* s, const void* buf, size_t num, size_t* written) {
-  if (s != nullptr) COMPAT_RAISE(s, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
-  return 0;
-}
-int SSL_get_early_data_status(const SSL* s) {
-  return SSL_EARLY_DATA_NOT_SENT;
-}
 
 // --- Kernel TLS: never on, so no sendfile ----------------------------------------
 ossl_ssize_t SSL_sendfile(SSL* s, int fd, off_t offset, size_t size, int flags) {

@@ -162,8 +162,8 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
     cfg->set_ticket_count(static_cast<unsigned>(s->num_tickets));
     // Tickets any configuration of this context issued open with every other.
     cfg->set_ticket_keys(ctx->ticket_keys);
-    // SSL_OP_NO_TICKET: stateful tickets, as OpenSSL in TLS 1.3.
-    cfg->set_session_cache((s->options & SSL_OP_NO_TICKET) != 0 ? ctx->engine_sessions : nullptr);
+    // SSL_OP_NO_TICKET (or early data): stateful tickets, as OpenSSL in TLS 1.3.
+    cfg->set_session_cache(stateful_tickets(s) ? ctx->engine_sessions : nullptr);
   } else {
     // A client resumes only the session the application gives it (SSL_set_session).
     cfg->set_session_cache(nullptr);
@@ -174,6 +174,7 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
       return nullptr;
     }
   }
+  configure_early_data(s, *cfg);
   // The session rules are compat's (session.cc); the engine keeps nothing.
   cfg->set_unclean_session_policy(adieu::UncleanSessionPolicy::keep);
   if (ctx->keylog_cb != nullptr) {
@@ -214,10 +215,13 @@ std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error,
                    same_chain(s->chain, ctx->chain) &&
                    s->max_fragment_mode == ctx->max_fragment_mode && s->alpn == ctx->alpn &&
                    s->min_version == ctx->min_version && s->max_version == ctx->max_version &&
+                   s->max_early_data == ctx->max_early_data &&
+                   s->recv_max_early_data == ctx->recv_max_early_data &&
                    ((s->options ^ ctx->options) & SSL_OP_NO_SSL_MASK) == 0;
   if (!shareable) return build(s, error, nullptr);
   std::lock_guard<std::recursive_mutex> guard(ctx->lock);
-  size_t slot = (s->server ? 1 : 0) + ((s->options & SSL_OP_NO_TICKET) != 0 ? 2 : 0);
+  size_t slot =
+      (s->server ? 1 : 0) + (stateful_tickets(s) ? 2 : 0) + (s->early_data_engine ? 4 : 0);
   std::shared_ptr<const adieu::Config>& cached = ctx->engine_config[slot];
   if (!cached) cached = build(s, error, nullptr);
   return cached;

@@ -55,6 +55,7 @@ int read_bytes(SSL* s, uint8_t* buf, size_t len, bool peek, size_t* readbytes) {
 
 int read_internal(SSL* s, void* buf, size_t num, size_t* readbytes, bool peek) {
   begin_call(s);
+  if (!peek && early_data_blocks(s, false)) return 0;
   if (!s->role_set) {
     COMPAT_RAISE(s, SSL_R_UNINITIALIZED);
     return -1;
@@ -75,6 +76,7 @@ int read_internal(SSL* s, void* buf, size_t num, size_t* readbytes, bool peek) {
 // OpenSSL's ssl3_write_bytes for application data.
 int write_internal(SSL* s, const void* buf, size_t num, size_t* written) {
   begin_call(s);
+  if (early_data_blocks(s, true)) return 0;
   if (!s->role_set) {
     COMPAT_RAISE(s, SSL_R_UNINITIALIZED);
     return -1;

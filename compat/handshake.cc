@@ -146,7 +146,7 @@ void finish_handshake(SSL* s) {
   session_established(s);
   if (s->server) {
     ++s->ctx->stats.accept_good;
-    if (s->hit && (s->options & SSL_OP_NO_TICKET) != 0) drop_used_stateful_sessions(s->session_ctx);
+    if (s->hit && stateful_tickets(s)) drop_used_stateful_sessions(s->session_ctx);
     if (current_version(s) == TLS1_3_VERSION) {
       // The engine sent its NewSessionTickets with the handshake's end.
       for (size_t i = 0; i < s->num_tickets; ++i) session_ticket_sent(s);
@@ -201,6 +201,10 @@ int start_server(SSL* s) {
     s->client_hello_ciphers = ch.cipher_suites;
   }
   if (parsed && !server_hello_callbacks(s, ch, body)) return -1;
+  // OpenSSL takes early data only in SSL_read_early_data; its tickets allow
+  // early data either way. The engine has one limit for both: it goes with
+  // early data the client sends only when SSL_read_early_data will read it.
+  s->early_data_engine = s->early_data_call || (parsed && !ch.early_data);
   if (!make_connection(s, nullptr, parsed ? &ch.cipher_suites : nullptr)) return -1;
   feed_first_record(s);
   if (!absorb_engine_events(s)) return -1;
@@ -241,6 +245,7 @@ int handshake_steps(SSL* s) {
       finish_handshake(s);
       return 1;
     }
+    if (early_data_pause(s)) return 1;
     if (read_record(s) <= 0) return -1;
     if (!absorb_engine_events(s)) return -1;
     if ((s->shutdown & SSL_RECEIVED_SHUTDOWN) != 0) return -1;
@@ -263,6 +268,7 @@ int do_handshake(SSL* s) {
     s->call_error = CallError::ssl;
     return 0;
   }
+  if (!s->early_data_call) s->early_data_paused = false;  // OpenSSL's check_finish_init
   // OpenSSL's state machine runs: the info callback hears how it returned.
   const int r = handshake_steps(s);
   info_event(s, s->server ? SSL_CB_ACCEPT_EXIT : SSL_CB_CONNECT_EXIT, r);

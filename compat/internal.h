@@ -96,7 +96,8 @@ struct ssl_session_st {
   long time = 0;                          // creation time, seconds
   long timeout = 7200;                    // seconds
   bool not_resumable = false;
-  bool in_cache = false;  // held by an SSL_CTX's internal cache
+  bool in_cache = false;        // held by an SSL_CTX's internal cache
+  uint32_t max_early_data = 0;  // when there is no engine session (SSL_SESSION_set_max_early_data)
   // The engine's session (what resumption needs), when there is one.
   std::shared_ptr<adieu::Session> engine;
   CRYPTO_EX_DATA ex_data{};
@@ -109,6 +110,17 @@ struct CertificateExtras {
   int status_type = -1;  // TLSEXT_STATUSTYPE_*
   int (*status_cb)(SSL*, void*) = nullptr;
   void* status_arg = nullptr;
+};
+
+// Where an SSL is in OpenSSL's early data calls (its early_data_state).
+enum class EarlyState : uint8_t {
+  none,
+  connect_retry,  // client: SSL_write_early_data's handshake start would block
+  write_retry,    // client: early data may be written again
+  write_flush,    // client: early data written, its flush would block
+  accept_retry,   // server: SSL_read_early_data's handshake would block
+  read_retry,     // server: early data being read
+  finished_reading,
 };
 
 // What the last I/O call on an SSL pushed on the error queue, remembered so
@@ -176,19 +188,24 @@ struct ssl_ctx_st {
   long session_cache_size = SSL_SESSION_CACHE_MAX_SIZE_DEFAULT;
   std::vector<uint8_t> sid_ctx;
   size_t num_tickets = 2;
+  uint32_t max_early_data = 0;           // put in TLS 1.3 tickets (OpenSSL's default 0)
+  uint32_t recv_max_early_data = 16384;  // the most early data taken (SSL3_RT_MAX_PLAIN_LENGTH)
   int (*new_session_cb)(SSL*, SSL_SESSION*) = nullptr;
   void (*remove_session_cb)(SSL_CTX*, SSL_SESSION*) = nullptr;
   SSL_SESSION* (*get_session_cb)(SSL*, const unsigned char*, int, int*) = nullptr;
   std::map<std::vector<uint8_t>, SSL_SESSION*> sessions;
   adieu::compat::SessionStats stats;
   CRYPTO_EX_DATA ex_data{};
-  // Engine configurations built from these settings, per role and
-  // SSL_OP_NO_TICKET; dropped by every setter that changes them.
-  std::shared_ptr<const adieu::Config> engine_config[4];
+  // Engine configurations built from these settings, per role,
+  // SSL_OP_NO_TICKET and early data; dropped by every setter that changes them.
+  std::shared_ptr<const adieu::Config> engine_config[8];
   // Shared by every engine configuration of this context: the keys that seal
   // stateless tickets, and the server's stateful ticket store (SSL_OP_NO_TICKET).
   std::shared_ptr<adieu::TicketKeys> ticket_keys;
   std::shared_ptr<adieu::SessionCache> engine_sessions;
+  // The ClientHellos whose early data a server of this context took, shared
+  // by all its engine configurations (anti-replay, early_data.cc).
+  std::shared_ptr<adieu::EarlyDataReplayGuard> early_data_replay;
 };
 
 struct ssl_st {
@@ -241,6 +258,18 @@ struct ssl_st {
   std::vector<uint8_t> alpn;
   std::vector<uint8_t> sid_ctx;
   size_t num_tickets = 2;
+  uint32_t max_early_data = 0, recv_max_early_data = 16384;  // copied from the context
+  adieu::compat::EarlyState early_state = adieu::compat::EarlyState::none;
+  // The engine connection is made for early data: a client's offers it, a
+  // server's takes it (only SSL_write_early_data / SSL_read_early_data do).
+  bool early_data_engine = false;
+  // SSL_write_early_data / SSL_read_early_data runs the handshake: it stops
+  // where OpenSSL's does (early_data_pause()).
+  bool early_data_call = false;
+  // The handshake stopped there (OpenSSL's TLS_ST_EARLY_DATA, where
+  // SSL_in_init() is 0) and no other handshake call ran since.
+  bool early_data_paused = false;
+  uint64_t early_data_read = 0;  // server: early bytes SSL_read_early_data handed out
   adieu::compat::Ciphers ciphers;
   std::string groups;
   std::string hostname;       // client: SNI to send
@@ -334,6 +363,24 @@ bool yield_for_owed_message(SSL* s);
 int do_handshake(SSL* s);
 bool start_connection(SSL* s);
 void reset_connection(SSL* s);
+
+// --- early data (early_data.cc) ---------------------------------------------------
+// True when the handshake run by SSL_write_early_data / SSL_read_early_data
+// has reached the point where OpenSSL's returns to the caller: a client's
+// ClientHello (and its early keys) written; a server's flight after the
+// ClientHello written, and its early data either refused or waiting to be read.
+// Sets early_data_paused when it is so.
+bool early_data_pause(SSL* s);
+// The engine's early data settings for an SSL (config.cc).
+void configure_early_data(const SSL* s, adieu::Config& cfg);
+// A server's tickets are stateful (single use, in the context's cache):
+// with SSL_OP_NO_TICKET, and, as OpenSSL's anti-replay makes them, when its
+// TLS 1.3 tickets allow early data, unless SSL_OP_NO_ANTI_REPLAY.
+bool stateful_tickets(const SSL* s);
+// OpenSSL's SSL_read / SSL_write refuse to run while SSL_write_early_data or
+// SSL_read_early_data is in the middle of its handshake (and, for writes,
+// while a server reads early data): true (and the error raised) then.
+bool early_data_blocks(SSL* s, bool writing);
 
 // --- sessions (session.cc) --------------------------------------------------------
 SSL_SESSION* session_new();

@@ -44,6 +44,7 @@ SSL_SESSION* session_dup(const SSL_SESSION* src) {
   d->not_resumable = src->not_resumable;
   d->master_key = src->master_key;
   d->engine = src->engine;
+  d->max_early_data = src->max_early_data;
   CRYPTO_dup_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, &d->ex_data, &src->ex_data);
   return holder.release();
 }
@@ -134,10 +135,10 @@ void update_cache(SSL* s, long mode) {
   long cache_mode = ctx->session_cache_mode;
   if ((cache_mode & mode) == 0) return;  // TLS 1.3 always goes on (!hit || TLS1.3)
   // A TLS 1.3 server keeps its stateless tickets' sessions only when
-  // someone needs them (NO_TICKET, a remove callback); a TLS 1.2 one, always.
+  // someone needs them (stateful tickets, a remove callback); a TLS 1.2 one, always.
   if ((cache_mode & SSL_SESS_CACHE_NO_INTERNAL_STORE) == 0 &&
       (!s->server || sess->version != TLS1_3_VERSION || ctx->remove_session_cb != nullptr ||
-       (s->options & SSL_OP_NO_TICKET) != 0)) {
+       stateful_tickets(s))) {
     add_to_cache(ctx, sess);
   }
   if (ctx->new_session_cb != nullptr) {
@@ -402,8 +403,11 @@ int SSL_set_session(SSL* s, SSL_SESSION* session) {
   return guard<int>(nullptr, 0, [&] { return SSL_set_session_body(s, session); });
 }
 
+// OpenSSL's s->hit is set once the handshake decided to resume (a server's
+// ClientHello, a client's ServerHello), before the handshake completes.
 int SSL_session_reused(const SSL* s) {
-  return s != nullptr && s->hit ? 1 : 0;
+  if (s == nullptr) return 0;
+  return s->hit || (s->conn != nullptr && s->conn->resumed()) ? 1 : 0;
 }
 
 const unsigned char* SSL_SESSION_get_id(const SSL_SESSION* s, unsigned int* len) {

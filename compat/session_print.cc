@@ -76,7 +76,8 @@ int SSL_SESSION_print(BIO* bp, const SSL_SESSION* x) {
     // The engine's TLS 1.2 sessions always have the extended master secret.
     ok = ok && BIO_puts(bp, "    Extended master secret: yes\n") > 0;
   } else {
-    ok = ok && BIO_puts(bp, "    Extended master secret: no\n    Max Early Data: 0\n") > 0;
+    ok = ok && BIO_printf(bp, "    Extended master secret: no\n    Max Early Data: %u\n",
+                          SSL_SESSION_get_max_early_data(x)) > 0;
   }
   return ok ? 1 : 0;
 }

@@ -34,6 +34,11 @@ void reset_connection(SSL* s) {
   s->warn_alert = 0;
   s->close_notify_seen = false;
   s->hit = false;
+  s->early_state = EarlyState::none;
+  s->early_data_engine = false;
+  s->early_data_call = false;
+  s->early_data_paused = false;
+  s->early_data_read = 0;
   s->tickets_sent_count = 0;
   s->record.clear();
   s->record.shrink_to_fit();
@@ -101,6 +106,8 @@ static SSL* SSL_new_body(SSL_CTX* ctx) {
   s->msg_cb = ctx->msg_cb;
   s->msg_cb_arg = ctx->msg_cb_arg;
   s->num_tickets = ctx->num_tickets;
+  s->max_early_data = ctx->max_early_data;
+  s->recv_max_early_data = ctx->recv_max_early_data;
   s->ciphers = ctx->ciphers;
   s->groups = ctx->groups;
   CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL, s, &s->ex_data);
@@ -441,8 +448,9 @@ void* SSL_get_ex_data(const SSL* s, int idx) {
 
 // --- State ------------------------------------------------------------------------
 
+// 0 where OpenSSL's handshake stopped for early data (TLS_ST_EARLY_DATA).
 int SSL_in_init(const SSL* s) {
-  return s != nullptr && in_init(s) ? 1 : 0;
+  return s != nullptr && in_init(s) && !s->early_data_paused ? 1 : 0;
 }
 int SSL_in_before(const SSL* s) {
   return s != nullptr && in_before(s) ? 1 : 0;

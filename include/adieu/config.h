@@ -20,6 +20,7 @@ namespace adieu {
 
 class SessionCache;
 class TicketKeys;
+class EarlyDataReplayGuard;  // opaque here
 
 enum class Role : uint8_t { client, server };
 
@@ -167,6 +168,12 @@ class Config {
   // and stateless ones are remembered for that window (up to 65536 at once;
   // beyond that early data is rejected).
   void set_max_early_data(uint32_t bytes);
+  // Server: the record of ClientHellos whose early data was taken (the
+  // anti-replay of set_max_early_data), shared with other configurations of
+  // the same server, so that a ClientHello replayed to a connection made with
+  // another configuration is caught too. By default each configuration keeps
+  // its own. Null: back to a record of this configuration's own.
+  void set_early_data_replay_guard(std::shared_ptr<EarlyDataReplayGuard> guard);
   // Turns resumption off (no PSK offered or accepted, no tickets issued).
   void set_resumption(bool enabled);
   // An external PSK for TLS 1.3 (RFC 8446 section 4.2.11; RFC 9257's advice:

@@ -8,7 +8,8 @@
 # name (SNI is no host check), and its `cadata` (certificates added straight
 # to the context's X509_STORE) is used for verification. Then the openssl
 # command line on adieu: its s_server serving OpenSSL's s_client and its own,
-# its s_client refusing a wrong host and an untrusted certificate.
+# its s_client refusing a wrong host and an untrusted certificate; 0-RTT
+# between s_client -early_data and s_server -early_data.
 # Under CI=true a missing program fails; otherwise the test is skipped (77).
 # In a sanitizer build the runtime is preloaded (the programs are not built
 # with it) and every report is a failure; curl and the openssl command line
@@ -173,6 +174,42 @@ if [ $run_curl = 1 ]; then
       -verify_return_error > "$work/cli-untrusted$version.log" 2>&1
     check "openssl s_client on adieu $v: untrusted refused" "$work/cli-untrusted$version.log" \
       "Verification error: unable to get local issuer certificate"
+  done
+fi
+
+# 0-RTT with the openssl command line: s_server -early_data (SSL_read_early_data)
+# and s_client -sess_in -early_data (SSL_write_early_data), each on adieu
+# against the real OpenSSL and on adieu at both ends. -quiet makes s_client
+# end its first connection with close_notify, so its session is kept.
+if [ $run_curl = 1 ]; then
+  printf 'early bytes\n' > "$work/early.txt"
+  for pair in adieu:system system:adieu adieu:adieu; do
+    server=${pair%:*}
+    client=${pair#*:}
+    tag="early data, s_server on $server, s_client on $client"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    run_as() { # who command...
+      local who=$1
+      shift
+      if [ "$who" = adieu ]; then on_adieu "$@"; else "$@"; fi
+    }
+    run_as "$server" timeout 20 openssl s_server -accept "127.0.0.1:$port" -early_data -naccept 2 \
+      -quiet -cert "$D/ecdsa-leaf.pem" -cert_chain "$D/ecdsa-chain.pem" -key "$D/ecdsa-leaf.key" \
+      < /dev/null > "$work/early-$pair.srv" 2>&1 &
+    server_pid=$!
+    pids+=($server_pid)
+    sleep 0.3
+    echo first | run_as "$client" timeout 10 openssl s_client -connect "127.0.0.1:$port" \
+      -servername localhost -CAfile "$D/ecdsa-root.pem" -verify_return_error \
+      -sess_out "$work/early-$pair.pem" -quiet > "$work/early-$pair.1" 2>&1
+    echo second | run_as "$client" timeout 10 openssl s_client -connect "127.0.0.1:$port" \
+      -servername localhost -CAfile "$D/ecdsa-root.pem" -verify_return_error \
+      -sess_in "$work/early-$pair.pem" -early_data "$work/early.txt" -ign_eof \
+      > "$work/early-$pair.2" 2>&1
+    wait "$server_pid"
+    check "$tag: resumed" "$work/early-$pair.2" "Reused, TLSv1.3"
+    check "$tag: accepted" "$work/early-$pair.2" "Early data was accepted"
+    check "$tag: the server read it" "$work/early-$pair.srv" "early bytes"
   done
 fi
 

@@ -116,4 +116,13 @@ void sc_conf_commands(void);
 void sc_server_callbacks(void);
 void sc_msg_callback(void);
 void sc_max_fragment_length(void);
+/* scenarios_early_data.c */
+void sc_early_data_accepted(void);
+void sc_early_data_refused(void);
+void sc_early_data_nonblocking(void);
+void sc_early_data_not_read(void);
+void sc_early_data_too_much(void);
+void sc_early_data_no_allowance(void);
+void sc_early_data_api(void);
+
 #endif

@@ -141,6 +141,36 @@ TEST_P(EarlyData, ReplayedClientHelloGetsNoEarlyData) {
   EXPECT_EQ(replay->pending_plaintext(), 0u);
 }
 
+// Two configurations of one server (same ticket keys), as compat makes
+// several per SSL_CTX: a ClientHello replayed to the other one is caught
+// only when they share the record of ClientHellos whose early data was taken.
+TEST(EarlyDataReplayGuard, SharedBetweenConfigurations) {
+  for (bool shared : {false, true}) {
+    SCOPED_TRACE(shared ? "shared" : "each its own");
+    EarlySetup s(false);
+    std::shared_ptr<Config> other = server_config();
+    other->set_ticket_keys(s.server_cfg->impl().ticket_keys);
+    other->set_max_early_data(kMaxEarlyData);
+    other->impl().clock_ms = [&s] { return s.now; };
+    if (shared) {
+      auto guard = std::make_shared<EarlyDataReplayGuard>();
+      s.server_cfg->set_early_data_replay_guard(guard);
+      other->set_early_data_replay_guard(guard);
+    }
+    Pair p(s.client_cfg, s.server_cfg);
+    ASSERT_EQ(p.client->write(bytes("pay once")), Error::none);
+    const std::vector<uint8_t> flight = take_output(*p.client);
+    auto first = Connection::server(s.server_cfg);
+    ASSERT_EQ(first->receive(flight), Error::none);
+    EXPECT_EQ(first->early_data_status(), EarlyDataStatus::accepted);
+    auto replay = Connection::server(other);
+    ASSERT_EQ(replay->receive(flight), Error::none);
+    EXPECT_EQ(replay->early_data_status(),
+              shared ? EarlyDataStatus::rejected : EarlyDataStatus::accepted);
+    EXPECT_EQ(replay->pending_plaintext(), shared ? 0u : 8u);
+  }
+}
+
 TEST_P(EarlyData, TicketAgeOutOfStepIsRejected) {
   EarlySetup s(GetParam());
   s.client_clock_ahead = 20'000;  // the client thinks the ticket 20 s older
