@@ -174,6 +174,9 @@ class Config {
   // another configuration is caught too. By default each configuration keeps
   // its own. Null: back to a record of this configuration's own.
   void set_early_data_replay_guard(std::shared_ptr<EarlyDataReplayGuard> guard);
+  // The record this configuration uses (null before set_max_early_data), to
+  // hand to another configuration's set_early_data_replay_guard.
+  std::shared_ptr<EarlyDataReplayGuard> early_data_replay_guard() const;
   // Turns resumption off (no PSK offered or accepted, no tickets issued).
   void set_resumption(bool enabled);
   // An external PSK for TLS 1.3 (RFC 8446 section 4.2.11; RFC 9257's advice:

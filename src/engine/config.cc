@@ -440,6 +440,9 @@ void Config::set_max_early_data(uint32_t bytes) {
     impl_->early_data_replay = std::make_shared<EarlyDataReplayGuard>();
   }
 }
+std::shared_ptr<EarlyDataReplayGuard> Config::early_data_replay_guard() const {
+  return impl_->early_data_replay;
+}
 void Config::set_early_data_replay_guard(std::shared_ptr<EarlyDataReplayGuard> guard) {
   impl_->early_data_replay = guard ? std::move(guard) : std::make_shared<EarlyDataReplayGuard>();
 }

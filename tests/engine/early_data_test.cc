@@ -152,11 +152,7 @@ TEST(EarlyDataReplayGuard, SharedBetweenConfigurations) {
     other->set_ticket_keys(s.server_cfg->impl().ticket_keys);
     other->set_max_early_data(kMaxEarlyData);
     other->impl().clock_ms = [&s] { return s.now; };
-    if (shared) {
-      auto guard = std::make_shared<EarlyDataReplayGuard>();
-      s.server_cfg->set_early_data_replay_guard(guard);
-      other->set_early_data_replay_guard(guard);
-    }
+    if (shared) other->set_early_data_replay_guard(s.server_cfg->early_data_replay_guard());
     Pair p(s.client_cfg, s.server_cfg);
     ASSERT_EQ(p.client->write(bytes("pay once")), Error::none);
     const std::vector<uint8_t> flight = take_output(*p.client);
