@@ -76,6 +76,22 @@ class Config {
   bool load_system_trust(std::string* error);
   void set_verify(VerifyMode mode);
 
+  // --- Post-handshake client authentication (TLS 1.3, RFC 8446 section 4.6.2) --
+  // Client: offers post_handshake_auth in its ClientHello, so that a TLS 1.3
+  // server may ask for our certificate after the handshake; each such
+  // CertificateRequest is answered at once with the first certificate added
+  // (an empty Certificate when there is none, or when its key cannot sign
+  // with a scheme the request lists), CertificateVerify and Finished.
+  // Without it (the default, as OpenSSL's SSL_set_post_handshake_auth) a
+  // post-handshake CertificateRequest ends the connection with
+  // unexpected_message. No effect on a server.
+  void set_post_handshake_auth(bool offer);
+  // Server: with VerifyMode optional or required, asks for no certificate
+  // during the handshake (TLS 1.3 and 1.2); the application asks later with
+  // Connection::request_client_certificate() (OpenSSL's
+  // SSL_VERIFY_POST_HANDSHAKE). Default false.
+  void set_verify_post_handshake_only(bool only);
+
   // --- Algorithms and versions ------------------------------------------------
   // TLS 1.3 suites by IANA name ("TLS_AES_128_GCM_SHA256"),
   // colon-separated, in preference order.

@@ -68,6 +68,11 @@ struct HandshakeContext {
   uint64_t key_updates_received = 0;
   uint64_t key_updates_sent = 0;
 
+  // --- post-handshake client authentication (TLS 1.3, RFC 8446 section 4.6.2)
+  bool post_handshake_auth = false;         // the ClientHello offered it (sent or received)
+  uint64_t post_handshake_auths = 0;        // answered (client) / verified (server)
+  size_t post_handshake_auths_pending = 0;  // server: requests sent, answer not verified
+
   // --- sessions (resumption)
   std::shared_ptr<Session> offered_session;            // client: the session in our ClientHello
   std::shared_ptr<Session> resumed_session;            // the session this handshake resumed
@@ -109,6 +114,9 @@ class Handshake {
   virtual Error send_key_update(bool /*request_peer*/) { return Error::not_connected; }
   // The size of the KeyUpdate message send_key_update() sends (0: none).
   virtual size_t key_update_size() const { return 0; }
+  // Server: sends a post-handshake CertificateRequest (RFC 8446 section
+  // 4.6.2). Error::wrong_version where the version has none.
+  virtual Error request_client_certificate() { return Error::wrong_version; }
   // Exported keying material (RFC 5705; RFC 8446 section 7.5) for `label`
   // and `context` (nullopt: none) into `out`. False before the handshake
   // completed, for a label or size the version refuses, or on a libcrypto
