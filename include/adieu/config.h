@@ -86,10 +86,11 @@ class Config {
   // post-handshake CertificateRequest ends the connection with
   // unexpected_message. No effect on a server.
   void set_post_handshake_auth(bool offer);
-  // Server: with VerifyMode optional or required, asks for no certificate
-  // during the handshake (TLS 1.3 and 1.2); the application asks later with
-  // Connection::request_client_certificate() (OpenSSL's
-  // SSL_VERIFY_POST_HANDSHAKE). Default false.
+  // Server: with VerifyMode optional or required, a TLS 1.3 handshake asks
+  // for no certificate; the application asks after it with
+  // Connection::request_client_certificate(). A TLS 1.2 handshake still
+  // asks (TLS 1.2 has no post-handshake authentication), as OpenSSL's
+  // SSL_VERIFY_POST_HANDSHAKE. Default false.
   void set_verify_post_handshake_only(bool only);
 
   // --- Algorithms and versions ------------------------------------------------

@@ -185,8 +185,9 @@ class Connection {
   // answers with Certificate, CertificateVerify and Finished, which
   // receive() verifies as they come, application data possibly in between:
   // the chain as the handshake's client authentication does (the config's
-  // trust store and VerifyMode: an empty Certificate is accepted with
-  // optional, refused with certificate_required when required), then the
+  // trust store and VerifyMode, none counting as optional: an empty
+  // Certificate is accepted unless the mode is required, which refuses it
+  // with certificate_required), then the
   // signature and the Finished (decrypt_error when either is wrong). Once
   // the Finished verified, post_handshake_auths() grows by one and
   // peer_certificates(), verify_result() and peer_signature_scheme()
@@ -198,7 +199,6 @@ class Connection {
   // Error::not_connected before the handshake completed, Error::wrong_version
   // in TLS 1.2, Error::not_offered when the client did not offer
   // post_handshake_auth (Config::set_post_handshake_auth on its side),
-  // Error::bad_argument when the config's VerifyMode is none,
   // Error::write_after_close after close(), Error::peer_closed after the
   // peer's close_notify (no answer could come); the sticky error after a
   // failure.

@@ -35,7 +35,7 @@ struct Config::Impl {
   crypto::TrustStore trust;
   VerifyMode verify;
   bool post_handshake_auth = false;         // client: offer it (RFC 8446 section 4.2.6)
-  bool verify_post_handshake_only = false;  // server: no CertificateRequest in the handshake
+  bool verify_post_handshake_only = false;  // server: none in a TLS 1.3 handshake
   std::vector<crypto::CipherSuite> suites;  // TLS 1.3
   std::vector<crypto::Tls12CipherSuite> tls12_suites;
   uint16_t min_version = 0x0303;  // TLS 1.2
@@ -62,8 +62,8 @@ struct Config::Impl {
   crypto::Random* random = &crypto::system_random();
   std::function<uint64_t()> clock_ms;
 
-  // Server: a CertificateRequest goes into the handshake.
-  bool requests_certificate_in_handshake() const {
+  // Server: a CertificateRequest goes into a TLS 1.3 handshake.
+  bool tls13_handshake_requests_certificate() const {
     return verify != VerifyMode::none && !verify_post_handshake_only;
   }
 

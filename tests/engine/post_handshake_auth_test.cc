@@ -260,17 +260,45 @@ TEST(PostHandshakeAuth, RequestRefusedWhenNotOffered) {
   EXPECT_EQ(l.server().error(), Error::none);
 }
 
-TEST(PostHandshakeAuth, RequestRefusedOnAClientBeforeTheHandshakeAndWithoutVerification) {
-  auto scfg = pha_server();
-  scfg->set_verify(VerifyMode::none);
-  Pair p(pha_client(), scfg);
+TEST(PostHandshakeAuth, RequestRefusedOnAClientAndBeforeTheHandshake) {
+  Pair p(pha_client(), pha_server());
   EXPECT_EQ(p.server->request_client_certificate(), Error::not_connected);
   p.pump();
   ASSERT_TRUE(p.server->handshake_done());
   EXPECT_EQ(p.client->request_client_certificate(), Error::wrong_role);
-  EXPECT_EQ(p.server->request_client_certificate(), Error::bad_argument);
-  EXPECT_TRUE(p.server->pending_output().empty());
-  EXPECT_EQ(p.server->error(), Error::none);
+  EXPECT_TRUE(p.client->pending_output().empty());
+  EXPECT_EQ(p.client->error(), Error::none);
+}
+
+// The application asked: with VerifyMode::none the chain is verified as
+// with optional.
+TEST(PostHandshakeAuth, VerifyModeNoneVerifiesAsOptional) {
+  auto scfg = pha_server();
+  scfg->set_verify(VerifyMode::none);
+  Logged trusted(pha_client(), scfg);
+  ASSERT_EQ(trusted.server().request_client_certificate(), Error::none);
+  trusted.pair.pump();
+  EXPECT_EQ(trusted.server().post_handshake_auths(), 1u);
+  EXPECT_EQ(trusted.server().peer_certificates().size(), 2u);
+
+  auto untrusting = aes128_only(server_config());
+  untrusting->set_ticket_count(0);  // no trust anchors at all
+  Logged refused(pha_client(), untrusting);
+  ASSERT_EQ(refused.server().request_client_certificate(), Error::none);
+  refused.pair.pump();
+  EXPECT_EQ(refused.server().error(), Error::unknown_ca);
+}
+
+TEST(PostHandshakeAuth, Tls12HandshakeStillAsks) {
+  // SSL_VERIFY_POST_HANDSHAKE is TLS 1.3's: a TLS 1.2 handshake asks.
+  auto ccfg = pha_client();
+  only_tls12(*ccfg);
+  auto scfg = pha_server(VerifyMode::required);
+  only_tls12(*scfg);
+  Pair p(ccfg, scfg);
+  p.pump();
+  ASSERT_TRUE(p.server->handshake_done()) << error_string(p.server->error());
+  EXPECT_EQ(p.server->peer_certificates().size(), 2u);
 }
 
 TEST(PostHandshakeAuth, RequestRefusedInTls12) {

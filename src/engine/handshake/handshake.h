@@ -83,10 +83,11 @@ struct HandshakeContext {
   // Writes "LABEL client_random secret" to the config's key log, if any.
   void keylog(const char* label, const crypto::Secret& secret) const;
   // Parses the peer's chain (leaf first, DER) into peer_chain and verifies it
-  // as the config says; the client checks the server's name. An empty chain
-  // is the caller's to judge. The error is the alert's (RFC 8446 section
-  // 6.2): bad_certificate, certificate_expired, unknown_ca, ...
-  Error verify_peer_chain(std::span<const std::span<const uint8_t>> ders, bool is_server_cert);
+  // as `mode` says (none: not at all); the client checks the server's name.
+  // An empty chain is the caller's to judge. The error is the alert's (RFC
+  // 8446 section 6.2): bad_certificate, certificate_expired, unknown_ca, ...
+  Error verify_peer_chain(std::span<const std::span<const uint8_t>> ders, bool is_server_cert,
+                          VerifyMode mode);
   // A connection that did not end with our close_notify (`clean` false)
   // makes every session it resumed, offered or received not resumable and
   // removes it from the cache, unless the config keeps them (SSL_set_shutdown(3):

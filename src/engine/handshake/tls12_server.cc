@@ -77,8 +77,7 @@ Error Tls12Server::start(const messages::ClientHello& ch, std::span<const uint8_
     return resume(ch, std::move(session));
   }
   if (Error err = choose_parameters(ch); err != Error::none) return err;
-  keep_messages_ =
-      config.requests_certificate_in_handshake();  // for the client's CertificateVerify
+  keep_messages_ = config.verify != VerifyMode::none;  // for the client's CertificateVerify
   start_transcript(*suite_, msg);
   // A new session: in our cache under a session id, or sealed into a ticket
   // for a client that takes them (RFC 5077 section 3.2).
@@ -257,7 +256,7 @@ Error Tls12Server::send_flight(const messages::ClientHello& ch) {
   }
   send_message(ske);
 
-  if (ctx_.config.requests_certificate_in_handshake()) {
+  if (ctx_.config.verify != VerifyMode::none) {
     messages::Tls12CertificateRequest cr;
     cr.certificate_types = {messages::kClientCertEcdsaSign, messages::kClientCertRsaSign};
     for (crypto::SignatureScheme s : crypto::tls12_signature_schemes()) {

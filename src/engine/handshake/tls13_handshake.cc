@@ -62,7 +62,9 @@ void Tls13Handshake::send(std::span<const uint8_t> message) {
 }
 
 Error Tls13Handshake::verify_certificate(std::span<const uint8_t> body, bool is_server_cert,
-                                         std::span<const uint8_t> request_context) {
+                                         std::span<const uint8_t> request_context,
+                                         std::optional<VerifyMode> verify) {
+  const VerifyMode mode = verify.value_or(ctx_.config.verify);
   messages::CertificateMsg cert;
   if (Error err = cert.parse(body); err != Error::none) return err;
   // RFC 8446 section 6.2: a field inconsistent with another (OpenSSL sends
@@ -75,12 +77,12 @@ Error Tls13Handshake::verify_certificate(std::span<const uint8_t> body, bool is_
     // RFC 8446 section 4.4.2.4.
     if (is_server_cert) return Error::decode_error;
     ctx_.peer_chain.clear();
-    return ctx_.config.verify == VerifyMode::required ? Error::certificate_required : Error::none;
+    return mode == VerifyMode::required ? Error::certificate_required : Error::none;
   }
   std::vector<std::span<const uint8_t>> ders;
   ders.reserve(cert.entries.size());
   for (const messages::CertificateEntry& entry : cert.entries) ders.push_back(entry.cert_data);
-  return ctx_.verify_peer_chain(ders, is_server_cert);
+  return ctx_.verify_peer_chain(ders, is_server_cert, mode);
 }
 
 Error Tls13Handshake::verify_certificate_verify(std::span<const uint8_t> body, bool from_server) {

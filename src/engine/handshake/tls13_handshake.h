@@ -40,9 +40,11 @@ class Tls13Handshake : public Handshake {
   void send(std::span<const uint8_t> message);
   // The peer's Certificate message: its chain verified (ctx_.peer_chain).
   // Its certificate_request_context must be `request_context` (empty in
-  // the handshake; the request's after it, RFC 8446 section 4.4.2).
+  // the handshake; the request's after it, RFC 8446 section 4.4.2); `verify`
+  // replaces the config's VerifyMode when set.
   Error verify_certificate(std::span<const uint8_t> body, bool is_server_cert,
-                           std::span<const uint8_t> request_context = {});
+                           std::span<const uint8_t> request_context = {},
+                           std::optional<VerifyMode> verify = std::nullopt);
   Error verify_certificate_verify(std::span<const uint8_t> body, bool from_server);
   Error verify_finished(std::span<const uint8_t> body, const crypto::Secret& finished_key);
   Error send_certificate(std::span<const uint8_t> context);

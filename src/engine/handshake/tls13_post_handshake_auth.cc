@@ -59,7 +59,10 @@ class Tls13PostHandshakeAuth::Exchange final : public Tls13Handshake {
     if (type != awaited_) return Error::unexpected_message;
     switch (type) {
       case HandshakeType::certificate:
-        if (Error err = verify_certificate(body, false, context_); err != Error::none) return err;
+        if (Error err = verify_certificate(body, false, context_, verify_mode());
+            err != Error::none) {
+          return err;
+        }
         awaited_ =
             ctx_.peer_chain.empty() ? HandshakeType::finished : HandshakeType::certificate_verify;
         break;
@@ -84,6 +87,12 @@ class Tls13PostHandshakeAuth::Exchange final : public Tls13Handshake {
   bool awaiting_finished() const { return awaited_ == HandshakeType::finished; }
 
  private:
+  // The application asked for a certificate: with VerifyMode::none too, one
+  // sent is verified (as optional).
+  VerifyMode verify_mode() const {
+    return ctx_.config.verify == VerifyMode::none ? VerifyMode::optional : ctx_.config.verify;
+  }
+
   crypto::Secret finished_key(const crypto::Secret& client_secret) const {
     return tls13::KeySchedule::finished_key(ctx_.suite->hash, client_secret.span());
   }
@@ -102,8 +111,6 @@ Tls13PostHandshakeAuth::Tls13PostHandshakeAuth(HandshakeContext& context,
 Tls13PostHandshakeAuth::~Tls13PostHandshakeAuth() = default;
 
 Error Tls13PostHandshakeAuth::request() {
-  // Nothing to verify a certificate against.
-  if (ctx_.config.verify == VerifyMode::none) return Error::bad_argument;
   std::vector<uint8_t> context(kContextSize);
   if (!ctx_.random.fill(context)) return Error::internal_error;
   auto exchange = std::make_unique<Exchange>(ctx_, transport_, handshake_transcript_, context);

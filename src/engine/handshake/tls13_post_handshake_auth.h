@@ -42,8 +42,6 @@ class Tls13PostHandshakeAuth {
   Tls13PostHandshakeAuth& operator=(const Tls13PostHandshakeAuth&) = delete;
 
   // Server: sends a CertificateRequest with a fresh random context.
-  // Error::bad_argument when the config verifies no client certificate
-  // (VerifyMode::none).
   Error request();
   // A message of an exchange: CertificateRequest (client), Certificate,
   // CertificateVerify, Finished (server). `client_secret` is the

@@ -224,7 +224,7 @@ Error Tls13Server::send_flight(const messages::ClientHello& ch) {
   send(bytes);
 
   if (!ctx_.resumed) {
-    if (ctx_.config.requests_certificate_in_handshake()) {
+    if (ctx_.config.tls13_handshake_requests_certificate()) {
       send_certificate_request({});  // RFC 8446 section 4.3.2: an empty context
       certificate_requested_ = true;
     }
