@@ -13,6 +13,9 @@
 //             client has one
 //   bit 4     the server keeps sessions in a SessionCache (else stateless
 //             tickets)
+// The client always offers post-handshake authentication; the KeyUpdate
+// op with arg bit 1 set asks for a client certificate instead
+// (request_client_certificate on either side).
 //
 // Checked:
 //  - write_into's contract: written bytes equal write_into_size() and
@@ -24,9 +27,12 @@
 //    handshake without a transport EOF.
 //  - When both handshakes completed: the same version (the one the configs
 //    allow), suite, resumption and exported keys on both sides.
-//  - TLS 1.2: key_update() is refused with a non-fatal error that sends
-//    nothing; a received close_notify is answered at once (answer) or never
-//    (half_close), and in TLS 1.3 never.
+//  - TLS 1.2: key_update() and request_client_certificate() are refused
+//    with a non-fatal error that sends nothing (so is a client's request);
+//    a server never completes more post-handshake authentications than it
+//    asked for, and a pair that failed nowhere and was never disturbed has
+//    each request completed or still pending; a received close_notify is answered at once (answer)
+//    or never (half_close), and in TLS 1.3 never.
 //  - A pair whose bytes were never flipped, dropped or cut by an EOF ends
 //    without an error on either side (strict(); ADIEU_FUZZ_STRICT=0 skips it).
 #include <algorithm>
@@ -98,6 +104,7 @@ std::shared_ptr<adieu::Config> make_config(adieu::Role role, Mode mode) {
     ok = ok && c->set_versions(0x0303, 0x0303, nullptr);
   }
   if (mode.half_close()) c->set_tls12_close_notify(Tls12CloseNotify::half_close);
+  if (!server) c->set_post_handshake_auth(true);
   if (mode.record_size_limit()) ok = ok && c->set_record_size_limit(server ? 300 : 256, nullptr);
   if (mode.max_fragment_length() && !server) ok = ok && c->set_max_fragment_length(512, nullptr);
   if (mode.external_psk()) {
@@ -137,6 +144,7 @@ struct Pair {
   std::unique_ptr<Connection> server;
   Direction to_server;
   Direction to_client;
+  uint64_t certificate_requests = 0;  // post-handshake requests the server sent
 
   Direction& from(const Connection& c) { return &c == client.get() ? to_server : to_client; }
   Direction& into(const Connection& c) { return &c == client.get() ? to_client : to_server; }
@@ -204,6 +212,20 @@ struct Pair {
     }
   }
 
+  void request_client_certificate(Connection& a) {
+    const bool refused = a.role() == adieu::Role::client ||
+                         (a.handshake_done() && a.version() == 0x0303 && a.error() == Error::none &&
+                          a.write_state() == WriteState::open);
+    const size_t pending = a.pending_output().size();
+    const Error err = a.request_client_certificate();
+    if (err == Error::none) ++certificate_requests;
+    if (refused &&
+        (err == Error::none || a.error() != Error::none || a.pending_output().size() != pending)) {
+      std::abort();
+    }
+    if (server->post_handshake_auths() > certificate_requests) std::abort();
+  }
+
   void read(Connection& a, size_t n) {
     uint8_t buf[256];
     const adieu::ReadResult r = a.read(std::span<uint8_t>(buf, std::min(n, sizeof(buf))));
@@ -254,6 +276,13 @@ struct Pair {
       std::abort();
     }
     if (client->handshake_done() && server->handshake_done()) check_agreement();
+    if (server->post_handshake_auths() > certificate_requests ||
+        (to_server.clean && to_client.clean && client->error() == Error::none &&
+         server->error() == Error::none &&
+         server->post_handshake_auths() + server->client_certificate_requests_pending() !=
+             certificate_requests)) {
+      std::abort();
+    }
   }
 
   void check_complete(Connection& writer, Connection& reader) {
@@ -286,6 +315,7 @@ struct Pair {
     server = Connection::server(config(adieu::Role::server, mode));
     to_server = Direction();
     to_client = Direction();
+    certificate_requests = 0;
   }
 };
 
@@ -333,7 +363,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         a.close();
         break;
       case 6:
-        p.key_update(a, arg & 1);
+        if (arg & 2) {
+          p.request_client_certificate(a);
+        } else {
+          p.key_update(a, arg & 1);
+        }
         break;
       case 7:
         p.read(a, arg);
