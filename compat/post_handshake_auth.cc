@@ -44,11 +44,13 @@ int send_post_handshake_request(SSL* s) {
   if (flush_output(s) <= 0) return -1;
   s->pha_request_pending = false;
   const adieu::Error err = s->conn->request_client_certificate();
-  if (err != adieu::Error::none) {
+  if (adieu::error_is_fatal(err)) {
     COMPAT_FATAL(s, ERR_R_INTERNAL_ERROR, SSL_AD_INTERNAL_ERROR);
     return -1;
   }
-  ++s->certificate_requests_sent;
+  // Refused without harm when no answer could come (the client's
+  // close_notify arrived, or ours went out since the call): nothing is sent.
+  if (err == adieu::Error::none) ++s->certificate_requests_sent;
   return flush_output(s) <= 0 ? -1 : 1;
 }
 
