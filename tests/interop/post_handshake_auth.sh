@@ -65,6 +65,27 @@ expect_grep "adieu-server says why" "$WORK/sno.srv.out" \
 expect_no_grep "no request was sent" "$WORK/sno.cli.out" "CertificateRequest"
 expect_grep "adieu-server saw both close_notify" "$WORK/sno.srv.out" "$CLEAN"
 
+log "== openssl s_client -tls1_2 -> adieu-server -verify_post_handshake: asked in the handshake"
+# As OpenSSL's SSL_VERIFY_POST_HANDSHAKE: TLS 1.2 has no post-handshake
+# authentication, so its handshake asks.
+start_adieu_server s12.srv -cert "$FULLCHAIN" -key "$KEY" -CAfile "$ROOT" \
+  -verify_post_handshake -naccept 1
+run_openssl_client s12 'pha\n' 'pha' -CAfile "$ROOT" -verify_return_error -tls1_2 \
+  -cert "$D/client-leaf.pem" -cert_chain "$D/ecdsa-chain.pem" -key "$CLIENT_KEY"
+wait_exit "$SERVER_PID" 5
+expect_status "s_client succeeds" "$RC" 0
+expect_grep "s_client was asked in the handshake" "$WORK/s12.cli.out" "CertificateRequest"
+expect_grep "adieu-server got the chain in the handshake" "$WORK/s12.srv.out" "peer_certs=2"
+expect_grep "adieu-server says why no request followed" "$WORK/s12.srv.out" \
+  "post-handshake auth: not requested: not available in the negotiated version"
+expect_grep "adieu-server saw both close_notify" "$WORK/s12.srv.out" "$CLEAN"
+
+log "== adieu-server -verify_post_handshake without -CAfile: a usage error"
+timeout 10 "$ADIEU_SERVER" -cert "$FULLCHAIN" -key "$KEY" -verify_post_handshake \
+  </dev/null >"$WORK/usage.out" 2>"$WORK/usage.err"
+expect_status "exit status 2" "$?" 2
+expect_grep "names the missing option" "$WORK/usage.err" "-verify_post_handshake need -CAfile"
+
 log "== gnutls-cli --post-handshake-auth with a certificate -> adieu-server -verify_post_handshake"
 start_adieu_server gc.srv -cert "$FULLCHAIN" -key "$KEY" -CAfile "$ROOT" \
   -verify_post_handshake -naccept 1
