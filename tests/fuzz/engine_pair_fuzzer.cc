@@ -259,13 +259,16 @@ struct Pair {
     if (trace()) {
       std::fprintf(stderr,
                    "pair: client done %d resumed %d version %04x error %d | server done %d resumed "
-                   "%d version %04x error %d | to server %zu/%zu%s | to client %zu/%zu%s\n",
+                   "%d version %04x error %d | to server %zu/%zu%s | to client %zu/%zu%s | "
+                   "client certificates asked %llu, verified %llu\n",
                    client->handshake_done(), client->resumed(), client->version(),
                    static_cast<int>(client->error()), server->handshake_done(), server->resumed(),
                    server->version(), static_cast<int>(server->error()), to_server.received.size(),
                    to_server.sent.size(), to_server.clean ? "" : " (unclean)",
                    to_client.received.size(), to_client.sent.size(),
-                   to_client.clean ? "" : " (unclean)");
+                   to_client.clean ? "" : " (unclean)",
+                   static_cast<unsigned long long>(certificate_requests),
+                   static_cast<unsigned long long>(server->post_handshake_auths()));
     }
     check_complete(*client, *server);
     check_complete(*server, *client);
