@@ -213,9 +213,11 @@ struct Pair {
   }
 
   void request_client_certificate(Connection& a) {
-    const bool refused = a.role() == adieu::Role::client ||
-                         (a.handshake_done() && a.version() == 0x0303 && a.error() == Error::none &&
-                          a.write_state() == WriteState::open);
+    // A healthy client, or a TLS 1.2 server, refuses without harm.
+    const bool refused =
+        a.error() == Error::none &&
+        (a.role() == adieu::Role::client ||
+         (a.handshake_done() && a.version() == 0x0303 && a.write_state() == WriteState::open));
     const size_t pending = a.pending_output().size();
     const Error err = a.request_client_certificate();
     if (err == Error::none) ++certificate_requests;
