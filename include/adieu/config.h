@@ -81,8 +81,11 @@ class Config {
   // server may ask for our certificate after the handshake; each such
   // CertificateRequest is answered at once with the first certificate added
   // (an empty Certificate when there is none, or when its key cannot sign
-  // with a scheme the request lists), CertificateVerify and Finished.
-  // Without it (the default, as OpenSSL's SSL_set_post_handshake_auth) a
+  // with a scheme the request lists), CertificateVerify and Finished;
+  // Connection::post_handshake_auths() counts them. A request that comes
+  // after our close() is checked and left unanswered (nothing may follow our
+  // close_notify, RFC 8446 section 6.1); the read side goes on. Without
+  // it (the default, as OpenSSL's SSL_set_post_handshake_auth) a
   // post-handshake CertificateRequest ends the connection with
   // unexpected_message. No effect on a server.
   void set_post_handshake_auth(bool offer);
