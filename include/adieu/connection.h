@@ -193,7 +193,8 @@ class Connection {
   // peer_certificates(), verify_result() and peer_signature_scheme()
   // describe what the client sent (peer_certificates() is empty for an
   // accepted empty Certificate); a failure ends the connection with its
-  // alert. Several requests may be outstanding: they are answered in order.
+  // alert. Several requests may be outstanding; their answers may come in
+  // any order (RFC 8446 section 4.6.2), each told apart by its context.
   // Returns Error::none when the request was queued. Otherwise nothing is
   // sent and the connection is unchanged: Error::wrong_role on a client,
   // Error::not_connected before the handshake completed, Error::wrong_version

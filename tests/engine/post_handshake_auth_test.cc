@@ -5,6 +5,8 @@
 // data, several requests, requests around close_notify, TLS 1.2.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "engine/record/protection.h"
 #include "engine/record/record_buffer.h"
 #include "tls12_support.h"
@@ -480,6 +482,37 @@ TEST(PostHandshakeAuth, TwoRequestsAreAnsweredInOrder) {
   EXPECT_EQ(l.server().post_handshake_auths(), 2u);
   EXPECT_EQ(l.client().post_handshake_auths(), 2u);
   EXPECT_EQ(l.server().client_certificate_requests_pending(), 0u);
+}
+
+TEST(PostHandshakeAuth, AnswersInAnotherOrderAreTakenByContext) {
+  // RFC 8446 section 4.6.2: a client may answer requests in close succession
+  // in another order.
+  Logged l(pha_client(), pha_server(VerifyMode::required));
+  ASSERT_EQ(l.server().request_client_certificate(), Error::none);
+  ASSERT_EQ(l.server().request_client_certificate(), Error::none);
+  l.pair.server_to_client();
+  TrafficKeys client_keys = l.client_keys();
+  std::vector<HandshakeMessage> answers = client_keys.open_messages(take_output(l.client()));
+  ASSERT_EQ(answers.size(), 6u);
+  std::rotate(answers.begin(), answers.begin() + 3, answers.end());  // the second answer first
+  ASSERT_EQ(l.server().receive(client_keys.seal(messages_bytes(answers))), Error::none);
+  EXPECT_EQ(l.server().post_handshake_auths(), 2u);
+  EXPECT_EQ(l.server().client_certificate_requests_pending(), 0u);
+}
+
+TEST(PostHandshakeAuth, KeyUpdateInsideAnAnswerIsUnexpected) {
+  Logged l(pha_client(), pha_server());
+  ASSERT_EQ(l.server().request_client_certificate(), Error::none);
+  l.pair.server_to_client();
+  TrafficKeys client_keys = l.client_keys();
+  std::vector<HandshakeMessage> answer = client_keys.open_messages(take_output(l.client()));
+  ASSERT_EQ(answer.size(), 3u);
+  HandshakeMessage key_update;
+  key_update.type = 24;
+  key_update.bytes = {24, 0, 0, 1, 0};
+  answer.insert(answer.begin() + 1, key_update);
+  EXPECT_EQ(l.server().receive(client_keys.seal(messages_bytes(answer))),
+            Error::unexpected_message);
 }
 
 TEST(PostHandshakeAuth, FinishedKeyFollowsTheClientsKeyUpdate) {

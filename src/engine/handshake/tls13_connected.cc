@@ -67,6 +67,11 @@ Error Tls13Connected::handle_message(HandshakeType type, std::span<const uint8_t
       return Error::none;
     }
     case HandshakeType::key_update: {
+      // Not inside an answer to a post-handshake CertificateRequest (RFC
+      // 8446 section 4.6.2).
+      if (post_handshake_auth_ && post_handshake_auth_->answer_in_progress()) {
+        return Error::unexpected_message;
+      }
       messages::KeyUpdate ku;
       if (Error err = ku.parse(body); err != Error::none) return err;
       read_secret_ = tls13::KeySchedule::next_traffic_secret(suite_.hash, read_secret_.span());

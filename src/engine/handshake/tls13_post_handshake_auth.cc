@@ -85,6 +85,7 @@ class Tls13PostHandshakeAuth::Exchange final : public Tls13Handshake {
   }
 
   bool awaiting_finished() const { return awaited_ == HandshakeType::finished; }
+  const std::vector<uint8_t>& context() const { return context_; }
 
  private:
   // The application asked for a certificate: with VerifyMode::none too, one
@@ -126,14 +127,32 @@ Error Tls13PostHandshakeAuth::handle_message(HandshakeType type, std::span<const
     if (type != HandshakeType::certificate_request) return Error::unexpected_message;
     return answer(msg, client_secret);
   }
-  // Server: an answer to our oldest request, or nothing we asked for.
-  if (pending_.empty()) return Error::unexpected_message;
+  // Server: an answer starts with a Certificate naming one of our pending
+  // requests (RFC 8446 section 4.6.2: answers may come in any order, the
+  // context tells them apart); the rest of it follows with no other
+  // handshake message in between.
+  if (answering_ == nullptr) {
+    // Nothing asked for, or not an answer's start.
+    if (pending_.empty() || type != HandshakeType::certificate) return Error::unexpected_message;
+    messages::CertificateMsg cert;
+    if (Error err = cert.parse(msg.subspan(messages::kHandshakeHeaderSize)); err != Error::none) {
+      return err;
+    }
+    for (const std::unique_ptr<Exchange>& exchange : pending_) {
+      if (exchange->context() == cert.request_context) answering_ = exchange.get();
+    }
+    // A field inconsistent with another (section 6.2; OpenSSL: decode_error).
+    if (answering_ == nullptr) return Error::illegal_parameter;
+  }
   bool done = false;
-  if (Error err = pending_.front()->receive(type, msg, client_secret, done); err != Error::none) {
+  if (Error err = answering_->receive(type, msg, client_secret, done); err != Error::none) {
     return err;
   }
   if (done) {
-    pending_.pop_front();
+    pending_.erase(
+        std::find_if(pending_.begin(), pending_.end(),
+                     [this](const std::unique_ptr<Exchange>& e) { return e.get() == answering_; }));
+    answering_ = nullptr;
     ctx_.post_handshake_auths_pending = pending_.size();
     ++ctx_.post_handshake_auths;
   }
@@ -164,7 +183,7 @@ Error Tls13PostHandshakeAuth::answer(std::span<const uint8_t> msg,
 }
 
 bool Tls13PostHandshakeAuth::awaiting_finished() const {
-  return !pending_.empty() && pending_.front()->awaiting_finished();
+  return answering_ != nullptr && answering_->awaiting_finished();
 }
 
 }  // namespace adieu

@@ -15,9 +15,11 @@
 // A client answers each request as it arrives (several outstanding requests
 // are answered in order); after its close_notify it can answer none: a
 // request is still checked, then left unanswered. A server may send several
-// requests before the answers come, and takes the answers in the order of
-// its requests. Application data, KeyUpdate and NewSessionTicket may come
-// between the messages of an exchange.
+// requests before the answers come, and takes the answers in any order
+// (section 4.6.2: the context tells them apart). Application data and other
+// post-handshake messages may come between a request and its answer; inside
+// an answer only application data ("consecutively on the wire with no
+// intervening messages of other types").
 #pragma once
 
 #include <deque>
@@ -51,6 +53,8 @@ class Tls13PostHandshakeAuth {
                        const crypto::Secret& client_secret);
   // Server: the next message awaited is a Finished.
   bool awaiting_finished() const;
+  // Server: an answer has begun (its Certificate came) and not ended.
+  bool answer_in_progress() const { return answering_ != nullptr; }
 
  private:
   class Exchange;  // one CertificateRequest and its answer
@@ -60,7 +64,8 @@ class Tls13PostHandshakeAuth {
   HandshakeContext& ctx_;
   HandshakeTransport& transport_;
   crypto::Hash handshake_transcript_;
-  std::deque<std::unique_ptr<Exchange>> pending_;  // server: requests sent, oldest first
+  std::deque<std::unique_ptr<Exchange>> pending_;  // server: requests sent, not yet answered
+  Exchange* answering_ = nullptr;                  // server: the one whose answer is coming
   // Client: every context received; section 4.3.2 makes each unique on the
   // connection (at most 255 bytes apiece, one per request the server sent).
   std::vector<std::vector<uint8_t>> contexts_seen_;
