@@ -132,7 +132,7 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
   configure_post_handshake_auth(s, *cfg);
   install_verify_hook(*cfg);
   if (s->groups == kNoEngineGroup) {
-    *error = "none of the groups set is implemented (FFDHE, binary and brainpool curves are not)";
+    *error = "none of the groups set is implemented (binary and brainpool curves are not)";
     return nullptr;
   }
   if (!cfg->set_groups(s->groups.empty() ? kDefaultGroups : s->groups, error)) return nullptr;

@@ -270,6 +270,16 @@ static long SSL_ctrl_body(SSL* s, int cmd, long larg, void* parg) {
           return NID_secp521r1;
         case 0x001e:
           return NID_X448;
+        case 0x0100:
+          return NID_ffdhe2048;
+        case 0x0101:
+          return NID_ffdhe3072;
+        case 0x0102:
+          return NID_ffdhe4096;
+        case 0x0103:
+          return NID_ffdhe6144;
+        case 0x0104:
+          return NID_ffdhe8192;
         default:
           return 0;
       }

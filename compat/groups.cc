@@ -3,9 +3,9 @@
 // groups its default provider knows, by TLS name or by curve name, matched
 // case-sensitively; an unknown name, an empty one or a repeated group refuses
 // the whole list (3.0 has no "?" prefix: "?name" is an unknown name). A list
-// keeps the groups adieu's engine implements; the others (FFDHE, the legacy
-// binary and brainpool curves) are accepted as OpenSSL accepts them and left
-// out of the handshake.
+// keeps the groups adieu's engine implements; the others (the legacy binary
+// and brainpool curves) are accepted as OpenSSL accepts them and left out of
+// the handshake.
 #include <openssl/objects.h>
 
 #include <cstring>
@@ -36,11 +36,11 @@ constexpr GroupName kGroups[] = {
     {"P-521", "secp521r1", "P-521"},
     {"x25519", "X25519", "X25519"},
     {"x448", "X448", "X448"},
-    {"ffdhe2048", "ffdhe2048", nullptr},
-    {"ffdhe3072", "ffdhe3072", nullptr},
-    {"ffdhe4096", "ffdhe4096", nullptr},
-    {"ffdhe6144", "ffdhe6144", nullptr},
-    {"ffdhe8192", "ffdhe8192", nullptr},
+    {"ffdhe2048", "ffdhe2048", "ffdhe2048"},
+    {"ffdhe3072", "ffdhe3072", "ffdhe3072"},
+    {"ffdhe4096", "ffdhe4096", "ffdhe4096"},
+    {"ffdhe6144", "ffdhe6144", "ffdhe6144"},
+    {"ffdhe8192", "ffdhe8192", "ffdhe8192"},
     {"sect163k1", "sect163k1", nullptr},
     {"K-163", "sect163k1", nullptr},
     {"sect163r1", "sect163r1", nullptr},

@@ -426,7 +426,8 @@ void info_alert(const SSL* s, bool written, int level, int alert);
 // none the engine implements. False (nothing changed) when OpenSSL refuses it.
 inline constexpr char kNoEngineGroup[] = "-";
 // OpenSSL 3.0's default list, the groups adieu implements.
-inline constexpr char kDefaultGroups[] = "X25519:P-256:X448:P-521:P-384";
+inline constexpr char kDefaultGroups[] =
+    "X25519:P-256:X448:P-521:P-384:ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192";
 bool parse_group_list(const char* list, std::string* engine_groups);
 bool parse_group_nids(const int* nids, size_t count, std::string* engine_groups);
 

@@ -49,6 +49,9 @@ const std::vector<OptionSpec> kOptions = {
     {"no_tls1_2", "", "no TLS 1.2"},
     {"no_tls1_3", "", "no TLS 1.3"},
     {"groups", "list", "key exchange groups, colon-separated; a key share goes for the first"},
+    {"sigalgs", "list",
+     "signature schemes offered and accepted (ECDSA+SHA256, rsa_pss_rsae_sha256, ...),"
+     " colon-separated"},
     {"psk", "hex", "offer an external TLS 1.3 PSK (SHA-256), as s_client -psk"},
     {"psk_identity", "id", "the -psk's identity (default Client_identity, as s_client's)"},
     {"maxfraglen", "n", "ask for max_fragment_length n (512, 1024, 2048, 4096; RFC 6066)"},
@@ -67,6 +70,9 @@ const std::vector<OptionSpec> kOptions = {
      "at the end, save the newest session (a ticket) to file; only after a clean close of"
      " our side"},
     {"sess_in", "file", "offer the session saved in file for resumption"},
+    {"early_data", "file",
+     "send file's contents as 0-RTT data with -sess_in's session (s_client's); sent again"
+     " after the handshake if the server does not take it"},
     {"quiet", "", "do not print the handshake parameters"},
     {"help", "", "print this help"},
 };
@@ -151,13 +157,22 @@ uint64_t now_ms() {
                                    .count());
 }
 
+// The whole of a file an option names; exits with one line when it is
+// unreadable.
+std::vector<uint8_t> read_file(const char* option, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    fail(kProgram,
+         std::string("-") + option + ": cannot read " + path + ": " + std::strerror(errno));
+  }
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+}
+
 // Reads a session saved by -sess_out; exits with one line when the file is
 // unreadable or does not hold a session.
 std::shared_ptr<Session> load_session(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(kProgram, "-sess_in: cannot read " + path + ": " + std::strerror(errno));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
+  const std::vector<uint8_t> bytes = read_file("sess_in", path);
   std::shared_ptr<Session> session = Session::from_bytes(bytes);
   if (!session) fail(kProgram, "-sess_in: " + path + " does not hold an adieu session");
   return session;
@@ -294,6 +309,11 @@ int run(int argc, char** argv) {
 
   std::shared_ptr<Session> offered;
   if (options.has("sess_in")) offered = load_session(options.get("sess_in"));
+  std::vector<uint8_t> early_data;
+  if (options.has("early_data")) {
+    early_data = read_file("early_data", options.get("early_data"));
+    config->set_early_data(true);
+  }
   const std::string session_out = options.get("sess_out");
 
   std::string host;
@@ -302,6 +322,15 @@ int run(int argc, char** argv) {
   Socket socket(Connection::client(config, server_name, offered), fd, Socket::Mode::blocking,
                 Socket::FdOwnership::owned);
   socket.set_timeout_ms(timeout_ms);
+  Connection& connection = socket.connection();
+  if (!early_data.empty()) {
+    if (connection.early_data_room() < early_data.size()) {
+      std::fprintf(stderr, "early data: %zu bytes do not fit the session's %zu\n",
+                   early_data.size(), connection.early_data_room());
+    } else if (connection.write(early_data) != Error::none) {
+      fail(kProgram, "early data: " + std::string(error_string(connection.error())));
+    }
+  }
   IoResult shaken = socket.handshake();
   if (!shaken.ok()) {
     std::fprintf(stderr, "handshake failed\n");
@@ -314,6 +343,11 @@ int run(int argc, char** argv) {
   if (const std::string keymat = keying_material(kProgram, options, socket.connection());
       !keymat.empty()) {
     std::fprintf(stderr, "%s\n", keymat.c_str());
+  }
+  // 0-RTT data the server did not take (or that did not fit) goes now.
+  if (!early_data.empty() && connection.early_data_status() != EarlyDataStatus::accepted) {
+    IoResult put = socket.write(early_data);
+    if (!put.ok()) return finish(socket, session_out, put);
   }
   if (options.has("keyupdate")) {
     IoResult updated = socket.key_update(true);

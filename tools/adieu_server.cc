@@ -89,6 +89,10 @@ const std::vector<OptionSpec> kOptions = {
     {"psk", "hex", "an external TLS 1.3 PSK (SHA-256), as s_server -psk; no certificate needed"},
     {"psk_identity", "id", "the -psk's identity (default Client_identity, as s_client's)"},
     {"allow_no_dhe_kex", "", "accept psk_ke: resumption or -psk without (EC)DHE (s_server's)"},
+    {"early_data", "",
+     "accept 0-RTT data (16384 bytes, as s_server -early_data) and say so in tickets; it is"
+     " echoed like the rest"},
+    {"max_early_data", "n", "accept up to n bytes of 0-RTT data (0 to 2^32-1)"},
     {"cert_chain", "file", "PEM intermediates sent after -cert"},
     {"cert2", "file", "a second certificate, chosen when the client's SNI matches it"},
     {"key2", "file", "PEM private key of -cert2"},
@@ -110,6 +114,9 @@ const std::vector<OptionSpec> kOptions = {
     {"no_tls1_2", "", "no TLS 1.2"},
     {"no_tls1_3", "", "no TLS 1.3"},
     {"groups", "list", "key exchange groups, colon-separated (X25519:P-256)"},
+    {"sigalgs", "list",
+     "signature schemes signed with, asked for and accepted (ECDSA+SHA256,"
+     " rsa_pss_rsae_sha256, ...), colon-separated"},
     {"num_tickets", "n", "NewSessionTickets sent after each handshake (default 2)"},
     {"no_ticket", "",
      "stateful resumption: each ticket is an id into this server's session cache (as"
@@ -891,6 +898,12 @@ int run(int argc, char** argv) {
         parse_number(kProgram, "num_tickets", options.get("num_tickets"), 0, 100)));
   }
   if (options.has("no_ticket")) config->set_session_cache(std::make_shared<SessionCache>());
+  if (options.has("max_early_data")) {
+    config->set_max_early_data(static_cast<uint32_t>(
+        parse_number(kProgram, "max_early_data", options.get("max_early_data"), 0, 0xffffffffL)));
+  } else if (options.has("early_data")) {
+    config->set_max_early_data(16384);
+  }
   Fleet fleet = setup_fleet(options, *config);
   ServerSettings settings;
   settings.config = config;

@@ -190,6 +190,9 @@ void apply_common_options(const char* program, const Options& options, Config& c
     fail(program, error);
   }
   if (options.has("allow_no_dhe_kex")) config.set_psk_ke(true);
+  if (options.has("sigalgs") && !config.set_signature_algorithms(options.get("sigalgs"), &error)) {
+    fail(program, "-sigalgs: " + error, kExitUsage);
+  }
   if (options.has("psk")) {
     // s_client / s_server's -psk: hex, SHA-256, identity "Client_identity".
     std::vector<uint8_t> key;
@@ -322,6 +325,11 @@ std::string describe_parameters(const Connection& connection) {
       " sni=" + (connection.server_name().empty() ? std::string("none") : connection.server_name());
   out += " peer_certs=" + std::to_string(connection.peer_certificates().size());
   out += std::string(" resumed=") + (connection.resumed() ? "yes" : "no");
+  static const char* const kEarlyData[] = {"none", "offered", "accepted", "rejected"};
+  out += std::string(" early_data=") + kEarlyData[static_cast<int>(connection.early_data_status())];
+  if (connection.early_data_bytes() != 0) {
+    out += " early_data_bytes=" + std::to_string(connection.early_data_bytes());
+  }
   return out;
 }
 

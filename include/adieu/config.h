@@ -101,11 +101,23 @@ class Config {
   // colon-separated, in preference order.
   bool set_cipher_suites(const std::string& list, std::string* error);
   // Groups by name ("X25519", "P-256"/"prime256v1", "P-384"/"secp384r1",
-  // "P-521"/"secp521r1", "X448"), colon-separated, in preference order. A
-  // client sends a key share for the first one only (so a server preferring
-  // another triggers HelloRetryRequest). Defaults: a client offers X25519,
-  // P-256, P-384; a server takes those, then P-521 and X448.
+  // "P-521"/"secp521r1", "X448", and the RFC 7919 groups "ffdhe2048",
+  // "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192"), colon-separated, in
+  // preference order. A client sends a key share for the first one only (so
+  // a server preferring another triggers HelloRetryRequest). The ffdhe groups
+  // are used in TLS 1.3 only (adieu has no TLS 1.2 DHE suites). Defaults: a
+  // client offers X25519, P-256, P-384; a server takes those, then P-521,
+  // X448 and the five ffdhe groups.
   bool set_groups(const std::string& list, std::string* error);
+  // Signature schemes by IANA name ("ecdsa_secp256r1_sha256",
+  // "rsa_pss_rsae_sha256", "ed25519") or OpenSSL's ("ECDSA+SHA256",
+  // "RSA-PSS+SHA256", "RSA+SHA256"), colon-separated, in preference order:
+  // the only ones offered (signature_algorithms, a server's
+  // CertificateRequest), signed with and accepted from the peer, as `-sigalgs`
+  // does for s_client / s_server. rsa_pkcs1_* stays TLS 1.2's (RFC 8446
+  // section 4.2.3). Default: every scheme adieu has. False (and `error` set,
+  // nothing changed) for an unknown name or an empty list.
+  bool set_signature_algorithms(const std::string& list, std::string* error);
   // Versions as wire values (0x0303 = TLS 1.2, 0x0304 = TLS 1.3; both by
   // default). SSL 3.0, TLS 1.0 and 1.1 are not implemented: a range is cut to
   // TLS 1.2..1.3, and one with nothing left fails with an error.
@@ -162,6 +174,19 @@ class Config {
   // Allows psk_ke (resumption without a fresh ECDHE, no forward secrecy for
   // the resumed connection); default off: only psk_dhe_ke.
   void set_psk_ke(bool allowed);
+  // 0-RTT (RFC 8446 section 4.2.10). Client: offer early data when resuming
+  // a ticket that allows it; write() then sends it before the handshake
+  // completes (Connection::early_data_room()). Default off.
+  void set_early_data(bool enabled);
+  // Server: accept up to `bytes` of 0-RTT data per connection, and say so
+  // in the tickets issued (0, the default: none is accepted; a client's is
+  // skipped). Early data can be replayed by an attacker (section 8); this
+  // server takes it only with the first PSK offered, for a ticket whose age
+  // agrees with the client's within 10 seconds, with the ticket's suite and
+  // ALPN protocol, and once per ClientHello: stateful tickets are single-use,
+  // and stateless ones are remembered for that window (up to 65536 at once;
+  // beyond that early data is rejected).
+  void set_max_early_data(uint32_t bytes);
   // Turns resumption off (no PSK offered or accepted, no tickets issued).
   void set_resumption(bool enabled);
   // An external PSK for TLS 1.3 (RFC 8446 section 4.2.11; RFC 9257's advice:

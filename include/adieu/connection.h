@@ -79,6 +79,15 @@ struct ReadResult {
   ReadStatus status = ReadStatus::want_input;
 };
 
+// What became of 0-RTT data on a connection (RFC 8446 section 4.2.10).
+enum class EarlyDataStatus : uint8_t {
+  not_sent,  // none was offered (client: none attempted; server: the client sent none)
+  offered,   // client: sent, and the server has not answered yet
+  accepted,  // the server took it
+  rejected,  // the server did not take it: it was dropped unread, and a client
+             // that wants it delivered must write it again after the handshake
+};
+
 // A NewSessionTicket received by a client, as the session layer will need it.
 struct ReceivedTicket {
   uint32_t lifetime_seconds = 0;
@@ -145,8 +154,9 @@ class Connection {
   void consume_readable(size_t n);
 
   // Encrypts `data` into pending_output(). Error::not_connected before the
-  // handshake is done, Error::write_after_close after close(), the sticky error
-  // after a failure; Error::none on success (all bytes were taken).
+  // handshake is done (unless `data` goes as 0-RTT data: see
+  // early_data_room()), Error::write_after_close after close(), the sticky
+  // error after a failure; Error::none on success (all bytes were taken).
   Error write(std::span<const uint8_t> data);
   // Zero-copy sending: write(data) and taking all of pending_output() in one
   // step, with the records of `data` sealed straight into `out`, the
@@ -265,6 +275,18 @@ class Connection {
   // Client: the newest resumable session received on this connection, or the
   // one it resumed; nullptr when none. Server: the session it resumed.
   std::shared_ptr<Session> session() const;
+
+  // --- 0-RTT data (RFC 8446 section 4.2.10; replayable: see section 8) ----------
+  // Client: how many bytes write() may still send as early data, before the
+  // handshake completes: the ticket's max_early_data_size less what was
+  // written. 0 when there is no early data to send: Config::set_early_data
+  // is off, the session offered allows none, or the server has answered
+  // (its ServerHello arrived). Server: 0.
+  size_t early_data_room() const;
+  EarlyDataStatus early_data_status() const;
+  // Bytes of 0-RTT data written (client) or received (server). A server's
+  // early data is what read() returns before handshake_done().
+  uint64_t early_data_bytes() const;
 
   // Client: tickets received so far (in order); take_tickets() hands them over.
   std::vector<ReceivedTicket> take_tickets();

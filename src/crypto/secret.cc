@@ -43,6 +43,29 @@ void Secret::wipe() {
   size_ = 0;
 }
 
+SharedSecret::SharedSecret(SharedSecret&& other) noexcept : bytes_(std::move(other.bytes_)) {
+  other.bytes_.clear();
+}
+
+SharedSecret& SharedSecret::operator=(SharedSecret&& other) noexcept {
+  if (this != &other) {
+    wipe_bytes(bytes_);
+    bytes_ = std::move(other.bytes_);
+    other.bytes_.clear();
+  }
+  return *this;
+}
+
+SharedSecret::~SharedSecret() {
+  wipe_bytes(bytes_);
+}
+
+void SharedSecret::shrink(size_t n) {
+  if (n >= bytes_.size()) return;
+  wipe_bytes(std::span<uint8_t>(bytes_).subspan(n));
+  bytes_.resize(n);
+}
+
 void wipe_bytes(std::span<uint8_t> bytes) {
   wipe_bytes(bytes.data(), bytes.size());
 }

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 namespace adieu::crypto {
 
@@ -34,6 +35,29 @@ class Secret {
  private:
   std::array<uint8_t, kCapacity> bytes_{};
   size_t size_ = 0;
+};
+
+// A key-exchange result of any length (up to 1024 bytes: an ffdhe8192
+// shared secret, RFC 7919), held on the heap and wiped when destroyed or
+// moved from. Movable, not copyable.
+class SharedSecret {
+ public:
+  SharedSecret() = default;
+  explicit SharedSecret(size_t size) : bytes_(size) {}
+  SharedSecret(SharedSecret&& other) noexcept;
+  SharedSecret& operator=(SharedSecret&& other) noexcept;
+  SharedSecret(const SharedSecret&) = delete;
+  SharedSecret& operator=(const SharedSecret&) = delete;
+  ~SharedSecret();
+
+  std::span<const uint8_t> span() const { return bytes_; }
+  std::span<uint8_t> mutable_span() { return bytes_; }
+  size_t size() const { return bytes_.size(); }
+  // Shrinks to n bytes (n <= size()), wiping the bytes dropped.
+  void shrink(size_t n);
+
+ private:
+  std::vector<uint8_t> bytes_;
 };
 
 // Constant-time comparison (CRYPTO_memcmp); false when the sizes differ.

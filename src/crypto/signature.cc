@@ -165,6 +165,47 @@ std::span<const SignatureScheme> certificate_signature_schemes() {
   return kCertificateSchemes;
 }
 
+namespace {
+
+struct SchemeName {
+  SignatureScheme scheme;
+  const char* iana;
+  const char* openssl;  // OpenSSL's ALGORITHM+HASH form
+};
+
+constexpr SchemeName kSchemeNames[] = {
+    {SignatureScheme::rsa_pkcs1_sha256, "rsa_pkcs1_sha256", "RSA+SHA256"},
+    {SignatureScheme::rsa_pkcs1_sha384, "rsa_pkcs1_sha384", "RSA+SHA384"},
+    {SignatureScheme::rsa_pkcs1_sha512, "rsa_pkcs1_sha512", "RSA+SHA512"},
+    {SignatureScheme::ecdsa_secp256r1_sha256, "ecdsa_secp256r1_sha256", "ECDSA+SHA256"},
+    {SignatureScheme::ecdsa_secp384r1_sha384, "ecdsa_secp384r1_sha384", "ECDSA+SHA384"},
+    {SignatureScheme::ecdsa_secp521r1_sha512, "ecdsa_secp521r1_sha512", "ECDSA+SHA512"},
+    {SignatureScheme::rsa_pss_rsae_sha256, "rsa_pss_rsae_sha256", "RSA-PSS+SHA256"},
+    {SignatureScheme::rsa_pss_rsae_sha384, "rsa_pss_rsae_sha384", "RSA-PSS+SHA384"},
+    {SignatureScheme::rsa_pss_rsae_sha512, "rsa_pss_rsae_sha512", "RSA-PSS+SHA512"},
+    {SignatureScheme::ed25519, "ed25519", "ed25519"},
+    {SignatureScheme::ed448, "ed448", "ed448"},
+    {SignatureScheme::rsa_pss_pss_sha256, "rsa_pss_pss_sha256", "rsa_pss_pss_sha256"},
+    {SignatureScheme::rsa_pss_pss_sha384, "rsa_pss_pss_sha384", "rsa_pss_pss_sha384"},
+    {SignatureScheme::rsa_pss_pss_sha512, "rsa_pss_pss_sha512", "rsa_pss_pss_sha512"},
+};
+
+}  // namespace
+
+const char* signature_scheme_name(uint16_t scheme) {
+  for (const SchemeName& n : kSchemeNames) {
+    if (static_cast<uint16_t>(n.scheme) == scheme) return n.iana;
+  }
+  return nullptr;
+}
+
+std::optional<SignatureScheme> signature_scheme_by_name(const std::string& name) {
+  for (const SchemeName& n : kSchemeNames) {
+    if (name == n.iana || name == n.openssl) return n.scheme;
+  }
+  return std::nullopt;
+}
+
 KeyKind key_kind(const EVP_PKEY* pkey) {
   if (pkey == nullptr) return KeyKind::unsupported;
   if (EVP_PKEY_is_a(pkey, "RSA")) return KeyKind::rsa;

@@ -44,6 +44,13 @@ enum class SignatureScheme : uint16_t {
 std::span<const SignatureScheme> handshake_signature_schemes();
 // What adieu sends in signature_algorithms_cert / accepts in chains.
 std::span<const SignatureScheme> certificate_signature_schemes();
+// The scheme's IANA name ("ecdsa_secp256r1_sha256"); nullptr for a code
+// adieu does not have.
+const char* signature_scheme_name(uint16_t scheme);
+// A scheme by its IANA name or OpenSSL's "ALGORITHM+HASH" name
+// ("ECDSA+SHA256", "RSA-PSS+SHA256" = rsa_pss_rsae_sha256, "RSA+SHA256" =
+// rsa_pkcs1_sha256, "ed25519"), as SSL_CTX_set1_sigalgs_list reads them.
+std::optional<SignatureScheme> signature_scheme_by_name(const std::string& name);
 // The schemes adieu accepts in a TLS 1.2 ServerKeyExchange or
 // CertificateVerify (and sends in a TLS 1.2 signature_algorithms), in
 // preference order: ECDSA, Ed25519 (RFC 8422 section 5.1.3), RSA-PSS (RFC

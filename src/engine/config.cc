@@ -55,13 +55,17 @@ std::function<void(std::string_view)> file_keylog(const std::string& path, std::
   };
 }
 
+// The TLS name (crypto::group_name) or, for the curves, OpenSSL's other
+// names for it.
 std::optional<crypto::Group> group_by_name(const std::string& name) {
-  if (name == "X25519" || name == "x25519") return crypto::Group::x25519;
-  if (name == "P-256" || name == "prime256v1" || name == "secp256r1")
-    return crypto::Group::secp256r1;
-  if (name == "P-384" || name == "secp384r1") return crypto::Group::secp384r1;
-  if (name == "P-521" || name == "secp521r1") return crypto::Group::secp521r1;
-  if (name == "X448" || name == "x448") return crypto::Group::x448;
+  if (name == "X25519") return crypto::Group::x25519;
+  if (name == "P-256" || name == "prime256v1") return crypto::Group::secp256r1;
+  if (name == "P-384") return crypto::Group::secp384r1;
+  if (name == "P-521") return crypto::Group::secp521r1;
+  if (name == "X448") return crypto::Group::x448;
+  for (crypto::Group group : crypto::implemented_groups()) {
+    if (name == crypto::group_name(static_cast<uint16_t>(group))) return group;
+  }
   return std::nullopt;
 }
 
@@ -84,26 +88,53 @@ Config::Impl::Impl(Role r)
       clock_ms(system_clock_ms) {
   if (role == Role::server) {
     ticket_keys = std::make_shared<TicketKeys>();
-    // A server takes every group it implements, its fastest first; a
-    // client's hello stays short (one x25519 share, three groups).
-    groups.push_back(crypto::Group::secp521r1);
-    groups.push_back(crypto::Group::x448);
+    // A server takes every group it implements, its fastest first (the
+    // finite-field groups last, slowest, as OpenSSL orders them); a client's
+    // hello stays short (one x25519 share, three groups).
+    groups.insert(groups.end(),
+                  {crypto::Group::secp521r1, crypto::Group::x448, crypto::Group::ffdhe2048,
+                   crypto::Group::ffdhe3072, crypto::Group::ffdhe4096, crypto::Group::ffdhe6144,
+                   crypto::Group::ffdhe8192});
   }
+}
+
+std::vector<const CertifiedKey*> Config::Impl::certificates_for(const std::string& server_name,
+                                                                bool* name_matched) const {
+  std::vector<const CertifiedKey*> out;
+  if (!server_name.empty()) {
+    for (const CertifiedKey& ck : certificates) {
+      if (ck.chain.front().matches_host(server_name)) out.push_back(&ck);
+    }
+  }
+  *name_matched = !out.empty();
+  if (out.empty()) {
+    for (const CertifiedKey& ck : certificates) out.push_back(&ck);
+  }
+  return out;
 }
 
 const CertifiedKey* Config::Impl::certificate_for(const std::string& server_name,
                                                   bool* name_matched) const {
-  *name_matched = false;
-  if (certificates.empty()) return nullptr;
-  if (!server_name.empty()) {
-    for (const CertifiedKey& ck : certificates) {
-      if (ck.chain.front().matches_host(server_name)) {
-        *name_matched = true;
-        return &ck;
-      }
-    }
+  const std::vector<const CertifiedKey*> candidates = certificates_for(server_name, name_matched);
+  return candidates.empty() ? nullptr : candidates.front();
+}
+
+std::vector<uint16_t> Config::Impl::allowed_schemes(
+    std::span<const crypto::SignatureScheme> defaults) const {
+  std::vector<uint16_t> out;
+  const auto in_defaults = [&](crypto::SignatureScheme s) {
+    return std::find(defaults.begin(), defaults.end(), s) != defaults.end();
+  };
+  for (crypto::SignatureScheme s : signature_schemes.empty() ? defaults : signature_schemes) {
+    if (in_defaults(s)) out.push_back(static_cast<uint16_t>(s));
   }
-  return &certificates.front();
+  return out;
+}
+
+bool Config::Impl::scheme_allowed(uint16_t scheme) const {
+  return signature_schemes.empty() ||
+         std::find(signature_schemes.begin(), signature_schemes.end(),
+                   static_cast<crypto::SignatureScheme>(scheme)) != signature_schemes.end();
 }
 
 Config::Config(Role role) : impl_(std::make_unique<Impl>(role)) {}
@@ -389,6 +420,33 @@ void Config::set_ticket_keys(std::shared_ptr<TicketKeys> keys) {
 }
 void Config::set_psk_ke(bool allowed) {
   impl_->psk_ke = allowed;
+}
+bool Config::set_signature_algorithms(const std::string& list, std::string* error) {
+  std::vector<crypto::SignatureScheme> schemes;
+  for (const std::string& name : split(list, ':')) {
+    std::optional<crypto::SignatureScheme> scheme = crypto::signature_scheme_by_name(name);
+    if (!scheme) {
+      set_error(error, "unknown signature algorithm '" + name + "'");
+      return false;
+    }
+    schemes.push_back(*scheme);
+  }
+  if (schemes.empty()) {
+    set_error(error, "empty signature algorithm list");
+    return false;
+  }
+  impl_->signature_schemes = std::move(schemes);
+  return true;
+}
+
+void Config::set_early_data(bool enabled) {
+  impl_->early_data = enabled;
+}
+void Config::set_max_early_data(uint32_t bytes) {
+  impl_->max_early_data = bytes;
+  if (bytes != 0 && !impl_->early_data_replay) {
+    impl_->early_data_replay = std::make_shared<EarlyDataReplayGuard>();
+  }
 }
 void Config::set_resumption(bool enabled) {
   impl_->resumption = enabled;

@@ -16,6 +16,7 @@
 #include "crypto/signature.h"
 #include "crypto/tls12_suite.h"
 #include "crypto/trust_store.h"
+#include "engine/session/early_data_replay.h"
 
 namespace adieu {
 
@@ -43,6 +44,8 @@ struct Config::Impl {
   // RFC 7627: refuse a TLS 1.2 handshake without the extended master secret.
   bool require_extended_master_secret = true;
   std::vector<crypto::Group> groups;
+  // set_signature_algorithms; empty: every scheme adieu has.
+  std::vector<crypto::SignatureScheme> signature_schemes;
   std::vector<std::string> alpn;
   unsigned ticket_count = 2;
   UncleanSessionPolicy unclean_session_policy = UncleanSessionPolicy::remove;
@@ -52,6 +55,10 @@ struct Config::Impl {
   std::shared_ptr<TicketKeys> ticket_keys;
   bool psk_ke = false;
   bool resumption = true;
+  bool early_data = false;      // client: offer 0-RTT
+  uint32_t max_early_data = 0;  // server: accept this much 0-RTT (0: none)
+  // Server: the ClientHellos whose early data was taken (anti-replay).
+  std::shared_ptr<EarlyDataReplayGuard> early_data_replay;
   // External PSKs (RFC 8446 section 4.2.11): a client offers the first; a
   // server takes any by identity. Each is a Session with `external` set.
   std::vector<std::shared_ptr<Session>> external_psks;
@@ -69,8 +76,15 @@ struct Config::Impl {
 
   bool offers(uint16_t version) const { return min_version <= version && version <= max_version; }
 
-  // The certificate for a client's SNI: the first whose names match, else the
-  // first. `name_matched` says whether the name matched the one returned.
+  // The schemes of `defaults` the config allows, in the config's order when
+  // it set a list (else in `defaults`' order); and whether one is allowed.
+  std::vector<uint16_t> allowed_schemes(std::span<const crypto::SignatureScheme> defaults) const;
+  bool scheme_allowed(uint16_t scheme) const;
+  // The certificates for a client's SNI, in the order added: those whose
+  // names match, else all of them. `name_matched` says which it was.
+  std::vector<const CertifiedKey*> certificates_for(const std::string& server_name,
+                                                    bool* name_matched) const;
+  // The first of certificates_for (nullptr when there is none).
   const CertifiedKey* certificate_for(const std::string& server_name, bool* name_matched) const;
 };
 

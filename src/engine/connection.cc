@@ -2,6 +2,7 @@
 // handshake context (engine/handshake/handshake.h).
 #include <adieu/connection.h>
 
+#include "crypto/key_exchange.h"
 #include "engine/connection_impl.h"
 #include "engine/handshake/server_start.h"
 #include "engine/handshake/tls12_client.h"
@@ -113,21 +114,18 @@ const char* Connection::cipher_suite_name() const {
 uint16_t Connection::group() const {
   return impl_->ctx.group;
 }
+size_t Connection::early_data_room() const {
+  return impl_->core.handshake().early_data_room();
+}
+EarlyDataStatus Connection::early_data_status() const {
+  return impl_->ctx.early_data;
+}
+uint64_t Connection::early_data_bytes() const {
+  return impl_->ctx.early_data_bytes;
+}
 const char* Connection::group_name() const {
-  switch (impl_->ctx.group) {
-    case 0x001d:
-      return "x25519";
-    case 0x0017:
-      return "secp256r1";
-    case 0x0018:
-      return "secp384r1";
-    case 0x0019:
-      return "secp521r1";
-    case 0x001e:
-      return "x448";
-    default:
-      return "none";
-  }
+  const char* name = crypto::group_name(impl_->ctx.group);
+  return name != nullptr ? name : "none";
 }
 uint16_t Connection::peer_signature_scheme() const {
   return impl_->ctx.peer_scheme;

@@ -38,4 +38,17 @@ uint64_t Reader::u64() {
   return (hi << 32) | u32();
 }
 
+uint64_t Reader::varint() {
+  if (!ok_ || pos_ == data_.size()) {
+    ok_ = false;
+    return 0;
+  }
+  const size_t length = size_t{1} << (data_[pos_] >> 6);
+  Bytes b = bytes(length);
+  if (b.empty()) return 0;
+  uint64_t v = b[0] & 0x3f;
+  for (size_t i = 1; i < length; ++i) v = (v << 8) | b[i];
+  return v;
+}
+
 }  // namespace adieu::wire

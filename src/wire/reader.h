@@ -31,6 +31,10 @@ class Reader {
   uint32_t u24();
   uint32_t u32();
   uint64_t u64();
+  // A QUIC variable-length integer (RFC 9000 section 16): the two high bits
+  // of the first byte give its length (1, 2, 4 or 8 bytes). Any encoding is
+  // accepted, minimal or not; the value is at most 2^62-1 (kMaxVarint).
+  uint64_t varint();
 
   // `n` raw bytes (empty span and failure when too short).
   Bytes bytes(size_t n);

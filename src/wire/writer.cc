@@ -23,6 +23,21 @@ void Writer::u64(uint64_t v) {
   u32(static_cast<uint32_t>(v));
 }
 
+void Writer::varint(uint64_t v, size_t size) {
+  const size_t needed = varint_size(v);
+  if (needed == 0 || needed > size || (size != 1 && size != 2 && size != 4 && size != 8)) {
+    ok_ = false;
+    return;
+  }
+  // The length code (0-3) in the two high bits of the first byte.
+  const uint8_t code = static_cast<uint8_t>(size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3);
+  for (size_t i = size; i-- > 0;) {
+    uint8_t byte = static_cast<uint8_t>(v >> (8 * i));
+    if (i == size - 1) byte = static_cast<uint8_t>(byte | (code << 6));
+    u8(byte);
+  }
+}
+
 void Writer::vec8(std::span<const uint8_t> b) {
   size_t h = open_vec8();
   bytes(b);

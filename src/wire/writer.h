@@ -11,6 +11,17 @@
 
 namespace adieu::wire {
 
+// The largest QUIC variable-length integer, 2^62-1 (RFC 9000 section 16).
+constexpr uint64_t kMaxVarint = (uint64_t{1} << 62) - 1;
+// Bytes of the shortest encoding of `v` (1, 2, 4 or 8); 0 past kMaxVarint.
+constexpr size_t varint_size(uint64_t v) {
+  return v < (1u << 6)             ? 1
+         : v < (1u << 14)          ? 2
+         : v < (uint64_t{1} << 30) ? 4
+         : v <= kMaxVarint         ? 8
+                                   : 0;
+}
+
 class Writer {
  public:
   Writer() = default;
@@ -22,6 +33,8 @@ class Writer {
   }
 
   bool ok() const { return ok_; }
+  // Marks the writer as failed (e.g. a value it was given is out of range).
+  void fail() { ok_ = false; }
   std::vector<uint8_t>& buffer() { return *out_; }
   size_t size() const { return out_->size(); }
 
@@ -30,6 +43,12 @@ class Writer {
   void u24(uint32_t v);
   void u32(uint32_t v);
   void u64(uint64_t v);
+  // A QUIC variable-length integer in its shortest encoding (RFC 9000
+  // section 16); fails the writer past kMaxVarint.
+  void varint(uint64_t v) { varint(v, varint_size(v)); }
+  // The same in exactly `size` bytes (1, 2, 4 or 8), e.g. a Length field
+  // reserved before its value is known; fails the writer if `v` does not fit.
+  void varint(uint64_t v, size_t size);
   void bytes(std::span<const uint8_t> b) { out_->insert(out_->end(), b.begin(), b.end()); }
   // Length-prefixed vectors in one call.
   void vec8(std::span<const uint8_t> b);

@@ -128,7 +128,8 @@ void sc_groups_list(void) {
 
 /* A handshake with each group the client offers first (or only). */
 void sc_groups_handshake(void) {
-  static const char* const kLists[] = {"X25519", "P-256", "P-384", "P-521", "X448", "P-384:X25519"};
+  static const char* const kLists[] = {"X25519",    "P-256",     "P-384",           "P-521",
+                                       "X448",      "ffdhe2048", "ffdhe3072:X25519", "P-384:X25519"};
   size_t i;
   for (i = 0; i < sizeof(kLists) / sizeof(kLists[0]); ++i) {
     Pair p;

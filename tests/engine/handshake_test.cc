@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -72,6 +73,84 @@ TEST(Handshake, HelloRetryRequestForAnotherGroup) {
   EXPECT_TRUE(p.client->hello_retry_request());
   EXPECT_TRUE(p.server->hello_retry_request());
   EXPECT_STREQ(p.client->group_name(), "secp256r1");
+}
+
+// RFC 7919 groups in TLS 1.3 (RFC 8446 section 4.2.7): a client asking for
+// one gets it from a server's defaults, with a public value of p's size.
+class FfdheHandshake : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(FfdheHandshake, CompletesWithTheGroup) {
+  auto ccfg = client_config();
+  std::string error;
+  ASSERT_TRUE(ccfg->set_groups(GetParam(), &error)) << error;
+  Pair p(ccfg, server_config());
+  p.pump();
+  ASSERT_TRUE(p.client->handshake_done()) << error_string(p.client->error());
+  ASSERT_TRUE(p.server->handshake_done()) << error_string(p.server->error());
+  EXPECT_STREQ(p.client->group_name(), GetParam());
+  EXPECT_STREQ(p.server->group_name(), GetParam());
+  EXPECT_FALSE(p.client->hello_retry_request());
+  ASSERT_EQ(p.client->write(bytes("ping")), Error::none);
+  p.pump();
+  EXPECT_EQ(p.read_all(*p.server), "ping");
+}
+
+INSTANTIATE_TEST_SUITE_P(Engine, FfdheHandshake,
+                         ::testing::Values("ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144",
+                                           "ffdhe8192"));
+
+TEST(Handshake, HelloRetryRequestToAnFfdheGroup) {
+  auto scfg = server_config();
+  std::string error;
+  ASSERT_TRUE(scfg->set_groups("ffdhe3072", &error)) << error;
+  auto ccfg = client_config();
+  ASSERT_TRUE(ccfg->set_groups("X25519:ffdhe2048:ffdhe3072", &error)) << error;
+  Pair p(ccfg, scfg);
+  p.pump();
+  ASSERT_TRUE(p.client->handshake_done()) << error_string(p.client->error());
+  EXPECT_TRUE(p.client->hello_retry_request());
+  EXPECT_STREQ(p.client->group_name(), "ffdhe3072");
+}
+
+// An FFDHE share outside 1 < y < p-1 is illegal_parameter (RFC 8446 section
+// 4.2.8.1): the client's share of ffdhe2048 replaced by 1.
+TEST(Handshake, FfdheShareOfPMinusOneIsIllegalParameter) {
+  auto ccfg = client_config();
+  std::string error;
+  ASSERT_TRUE(ccfg->set_groups("ffdhe2048", &error)) << error;
+  Pair p(ccfg, server_config());
+  std::vector<uint8_t> hello = take_output(*p.client);
+  // ClientHello's key_share: group 0x0100, length 0x0100, then the value.
+  const uint8_t key_share_head[] = {0x01, 0x00, 0x01, 0x00};
+  auto it =
+      std::search(hello.begin(), hello.end(), std::begin(key_share_head), std::end(key_share_head));
+  ASSERT_NE(it, hello.end());
+  std::fill(it + 4, it + 4 + 256, 0);
+  *(it + 4 + 255) = 1;
+  p.server->receive(hello);
+  EXPECT_EQ(p.server->error(), Error::illegal_parameter);
+  EXPECT_EQ(p.server->alert_sent(), Alert::illegal_parameter);
+}
+
+// TLS 1.2 has no ffdhe group in adieu (no DHE suites): a server picks an
+// elliptic curve after them, and with none it is handshake_failure (RFC 7919
+// section 4 lets a client list ffdhe groups without DHE suites).
+TEST(Handshake, FfdheIsNeverChosenForTls12) {
+  for (const char* groups : {"ffdhe2048:P-256", "ffdhe2048"}) {
+    auto ccfg = client_config();
+    std::string error;
+    ASSERT_TRUE(ccfg->set_groups(groups, &error)) << error;
+    ASSERT_TRUE(ccfg->set_versions(0x0303, 0x0303, &error)) << error;
+    Pair p(ccfg, server_config());
+    p.pump();
+    if (std::string(groups) == "ffdhe2048") {
+      EXPECT_EQ(p.server->error(), Error::handshake_failure);
+      EXPECT_EQ(p.client->alert_received(), Alert::handshake_failure);
+    } else {
+      ASSERT_TRUE(p.client->handshake_done()) << error_string(p.client->error());
+      EXPECT_STREQ(p.client->group_name(), "secp256r1");
+    }
+  }
 }
 
 TEST(Handshake, NoCommonGroupIsHandshakeFailure) {

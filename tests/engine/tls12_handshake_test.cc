@@ -575,7 +575,7 @@ TEST(Tls12Secrets, ExtendedMasterSecretAndFinishedAsTheRfcsSay) {
       << "the client no longer draws its key share second";
   messages::ServerKeyExchange ske;
   ASSERT_EQ(ske.parse(transcript[3].body()), Error::none);
-  const std::optional<crypto::Secret> pre_master = share->derive(ske.point);
+  const std::optional<crypto::SharedSecret> pre_master = share->derive(ske.point);
   ASSERT_TRUE(pre_master.has_value());
   transcript.push_back(client_msgs[0]);
 

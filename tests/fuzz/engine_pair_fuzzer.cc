@@ -13,6 +13,10 @@
 //             client has one
 //   bit 4     the server keeps sessions in a SessionCache (else stateless
 //             tickets)
+//   bits 5-7  record_size_limit, max_fragment_length, an external PSK
+// In every mode the server takes 0-RTT data and the client sends it when it
+// resumes: what the client writes before its handshake completes is early
+// data, taken or skipped.
 // The client always offers post-handshake authentication; the KeyUpdate
 // op with arg bit 1 set asks for a client certificate instead
 // (request_client_certificate on either side).
@@ -21,7 +25,8 @@
 //  - write_into's contract: written bytes equal write_into_size() and
 //    nothing stays pending; a buffer one byte short changes nothing.
 //  - Each direction's plaintext read is a prefix of what was written (the
-//    records are authenticated, whatever the transport did); once everything
+//    records are authenticated, whatever the transport did; early data the
+//    server did not take is not counted as written); once everything
 //    is delivered at the end, all of it when that direction's bytes were
 //    never flipped or dropped, nobody failed and the reader completed its
 //    handshake without a transport EOF.
@@ -86,6 +91,8 @@ struct Mode {
   bool external_psk() const { return bits & 128; }
 };
 
+constexpr uint32_t kMaxEarlyData = 4096;
+
 std::shared_ptr<adieu::Config> make_config(adieu::Role role, Mode mode) {
   using namespace adieu;
   auto c = std::make_shared<Config>(role);
@@ -110,6 +117,11 @@ std::shared_ptr<adieu::Config> make_config(adieu::Role role, Mode mode) {
   if (mode.external_psk()) {
     static const uint8_t kPsk[32] = {1, 2, 3};
     ok = ok && c->add_external_psk("fuzz", kPsk, "SHA256", nullptr);
+  }
+  if (server) {
+    c->set_max_early_data(kMaxEarlyData);
+  } else {
+    c->set_early_data(true);
   }
   if (!ok) std::abort();
   c->impl().random = &fuzz::fuzz_random();
@@ -144,6 +156,7 @@ struct Pair {
   std::unique_ptr<Connection> server;
   Direction to_server;
   Direction to_client;
+  size_t early_data_sent = 0;         // the client's 0-RTT bytes, at the front of to_server.sent
   uint64_t certificate_requests = 0;  // post-handshake requests the server sent
 
   Direction& from(const Connection& c) { return &c == client.get() ? to_server : to_client; }
@@ -154,6 +167,15 @@ struct Pair {
     const WriteState before = to.write_state();
     const bool connected = to.handshake_done() && to.error() == Error::none;
     to.receive(bytes);
+    if (&to == client.get() && early_data_sent != 0 &&
+        client->early_data_status() == adieu::EarlyDataStatus::rejected) {
+      // Skipped by the server: it never counts as sent (nothing after it
+      // can have been written before the client learnt this).
+      if (!to_server.received.empty()) std::abort();
+      to_server.sent.erase(to_server.sent.begin(),
+                           to_server.sent.begin() + static_cast<ptrdiff_t>(early_data_sent));
+      early_data_sent = 0;
+    }
     if (before != WriteState::open || !connected || to.error() != Error::none) return;
     const bool answers = to.version() == 0x0303 && !mode.half_close() &&
                          to.read_state() == ReadState::close_notify_received;
@@ -195,9 +217,11 @@ struct Pair {
   }
 
   void write(Connection& a, std::span<const uint8_t> data) {
+    const bool early = !a.handshake_done();
     if (a.write(data) == Error::none) {
       Direction& d = from(a);
       d.sent.insert(d.sent.end(), data.begin(), data.end());
+      if (early) early_data_sent += data.size();
     }
   }
 
@@ -322,6 +346,7 @@ struct Pair {
     server = Connection::server(config(adieu::Role::server, mode));
     to_server = Direction();
     to_client = Direction();
+    early_data_sent = 0;
     certificate_requests = 0;
   }
 };
@@ -337,6 +362,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   server_config->set_session_cache(p.mode.session_cache() ? std::make_shared<SessionCache>()
                                                           : nullptr);
   server_config->set_ticket_keys(fuzz::deterministic_ticket_keys(kNowMs));
+  // A fresh anti-replay record per input, so an input's outcome is its own.
+  server_config->impl().early_data_replay = std::make_shared<adieu::EarlyDataReplayGuard>();
   fuzz::fuzz_random().reset();
   libcrypto_random.reset();
   fuzz::use_deterministic_libcrypto(libcrypto_random);

@@ -308,6 +308,7 @@ gnutls_priority() {
     x25519 | X25519) group=GROUP-X25519 ;;
     P-256 | secp256r1) group=GROUP-SECP256R1 ;;
     P-384 | secp384r1) group=GROUP-SECP384R1 ;;
+    ffdhe*) group=GROUP-FFDHE${2#ffdhe} ;;
     *) group=GROUP-ALL ;;
   esac
   echo "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+$cipher:-GROUP-ALL:+$group"

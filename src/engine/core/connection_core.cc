@@ -137,8 +137,12 @@ bool ConnectionCore::handle_record(const record::Record& rec) {
     case ContentType::application_data:
       if (abandoned_) return false;  // we are leaving: drop it
       if (!connected()) {
-        fail(Error::unexpected_message);
-        return false;
+        // Before the handshake completes only accepted 0-RTT data may come.
+        if (const Error err = handshake_->take_early_data(rec.fragment.size());
+            err != Error::none) {
+          fail(err);
+          return false;
+        }
       }
       return true;  // its content stays in `plain_` for read()
     default:
@@ -419,7 +423,15 @@ Error ConnectionCore::check_writable() const {
 }
 
 Error ConnectionCore::write(std::span<const uint8_t> data) {
-  if (const Error err = check_writable(); err != Error::none) return err;
+  if (const Error err = check_writable(); err != Error::none) {
+    // Before the handshake completes, a client may send 0-RTT data.
+    const size_t room = handshake_->early_data_room();
+    if (err != Error::not_connected || room == 0 || data.size() > room) return err;
+    if (data.empty()) return Error::none;
+    handshake_->note_early_data_written(data.size());
+    send_record(ContentType::application_data, data);
+    return error_;
+  }
   if (data.empty()) return Error::none;
   if (key_update_due()) {
     if (const Error err = handshake_->send_key_update(false); err != Error::none) return fail(err);

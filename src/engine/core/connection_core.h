@@ -83,6 +83,7 @@ class ConnectionCore final : public HandshakeTransport {
   void send_change_cipher_spec() override;
   void set_record_limits(const RecordLimits& limits) override;
   void skip_early_data(size_t max_bytes) override { decoder_.skip_early_data(max_bytes); }
+  void discard_early_write_keys() override { encoder_.keys().wipe(); }
   void send_warning_alert(Alert alert) override;
   bool write_open() const override { return write_state_ == WriteState::open; }
 

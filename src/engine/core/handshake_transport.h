@@ -74,6 +74,9 @@ class HandshakeTransport {
   // that opens ends the skipping; 0 ends it now. A transport that discards
   // 0-RTT itself (QUIC) ignores it.
   virtual void skip_early_data(size_t max_bytes) = 0;
+  // Client: its 0-RTT write keys are dropped (a HelloRetryRequest rejected
+  // the early data): what it sends next goes out as before them.
+  virtual void discard_early_write_keys() = 0;
   // TLS 1.2 only: a warning alert (no_renegotiation, RFC 5246 section 7.2.2).
   virtual void send_warning_alert(Alert alert) = 0;
   // False once our side may send nothing more (close_notify or a fatal

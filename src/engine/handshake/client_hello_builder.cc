@@ -49,14 +49,10 @@ Error build_client_hello(HandshakeContext& ctx, messages::ClientHello& ch,
   // TLS 1.3's schemes, then what only TLS 1.2 signs with (rsa_pkcs1_*, which
   // RFC 8446 section 4.2.3 allows offering for TLS 1.2).
   ch.signature_algorithms.emplace();
-  if (tls13) {
-    for (crypto::SignatureScheme s : crypto::handshake_signature_schemes()) {
-      ch.signature_algorithms->push_back(static_cast<uint16_t>(s));
-    }
-  }
+  if (tls13)
+    *ch.signature_algorithms = config.allowed_schemes(crypto::handshake_signature_schemes());
   if (tls12) {
-    for (crypto::SignatureScheme s : crypto::tls12_signature_schemes()) {
-      const auto code = static_cast<uint16_t>(s);
+    for (uint16_t code : config.allowed_schemes(crypto::tls12_signature_schemes())) {
       if (std::find(ch.signature_algorithms->begin(), ch.signature_algorithms->end(), code) ==
           ch.signature_algorithms->end()) {
         ch.signature_algorithms->push_back(code);

@@ -67,6 +67,8 @@ struct HandshakeContext {
   int verify_result = 0;                                // its X509_V_* code
   uint64_t key_updates_received = 0;
   uint64_t key_updates_sent = 0;
+  EarlyDataStatus early_data = EarlyDataStatus::not_sent;
+  uint64_t early_data_bytes = 0;  // 0-RTT data written (client) / received (server)
 
   // --- post-handshake client authentication (TLS 1.3, RFC 8446 section 4.6.2)
   bool post_handshake_auth = false;         // the ClientHello offered it (sent or received)
@@ -115,6 +117,15 @@ class Handshake {
   virtual Error send_key_update(bool /*request_peer*/) { return Error::not_connected; }
   // The size of the KeyUpdate message send_key_update() sends (0: none).
   virtual size_t key_update_size() const { return 0; }
+  // 0-RTT (RFC 8446 section 4.2.10). Client: the bytes the application may
+  // still write as early data now (write() before the handshake completes),
+  // and the bytes it just wrote within that room.
+  virtual size_t early_data_room() const { return 0; }
+  virtual void note_early_data_written(size_t /*n*/) {}
+  // `n` bytes of application data arrived before the handshake completed:
+  // Error::none only for 0-RTT data a server accepted, within its limit
+  // (beyond it, unexpected_message).
+  virtual Error take_early_data(size_t /*n*/) { return Error::unexpected_message; }
   // Server: sends a post-handshake CertificateRequest (RFC 8446 section
   // 4.6.2). Error::wrong_version where the version has none.
   virtual Error request_client_certificate() { return Error::wrong_version; }

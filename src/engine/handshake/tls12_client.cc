@@ -24,9 +24,10 @@ bool scheme_fits_auth(uint16_t scheme, crypto::Tls12Auth auth) {
   return (auth == crypto::Tls12Auth::ecdsa) == ecdsa_family;
 }
 
-bool offered_tls12_scheme(uint16_t scheme) {
+// A scheme our ClientHello offered for TLS 1.2.
+bool offered_tls12_scheme(const Config::Impl& config, uint16_t scheme) {
   for (crypto::SignatureScheme s : crypto::tls12_signature_schemes()) {
-    if (static_cast<uint16_t>(s) == scheme) return true;
+    if (static_cast<uint16_t>(s) == scheme) return config.scheme_allowed(scheme);
   }
   return false;
 }
@@ -189,10 +190,11 @@ Error Tls12Client::on_server_key_exchange(std::span<const uint8_t> msg,
   // A curve we offered (RFC 8422 section 5.4), a scheme we offered that fits
   // the suite's authentication.
   if (!contains(*hello_.supported_groups, ske.named_curve) ||
-      !crypto::group_implemented(ske.named_curve)) {
+      !crypto::group_is_elliptic(ske.named_curve)) {
     return Error::illegal_parameter;
   }
-  if (!offered_tls12_scheme(ske.scheme) || !scheme_fits_auth(ske.scheme, suite_->auth) ||
+  if (!offered_tls12_scheme(ctx_.config, ske.scheme) ||
+      !scheme_fits_auth(ske.scheme, suite_->auth) ||
       !ctx_.peer_chain.front().fits_tls12(static_cast<crypto::SignatureScheme>(ske.scheme))) {
     return Error::illegal_parameter;
   }
@@ -230,7 +232,8 @@ const CertifiedKey* Tls12Client::choose_client_certificate(crypto::SignatureSche
                                                            : messages::kClientCertRsaSign;
     if (!contains(certificate_request_->certificate_types, type)) continue;
     for (crypto::SignatureScheme s : certified.key.tls12_schemes()) {
-      if (contains(certificate_request_->signature_algorithms, static_cast<uint16_t>(s))) {
+      if (contains(certificate_request_->signature_algorithms, static_cast<uint16_t>(s)) &&
+          ctx_.config.scheme_allowed(static_cast<uint16_t>(s))) {
         scheme = s;
         return &certified;
       }

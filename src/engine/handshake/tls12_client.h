@@ -60,7 +60,7 @@ class Tls12Client final : public Tls12Handshake {
   messages::ClientHello hello_;
   std::vector<uint8_t> hello_bytes_;
   std::optional<messages::Tls12CertificateRequest> certificate_request_;
-  std::optional<crypto::Secret> pre_master_secret_;
+  std::optional<crypto::SharedSecret> pre_master_secret_;
   bool ticket_expected_ = false;  // ServerHello's session_ticket
   std::optional<messages::Tls12NewSessionTicket> new_ticket_;
   std::vector<uint8_t> session_id_;  // the server's, for a new session

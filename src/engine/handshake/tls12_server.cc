@@ -199,17 +199,20 @@ Error Tls12Server::choose_parameters(const messages::ClientHello& ch) {
   bool scheme_found = false;
   for (crypto::SignatureScheme s : our_certificate_->key.tls12_schemes()) {
     if (contains(*ch.signature_algorithms, static_cast<uint16_t>(s)) &&
-        crypto::handshake_scheme_allowed(s, messages::kTls12)) {
+        crypto::handshake_scheme_allowed(s, messages::kTls12) &&
+        ctx_.config.scheme_allowed(static_cast<uint16_t>(s))) {
       our_scheme_ = s;
       scheme_found = true;
       break;
     }
   }
   if (!scheme_found) return Error::handshake_failure;
-  // Group: our preference among the client's; a client without
-  // supported_groups gets P-256 if we have it (RFC 8422 section 4).
+  // Group: our preference among the client's elliptic curves (an ffdhe group
+  // would need a DHE suite); a client without supported_groups gets P-256 if
+  // we have it (RFC 8422 section 4).
   bool group_found = false;
   for (crypto::Group g : config.groups) {
+    if (!crypto::group_is_elliptic(static_cast<uint16_t>(g))) continue;
     const bool listed = ch.supported_groups
                             ? contains(*ch.supported_groups, static_cast<uint16_t>(g))
                             : g == crypto::Group::secp256r1;
@@ -259,9 +262,7 @@ Error Tls12Server::send_flight(const messages::ClientHello& ch) {
   if (ctx_.config.verify != VerifyMode::none) {
     messages::Tls12CertificateRequest cr;
     cr.certificate_types = {messages::kClientCertEcdsaSign, messages::kClientCertRsaSign};
-    for (crypto::SignatureScheme s : crypto::tls12_signature_schemes()) {
-      cr.signature_algorithms.push_back(static_cast<uint16_t>(s));
-    }
+    cr.signature_algorithms = ctx_.config.allowed_schemes(crypto::tls12_signature_schemes());
     send_message(cr);
     certificate_requested_ = true;
   }
@@ -314,7 +315,7 @@ Error Tls12Server::on_client_key_exchange(std::span<const uint8_t> msg,
                                           std::span<const uint8_t> body) {
   messages::ClientKeyExchange cke;
   if (Error err = cke.parse(body); err != Error::none) return err;
-  const std::optional<crypto::Secret> pre_master_secret = our_share_->derive(cke.point);
+  const std::optional<crypto::SharedSecret> pre_master_secret = our_share_->derive(cke.point);
   if (!pre_master_secret) return Error::illegal_parameter;
   our_share_.reset();
   add_to_transcript(msg);
@@ -335,7 +336,7 @@ Error Tls12Server::on_certificate_verify(std::span<const uint8_t> msg,
   // A scheme our CertificateRequest offered (RFC 5246 section 7.4.8).
   const auto scheme = static_cast<crypto::SignatureScheme>(cv.scheme);
   if (!crypto::handshake_scheme_allowed(scheme, messages::kTls12) ||
-      !ctx_.peer_chain.front().fits_tls12(scheme)) {
+      !ctx_.config.scheme_allowed(cv.scheme) || !ctx_.peer_chain.front().fits_tls12(scheme)) {
     return Error::illegal_parameter;
   }
   if (!ctx_.peer_chain.front().verify_tls12(scheme, messages_, cv.signature)) {

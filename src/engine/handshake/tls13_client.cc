@@ -48,12 +48,13 @@ Error Tls13Client::start(std::shared_ptr<Session> session) {
   if (Error err = build_client_hello(ctx_, hello_, key_shares_); err != Error::none) return err;
   middlebox_compat_ = true;
   offer_session(std::move(session));
+  offer_early_data();
   session_id_ = hello_.legacy_session_id;
   if (!serialize_client_hello(hello_bytes_)) return Error::internal_error;
   // Not in a transcript yet: its hash is not known before the ServerHello.
   transport_.send_handshake(Level::initial, hello_bytes_);
   transport_.flight_complete();
-  return Error::none;
+  return hello_.early_data ? start_early_data() : Error::none;
 }
 
 Error Tls13Client::handle_message(HandshakeType type, std::span<const uint8_t> msg) {
@@ -87,12 +88,14 @@ Error Tls13Client::handle_message(HandshakeType type, std::span<const uint8_t> m
 }
 
 Error Tls13Client::on_server_hello(std::span<const uint8_t> msg, std::span<const uint8_t> body) {
+  early_data_room_ = 0;  // the server has answered: no more 0-RTT data
   messages::ServerHello sh;
   if (Error err = sh.parse(body); err != Error::none) return err;
   if (!sh.supported_version && !ctx_.retried && ctx_.config.offers(messages::kTls12) &&
       sh.legacy_version == messages::kTls12 && !is_downgrade(sh)) {
     // The server chose TLS 1.2, which we offered too: its handshake takes
     // over from this ServerHello.
+    if (Error err = on_early_data_answer(false); err != Error::none) return err;
     auto tls12 =
         std::make_unique<Tls12Client>(ctx_, transport_, std::move(hello_), std::move(hello_bytes_));
     const Error err = tls12->on_server_hello(sh, msg);
@@ -116,7 +119,7 @@ Error Tls13Client::on_server_hello(std::span<const uint8_t> msg, std::span<const
     ctx_.resumed_session = ctx_.offered_session;
     psk_ = ctx_.offered_session->data().psk;
   }
-  std::optional<crypto::Secret> shared;
+  std::optional<crypto::SharedSecret> shared;
   if (sh.key_share) {
     const crypto::KeyShare& ours = key_shares_.back();
     if (sh.key_share->group != static_cast<uint16_t>(ours.group())) {
@@ -138,7 +141,10 @@ Error Tls13Client::on_server_hello(std::span<const uint8_t> msg, std::span<const
     return Error::internal_error;
   }
   send_change_cipher_spec_once();
-  if (!install_handshake_write_keys(client_handshake_secret_, client_finished_key_)) {
+  // With 0-RTT offered, the early keys stay until EncryptedExtensions says
+  // whether the server took it (then until our EndOfEarlyData).
+  if (!hello_.early_data &&
+      !install_handshake_write_keys(client_handshake_secret_, client_finished_key_)) {
     return Error::internal_error;
   }
   state_ = State::wait_encrypted_extensions;
@@ -162,6 +168,8 @@ Error Tls13Client::on_hello_retry_request(const messages::ServerHello& hrr,
     return Error::illegal_parameter;  // a retry that would change nothing
   }
   ctx_.retried = true;
+  // RFC 8446 section 4.1.2: the second ClientHello offers no early data.
+  if (Error err = on_early_data_answer(false); err != Error::none) return err;
   choose_suite(*crypto::suite_info(hrr.cipher_suite));
   const crypto::HashAlg hash = ctx_.suite->hash;
   transcript_.emplace(hash);
@@ -201,7 +209,10 @@ Error Tls13Client::on_encrypted_extensions(std::span<const uint8_t> msg,
     ctx_.alpn = *ee.alpn;
   }
   if (ee.server_name_ack && !hello_.server_name) return Error::unsupported_extension;
-  if (ee.early_data) return Error::unsupported_extension;
+  if (ee.early_data && !hello_.early_data) return Error::unsupported_extension;
+  if (hello_.early_data) {
+    if (Error err = on_early_data_answer(ee.early_data); err != Error::none) return err;
+  }
   std::optional<RecordLimits> limits;
   if (Error err = accept_record_limits(ctx_.config, messages::kTls13,
                                        {hello_.max_fragment_length, hello_.record_size_limit},
@@ -253,6 +264,15 @@ Error Tls13Client::on_finished(std::span<const uint8_t> msg, std::span<const uin
 }
 
 Error Tls13Client::send_second_flight() {
+  if (ctx_.early_data == EarlyDataStatus::accepted) {
+    // RFC 8446 section 4.5: the end of our 0-RTT data, under its keys.
+    static constexpr uint8_t kEndOfEarlyData[] = {
+        static_cast<uint8_t>(HandshakeType::end_of_early_data), 0, 0, 0};
+    send(kEndOfEarlyData);
+    if (!install_handshake_write_keys(client_handshake_secret_, client_finished_key_)) {
+      return Error::internal_error;
+    }
+  }
   if (certificate_requested_) {
     if (Error err = send_client_certificate(certificate_request_); err != Error::none) return err;
   }

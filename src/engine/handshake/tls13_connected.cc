@@ -144,6 +144,8 @@ Error Tls13Connected::send_new_session_tickets() {
     nst.ticket_age_add = (uint32_t{age_add[0]} << 24) | (uint32_t{age_add[1]} << 16) |
                          (uint32_t{age_add[2]} << 8) | age_add[3];
     nst.ticket_nonce = {static_cast<uint8_t>(i)};
+    // RFC 8446 section 4.2.10: the 0-RTT data this ticket may carry.
+    if (config.max_early_data != 0) nst.max_early_data_size = config.max_early_data;
     if (config.session_cache) {
       // Stateful: the ticket is a random id into our cache.
       nst.ticket.resize(32);
@@ -176,6 +178,7 @@ std::shared_ptr<Session> Tls13Connected::make_session(const messages::NewSession
   d->issued_at_ms = ctx_.config.clock_ms();
   d->lifetime_seconds = nst.ticket_lifetime;
   d->age_add = nst.ticket_age_add;
+  d->max_early_data = nst.max_early_data_size.value_or(0);
   return std::make_shared<Session>(std::move(d));
 }
 

@@ -88,7 +88,10 @@ Error Tls13Handshake::verify_certificate(std::span<const uint8_t> body, bool is_
 Error Tls13Handshake::verify_certificate_verify(std::span<const uint8_t> body, bool from_server) {
   messages::CertificateVerify cv;
   if (Error err = cv.parse(body); err != Error::none) return err;
-  if (!offered(crypto::handshake_signature_schemes(), cv.scheme)) return Error::illegal_parameter;
+  if (!offered(crypto::handshake_signature_schemes(), cv.scheme) ||
+      !ctx_.config.scheme_allowed(cv.scheme)) {
+    return Error::illegal_parameter;
+  }
   const auto scheme = static_cast<crypto::SignatureScheme>(cv.scheme);
   if (ctx_.peer_chain.empty()) return Error::decrypt_error;
   // A scheme the key cannot have (an rsaEncryption key claiming
@@ -159,9 +162,7 @@ Error Tls13Handshake::send_finished(const crypto::Secret& finished_key) {
 void Tls13Handshake::send_certificate_request(std::span<const uint8_t> context) {
   messages::CertificateRequest cr;
   cr.request_context.assign(context.begin(), context.end());
-  for (crypto::SignatureScheme s : crypto::handshake_signature_schemes()) {
-    cr.signature_algorithms.push_back(static_cast<uint16_t>(s));
-  }
+  cr.signature_algorithms = ctx_.config.allowed_schemes(crypto::handshake_signature_schemes());
   std::vector<uint8_t> bytes;
   wire::Writer w(bytes);
   cr.serialize(w);
@@ -180,7 +181,8 @@ bool Tls13Handshake::choose_scheme(const std::vector<uint16_t>& peer_schemes) {
   if (!our_certificate_) return false;
   for (crypto::SignatureScheme s : our_certificate_->schemes) {
     for (uint16_t p : peer_schemes) {
-      if (p == static_cast<uint16_t>(s) && offered(crypto::handshake_signature_schemes(), p)) {
+      if (p == static_cast<uint16_t>(s) && offered(crypto::handshake_signature_schemes(), p) &&
+          ctx_.config.scheme_allowed(p)) {
         our_scheme_ = s;
         return true;
       }

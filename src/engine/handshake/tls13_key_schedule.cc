@@ -63,6 +63,10 @@ Secret KeySchedule::external_binder_key() const {
   return derive_secret(alg_, early_.span(), "ext binder", empty_hash(alg_).span());
 }
 
+Secret KeySchedule::client_early_traffic(std::span<const uint8_t> transcript_hash) const {
+  return derive_secret(alg_, early_.span(), "c e traffic", transcript_hash);
+}
+
 void KeySchedule::set_handshake(std::span<const uint8_t> ecdhe) {
   // No PSK: the chain starts from the constant early secret.
   // (With a PSK whose extraction failed, early_ is empty and so is this.)

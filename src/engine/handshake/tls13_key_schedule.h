@@ -28,6 +28,8 @@ class KeySchedule {
   Secret resumption_binder_key() const;
   // binder_key for an external PSK ("ext binder", RFC 8446 section 7.1).
   Secret external_binder_key() const;
+  // client_early_traffic_secret ("c e traffic") over Hash(ClientHello).
+  Secret client_early_traffic(std::span<const uint8_t> transcript_hash) const;
   // Handshake Secret = HKDF-Extract(Derive-Secret(early, "derived", ""), ecdhe);
   // an empty ecdhe means hash_size zeros (psk_ke).
   void set_handshake(std::span<const uint8_t> ecdhe);

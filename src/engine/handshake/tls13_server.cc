@@ -15,8 +15,7 @@ using messages::HandshakeType;
 namespace {
 
 // How much rejected 0-RTT data is skipped (RFC 8446 section 4.2.10 bounds it
-// by max_early_data_size; we offer none, and take OpenSSL's default, one
-// full record's worth).
+// by max_early_data_size): OpenSSL's default, one full record's worth.
 constexpr size_t kRejectedEarlyDataLimit = size_t{1} << 14;
 
 const messages::KeyShareEntry* find_share(const messages::ClientHello& ch, uint16_t group) {
@@ -41,6 +40,9 @@ Error Tls13Server::handle_message(HandshakeType type, std::span<const uint8_t> m
       if (Error err = ch.parse(body); err != Error::none) return err;
       return on_client_hello(ch, msg, true);
     }
+    case State::wait_end_of_early_data:
+      if (type != HandshakeType::end_of_early_data) return Error::unexpected_message;
+      return on_end_of_early_data(msg, body);
     case State::wait_client_certificate:
       if (type != HandshakeType::certificate) return Error::unexpected_message;
       return on_client_certificate(msg, body);
@@ -66,6 +68,7 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
     transport_.skip_early_data(0);
   } else if (ch.early_data) {
     transport_.skip_early_data(kRejectedEarlyDataLimit);
+    ctx_.early_data = EarlyDataStatus::rejected;  // unless taken below
   }
   if (ch.legacy_compression_methods.size() != 1 || ch.legacy_compression_methods[0] != 0) {
     return Error::illegal_parameter;
@@ -125,9 +128,16 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
 
   // Certificate and signature scheme for the requested name.
   ctx_.server_name = ch.server_name.value_or(std::string());
-  // Without one, only a PSK can authenticate us (checked once it is chosen).
-  our_certificate_ = config.certificate_for(ctx_.server_name, &server_name_matched_);
-  const bool can_sign = our_certificate_ && choose_scheme(*ch.signature_algorithms);
+  // Of our certificates for the name, the first whose key signs with a
+  // scheme the client accepts (RFC 8446 section 4.4.2.2). Without one, only
+  // a PSK can authenticate us (checked once it is chosen).
+  bool can_sign = false;
+  for (const CertifiedKey* candidate :
+       config.certificates_for(ctx_.server_name, &server_name_matched_)) {
+    our_certificate_ = candidate;
+    can_sign = choose_scheme(*ch.signature_algorithms);
+    if (can_sign) break;
+  }
   if (!can_sign && config.external_psks.empty()) return Error::handshake_failure;
 
   if (Error err = choose_alpn(ctx_, ch); err != Error::none) return err;
@@ -147,9 +157,11 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
   if (!ctx_.resumed && !can_sign) return Error::handshake_failure;
   if (!transcript_) transcript_.emplace(ctx_.suite->hash);
   transcript_->update(msg);
+  std::optional<crypto::Secret> hello_hash;  // for the 0-RTT keys, when we take its data
+  if (early_data_acceptable(ch, selected_psk)) hello_hash = transcript_->current();
 
   std::optional<crypto::KeyShare> ours;
-  std::optional<crypto::Secret> shared;
+  std::optional<crypto::SharedSecret> shared;
   if (!ctx_.resumed || psk_with_dhe_) {
     ours = crypto::KeyShare::generate(static_cast<crypto::Group>(share->group), ctx_.random);
     if (!ours) return Error::internal_error;
@@ -176,8 +188,20 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
   send_change_cipher_spec_once();
 
   derive_handshake_secrets(psk_.span(), shared ? shared->span() : std::span<const uint8_t>());
-  if (!install_handshake_write_keys(server_handshake_secret_, server_finished_key_) ||
-      !install_handshake_read_keys(client_handshake_secret_, client_finished_key_)) {
+  if (!install_handshake_write_keys(server_handshake_secret_, server_finished_key_)) {
+    return Error::internal_error;
+  }
+  if (hello_hash) {
+    // The client's 0-RTT records come under its early keys until its
+    // EndOfEarlyData (RFC 8446 section 2.3).
+    const crypto::Secret early = schedule_->client_early_traffic(hello_hash->span());
+    ctx_.keylog("CLIENT_EARLY_TRAFFIC_SECRET", early);
+    if (!transport_.install_read_secret(Level::early_data, ctx_.suite->suite, early)) {
+      return Error::internal_error;
+    }
+    transport_.skip_early_data(0);
+    ctx_.early_data = EarlyDataStatus::accepted;
+  } else if (!install_handshake_read_keys(client_handshake_secret_, client_finished_key_)) {
     return Error::internal_error;
   }
   return send_flight(ch);
@@ -210,6 +234,7 @@ Error Tls13Server::send_retry(crypto::Group group_wanted, std::span<const uint8_
 Error Tls13Server::send_flight(const messages::ClientHello& ch) {
   messages::EncryptedExtensions ee;
   ee.server_name_ack = ch.server_name.has_value() && server_name_matched_;
+  ee.early_data = ctx_.early_data == EarlyDataStatus::accepted;
   if (!ctx_.alpn.empty()) ee.alpn = ctx_.alpn;
   // Our records from EncryptedExtensions on, and the client's after it, keep
   // to the sizes agreed here.
@@ -239,7 +264,8 @@ Error Tls13Server::send_flight(const messages::ClientHello& ch) {
     return Error::internal_error;
   }
   write_level_ = Level::application;
-  state_ = certificate_requested_ ? State::wait_client_certificate : State::wait_client_finished;
+  state_ = ctx_.early_data == EarlyDataStatus::accepted ? State::wait_end_of_early_data
+                                                        : client_flight_state();
   return Error::none;
 }
 

@@ -3,7 +3,7 @@
 //
 // Byte form, version 2 (all integers big-endian, vectors length-prefixed):
 //   u16 version (= 2; version 1 had no flags and is still read)
-//   u8  flags            (bit 0: `id` is a TLS 1.2 ticket)
+//   u8  flags            (bit 0: `id` is a TLS 1.2 ticket; bit 1: max_early_data follows)
 //   u16 cipher_suite
 //   vec8  psk            (1..Secret::kCapacity bytes)
 //   vec16 id             (the ticket or session id; RFC 8446 ticket<1..2^16-1>)
@@ -12,6 +12,7 @@
 //   u64 issued_at_ms
 //   u32 lifetime_seconds
 //   u32 age_add
+//   u32 max_early_data   (only with flag bit 1)
 // The `resumable` flag is not stored: a session that was marked not
 // resumable is never written out by a sensible caller, and one read back
 // starts resumable (its lifetime still applies).
@@ -30,9 +31,10 @@ namespace {
 constexpr uint16_t kFormatVersion = 2;
 constexpr uint16_t kFormatVersionWithoutFlags = 1;
 constexpr uint8_t kFlagTls12Ticket = 1;
+constexpr uint8_t kFlagEarlyData = 2;
 // version, flags, suite, three 1/2-byte prefixes, two more, issued_at,
-// lifetime, age_add.
-constexpr size_t kFixedSize = 2 + 1 + 2 + 1 + 2 + 2 + 1 + 8 + 4 + 4;
+// lifetime, age_add, max_early_data.
+constexpr size_t kFixedSize = 2 + 1 + 2 + 1 + 2 + 2 + 1 + 8 + 4 + 4 + 4;
 
 // issued_at + lifetime, saturating instead of wrapping (values read back from
 // bytes are not trusted to be sane).
@@ -97,7 +99,7 @@ std::vector<uint8_t> Session::to_bytes() const {
   out.reserve(kFixedSize + d.psk.size() + d.id.size() + d.server_name.size() + d.alpn.size());
   wire::Writer w(out);
   w.u16(kFormatVersion);
-  w.u8(d.tls12_ticket ? kFlagTls12Ticket : 0);
+  w.u8((d.tls12_ticket ? kFlagTls12Ticket : 0) | (d.max_early_data != 0 ? kFlagEarlyData : 0));
   w.u16(d.cipher_suite);
   w.vec8(d.psk.span());
   w.vec16(d.id);
@@ -106,6 +108,7 @@ std::vector<uint8_t> Session::to_bytes() const {
   w.u64(d.issued_at_ms);
   w.u32(d.lifetime_seconds);
   w.u32(d.age_add);
+  if (d.max_early_data != 0) w.u32(d.max_early_data);
   if (!w.ok() || d.psk.empty()) {
     // A field too long for its prefix (or no psk): no byte form.
     crypto::wipe_bytes(out);
@@ -122,7 +125,7 @@ std::shared_ptr<Session> Session::from_bytes(std::span<const uint8_t> bytes) {
   }
   auto data = std::make_unique<Data>();
   const uint8_t flags = version == kFormatVersion ? r.u8() : 0;
-  if ((flags & ~kFlagTls12Ticket) != 0) return nullptr;
+  if ((flags & ~(kFlagTls12Ticket | kFlagEarlyData)) != 0) return nullptr;
   data->tls12_ticket = (flags & kFlagTls12Ticket) != 0;
   data->cipher_suite = r.u16();
   const wire::Bytes psk = r.vec8();
@@ -132,6 +135,10 @@ std::shared_ptr<Session> Session::from_bytes(std::span<const uint8_t> bytes) {
   data->issued_at_ms = r.u64();
   data->lifetime_seconds = r.u32();
   data->age_add = r.u32();
+  if ((flags & kFlagEarlyData) != 0) {
+    data->max_early_data = r.u32();
+    if (data->max_early_data == 0) return nullptr;  // written only when set
+  }
   if (!r.done() || psk.empty() || psk.size() > crypto::Secret::kCapacity) return nullptr;
   // The psk goes straight from the caller's bytes into the Secret: no
   // temporary copy to wipe.

@@ -28,6 +28,9 @@ struct Session::Data {
   // An external PSK (RFC 8446 section 4.2.11): provisioned, not from a
   // ticket; its binder uses "ext binder" and it has no age.
   bool external = false;
+  // TLS 1.3: the most 0-RTT data the ticket allows (its early_data
+  // extension, RFC 8446 section 4.2.10); 0: none.
+  uint32_t max_early_data = 0;
   std::atomic<bool> resumable{true};
 };
 

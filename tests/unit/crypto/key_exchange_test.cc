@@ -69,11 +69,22 @@ const char* group_name(Group group) {
       return "secp384r1";
     case Group::secp521r1:
       return "secp521r1";
+    case Group::ffdhe2048:
+      return "ffdhe2048";
+    case Group::ffdhe3072:
+      return "ffdhe3072";
+    case Group::ffdhe4096:
+      return "ffdhe4096";
+    case Group::ffdhe6144:
+      return "ffdhe6144";
+    case Group::ffdhe8192:
+      return "ffdhe8192";
   }
   return "unknown";
 }
 
-// Shared secret size: the field size (RFC 8422 section 5.10, RFC 7748).
+// Shared secret size: the field size (RFC 8422 section 5.10, RFC 7748), p's
+// size for FFDHE (RFC 8446 section 7.4.1, leading zeros kept).
 size_t secret_size(Group group) {
   switch (group) {
     case Group::x25519:
@@ -85,6 +96,16 @@ size_t secret_size(Group group) {
       return 66;
     case Group::x448:
       return 56;
+    case Group::ffdhe2048:
+      return 256;
+    case Group::ffdhe3072:
+      return 384;
+    case Group::ffdhe4096:
+      return 512;
+    case Group::ffdhe6144:
+      return 768;
+    case Group::ffdhe8192:
+      return 1024;
   }
   return 0;
 }
@@ -104,8 +125,8 @@ TEST_P(KeyExchangeRoundTrip, BothSidesDeriveTheSameSecret) {
   EXPECT_EQ(client->group(), GetParam());
   EXPECT_NE(to_hex(client->public_key()), to_hex(server->public_key()));
 
-  std::optional<Secret> client_secret = client->derive(server->public_key());
-  std::optional<Secret> server_secret = server->derive(client->public_key());
+  std::optional<SharedSecret> client_secret = client->derive(server->public_key());
+  std::optional<SharedSecret> server_secret = server->derive(client->public_key());
   ASSERT_TRUE(client_secret && server_secret);
   EXPECT_EQ(client_secret->size(), secret_size(GetParam()));
   EXPECT_EQ(to_hex(client_secret->span()), to_hex(server_secret->span()));
@@ -113,7 +134,7 @@ TEST_P(KeyExchangeRoundTrip, BothSidesDeriveTheSameSecret) {
   // A third party's key gives another secret.
   std::optional<KeyShare> other = KeyShare::generate(GetParam(), system_random());
   ASSERT_TRUE(other);
-  std::optional<Secret> other_secret = client->derive(other->public_key());
+  std::optional<SharedSecret> other_secret = client->derive(other->public_key());
   ASSERT_TRUE(other_secret);
   EXPECT_NE(to_hex(other_secret->span()), to_hex(client_secret->span()));
 }
@@ -140,6 +161,9 @@ TEST_P(KeyExchangeRoundTrip, PublicValueHasTheTlsEncoding) {
       ASSERT_EQ(share->public_key().size(), 133u);
       EXPECT_EQ(share->public_key()[0], 0x04);
       break;
+    default:  // FFDHE: p's size, zero-padded on the left (RFC 8446 4.2.8.1)
+      EXPECT_EQ(share->public_key().size(), secret_size(GetParam()));
+      break;
   }
 }
 
@@ -164,7 +188,9 @@ TEST_P(KeyExchangeRoundTrip, FailsWhenRandomRunsDry) {
 
 INSTANTIATE_TEST_SUITE_P(AllGroups, KeyExchangeRoundTrip,
                          ::testing::Values(Group::x25519, Group::secp256r1, Group::secp384r1,
-                                           Group::secp521r1, Group::x448),
+                                           Group::secp521r1, Group::x448, Group::ffdhe2048,
+                                           Group::ffdhe3072, Group::ffdhe4096, Group::ffdhe6144,
+                                           Group::ffdhe8192),
                          [](const ::testing::TestParamInfo<Group>& info) {
                            return std::string(group_name(info.param));
                          });
@@ -178,7 +204,7 @@ TEST(KeyExchange, X25519KeyFromFixedRandomMatchesRfc7748) {
   EXPECT_EQ(to_hex(alice->public_key()), kAlicePublic);
   EXPECT_EQ(to_hex(bob->public_key()), kBobPublic);
 
-  std::optional<Secret> secret = alice->derive(from_hex(kBobPublic));
+  std::optional<SharedSecret> secret = alice->derive(from_hex(kBobPublic));
   ASSERT_TRUE(secret);
   EXPECT_EQ(to_hex(secret->span()), kSharedSecret);
   secret = bob->derive(from_hex(kAlicePublic));
@@ -195,7 +221,7 @@ TEST(KeyExchange, X448KeyFromFixedRandomMatchesRfc7748) {
   EXPECT_EQ(to_hex(alice->public_key()), kX448AlicePublic);
   EXPECT_EQ(to_hex(bob->public_key()), kX448BobPublic);
 
-  std::optional<Secret> secret = alice->derive(from_hex(kX448BobPublic));
+  std::optional<SharedSecret> secret = alice->derive(from_hex(kX448BobPublic));
   ASSERT_TRUE(secret);
   EXPECT_EQ(to_hex(secret->span()), kX448SharedSecret);
   secret = bob->derive(from_hex(kX448AlicePublic));
@@ -261,7 +287,7 @@ TEST(KeyExchange, NistSecretMatchesAKnownScalarProduct) {
   std::optional<KeyShare> share = KeyShare::generate(Group::secp256r1, random);
   std::optional<KeyShare> peer = KeyShare::generate(Group::secp256r1, system_random());
   ASSERT_TRUE(share && peer);
-  std::optional<Secret> secret = share->derive(peer->public_key());
+  std::optional<SharedSecret> secret = share->derive(peer->public_key());
   ASSERT_TRUE(secret);
   EXPECT_EQ(to_hex(secret->span()), to_hex(peer->public_key().subspan(1, 32)));
 }
@@ -340,22 +366,94 @@ TEST(KeyExchange, KeySharesMove) {
   EXPECT_TRUE(moved.derive(peer->public_key()));
 }
 
-TEST(KeyExchange, SupportedGroups) {
-  EXPECT_TRUE(group_supported(0x001d));
-  EXPECT_TRUE(group_supported(0x0017));
-  EXPECT_TRUE(group_supported(0x0018));
-  // group_supported keeps its original answers; group_implemented covers
-  // what KeyShare can do.
-  EXPECT_FALSE(group_supported(0x0019));  // secp521r1
-  EXPECT_FALSE(group_supported(0x001e));  // x448
-  EXPECT_FALSE(group_supported(0x0100));  // ffdhe2048
-  EXPECT_FALSE(group_supported(0));
+TEST(KeyExchange, ImplementedGroups) {
   for (uint16_t code : {0x0017, 0x0018, 0x0019, 0x001d, 0x001e}) {
     EXPECT_TRUE(group_implemented(code)) << code;
+    EXPECT_TRUE(group_is_elliptic(code)) << code;
   }
-  EXPECT_FALSE(group_implemented(0x0100));  // ffdhe2048
+  for (uint16_t code = 0x0100; code <= 0x0104; ++code) {
+    EXPECT_TRUE(group_implemented(code)) << code;
+    EXPECT_FALSE(group_is_elliptic(code)) << code;  // TLS 1.3 only
+  }
+  EXPECT_FALSE(group_implemented(0x0105));
   EXPECT_FALSE(group_implemented(0x001a));  // brainpoolP256r1
   EXPECT_FALSE(group_implemented(0));
+}
+
+// RFC 7919 appendix A.1: the ffdhe2048 prime.
+const char kFfdhe2048Prime[] =
+    "ffffffffffffffffadf85458a2bb4a9aafdc5620273d3cf1d8b9c583ce2d3695a9e13641146433fbcc939dce249b3e"
+    "f9"
+    "7d2fe363630c75d8f681b202aec4617ad3df1ed5d5fd65612433f51f5f066ed0856365553ded1af3b557135e7f57c9"
+    "35"
+    "984f0c70e0e68b77e2a689daf3efe8721df158a136ade73530acca4f483a797abc0ab182b324fb61d108a94bb2c8e3"
+    "fb"
+    "b96adab760d7f4681d4f42a3de394df4ae56ede76372bb190b07a7c8ee0a6d709e02fce1cdf7e2ecc03404cd28342f"
+    "61"
+    "9172fe9ce98583ff8e4f1232eef28183c3fe3b1b4c6fad733bb5fcbc2ec22005c58ef1837d1683b2c6f34a26c1b2ef"
+    "fa"
+    "886b423861285c97ffffffffffffffff";
+
+TEST(KeyExchange, FfdheSecretWithTheGeneratorIsOurPublicValue) {
+  // g = 2, so the secret with the peer value 2 is 2^x mod p: our own public
+  // value, both padded to p's size.
+  std::optional<KeyShare> share = KeyShare::generate(Group::ffdhe2048, system_random());
+  ASSERT_TRUE(share);
+  std::vector<uint8_t> two(256, 0);
+  two.back() = 2;
+  std::optional<SharedSecret> secret = share->derive(two);
+  ASSERT_TRUE(secret);
+  EXPECT_EQ(to_hex(secret->span()), to_hex(share->public_key()));
+}
+
+TEST(KeyExchange, FfdheExponentHasTwiceTheSecurityStrength) {
+  // 225 bits for ffdhe2048: 29 bytes drawn, the first cut to its low bit,
+  // which is set. The same bytes give the same key, and the first byte's
+  // other bits are not used.
+  std::vector<uint8_t> bytes(29, 0xff);
+  FixedRandom first(bytes);
+  FixedRandom second(bytes);
+  std::optional<KeyShare> a = KeyShare::generate(Group::ffdhe2048, first);
+  std::optional<KeyShare> b = KeyShare::generate(Group::ffdhe2048, second);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(to_hex(a->public_key()), to_hex(b->public_key()));
+  // Only the low bit of the first byte is used: 0x01ff.. and 0xffff.. agree.
+  bytes[0] = 0x01;
+  FixedRandom masked(bytes);
+  std::optional<KeyShare> c = KeyShare::generate(Group::ffdhe2048, masked);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(to_hex(c->public_key()), to_hex(a->public_key()));
+}
+
+TEST(KeyExchange, FfdheRefusesValuesOutsideOneToPMinusOne) {
+  std::optional<KeyShare> share = KeyShare::generate(Group::ffdhe2048, system_random());
+  ASSERT_TRUE(share);
+  const std::vector<uint8_t> p = from_hex(kFfdhe2048Prime);
+  ASSERT_EQ(p.size(), 256u);
+  std::vector<uint8_t> zero(256, 0);
+  std::vector<uint8_t> one(256, 0);
+  one.back() = 1;
+  std::vector<uint8_t> p_minus_1 = p;
+  p_minus_1.back() -= 1;  // p ends in 0xff
+  std::vector<uint8_t> p_minus_2 = p;
+  p_minus_2.back() -= 2;
+  // RFC 8446 section 4.2.8.1: 1 < Y < p-1.
+  EXPECT_FALSE(share->derive(zero));
+  EXPECT_FALSE(share->derive(one));
+  EXPECT_FALSE(share->derive(p_minus_1));
+  EXPECT_FALSE(share->derive(p));
+  EXPECT_FALSE(share->derive(std::vector<uint8_t>(256, 0xff)));
+  EXPECT_TRUE(share->derive(p_minus_2));
+  // The value must have p's size exactly: a short or long encoding is refused.
+  std::vector<uint8_t> two_short = {0x02};
+  EXPECT_FALSE(share->derive(two_short));
+  std::vector<uint8_t> two_long(257, 0);
+  two_long.back() = 2;
+  EXPECT_FALSE(share->derive(two_long));
+  // An ffdhe3072 value is not an ffdhe2048 one.
+  std::optional<KeyShare> other = KeyShare::generate(Group::ffdhe3072, system_random());
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(share->derive(other->public_key()));
 }
 
 }  // namespace

@@ -86,7 +86,7 @@ Secret ecdhe(crypto::Group group, crypto::FixedRandom client_random,
     return Secret();
   }
   EXPECT_EQ(to_hex(client_secret->span()), to_hex(server_secret->span()));
-  return *client_secret;
+  return Secret(client_secret->span());
 }
 
 Bytes finished_message(const Secret& verify_data) {
