@@ -107,30 +107,6 @@ int SSL_CTX_set_srp_password(SSL_CTX* ctx, char* password) {
   return 0;
 }
 
-// Post-handshake client authentication (RFC 8446 section 4.6.2): the engine
-// neither offers nor requests it. A client's wish is kept (it changes
-// nothing: no post_handshake_auth extension is sent, so no server asks);
-// a server's request fails as OpenSSL's does when the client did not offer it.
-void SSL_CTX_set_post_handshake_auth(SSL_CTX* ctx, int val) {
-  if (ctx != nullptr) ctx->post_handshake_auth = val != 0;
-}
-void SSL_set_post_handshake_auth(SSL* s, int val) {
-  if (s != nullptr) s->post_handshake_auth = val != 0;
-}
-int SSL_verify_client_post_handshake(SSL* s) {
-  if (s == nullptr) return 0;
-  if (!s->server) {
-    COMPAT_RAISE(s, SSL_R_NOT_SERVER);
-  } else if (!handshake_done(s)) {
-    COMPAT_RAISE(s, SSL_R_STILL_IN_INIT);
-  } else if (current_version(s) != TLS1_3_VERSION) {
-    COMPAT_RAISE(s, SSL_R_WRONG_SSL_VERSION);
-  } else {
-    COMPAT_RAISE(s, SSL_R_EXTENSION_NOT_RECEIVED);
-  }
-  return 0;
-}
-
 }  // extern "C"
 
 extern "C" {

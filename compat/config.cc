@@ -129,6 +129,7 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
   // which verifies against the context's X509_STORE. A client always
   // verifies (OpenSSL does with SSL_VERIFY_NONE too, then goes on).
   cfg->set_verify(s->server ? server_verify_mode(s->verify_mode) : adieu::VerifyMode::required);
+  configure_post_handshake_auth(s, *cfg);
   install_verify_hook(*cfg);
   if (s->groups == kNoEngineGroup) {
     *error = "none of the groups set is implemented (binary and brainpool curves are not)";
@@ -212,6 +213,7 @@ std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error,
   bool shareable = !s->own_settings && ctx->keylog_cb == nullptr && s->alpn_selected.empty() &&
                    s->verify_mode == ctx->verify_mode && s->ciphers.same_suites(ctx->ciphers) &&
                    s->groups == ctx->groups && s->num_tickets == ctx->num_tickets &&
+                   s->post_handshake_auth == ctx->post_handshake_auth &&
                    same_chain(s->chain, ctx->chain) &&
                    s->max_fragment_mode == ctx->max_fragment_mode && s->alpn == ctx->alpn &&
                    s->min_version == ctx->min_version && s->max_version == ctx->max_version &&

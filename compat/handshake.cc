@@ -141,6 +141,7 @@ void finish_handshake(SSL* s) {
   if (s->hit) ++s->session_ctx->stats.hits;
   s->tickets_seen = s->conn->tickets_received();
   s->key_updates_seen = s->conn->key_updates_received();
+  post_handshake_auth_established(s);
   // A resumed session keeps the verification of its full handshake.
   if (s->hit && s->session != nullptr) s->verify_result = s->session->verify_result;
   session_established(s);
@@ -223,6 +224,7 @@ int handshake_steps(SSL* s) {
     }
     if (!can_start(s)) return -1;
   }
+  if (s->handshake_finished && s->pha_request_pending) return send_post_handshake_request(s);
   if (s->handshake_finished && s->key_update_pending) {
     if (flush_output(s) <= 0) return -1;
     adieu::Error err = s->conn->key_update(s->key_update_type == SSL_KEY_UPDATE_REQUESTED);

@@ -180,7 +180,7 @@ struct ssl_ctx_st {
   uint8_t max_fragment_mode = 0;         // TLSEXT_max_fragment_length_*: a client's request
   pem_password_cb* passwd_cb = nullptr;  // SSL_CTX_set_default_passwd_cb
   void* passwd_arg = nullptr;
-  bool post_handshake_auth = false;  // kept; the engine offers no PHA
+  bool post_handshake_auth = false;  // SSL_CTX_set_post_handshake_auth: clients offer PHA
   int quiet_shutdown = 0;
   // Session cache.
   long session_cache_mode = SSL_SESS_CACHE_SERVER;
@@ -282,7 +282,15 @@ struct ssl_st {
   bool client_hello_ticket_ext = false;          // server: the ClientHello had session_ticket
   std::vector<uint16_t> client_hello_ciphers;    // server: the ClientHello's suites
   bool own_settings = false;  // an SSL-level setter changed what the engine needs
+  // Post-handshake client authentication (post_handshake_auth.cc): a
+  // client's wish to offer it; a server's request waiting for the next
+  // SSL_do_handshake/SSL_read/SSL_write, its CertificateRequests sent
+  // (OpenSSL's certreqs_sent, for SSL_VERIFY_CLIENT_ONCE), the
+  // authentications already reported.
   bool post_handshake_auth = false;
+  bool pha_request_pending = false;
+  unsigned certificate_requests_sent = 0;
+  uint64_t post_handshake_auths_seen = 0;
   uint8_t max_fragment_mode = 0;                    // copied from the context at SSL_new
   void (*info_cb)(const SSL*, int, int) = nullptr;  // the context's when null
   int (*cert_cb)(SSL*, void*) = nullptr;            // the context's when null
@@ -359,6 +367,21 @@ bool absorb_engine_events(SSL* s);
 // (SSL_MODE_AUTO_RETRY off: even a blocking BIO yields after each message).
 bool yield_for_owed_message(SSL* s);
 
+// --- post-handshake client authentication (post_handshake_auth.cc) ---------------
+// The engine configuration's part: a client offers PHA when asked to; a
+// server's TLS 1.3 handshake asks for no certificate with
+// SSL_VERIFY_POST_HANDSHAKE.
+void configure_post_handshake_auth(const SSL* s, adieu::Config& cfg);
+// The handshake completed: what the authentications that follow need.
+void post_handshake_auth_established(SSL* s);
+// Sends the CertificateRequest SSL_verify_client_post_handshake queued:
+// 1, or -1 with the error raised.
+int send_post_handshake_request(SSL* s);
+// After the engine took a record: the requests a client answered, the
+// authentications a server completed (OpenSSL's side effects). False when
+// the connection failed (the error is raised).
+bool absorb_post_handshake_auth(SSL* s);
+
 // --- handshake (handshake.cc) ---------------------------------------------------
 int do_handshake(SSL* s);
 bool start_connection(SSL* s);
@@ -391,6 +414,13 @@ bool clear_bad_session(SSL* s);
 void session_established(SSL* s);
 void session_ticket_received(SSL* s, const adieu::ReceivedTicket& ticket);
 void session_ticket_sent(SSL* s);
+// The peer's certificate and chain (and the verification result) of the
+// connection, into `sess`, where OpenSSL keeps them.
+void fill_session_peer(SSL* s, SSL_SESSION* sess);
+// A server's post-handshake authentication completed: as OpenSSL
+// (tls_process_client_certificate), a copy of the session takes the
+// client's new certificate.
+void session_client_authenticated(SSL* s);
 // A stateful ticket is used once: the engine dropped it from its store on
 // resumption; the context's cache follows.
 void drop_used_stateful_sessions(SSL_CTX* ctx);

@@ -301,6 +301,7 @@ bool absorb_engine_events(SSL* s) {
     }
     s->tickets_seen = tickets;
     s->key_updates_seen = updates;
+    return absorb_post_handshake_auth(s);
   }
   return true;
 }

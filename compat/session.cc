@@ -172,6 +172,11 @@ static void fill_session(SSL* s, SSL_SESSION* sess, int version) {
   OPENSSL_cleanse(sess->master_key.data(), sess->master_key.size());
   sess->master_key.clear();
   if (version == TLS1_2_VERSION || s->server) sess->master_key.assign(key.begin(), key.end());
+  fill_session_peer(s, sess);
+}
+
+void fill_session_peer(SSL* s, SSL_SESSION* sess) {
+  adieu::Connection& c = *s->conn;
   X509_free(sess->peer);
   sess->peer = nullptr;
   sk_X509_pop_free(sess->peer_chain, X509_free);
@@ -286,6 +291,14 @@ void session_established(SSL* s) {
   if (!s->server && (s->session_ctx->session_cache_mode & SSL_SESS_CACHE_CLIENT) != 0) {
     ctx_remove_session(s->session_ctx, sess);
   }
+}
+
+void session_client_authenticated(SSL* s) {
+  if (s->session == nullptr) return;
+  SSL_SESSION* fresh = session_dup(s->session);
+  if (fresh == nullptr) return;
+  replace_session(s, fresh);
+  fill_session_peer(s, fresh);
 }
 
 // tls_process_new_session_ticket (TLS 1.3): a new session per ticket, its id

@@ -12,7 +12,7 @@
 namespace adieu::compat {
 
 bool in_init(const SSL* s) {
-  return s->fatal || s->key_update_pending || !s->handshake_finished;
+  return s->fatal || s->key_update_pending || s->pha_request_pending || !s->handshake_finished;
 }
 bool in_before(const SSL* s) {
   return !s->started && !s->fatal;
@@ -31,6 +31,9 @@ void reset_connection(SSL* s) {
   s->handshake_finished = false;
   s->key_update_pending = false;
   s->key_update_type = SSL_KEY_UPDATE_NONE;
+  s->pha_request_pending = false;
+  s->certificate_requests_sent = 0;
+  s->post_handshake_auths_seen = 0;
   s->warn_alert = 0;
   s->close_notify_seen = false;
   s->hit = false;
@@ -94,6 +97,7 @@ static SSL* SSL_new_body(SSL_CTX* ctx) {
   s->max_version = ctx->max_version;
   s->verify_mode = ctx->verify_mode;
   s->verify_callback = ctx->verify_callback;
+  s->post_handshake_auth = ctx->post_handshake_auth;
   if (ctx->verify_store != nullptr && X509_STORE_up_ref(ctx->verify_store) == 1) {
     s->verify_store = ctx->verify_store;
   }

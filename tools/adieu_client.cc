@@ -57,6 +57,9 @@ const std::vector<OptionSpec> kOptions = {
     {"maxfraglen", "n", "ask for max_fragment_length n (512, 1024, 2048, 4096; RFC 6066)"},
     {"record_size_limit", "n", "offer record_size_limit n (64..16385; RFC 8449)"},
     {"keyupdate", "", "send a KeyUpdate (update_requested) after the handshake"},
+    {"enable_pha", "",
+     "TLS 1.3: offer post-handshake client authentication and answer the server's requests"
+     " with -cert/-key (an empty certificate without them), as s_client -enable_pha"},
     {"timeout", "seconds",
      "limit for connect, handshake and the wait for the server's"
      " close_notify (default 10)"},
@@ -207,6 +210,10 @@ int finish(Socket& socket, const std::string& session_out, const IoResult& last)
     std::fprintf(stderr, "key_updates_sent=%llu key_updates_received=%llu tickets=%zu\n",
                  static_cast<unsigned long long>(c.key_updates_sent()),
                  static_cast<unsigned long long>(c.key_updates_received()), c.tickets_received());
+    if (c.post_handshake_auth_offered()) {
+      std::fprintf(stderr, "post_handshake_auths=%llu\n",
+                   static_cast<unsigned long long>(c.post_handshake_auths()));
+    }
   }
   std::fprintf(stderr, "%s\n", describe_end(c, last).c_str());
   if (!session_out.empty()) save_session(c, session_out);
@@ -291,6 +298,7 @@ int run(int argc, char** argv) {
   }
   auto config = std::make_shared<Config>(Role::client);
   apply_common_options(kProgram, options, *config);
+  config->set_post_handshake_auth(options.has("enable_pha"));
   std::string error;
   if (options.has("noverify")) {
     config->set_verify(VerifyMode::none);

@@ -100,6 +100,10 @@ const std::vector<OptionSpec> kOptions = {
     {"CAfile", "file", "PEM trust anchors for client certificates"},
     {"verify", "depth", "ask for a client certificate; verify it if sent"},
     {"Verify", "depth", "require a client certificate (certificate_required if none)"},
+    {"verify_post_handshake", "",
+     "TLS 1.3: ask for the client certificate after the handshake (post-handshake auth),"
+     " not in it, and print the result; with -verify (default) or -Verify's rules"},
+    {"post_handshake_auth", "", "same as -verify_post_handshake"},
     {"www", "", "answer a GET with a small HTTP/1.0 page and our close_notify (one write)"},
     {"alpn", "list", "ALPN protocols, comma-separated, in preference order"},
     {"naccept", "n", "accept n connections, then exit once they have ended (default: forever)"},
@@ -202,6 +206,7 @@ struct ServerSettings {
   bool quiet = false;
   bool verbose = false;
   bool control = false;
+  bool verify_post_handshake = false;
   int timeout_ms = 30000;
   int drain_ms = 3000;
   const Options* options = nullptr;  // for -keymatexport
@@ -222,6 +227,7 @@ struct Session : std::enable_shared_from_this<Session> {
   bool timed_out = false;  // cancelled by the idle sweep
   bool cancelled = false;  // cancelled by the drain's deadline
   bool drain_close = false;
+  uint64_t post_handshake_auths_reported = 0;
   std::list<Session*>::iterator where;
 };
 
@@ -304,6 +310,9 @@ class Server {
   void session_ended(Worker& w);
   void stop_if_done();
   void print(const std::string& line);
+  // -verify_post_handshake: the request, and a line once it is answered.
+  void request_client_certificate(Session& s);
+  void report_post_handshake_auth(Session& s);
 
   ServerSettings settings_;
   std::vector<std::unique_ptr<Worker>> workers_;
@@ -398,6 +407,25 @@ void Server::print(const std::string& line) {
   std::fflush(stdout);
 }
 
+void Server::request_client_certificate(Session& s) {
+  // Sent with whatever goes out next (the echo's first read flushes it).
+  const Error error = s.tls.connection().request_client_certificate();
+  if (error != Error::none && !settings_.quiet) {
+    print(std::string("post-handshake auth: not requested: ") + error_string(error));
+  }
+}
+
+void Server::report_post_handshake_auth(Session& s) {
+  const Connection& c = s.tls.connection();
+  if (settings_.quiet || c.post_handshake_auths() == s.post_handshake_auths_reported) return;
+  s.post_handshake_auths_reported = c.post_handshake_auths();
+  print(c.peer_certificates().empty()
+            ? std::string("post-handshake auth: no client certificate (accepted)")
+            : "post-handshake auth: client certificate verified peer_certs=" +
+                  std::to_string(c.peer_certificates().size()) +
+                  " peer_sig=" + signature_scheme_name(c.peer_signature_scheme()));
+}
+
 ::asio::awaitable<void> Server::accept_loop(Worker& w) {
   while (!stopping_) {
     auto [ec, socket] = co_await w.acceptor->async_accept(kTuple);
@@ -479,6 +507,7 @@ void Server::print(const std::string& line) {
     auto [ec, n] = co_await s.tls.async_read_some(::asio::buffer(buffer), kTuple);
     s.reading = false;
     s.last_activity = Clock::now();
+    report_post_handshake_auth(s);
     if (ec == ::asio::error::eof) {
       if (!s.closing) {
         auto closed = co_await close_write(s);
@@ -597,6 +626,7 @@ void Server::print(const std::string& line) {
         !keymat.empty() && settings_.verbose) {
       print(keymat);
     }
+    if (settings_.verify_post_handshake) request_client_certificate(s);
     // (Not a conditional expression: GCC 12 miscompiles co_await in one.)
     if (settings_.www) {
       ec = co_await www(s);
@@ -606,6 +636,11 @@ void Server::print(const std::string& line) {
     const Connection& c = s.tls.connection();
     line += "key_updates_sent=" + std::to_string(c.key_updates_sent()) +
             " key_updates_received=" + std::to_string(c.key_updates_received()) + " ";
+    if (settings_.verify_post_handshake) {
+      report_post_handshake_auth(s);
+      line += "post_handshake_auths=" + std::to_string(c.post_handshake_auths()) +
+              " pending=" + std::to_string(c.client_certificate_requests_pending()) + " ";
+    }
   } else {
     line += "handshake failed ";
   }
@@ -832,8 +867,13 @@ int run(int argc, char** argv) {
   if (options.has("cert_chain2") && !options.has("cert2")) {
     fail(kProgram, "-cert_chain2 needs -cert2 and -key2", kExitUsage);
   }
-  if ((options.has("verify") || options.has("Verify")) && !options.has("CAfile")) {
-    fail(kProgram, "-verify/-Verify need -CAfile (the trust anchors for client certificates)",
+  const bool verify_post_handshake =
+      options.has("verify_post_handshake") || options.has("post_handshake_auth");
+  if ((options.has("verify") || options.has("Verify") || verify_post_handshake) &&
+      !options.has("CAfile")) {
+    fail(kProgram,
+         "-verify/-Verify/-verify_post_handshake need -CAfile (the trust anchors for client"
+         " certificates)",
          kExitUsage);
   }
   auto config = std::make_shared<Config>(Role::server);
@@ -849,7 +889,10 @@ int run(int argc, char** argv) {
   } else if (options.has("verify")) {
     parse_number(kProgram, "verify", options.get("verify"), 0, 100);
     config->set_verify(VerifyMode::optional);
+  } else if (verify_post_handshake) {
+    config->set_verify(VerifyMode::optional);
   }
+  config->set_verify_post_handshake_only(verify_post_handshake);
   if (options.has("num_tickets")) {
     config->set_ticket_count(static_cast<unsigned>(
         parse_number(kProgram, "num_tickets", options.get("num_tickets"), 0, 100)));
@@ -868,6 +911,7 @@ int run(int argc, char** argv) {
   settings.quiet = options.has("quiet");
   settings.verbose = options.has("verbose") && !settings.quiet;
   settings.control = options.has("control");
+  settings.verify_post_handshake = verify_post_handshake;
   settings.options = &options;
   if (options.has("timeout")) {
     settings.timeout_ms =

@@ -77,6 +77,26 @@ class Config {
   bool load_system_trust(std::string* error);
   void set_verify(VerifyMode mode);
 
+  // --- Post-handshake client authentication (TLS 1.3, RFC 8446 section 4.6.2) --
+  // Client: offers post_handshake_auth in its ClientHello, so that a TLS 1.3
+  // server may ask for our certificate after the handshake; each such
+  // CertificateRequest is answered at once with the first certificate added
+  // (an empty Certificate when there is none, or when its key cannot sign
+  // with a scheme the request lists), CertificateVerify and Finished;
+  // Connection::post_handshake_auths() counts them. A request that comes
+  // after our close() is checked and left unanswered (nothing may follow our
+  // close_notify, RFC 8446 section 6.1); the read side goes on. Without
+  // it (the default, as OpenSSL's SSL_set_post_handshake_auth) a
+  // post-handshake CertificateRequest ends the connection with
+  // unexpected_message. No effect on a server.
+  void set_post_handshake_auth(bool offer);
+  // Server: with VerifyMode optional or required, a TLS 1.3 handshake asks
+  // for no certificate; the application asks after it with
+  // Connection::request_client_certificate(). A TLS 1.2 handshake still
+  // asks (TLS 1.2 has no post-handshake authentication), as OpenSSL's
+  // SSL_VERIFY_POST_HANDSHAKE. Default false.
+  void set_verify_post_handshake_only(bool only);
+
   // --- Algorithms and versions ------------------------------------------------
   // TLS 1.3 suites by IANA name ("TLS_AES_128_GCM_SHA256"),
   // colon-separated, in preference order.

@@ -188,6 +188,43 @@ class Connection {
   // Error::write_after_close after close().
   Error key_update(bool request_peer);
 
+  // --- Post-handshake client authentication (TLS 1.3, RFC 8446 section 4.6.2) ---
+  // Server: asks the client for its certificate on the established
+  // connection, with a CertificateRequest (a fresh random
+  // certificate_request_context) queued in pending_output(). The client
+  // answers with Certificate, CertificateVerify and Finished, which
+  // receive() verifies as they come, application data possibly in between:
+  // the chain as the handshake's client authentication does (the config's
+  // trust store and VerifyMode, none counting as optional: an empty
+  // Certificate is accepted unless the mode is required, which refuses it
+  // with certificate_required), then the
+  // signature and the Finished (decrypt_error when either is wrong). Once
+  // the Finished verified, post_handshake_auths() grows by one and
+  // peer_certificates(), verify_result() and peer_signature_scheme()
+  // describe what the client sent (peer_certificates() is empty for an
+  // accepted empty Certificate); a failure ends the connection with its
+  // alert. Several requests may be outstanding; their answers may come in
+  // any order (RFC 8446 section 4.6.2), each told apart by its context.
+  // Returns Error::none when the request was queued. Otherwise nothing is
+  // sent and the connection is unchanged: Error::wrong_role on a client,
+  // Error::not_connected before the handshake completed, Error::wrong_version
+  // in TLS 1.2, Error::not_offered when the client did not offer
+  // post_handshake_auth (Config::set_post_handshake_auth on its side),
+  // Error::write_after_close after close(), Error::peer_closed after the
+  // peer's close_notify (no answer could come); the sticky error after a
+  // failure.
+  Error request_client_certificate();
+  // Server: requests sent whose answer has not been verified yet (requests
+  // a client leaves unanswered, having closed, stay here).
+  size_t client_certificate_requests_pending() const;
+  // Post-handshake authentications completed: the client's answers verified
+  // (server) / the requests answered (client; a request received after our
+  // close() is not answered and not counted).
+  uint64_t post_handshake_auths() const;
+  // TLS 1.3: the ClientHello offered post_handshake_auth (client: we sent
+  // it; server: we received it).
+  bool post_handshake_auth_offered() const;
+
   // --- State -------------------------------------------------------------------
   Role role() const;
   WriteState write_state() const;

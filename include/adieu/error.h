@@ -46,6 +46,10 @@ enum class Error : uint8_t {
   not_connected,      // data I/O before the handshake completed
   bad_argument,
   buffer_too_small,  // write_into(): `out` cannot hold write_into_size() bytes
+  wrong_role,        // a server's call made on a client (request_client_certificate)
+  wrong_version,     // the negotiated version has no such thing (TLS 1.2: no post-handshake auth)
+  not_offered,       // the peer did not offer the extension it needs (post_handshake_auth)
+  peer_closed,       // the peer's close_notify came: it can send no answer
 };
 
 // The fatal alert adieu sends for a protocol error, or close_notify for

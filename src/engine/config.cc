@@ -245,6 +245,14 @@ void Config::set_verify(VerifyMode mode) {
   impl_->verify = mode;
 }
 
+void Config::set_post_handshake_auth(bool offer) {
+  impl_->post_handshake_auth = offer;
+}
+
+void Config::set_verify_post_handshake_only(bool only) {
+  impl_->verify_post_handshake_only = only;
+}
+
 bool Config::set_cipher_suites(const std::string& list, std::string* error) {
   std::vector<crypto::CipherSuite> suites;
   for (const std::string& name : split(list, ':')) {

@@ -35,6 +35,8 @@ struct Config::Impl {
   std::vector<CertifiedKey> certificates;
   crypto::TrustStore trust;
   VerifyMode verify;
+  bool post_handshake_auth = false;         // client: offer it (RFC 8446 section 4.2.6)
+  bool verify_post_handshake_only = false;  // server: none in a TLS 1.3 handshake
   std::vector<crypto::CipherSuite> suites;  // TLS 1.3
   std::vector<crypto::Tls12CipherSuite> tls12_suites;
   uint16_t min_version = 0x0303;  // TLS 1.2
@@ -66,6 +68,11 @@ struct Config::Impl {
   // Test hooks: the randomness and the clock every connection of this config uses.
   crypto::Random* random = &crypto::system_random();
   std::function<uint64_t()> clock_ms;
+
+  // Server: a CertificateRequest goes into a TLS 1.3 handshake.
+  bool tls13_handshake_requests_certificate() const {
+    return verify != VerifyMode::none && !verify_post_handshake_only;
+  }
 
   bool offers(uint16_t version) const { return min_version <= version && version <= max_version; }
 

@@ -27,12 +27,7 @@ known=(
   "test_bio_handshake:19 (no tls-unique)"
   "test_tls_unique_channel_binding:19 (no tls-unique)"
   "test_msg_callback_tls12:18 (record headers only)"
-  "test_bpo37428_pha_cert_none:21 (no post-handshake authentication)"
-  "test_internal_chain_server:21 (no post-handshake authentication)"
-  "test_pha_no_pha_server:21 (no post-handshake authentication)"
-  "test_pha_optional:21 (no post-handshake authentication)"
-  "test_pha_optional_nocert:21 (no post-handshake authentication)"
-  "test_pha_required:21 (no post-handshake authentication)"
+  "test_internal_chain_server:none yet (a TLS 1.2 server's verified client chain has 1 certificate, OpenSSL's 2; open)"
 )
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -120,6 +120,7 @@ static const Scenario kScenarios[] = {
     SCENARIO(verify_depth),
     SCENARIO(verify_app_callback),
     SCENARIO(verify_client_cert),
+    SCENARIO(post_handshake_auth),
     SCENARIO(session_bytes),
     SCENARIO(early_data_accepted),
     SCENARIO(early_data_refused),

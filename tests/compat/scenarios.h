@@ -54,6 +54,7 @@ void sc_keylog(void);
 void sc_write_blocks(void);
 void sc_peek_and_pending(void);
 void sc_verify_none_result(void);
+void sc_post_handshake_auth(void);
 void sc_ciphersuites(void);
 void sc_certificates(void);
 void sc_error_strings(void);

@@ -17,6 +17,9 @@
 // In every mode the server takes 0-RTT data and the client sends it when it
 // resumes: what the client writes before its handshake completes is early
 // data, taken or skipped.
+// The client always offers post-handshake authentication; the KeyUpdate
+// op with arg bit 1 set asks for a client certificate instead
+// (request_client_certificate on either side).
 //
 // Checked:
 //  - write_into's contract: written bytes equal write_into_size() and
@@ -29,9 +32,12 @@
 //    handshake without a transport EOF.
 //  - When both handshakes completed: the same version (the one the configs
 //    allow), suite, resumption and exported keys on both sides.
-//  - TLS 1.2: key_update() is refused with a non-fatal error that sends
-//    nothing; a received close_notify is answered at once (answer) or never
-//    (half_close), and in TLS 1.3 never.
+//  - TLS 1.2: key_update() and request_client_certificate() are refused
+//    with a non-fatal error that sends nothing (so is a client's request);
+//    a server never completes more post-handshake authentications than it
+//    asked for, and in a pair that failed nowhere and was never disturbed,
+//    a client that never closed has answered every request; a received close_notify is answered at
+//    once (answer) or never (half_close), and in TLS 1.3 never.
 //  - A pair whose bytes were never flipped, dropped or cut by an EOF ends
 //    without an error on either side (strict(); ADIEU_FUZZ_STRICT=0 skips it).
 #include <algorithm>
@@ -105,6 +111,7 @@ std::shared_ptr<adieu::Config> make_config(adieu::Role role, Mode mode) {
     ok = ok && c->set_versions(0x0303, 0x0303, nullptr);
   }
   if (mode.half_close()) c->set_tls12_close_notify(Tls12CloseNotify::half_close);
+  if (!server) c->set_post_handshake_auth(true);
   if (mode.record_size_limit()) ok = ok && c->set_record_size_limit(server ? 300 : 256, nullptr);
   if (mode.max_fragment_length() && !server) ok = ok && c->set_max_fragment_length(512, nullptr);
   if (mode.external_psk()) {
@@ -149,7 +156,8 @@ struct Pair {
   std::unique_ptr<Connection> server;
   Direction to_server;
   Direction to_client;
-  size_t early_data_sent = 0;  // the client's 0-RTT bytes, at the front of to_server.sent
+  size_t early_data_sent = 0;         // the client's 0-RTT bytes, at the front of to_server.sent
+  uint64_t certificate_requests = 0;  // post-handshake requests the server sent
 
   Direction& from(const Connection& c) { return &c == client.get() ? to_server : to_client; }
   Direction& into(const Connection& c) { return &c == client.get() ? to_client : to_server; }
@@ -228,6 +236,22 @@ struct Pair {
     }
   }
 
+  void request_client_certificate(Connection& a) {
+    // A healthy client, or a TLS 1.2 server, refuses without harm.
+    const bool refused =
+        a.error() == Error::none &&
+        (a.role() == adieu::Role::client ||
+         (a.handshake_done() && a.version() == 0x0303 && a.write_state() == WriteState::open));
+    const size_t pending = a.pending_output().size();
+    const Error err = a.request_client_certificate();
+    if (err == Error::none) ++certificate_requests;
+    if (refused &&
+        (err == Error::none || a.error() != Error::none || a.pending_output().size() != pending)) {
+      std::abort();
+    }
+    if (server->post_handshake_auths() > certificate_requests) std::abort();
+  }
+
   void read(Connection& a, size_t n) {
     uint8_t buf[256];
     const adieu::ReadResult r = a.read(std::span<uint8_t>(buf, std::min(n, sizeof(buf))));
@@ -261,13 +285,16 @@ struct Pair {
     if (trace()) {
       std::fprintf(stderr,
                    "pair: client done %d resumed %d version %04x error %d | server done %d resumed "
-                   "%d version %04x error %d | to server %zu/%zu%s | to client %zu/%zu%s\n",
+                   "%d version %04x error %d | to server %zu/%zu%s | to client %zu/%zu%s | "
+                   "client certificates asked %llu, verified %llu\n",
                    client->handshake_done(), client->resumed(), client->version(),
                    static_cast<int>(client->error()), server->handshake_done(), server->resumed(),
                    server->version(), static_cast<int>(server->error()), to_server.received.size(),
                    to_server.sent.size(), to_server.clean ? "" : " (unclean)",
                    to_client.received.size(), to_client.sent.size(),
-                   to_client.clean ? "" : " (unclean)");
+                   to_client.clean ? "" : " (unclean)",
+                   static_cast<unsigned long long>(certificate_requests),
+                   static_cast<unsigned long long>(server->post_handshake_auths()));
     }
     check_complete(*client, *server);
     check_complete(*server, *client);
@@ -278,6 +305,15 @@ struct Pair {
       std::abort();
     }
     if (client->handshake_done() && server->handshake_done()) check_agreement();
+    // Everything was delivered: a client that never closed answered every
+    // request, and the server took each answer.
+    if (server->post_handshake_auths() + server->client_certificate_requests_pending() !=
+            certificate_requests ||
+        (to_server.clean && to_client.clean && client->error() == Error::none &&
+         server->error() == Error::none && client->write_state() == WriteState::open &&
+         server->client_certificate_requests_pending() != 0)) {
+      std::abort();
+    }
   }
 
   void check_complete(Connection& writer, Connection& reader) {
@@ -311,6 +347,7 @@ struct Pair {
     to_server = Direction();
     to_client = Direction();
     early_data_sent = 0;
+    certificate_requests = 0;
   }
 };
 
@@ -360,7 +397,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         a.close();
         break;
       case 6:
-        p.key_update(a, arg & 1);
+        if (arg & 2) {
+          p.request_client_certificate(a);
+        } else {
+          p.key_update(a, arg & 1);
+        }
         break;
       case 7:
         p.read(a, arg);

@@ -246,6 +246,11 @@ def main():
     close_exchange = op(5, 0, 0) + deliver(0) + op(7, 1, 0) + op(4, 1, 7) + deliver(1) + op(7, 0, 255)
     resume = op(11, 0, 3)  # close, then a new pair offering the client's session
     key_updates = op(6, 0, 1) + op(6, 1, 0) + op(4, 0, 9) + deliver(0) + deliver(1) + op(7, 1, 100)
+    # The KeyUpdate op with arg bit 1: the server asks for the client's
+    # certificate after the handshake (the client always offers it); data
+    # crosses the exchange.
+    post_handshake_auth = (op(6, 1, 2) + op(4, 0, 6) + deliver(1) + deliver(0) + op(7, 1, 100)
+                           + op(6, 1, 2) + op(6, 1, 2) + deliver(1) + deliver(0))
     write("engine_pair", {
         "handshake_write_into_consume": b"\x00" + handshake + write_into_consume,
         "tls12_write_into_consume": b"\x01" + handshake + write_into_consume,
@@ -253,6 +258,9 @@ def main():
         "tls12_echo_half_close": b"\x05" + handshake + echo + close_exchange,
         "tls12_key_update": b"\x01" + handshake + key_updates,
         "tls13_key_update": b"\x00" + handshake + key_updates,
+        "tls13_post_handshake_auth_certificate": b"\x08" + handshake + post_handshake_auth,
+        "tls13_post_handshake_auth_none": b"\x00" + handshake + post_handshake_auth + close_exchange,
+        "tls12_post_handshake_auth_refused": b"\x01" + handshake + post_handshake_auth,
         "tls12_server_only": b"\x02" + handshake + echo,
         "tls12_client_only": b"\x03" + handshake + echo,
         "tls12_client_certificate": b"\x09" + handshake + echo + close_exchange,

@@ -511,4 +511,14 @@ Error ConnectionCore::key_update(bool request_peer) {
   return error_is_fatal(err) ? fail(err) : err;
 }
 
+Error ConnectionCore::request_client_certificate() {
+  if (error_ != Error::none) return error_;
+  if (ctx_.role != Role::server) return Error::wrong_role;
+  if (write_state_ != WriteState::open) return Error::write_after_close;
+  if (!connected()) return Error::not_connected;
+  if (read_state_ != ReadState::open) return Error::peer_closed;
+  const Error err = handshake_->request_client_certificate();
+  return error_is_fatal(err) ? fail(err) : err;
+}
+
 }  // namespace adieu

@@ -53,6 +53,8 @@ class ConnectionCore final : public HandshakeTransport {
   Error close();
   void abort(Alert alert);
   Error key_update(bool request_peer);
+  // Server: a post-handshake CertificateRequest (Connection's contract).
+  Error request_client_certificate();
 
   // --- state
   WriteState write_state() const { return write_state_; }

@@ -80,6 +80,8 @@ Error build_client_hello(HandshakeContext& ctx, messages::ClientHello& ch,
                                   : std::vector<uint16_t>{messages::kTls13};
     // So that servers send tickets (RFC 8446 section 4.2.9).
     ch.psk_key_exchange_modes = std::vector<uint8_t>{messages::kPskDheKe};
+    // RFC 8446 section 4.2.6: only when the application will answer.
+    ch.post_handshake_auth = ctx.post_handshake_auth = config.post_handshake_auth;
   }
   if (tls12) {
     ch.extended_master_secret = true;

@@ -55,7 +55,7 @@ void HandshakeContext::keylog(const char* label, const crypto::Secret& secret) c
 }
 
 Error HandshakeContext::verify_peer_chain(std::span<const std::span<const uint8_t>> ders,
-                                          bool is_server_cert) {
+                                          bool is_server_cert, VerifyMode mode) {
   peer_chain.clear();
   peer_certificates.clear();  // made from peer_chain when asked for
   for (std::span<const uint8_t> der : ders) {
@@ -63,7 +63,7 @@ Error HandshakeContext::verify_peer_chain(std::span<const std::span<const uint8_
     if (!parsed) return Error::bad_certificate;
     peer_chain.push_back(std::move(*parsed));
   }
-  if (config.verify == VerifyMode::none) return Error::none;
+  if (mode == VerifyMode::none) return Error::none;
   crypto::VerifyResult result =
       config.trust.verify(peer_chain, is_server_cert, is_server_cert ? server_name : std::string());
   if (!result.ok) {

@@ -70,6 +70,11 @@ struct HandshakeContext {
   EarlyDataStatus early_data = EarlyDataStatus::not_sent;
   uint64_t early_data_bytes = 0;  // 0-RTT data written (client) / received (server)
 
+  // --- post-handshake client authentication (TLS 1.3, RFC 8446 section 4.6.2)
+  bool post_handshake_auth = false;         // the ClientHello offered it (sent or received)
+  uint64_t post_handshake_auths = 0;        // answered (client) / verified (server)
+  size_t post_handshake_auths_pending = 0;  // server: requests sent, answer not verified
+
   // --- sessions (resumption)
   std::shared_ptr<Session> offered_session;            // client: the session in our ClientHello
   std::shared_ptr<Session> resumed_session;            // the session this handshake resumed
@@ -80,10 +85,11 @@ struct HandshakeContext {
   // Writes "LABEL client_random secret" to the config's key log, if any.
   void keylog(const char* label, const crypto::Secret& secret) const;
   // Parses the peer's chain (leaf first, DER) into peer_chain and verifies it
-  // as the config says; the client checks the server's name. An empty chain
-  // is the caller's to judge. The error is the alert's (RFC 8446 section
-  // 6.2): bad_certificate, certificate_expired, unknown_ca, ...
-  Error verify_peer_chain(std::span<const std::span<const uint8_t>> ders, bool is_server_cert);
+  // as `mode` says (none: not at all); the client checks the server's name.
+  // An empty chain is the caller's to judge. The error is the alert's (RFC
+  // 8446 section 6.2): bad_certificate, certificate_expired, unknown_ca, ...
+  Error verify_peer_chain(std::span<const std::span<const uint8_t>> ders, bool is_server_cert,
+                          VerifyMode mode);
   // A connection that did not end with our close_notify (`clean` false)
   // makes every session it resumed, offered or received not resumable and
   // removes it from the cache, unless the config keeps them (SSL_set_shutdown(3):
@@ -120,6 +126,9 @@ class Handshake {
   // Error::none only for 0-RTT data a server accepted, within its limit
   // (beyond it, unexpected_message).
   virtual Error take_early_data(size_t /*n*/) { return Error::unexpected_message; }
+  // Server: sends a post-handshake CertificateRequest (RFC 8446 section
+  // 4.6.2). Error::wrong_version where the version has none.
+  virtual Error request_client_certificate() { return Error::wrong_version; }
   // Exported keying material (RFC 5705; RFC 8446 section 7.5) for `label`
   // and `context` (nullopt: none) into `out`. False before the handshake
   // completed, for a label or size the version refuses, or on a libcrypto

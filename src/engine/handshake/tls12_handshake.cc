@@ -48,7 +48,7 @@ Error Tls12Handshake::verify_certificate(const std::vector<messages::ByteVec>& c
   std::vector<std::span<const uint8_t>> ders;
   ders.reserve(chain.size());
   for (const messages::ByteVec& der : chain) ders.push_back(der);
-  return ctx_.verify_peer_chain(ders, is_server_cert);
+  return ctx_.verify_peer_chain(ders, is_server_cert, ctx_.config.verify);
 }
 
 Error Tls12Handshake::derive_keys(std::span<const uint8_t> pre_master_secret) {

@@ -274,17 +274,7 @@ Error Tls13Client::send_second_flight() {
     }
   }
   if (certificate_requested_) {
-    const Config::Impl& config = ctx_.config;
-    our_certificate_ = config.certificates.empty() ? nullptr : &config.certificates.front();
-    if (our_certificate_ && !choose_scheme(certificate_request_.signature_algorithms)) {
-      our_certificate_ = nullptr;  // send none rather than a signature it cannot check
-    }
-    if (Error err = send_certificate(certificate_request_.request_context); err != Error::none) {
-      return err;
-    }
-    if (our_certificate_) {
-      if (Error err = send_certificate_verify(false); err != Error::none) return err;
-    }
+    if (Error err = send_client_certificate(certificate_request_); err != Error::none) return err;
   }
   if (Error err = send_finished(client_finished_key_); err != Error::none) return err;
   resumption_master_ = schedule_->resumption_master(transcript_->current().span());

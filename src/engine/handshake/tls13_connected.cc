@@ -1,5 +1,5 @@
 // Messages after the TLS 1.3 handshake (RFC 8446 section 4.6):
-// NewSessionTicket and KeyUpdate.
+// NewSessionTicket, KeyUpdate, and the post-handshake authentication's.
 #include "engine/handshake/tls13_connected.h"
 
 #include "crypto/hkdf.h"
@@ -67,6 +67,11 @@ Error Tls13Connected::handle_message(HandshakeType type, std::span<const uint8_t
       return Error::none;
     }
     case HandshakeType::key_update: {
+      // Not inside an answer to a post-handshake CertificateRequest (RFC
+      // 8446 section 4.6.2).
+      if (post_handshake_auth_ && post_handshake_auth_->answer_in_progress()) {
+        return Error::unexpected_message;
+      }
       messages::KeyUpdate ku;
       if (Error err = ku.parse(body); err != Error::none) return err;
       read_secret_ = tls13::KeySchedule::next_traffic_secret(suite_.hash, read_secret_.span());
@@ -80,11 +85,35 @@ Error Tls13Connected::handle_message(HandshakeType type, std::span<const uint8_t
       if (ku.update_requested && transport_.write_open()) return send_key_update(false);
       return Error::none;
     }
+    case HandshakeType::certificate_request:
+    case HandshakeType::certificate:
+    case HandshakeType::certificate_verify:
+    case HandshakeType::finished:
+      // RFC 8446 section 4.6.2: a client that did not offer
+      // post_handshake_auth gets no CertificateRequest (unexpected_message).
+      if (!post_handshake_auth_) return Error::unexpected_message;
+      return post_handshake_auth_->handle_message(
+          type, msg, ctx_.role == Role::client ? write_secret_ : read_secret_);
     default:
-      // We offer no post-handshake authentication, so CertificateRequest is
-      // unexpected too.
       return Error::unexpected_message;
   }
+}
+
+void Tls13Connected::allow_post_handshake_auth(crypto::Hash handshake_transcript) {
+  post_handshake_auth_ =
+      std::make_unique<Tls13PostHandshakeAuth>(ctx_, transport_, std::move(handshake_transcript));
+}
+
+Error Tls13Connected::request_client_certificate() {
+  if (ctx_.role != Role::server) return Error::wrong_role;
+  if (!post_handshake_auth_) return Error::not_offered;
+  return post_handshake_auth_->request();
+}
+
+size_t Tls13Connected::finished_length() const {
+  return post_handshake_auth_ && post_handshake_auth_->awaiting_finished()
+             ? crypto::hash_size(suite_.hash)
+             : 0;
 }
 
 Error Tls13Connected::send_key_update(bool request_peer) {

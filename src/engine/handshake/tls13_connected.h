@@ -1,14 +1,17 @@
 // A TLS 1.3 connection after its handshake (RFC 8446 section 4.6): it takes
 // NewSessionTicket (client) and KeyUpdate, sends KeyUpdate and the server's
-// tickets, and holds only what they need: the suite, the application
-// traffic secrets in force and the resumption master secret.
+// tickets, runs post-handshake client authentication when the client
+// offered it (tls13_post_handshake_auth.h), and holds only what they need: the suite, the
+// application traffic secrets in force and the resumption master secret.
 #pragma once
 
 #include <memory>
 
 #include "crypto/cipher_suite.h"
+#include "crypto/hash.h"
 #include "crypto/secret.h"
 #include "engine/handshake/handshake.h"
+#include "engine/handshake/tls13_post_handshake_auth.h"
 #include "messages/messages.h"
 
 namespace adieu {
@@ -37,6 +40,14 @@ class Tls13Connected final : public Handshake {
   // Server: the configured number of tickets, stateless (sealed under the
   // ticket keys) or stateful (an id into the session cache).
   Error send_new_session_tickets();
+  // The client offered post_handshake_auth: `handshake_transcript` (through
+  // the client's Finished) is kept for it (tls13_post_handshake_auth.h).
+  void allow_post_handshake_auth(crypto::Hash handshake_transcript);
+  Error request_client_certificate() override;
+
+ protected:
+  // A post-handshake authentication's Finished is the hash's size.
+  size_t finished_length() const override;
 
  private:
   std::shared_ptr<Session> make_session(const messages::NewSessionTicket& nst) const;
@@ -46,6 +57,7 @@ class Tls13Connected final : public Handshake {
   crypto::Secret write_secret_;
   crypto::Secret exporter_master_;
   crypto::Secret resumption_master_;
+  std::unique_ptr<Tls13PostHandshakeAuth> post_handshake_auth_;  // when the client offered it
 };
 
 }  // namespace adieu

@@ -3,6 +3,8 @@
 // hand-over to Tls13Connected.
 #include "engine/handshake/tls13_handshake.h"
 
+#include <algorithm>
+
 #include "engine/handshake/tls13_connected.h"
 #include "messages/messages.h"
 
@@ -59,20 +61,28 @@ void Tls13Handshake::send(std::span<const uint8_t> message) {
   transport_.send_handshake(write_level_, message);
 }
 
-Error Tls13Handshake::verify_certificate(std::span<const uint8_t> body, bool is_server_cert) {
+Error Tls13Handshake::verify_certificate(std::span<const uint8_t> body, bool is_server_cert,
+                                         std::span<const uint8_t> request_context,
+                                         std::optional<VerifyMode> verify) {
+  const VerifyMode mode = verify.value_or(ctx_.config.verify);
   messages::CertificateMsg cert;
   if (Error err = cert.parse(body); err != Error::none) return err;
-  if (!cert.request_context.empty()) return Error::illegal_parameter;
+  // RFC 8446 section 6.2: a field inconsistent with another (OpenSSL sends
+  // decode_error).
+  if (!std::equal(cert.request_context.begin(), cert.request_context.end(), request_context.begin(),
+                  request_context.end())) {
+    return Error::illegal_parameter;
+  }
   if (cert.entries.empty()) {
     // RFC 8446 section 4.4.2.4.
     if (is_server_cert) return Error::decode_error;
     ctx_.peer_chain.clear();
-    return ctx_.config.verify == VerifyMode::required ? Error::certificate_required : Error::none;
+    return mode == VerifyMode::required ? Error::certificate_required : Error::none;
   }
   std::vector<std::span<const uint8_t>> ders;
   ders.reserve(cert.entries.size());
   for (const messages::CertificateEntry& entry : cert.entries) ders.push_back(entry.cert_data);
-  return ctx_.verify_peer_chain(ders, is_server_cert);
+  return ctx_.verify_peer_chain(ders, is_server_cert, mode);
 }
 
 Error Tls13Handshake::verify_certificate_verify(std::span<const uint8_t> body, bool from_server) {
@@ -147,6 +157,24 @@ Error Tls13Handshake::send_finished(const crypto::Secret& finished_key) {
   fin.serialize(w);
   send(msg);
   return Error::none;
+}
+
+void Tls13Handshake::send_certificate_request(std::span<const uint8_t> context) {
+  messages::CertificateRequest cr;
+  cr.request_context.assign(context.begin(), context.end());
+  cr.signature_algorithms = ctx_.config.allowed_schemes(crypto::handshake_signature_schemes());
+  std::vector<uint8_t> bytes;
+  wire::Writer w(bytes);
+  cr.serialize(w);
+  send(bytes);
+}
+
+Error Tls13Handshake::send_client_certificate(const messages::CertificateRequest& request) {
+  const Config::Impl& config = ctx_.config;
+  our_certificate_ = config.certificates.empty() ? nullptr : &config.certificates.front();
+  if (our_certificate_ && !choose_scheme(request.signature_algorithms)) our_certificate_ = nullptr;
+  if (Error err = send_certificate(request.request_context); err != Error::none) return err;
+  return our_certificate_ ? send_certificate_verify(false) : Error::none;
 }
 
 bool Tls13Handshake::choose_scheme(const std::vector<uint16_t>& peer_schemes) {
@@ -225,6 +253,12 @@ Tls13Connected& Tls13Handshake::complete() {
       client ? server_application_secret_ : client_application_secret_,
       client ? client_application_secret_ : server_application_secret_, exporter_master_,
       resumption_master_);
+  // Post-handshake authentication starts from this transcript (RFC 8446
+  // section 4.4): kept only when the client offered it.
+  if (ctx_.post_handshake_auth && transcript_) {
+    connected->allow_post_handshake_auth(std::move(*transcript_));
+    transcript_.reset();
+  }
   Tls13Connected& result = *connected;
   successor_ = std::move(connected);
   return result;

@@ -13,6 +13,7 @@
 #include "crypto/signature_scheme.h"
 #include "engine/handshake/handshake.h"
 #include "engine/handshake/tls13_key_schedule.h"
+#include "messages/messages.h"
 
 namespace adieu {
 
@@ -38,12 +39,25 @@ class Tls13Handshake : public Handshake {
   // Adds a whole message to the transcript and sends it at write_level_.
   void send(std::span<const uint8_t> message);
   // The peer's Certificate message: its chain verified (ctx_.peer_chain).
-  Error verify_certificate(std::span<const uint8_t> body, bool is_server_cert);
+  // Its certificate_request_context must be `request_context` (empty in
+  // the handshake; the request's after it, RFC 8446 section 4.4.2); `verify`
+  // replaces the config's VerifyMode when set.
+  Error verify_certificate(std::span<const uint8_t> body, bool is_server_cert,
+                           std::span<const uint8_t> request_context = {},
+                           std::optional<VerifyMode> verify = std::nullopt);
   Error verify_certificate_verify(std::span<const uint8_t> body, bool from_server);
   Error verify_finished(std::span<const uint8_t> body, const crypto::Secret& finished_key);
   Error send_certificate(std::span<const uint8_t> context);
   Error send_certificate_verify(bool from_server);
   Error send_finished(const crypto::Secret& finished_key);
+  // Server: a CertificateRequest for every scheme we verify (RFC 8446
+  // section 4.3.2).
+  void send_certificate_request(std::span<const uint8_t> context);
+  // Client: the answer to `request` but for Finished: Certificate with our
+  // first certificate (none when there is none or its key cannot sign with
+  // a scheme the request lists: better no certificate than a signature the
+  // server cannot check), and CertificateVerify when one was sent.
+  Error send_client_certificate(const messages::CertificateRequest& request);
   // Picks our signature scheme: our key's first scheme the peer accepts.
   bool choose_scheme(const std::vector<uint16_t>& peer_schemes);
   // Early secret from `psk` (zeros when empty), handshake secret from

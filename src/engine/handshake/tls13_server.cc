@@ -145,6 +145,7 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
   session_id_ = ch.legacy_session_id;
   middlebox_compat_ = !session_id_.empty();
   ctx_.client_random = ch.random;
+  ctx_.post_handshake_auth = ch.post_handshake_auth;
 
   if (retry_group) {
     if (second) return Error::illegal_parameter;
@@ -248,13 +249,8 @@ Error Tls13Server::send_flight(const messages::ClientHello& ch) {
   send(bytes);
 
   if (!ctx_.resumed) {
-    if (ctx_.config.verify != VerifyMode::none) {
-      messages::CertificateRequest cr;
-      cr.signature_algorithms = ctx_.config.allowed_schemes(crypto::handshake_signature_schemes());
-      bytes.clear();
-      wire::Writer wr(bytes);
-      cr.serialize(wr);
-      send(bytes);
+    if (ctx_.config.tls13_handshake_requests_certificate()) {
+      send_certificate_request({});  // RFC 8446 section 4.3.2: an empty context
       certificate_requested_ = true;
     }
     if (Error err = send_certificate({}); err != Error::none) return err;

@@ -118,6 +118,10 @@ Alert error_alert(Error error) {
     case Error::not_connected:
     case Error::bad_argument:
     case Error::buffer_too_small:
+    case Error::wrong_role:
+    case Error::wrong_version:
+    case Error::not_offered:
+    case Error::peer_closed:
       return Alert::close_notify;
   }
   return Alert::internal_error;
@@ -130,6 +134,10 @@ bool error_is_fatal(Error error) {
     case Error::not_connected:
     case Error::bad_argument:
     case Error::buffer_too_small:
+    case Error::wrong_role:
+    case Error::wrong_version:
+    case Error::not_offered:
+    case Error::peer_closed:
       return false;
     default:
       return true;
@@ -194,6 +202,14 @@ const char* error_string(Error error) {
       return "bad argument";
     case Error::buffer_too_small:
       return "output buffer too small";
+    case Error::wrong_role:
+      return "not allowed in this role";
+    case Error::wrong_version:
+      return "not available in the negotiated version";
+    case Error::not_offered:
+      return "the peer did not offer the extension this needs";
+    case Error::peer_closed:
+      return "the peer has closed its side";
   }
   return "unknown error";
 }

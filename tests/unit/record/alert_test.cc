@@ -42,8 +42,10 @@ TEST(Error, AlertForEachProtocolError) {
 }
 
 TEST(Error, NoAlertForPeerEndingsAndMisuse) {
-  for (Error e : {Error::none, Error::peer_alert, Error::truncated, Error::write_after_close,
-                  Error::not_connected, Error::bad_argument, Error::buffer_too_small}) {
+  for (Error e :
+       {Error::none, Error::peer_alert, Error::truncated, Error::write_after_close,
+        Error::not_connected, Error::bad_argument, Error::buffer_too_small, Error::wrong_role,
+        Error::wrong_version, Error::not_offered, Error::peer_closed}) {
     EXPECT_EQ(error_alert(e), Alert::close_notify) << error_string(e);
   }
 }
@@ -54,6 +56,10 @@ TEST(Error, Fatality) {
   EXPECT_FALSE(error_is_fatal(Error::not_connected));
   EXPECT_FALSE(error_is_fatal(Error::bad_argument));
   EXPECT_FALSE(error_is_fatal(Error::buffer_too_small));
+  EXPECT_FALSE(error_is_fatal(Error::wrong_role));
+  EXPECT_FALSE(error_is_fatal(Error::wrong_version));
+  EXPECT_FALSE(error_is_fatal(Error::not_offered));
+  EXPECT_FALSE(error_is_fatal(Error::peer_closed));
   EXPECT_TRUE(error_is_fatal(Error::bad_record_mac));
   EXPECT_TRUE(error_is_fatal(Error::internal_error));
   EXPECT_TRUE(error_is_fatal(Error::peer_alert));
@@ -62,7 +68,7 @@ TEST(Error, Fatality) {
 
 TEST(Error, EveryErrorHasItsOwnDescription) {
   std::set<std::string> seen;
-  for (int i = 0; i <= static_cast<int>(Error::buffer_too_small); ++i) {
+  for (int i = 0; i <= static_cast<int>(Error::peer_closed); ++i) {
     const std::string s = error_string(static_cast<Error>(i));
     EXPECT_NE(s, "unknown error") << i;
     EXPECT_TRUE(seen.insert(s).second) << "duplicate description: " << s;
