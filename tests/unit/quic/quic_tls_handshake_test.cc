@@ -201,6 +201,67 @@ TEST(QuicTlsHandshake, InvalidTransportParametersAreATransportParameterError) {
             TransportError::transport_parameter_error);
 }
 
+// Runs the handshake up to the server's first flight, then hands the client
+// the server's Handshake-level data with its EncryptedExtensions changed by
+// `edit`; returns the client's error.
+template <class Edit>
+TransportError client_error_after_edited_encrypted_extensions(Edit edit) {
+  QuicTlsPair pair;
+  test::SentCrypto sent;
+  EXPECT_EQ(test::transfer(*pair.client, *pair.server, sent), TransportError::no_error);
+  const std::vector<uint8_t> server_hello = as_vector(pair.server->pending_crypto(Level::initial));
+  EXPECT_EQ(pair.client->receive_crypto(Level::initial, 0, server_hello), TransportError::no_error);
+  const std::vector<uint8_t> flight = as_vector(pair.server->pending_crypto(Level::handshake));
+  const size_t ee_size = 4 + ((size_t{flight[1]} << 16) | (size_t{flight[2]} << 8) | flight[3]);
+  messages::EncryptedExtensions ee;
+  EXPECT_EQ(ee.parse(std::span<const uint8_t>(flight).subspan(4, ee_size - 4)), Error::none);
+  edit(ee);
+  std::vector<uint8_t> edited;
+  wire::Writer w(edited);
+  ee.serialize(w);
+  edited.insert(edited.end(), flight.begin() + static_cast<ptrdiff_t>(ee_size), flight.end());
+  return pair.client->receive_crypto(Level::handshake, 0, edited);
+}
+
+TEST(QuicTlsHandshake, ServerWithoutTransportParametersIsMissingExtension) {
+  EXPECT_EQ(client_error_after_edited_encrypted_extensions(
+                [](messages::EncryptedExtensions& ee) { ee.quic_transport_parameters.reset(); }),
+            kMissingExtension);
+}
+
+TEST(QuicTlsHandshake, ServerWithoutAlpnIsNoApplicationProtocol) {
+  EXPECT_EQ(client_error_after_edited_encrypted_extensions(
+                [](messages::EncryptedExtensions& ee) { ee.alpn.reset(); }),
+            kNoApplicationProtocol);
+}
+
+TEST(QuicTlsHandshake, UneditedEncryptedExtensionsComplete) {
+  // The control for the two tests above: the same path without an edit.
+  EXPECT_EQ(client_error_after_edited_encrypted_extensions([](messages::EncryptedExtensions&) {}),
+            TransportError::no_error);
+}
+
+TEST(QuicTlsHandshake, ResumesWithATicket) {
+  auto client_cfg = test::quic_client_config();
+  auto server_cfg = test::quic_server_config();
+  QuicTlsPair first(client_cfg, server_cfg);
+  first.pump();
+  ASSERT_FALSE(first.client->context().new_sessions.empty());
+  QuicTlsPair second(client_cfg, server_cfg);
+  second.client = TlsHandshake::client(client_cfg, "localhost", test::client_parameters(),
+                                       first.client->context().new_sessions.front());
+  second.pump();
+  ASSERT_EQ(second.server->error(), TransportError::no_error);
+  EXPECT_TRUE(second.client->handshake_complete());
+  EXPECT_TRUE(second.client->context().resumed);
+  EXPECT_TRUE(second.server->context().resumed);
+  EXPECT_EQ(*second.client->peer_transport_parameters(), test::server_parameters());
+  // Resumed: no certificates in the server's flight.
+  EXPECT_EQ(
+      test::message_types(second.server_sent[test::index_of(Level::handshake)]),
+      (std::vector<HandshakeType>{HandshakeType::encrypted_extensions, HandshakeType::finished}));
+}
+
 TEST(QuicTlsHandshake, NoCommonApplicationProtocol) {
   QuicTlsPair pair(test::quic_client_config({"h3"}), test::quic_server_config({"hq-interop"}));
   pair.pump();
