@@ -187,6 +187,9 @@ Error ClientHello::parse(Bytes body) {
       case ExtensionType::record_size_limit:
         e = detail::parse_record_size_limit(ext.data, record_size_limit);
         break;
+      case ExtensionType::quic_transport_parameters:  // opaque, decoded by the QUIC layer
+        quic_transport_parameters.emplace(ext.data.begin(), ext.data.end());
+        break;
       case ExtensionType::pre_shared_key:
         // RFC 8446 section 4.2.11: it MUST be the last extension.
         if (i + 1 != exts.size()) return Error::illegal_parameter;
@@ -272,6 +275,10 @@ void ClientHello::serialize(wire::Writer& out) const {
   }
   if (record_size_limit) {
     detail::write_u16_extension(out, ExtensionType::record_size_limit, *record_size_limit);
+  }
+  if (quic_transport_parameters) {
+    detail::write_raw_extension(out, ExtensionType::quic_transport_parameters,
+                                *quic_transport_parameters);
   }
   detail::write_unknown_extensions(out, unknown);
   if (pre_shared_key) {

@@ -31,7 +31,7 @@ inline auto fields(const ClientHello& m) {
                   m.supported_versions, m.cookie, m.psk_key_exchange_modes, m.early_data,
                   m.post_handshake_auth, m.extended_master_secret, m.renegotiation_info,
                   m.ec_point_formats, m.session_ticket, m.max_fragment_length, m.record_size_limit,
-                  m.unknown, m.pre_shared_key);
+                  m.quic_transport_parameters, m.unknown, m.pre_shared_key);
 }
 inline auto fields(const ServerHello& m) {
   return std::tie(m.legacy_version, m.random, m.legacy_session_id_echo, m.cipher_suite,
@@ -42,7 +42,8 @@ inline auto fields(const ServerHello& m) {
 }
 inline auto fields(const EncryptedExtensions& m) {
   return std::tie(m.server_name_ack, m.alpn, m.supported_groups, m.early_data,
-                  m.max_fragment_length, m.record_size_limit, m.unknown);
+                  m.max_fragment_length, m.record_size_limit, m.quic_transport_parameters,
+                  m.unknown);
 }
 inline auto fields(const CertificateEntry& m) {
   return std::tie(m.cert_data, m.extensions);

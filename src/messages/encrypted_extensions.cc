@@ -35,6 +35,9 @@ Error EncryptedExtensions::parse(Bytes body) {
       case ExtensionType::record_size_limit:
         e = detail::parse_record_size_limit(ext.data, record_size_limit);
         break;
+      case ExtensionType::quic_transport_parameters:  // opaque, decoded by the QUIC layer
+        quic_transport_parameters.emplace(ext.data.begin(), ext.data.end());
+        break;
       default:
         // RFC 8446 section 4.2: a recognized extension not specified for
         // EncryptedExtensions (key_share, padding...) is illegal_parameter.
@@ -61,6 +64,10 @@ void EncryptedExtensions::serialize(wire::Writer& out) const {
   }
   if (record_size_limit) {
     detail::write_u16_extension(out, ExtensionType::record_size_limit, *record_size_limit);
+  }
+  if (quic_transport_parameters) {
+    detail::write_raw_extension(out, ExtensionType::quic_transport_parameters,
+                                *quic_transport_parameters);
   }
   detail::write_unknown_extensions(out, unknown);
   out.close_vec(block);

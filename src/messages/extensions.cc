@@ -70,6 +70,7 @@ bool is_recognized_extension(uint16_t type) {
     case ExtensionType::record_size_limit:
     case ExtensionType::session_ticket:
     case ExtensionType::renegotiation_info:
+    case ExtensionType::quic_transport_parameters:
       return false;
   }
   return false;

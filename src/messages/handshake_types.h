@@ -52,6 +52,10 @@ enum class ExtensionType : uint16_t {
   record_size_limit = 28,       // RFC 8449 section 4
   session_ticket = 35,          // RFC 5077 section 3.2
   renegotiation_info = 0xff01,  // RFC 5746 section 3.2
+
+  // QUIC's transport parameters (RFC 9001 section 8.2), opaque here: parsed
+  // by ClientHello and EncryptedExtensions only, unrecognized elsewhere.
+  quic_transport_parameters = 0x39,
 };
 
 constexpr uint16_t kTls13 = 0x0304;

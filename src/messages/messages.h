@@ -79,7 +79,9 @@ struct ClientHello {
   std::optional<ByteVec> session_ticket;       // the ticket, may be empty (RFC 5077 3.2)
   std::optional<uint8_t> max_fragment_length;  // 1..4 (RFC 6066 section 4)
   std::optional<uint16_t> record_size_limit;   // 64.. (RFC 8449 section 4)
-  std::vector<UnknownExtension> unknown;       // status_request among others
+  // QUIC only (RFC 9001 section 8.2): the encoded transport parameters.
+  std::optional<ByteVec> quic_transport_parameters;
+  std::vector<UnknownExtension> unknown;  // status_request among others
   std::optional<OfferedPsks> pre_shared_key;
 
   Error parse(Bytes body);
@@ -134,6 +136,8 @@ struct EncryptedExtensions {
   bool early_data = false;
   std::optional<uint8_t> max_fragment_length;  // the client's request, echoed (RFC 6066 section 4)
   std::optional<uint16_t> record_size_limit;   // RFC 8449 section 4
+  // QUIC only (RFC 9001 section 8.2): the encoded transport parameters.
+  std::optional<ByteVec> quic_transport_parameters;
   std::vector<UnknownExtension> unknown;
 
   Error parse(Bytes body);

@@ -20,12 +20,15 @@ bool is_ip_literal(const std::string& name) {
 Error build_client_hello(HandshakeContext& ctx, messages::ClientHello& ch,
                          std::vector<crypto::KeyShare>& key_shares) {
   const Config::Impl& config = ctx.config;
+  const bool quic = ctx.quic.has_value();  // TLS 1.3 only (RFC 9001 section 4.2)
   const bool tls13 = config.offers(messages::kTls13);
-  const bool tls12 = config.offers(messages::kTls12) && !config.tls12_suites.empty();
+  const bool tls12 = !quic && config.offers(messages::kTls12) && !config.tls12_suites.empty();
   if (!ctx.random.fill(ctx.client_random)) return Error::internal_error;
   ch.random = ctx.client_random;
-  if (tls13) {
-    ch.legacy_session_id.resize(32);  // middlebox compatibility (RFC 8446 D.4)
+  // Middlebox compatibility (RFC 8446 D.4), never over QUIC (RFC 9001
+  // section 8.4).
+  if (tls13 && !quic) {
+    ch.legacy_session_id.resize(32);
     if (!ctx.random.fill(ch.legacy_session_id)) return Error::internal_error;
   }
   // Each list is sized once (one allocation apiece).
@@ -80,8 +83,9 @@ Error build_client_hello(HandshakeContext& ctx, messages::ClientHello& ch,
                                   : std::vector<uint16_t>{messages::kTls13};
     // So that servers send tickets (RFC 8446 section 4.2.9).
     ch.psk_key_exchange_modes = std::vector<uint8_t>{messages::kPskDheKe};
-    // RFC 8446 section 4.2.6: only when the application will answer.
-    ch.post_handshake_auth = ctx.post_handshake_auth = config.post_handshake_auth;
+    // RFC 8446 section 4.2.6: only when the application will answer; never
+    // over QUIC (RFC 9001 section 4.4).
+    ch.post_handshake_auth = ctx.post_handshake_auth = config.post_handshake_auth && !quic;
   }
   if (tls12) {
     ch.extended_master_secret = true;
@@ -89,6 +93,11 @@ Error build_client_hello(HandshakeContext& ctx, messages::ClientHello& ch,
     ch.ec_point_formats = messages::ByteVec{messages::kPointFormatUncompressed};
     // We take RFC 5077 tickets (an offered ticket replaces the empty one).
     if (config.resumption) ch.session_ticket = messages::ByteVec{};
+  }
+  if (quic) {
+    // QUIC has no records to limit; its transport parameters instead.
+    ch.quic_transport_parameters = ctx.quic->transport_parameters;
+    return Error::none;
   }
   const RecordLimitExtensions limits = offered_record_limits(config);
   ch.max_fragment_length = limits.max_fragment_length;

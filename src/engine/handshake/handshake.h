@@ -82,6 +82,17 @@ struct HandshakeContext {
   std::vector<ReceivedTicket> tickets;                 // client: NewSessionTickets received
   size_t tickets_received = 0;
 
+  // --- QUIC (RFC 9001): set by quic::TlsSession, never by the TLS API. When
+  // set, the handshake is TLS 1.3 only, with no middlebox compatibility
+  // (section 8.4), no 0-RTT, no EndOfEarlyData and no KeyUpdate (sections
+  // 8.3, 6), ALPN mandatory (section 8.1) and transport parameters both ways
+  // (section 8.2).
+  struct Quic {
+    std::vector<uint8_t> transport_parameters;  // ours, encoded (RFC 9000 section 18)
+    std::optional<std::vector<uint8_t>> peer_transport_parameters;  // as received
+  };
+  std::optional<Quic> quic;
+
   // Writes "LABEL client_random secret" to the config's key log, if any.
   void keylog(const char* label, const crypto::Secret& secret) const;
   // Parses the peer's chain (leaf first, DER) into peer_chain and verifies it

@@ -46,6 +46,8 @@ Error ServerStart::handle_message(messages::HandshakeType type, std::span<const 
   // ClientHello we answer.
   if (ch.legacy_version < 0x0301) return Error::protocol_version;
   const uint16_t version = negotiate_version(ch, ctx_.config);
+  // QUIC carries TLS 1.3 only (RFC 9001 section 4.2).
+  if (ctx_.quic && version != messages::kTls13) return Error::protocol_version;
   if (version == messages::kTls12) {
     auto server = std::make_unique<Tls12Server>(ctx_, transport_);
     const Error err = server->start(ch, msg);

@@ -46,9 +46,11 @@ Error check_server_hello(const messages::ServerHello& sh, const messages::Client
 
 Error Tls13Client::start(std::shared_ptr<Session> session) {
   if (Error err = build_client_hello(ctx_, hello_, key_shares_); err != Error::none) return err;
-  middlebox_compat_ = true;
+  middlebox_compat_ = !ctx_.quic;  // RFC 9001 section 8.4
   offer_session(std::move(session));
-  offer_early_data();
+  // No 0-RTT over QUIC yet: it would need the QUIC 0-RTT packets and their
+  // max_early_data_size rule (RFC 9001 section 4.6).
+  if (!ctx_.quic) offer_early_data();
   session_id_ = hello_.legacy_session_id;
   if (!serialize_client_hello(hello_bytes_)) return Error::internal_error;
   // Not in a transcript yet: its hash is not known before the ServerHello.
@@ -63,7 +65,8 @@ Error Tls13Client::handle_message(HandshakeType type, std::span<const uint8_t> m
     case State::wait_server_hello:
       // A TLS 1.2 server's HelloRequest before its ServerHello: ignored
       // (RFC 5246 section 7.4.1.1), when we offered TLS 1.2.
-      if (type == HandshakeType::hello_request && ctx_.config.offers(messages::kTls12)) {
+      if (type == HandshakeType::hello_request && !ctx_.quic &&
+          ctx_.config.offers(messages::kTls12)) {
         return messages::HelloRequest().parse(body);
       }
       if (type != HandshakeType::server_hello) return Error::unexpected_message;
@@ -91,8 +94,9 @@ Error Tls13Client::on_server_hello(std::span<const uint8_t> msg, std::span<const
   early_data_room_ = 0;  // the server has answered: no more 0-RTT data
   messages::ServerHello sh;
   if (Error err = sh.parse(body); err != Error::none) return err;
-  if (!sh.supported_version && !ctx_.retried && ctx_.config.offers(messages::kTls12) &&
-      sh.legacy_version == messages::kTls12 && !is_downgrade(sh)) {
+  if (!sh.supported_version && !ctx_.retried && !ctx_.quic &&
+      ctx_.config.offers(messages::kTls12) && sh.legacy_version == messages::kTls12 &&
+      !is_downgrade(sh)) {
     // The server chose TLS 1.2, which we offered too: its handshake takes
     // over from this ServerHello.
     if (Error err = on_early_data_answer(false); err != Error::none) return err;
@@ -209,6 +213,15 @@ Error Tls13Client::on_encrypted_extensions(std::span<const uint8_t> msg,
     ctx_.alpn = *ee.alpn;
   }
   if (ee.server_name_ack && !hello_.server_name) return Error::unsupported_extension;
+  if (ctx_.quic) {
+    // RFC 9001 section 8.2: the server's transport parameters are mandatory;
+    // section 8.1: so is an application protocol.
+    if (!ee.quic_transport_parameters) return Error::missing_extension;
+    if (!ee.alpn) return Error::no_application_protocol;
+    ctx_.quic->peer_transport_parameters = std::move(ee.quic_transport_parameters);
+  } else if (ee.quic_transport_parameters) {
+    return Error::unsupported_extension;  // not offered (RFC 8446 section 4.2)
+  }
   if (ee.early_data && !hello_.early_data) return Error::unsupported_extension;
   if (hello_.early_data) {
     if (Error err = on_early_data_answer(ee.early_data); err != Error::none) return err;

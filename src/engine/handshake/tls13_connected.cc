@@ -67,6 +67,9 @@ Error Tls13Connected::handle_message(HandshakeType type, std::span<const uint8_t
       return Error::none;
     }
     case HandshakeType::key_update: {
+      // RFC 9001 section 6: QUIC updates keys with the Key Phase bit; a
+      // KeyUpdate message is unexpected_message (CRYPTO_ERROR 0x10a).
+      if (ctx_.quic) return Error::unexpected_message;
       // Not inside an answer to a post-handshake CertificateRequest (RFC
       // 8446 section 4.6.2).
       if (post_handshake_auth_ && post_handshake_auth_->answer_in_progress()) {
@@ -117,6 +120,7 @@ size_t Tls13Connected::finished_length() const {
 }
 
 Error Tls13Connected::send_key_update(bool request_peer) {
+  if (ctx_.quic) return Error::not_connected;  // RFC 9001 section 6: no KeyUpdate
   messages::KeyUpdate ku;
   ku.update_requested = request_peer;
   std::vector<uint8_t> msg;
@@ -145,7 +149,11 @@ Error Tls13Connected::send_new_session_tickets() {
                          (uint32_t{age_add[2]} << 8) | age_add[3];
     nst.ticket_nonce = {static_cast<uint8_t>(i)};
     // RFC 8446 section 4.2.10: the 0-RTT data this ticket may carry.
-    if (config.max_early_data != 0) nst.max_early_data_size = config.max_early_data;
+    // Over QUIC only 0xffffffff could be sent (RFC 9001 section 4.6.1), and
+    // we take no 0-RTT there.
+    if (config.max_early_data != 0 && !ctx_.quic) {
+      nst.max_early_data_size = config.max_early_data;
+    }
     if (config.session_cache) {
       // Stateful: the ticket is a random id into our cache.
       nst.ticket.resize(32);

@@ -100,8 +100,9 @@ Error Tls13Client::on_early_data_answer(bool accepted) {
 bool Tls13Server::early_data_acceptable(const messages::ClientHello& ch,
                                         std::optional<uint16_t> selected_psk) const {
   const Config::Impl& config = ctx_.config;
-  if (!ch.early_data || config.max_early_data == 0 || ctx_.retried || selected_psk != 0 ||
-      !ctx_.resumed_session || !config.early_data_replay) {
+  // Never over QUIC for now (see Tls13Client::start).
+  if (ctx_.quic || !ch.early_data || config.max_early_data == 0 || ctx_.retried ||
+      selected_psk != 0 || !ctx_.resumed_session || !config.early_data_replay) {
     return false;
   }
   const Session::Data& d = ctx_.resumed_session->data();

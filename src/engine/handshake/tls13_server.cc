@@ -141,11 +141,18 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
   if (!can_sign && config.external_psks.empty()) return Error::handshake_failure;
 
   if (Error err = choose_alpn(ctx_, ch); err != Error::none) return err;
+  if (ctx_.quic) {
+    // RFC 9001 section 8.2: the client's transport parameters are
+    // mandatory; section 8.1: so is an application protocol in common.
+    if (!ch.quic_transport_parameters) return Error::missing_extension;
+    if (ctx_.alpn.empty()) return Error::no_application_protocol;
+    ctx_.quic->peer_transport_parameters = ch.quic_transport_parameters;
+  }
 
   session_id_ = ch.legacy_session_id;
-  middlebox_compat_ = !session_id_.empty();
+  middlebox_compat_ = !session_id_.empty() && !ctx_.quic;  // never over QUIC (RFC 9001 8.4)
   ctx_.client_random = ch.random;
-  ctx_.post_handshake_auth = ch.post_handshake_auth;
+  ctx_.post_handshake_auth = ch.post_handshake_auth && !ctx_.quic;  // not over QUIC (RFC 9001 4.4)
 
   if (retry_group) {
     if (second) return Error::illegal_parameter;
@@ -236,13 +243,17 @@ Error Tls13Server::send_flight(const messages::ClientHello& ch) {
   ee.server_name_ack = ch.server_name.has_value() && server_name_matched_;
   ee.early_data = ctx_.early_data == EarlyDataStatus::accepted;
   if (!ctx_.alpn.empty()) ee.alpn = ctx_.alpn;
-  // Our records from EncryptedExtensions on, and the client's after it, keep
-  // to the sizes agreed here.
-  const RecordLimitAnswer limits = answer_record_limits(
-      ctx_.config, messages::kTls13, {ch.max_fragment_length, ch.record_size_limit});
-  ee.max_fragment_length = limits.extensions.max_fragment_length;
-  ee.record_size_limit = limits.extensions.record_size_limit;
-  if (limits.limits) transport_.set_record_limits(*limits.limits);
+  if (ctx_.quic) {
+    ee.quic_transport_parameters = ctx_.quic->transport_parameters;
+  } else {
+    // Our records from EncryptedExtensions on, and the client's after it,
+    // keep to the sizes agreed here.
+    const RecordLimitAnswer limits = answer_record_limits(
+        ctx_.config, messages::kTls13, {ch.max_fragment_length, ch.record_size_limit});
+    ee.max_fragment_length = limits.extensions.max_fragment_length;
+    ee.record_size_limit = limits.extensions.record_size_limit;
+    if (limits.limits) transport_.set_record_limits(*limits.limits);
+  }
   std::vector<uint8_t> bytes;
   wire::Writer w(bytes);
   ee.serialize(w);
