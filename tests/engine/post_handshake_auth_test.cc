@@ -19,24 +19,6 @@ constexpr uint8_t kCertificateRequest = 13;
 constexpr uint8_t kCertificateVerify = 15;
 constexpr uint8_t kFinished = 20;
 
-std::vector<uint8_t> unhex(std::string_view hex) {
-  std::vector<uint8_t> out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
-
-crypto::Secret logged_secret(const KeyLog& log, const std::string& label) {
-  for (const std::string& line : *log.lines) {
-    if (line.rfind(label + " ", 0) == 0) {
-      return crypto::Secret(unhex(line.substr(line.rfind(' ') + 1)));
-    }
-  }
-  ADD_FAILURE() << label << " not logged";
-  return {};
-}
-
 // Seals and opens one direction's records under its first application
 // traffic secret (from the key log), in step with the engine's sequence
 // numbers as long as that side sent nothing else since its Finished.
@@ -44,7 +26,7 @@ struct TrafficKeys {
   record::Tls13Protection seal_side;
   record::Tls13Protection open_side;
   TrafficKeys(const KeyLog& log, const std::string& label) {
-    const crypto::Secret secret = logged_secret(log, label);
+    const crypto::Secret secret = log.secret(label);
     EXPECT_TRUE(seal_side.install(crypto::CipherSuite::aes_128_gcm_sha256, secret));
     EXPECT_TRUE(open_side.install(crypto::CipherSuite::aes_128_gcm_sha256, secret));
   }

@@ -220,6 +220,15 @@ std::vector<uint8_t> KeyLog::client_random() const {
   return keylog_field(*lines, 1);
 }
 
+crypto::Secret KeyLog::secret(const std::string& label) const {
+  for (const std::string& line : *lines) {
+    if (line.rfind(label + " ", 0) == 0)
+      return crypto::Secret(from_hex(line.substr(line.rfind(' ') + 1)));
+  }
+  ADD_FAILURE() << label << " not logged";
+  return {};
+}
+
 Ghost::Ghost(uint16_t suite, std::span<const uint8_t> master_secret,
              std::span<const uint8_t> client_random, std::span<const uint8_t> server_random)
     : suite_(*crypto::tls12_suite_info(suite)),

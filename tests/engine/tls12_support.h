@@ -100,6 +100,9 @@ struct KeyLog {
   // The master secret of the last "CLIENT_RANDOM" line; empty if none.
   std::vector<uint8_t> master_secret() const;
   std::vector<uint8_t> client_random() const;
+  // The secret of the first line with `label` (TLS 1.3's
+  // "CLIENT_HANDSHAKE_TRAFFIC_SECRET", ...); a test failure and empty if none.
+  crypto::Secret secret(const std::string& label) const;
 };
 
 // Seals and opens the records of a TLS 1.2 connection whose master secret

@@ -13,31 +13,12 @@
 namespace adieu::test {
 namespace {
 
-std::vector<uint8_t> unhex(std::string_view hex) {
-  std::vector<uint8_t> out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
-
-// The secret of the key log line with `label`.
-crypto::Secret logged_secret(const KeyLog& log, const std::string& label) {
-  for (const std::string& line : *log.lines) {
-    if (line.rfind(label + " ", 0) == 0) {
-      return crypto::Secret(unhex(line.substr(line.rfind(' ') + 1)));
-    }
-  }
-  ADD_FAILURE() << label << " not logged";
-  return {};
-}
-
 // Seals and opens records as the client would under one traffic secret.
 struct ClientHandshakeKeys {
   record::Tls13Protection seal_side;
   record::Tls13Protection open_side;
   explicit ClientHandshakeKeys(const KeyLog& server_log) {
-    const crypto::Secret secret = logged_secret(server_log, "CLIENT_HANDSHAKE_TRAFFIC_SECRET");
+    const crypto::Secret secret = server_log.secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET");
     EXPECT_TRUE(seal_side.install(crypto::CipherSuite::aes_128_gcm_sha256, secret));
     EXPECT_TRUE(open_side.install(crypto::CipherSuite::aes_128_gcm_sha256, secret));
   }
