@@ -2,6 +2,7 @@
 #include <openssl/crypto.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -221,6 +222,35 @@ std::vector<std::string> Certificate::dns_names() const {
   }
   OPENSSL_free(utf8);
   return names;
+}
+
+bool Certificate::signed_with_one_of(std::span<const uint16_t> schemes) const {
+  if (!cert_) return false;
+  X509* x509 = cert_->x509.get();
+  if ((X509_get_extension_flags(x509) & EXFLAG_SS) != 0) return true;
+  int md = NID_undef;
+  int pk = NID_undef;
+  if (X509_get_signature_info(x509, &md, &pk, nullptr, nullptr) != 1) return false;
+  // The hash's index: SHA-256, SHA-384, SHA-512 (code points 0x04.., 0x05.., 0x06..).
+  const int hash = md == NID_sha256 ? 0 : md == NID_sha384 ? 1 : md == NID_sha512 ? 2 : -1;
+  const auto listed = [&](uint16_t code) {
+    return std::find(schemes.begin(), schemes.end(), code) != schemes.end();
+  };
+  switch (pk) {
+    case NID_ED25519:
+      return listed(0x0807);
+    case NID_ED448:
+      return listed(0x0808);
+    case NID_X9_62_id_ecPublicKey:
+      return hash >= 0 && listed(static_cast<uint16_t>(0x0403 + 0x100 * hash));
+    case NID_rsaEncryption:
+      return hash >= 0 && listed(static_cast<uint16_t>(0x0401 + 0x100 * hash));
+    case NID_rsassaPss:
+      return hash >= 0 && (listed(static_cast<uint16_t>(0x0804 + hash)) ||
+                           listed(static_cast<uint16_t>(0x0809 + hash)));
+    default:
+      return false;
+  }
 }
 
 bool Certificate::matches_host(const std::string& name) const {

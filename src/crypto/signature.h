@@ -142,6 +142,11 @@ class Certificate {
   std::vector<std::string> dns_names() const;
   // True when the certificate's name matches `name` (X509_check_host, wildcards allowed).
   bool matches_host(const std::string& name) const;
+  // True when its issuer signed it with one of `schemes` (signature_algorithms_cert
+  // code points, RFC 8446 section 4.2.3): ECDSA by its hash, an RSASSA-PSS
+  // signature as rsa_pss_rsae_* or rsa_pss_pss_* of its hash; a self-signed
+  // certificate (a trust anchor's signature is not checked) always.
+  bool signed_with_one_of(std::span<const uint16_t> schemes) const;
 
  private:
   struct Cert;

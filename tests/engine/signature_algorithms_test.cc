@@ -4,7 +4,11 @@
 
 #include <algorithm>
 
+#include "crypto/signature.h"
+#include "engine/record/protection.h"
+#include "engine/record/record_buffer.h"
 #include "pair.h"
+#include "tls12_support.h"
 
 namespace adieu::test {
 namespace {
@@ -101,6 +105,70 @@ TEST(SignatureAlgorithms, ServerPicksTheCertificateTheClientCanVerify) {
     ASSERT_TRUE(p.client->handshake_done()) << list << ": " << error_string(p.client->error());
     EXPECT_EQ(p.client->peer_signature_scheme(),
               std::string(list) == "ECDSA+SHA256" ? 0x0403 : 0x0804);
+  }
+}
+
+// The leaf certificate (DER) in a TLS 1.3 server's first flight, read with
+// the server's handshake traffic secret (AES-128-GCM) from its key log.
+std::vector<uint8_t> leaf_in_flight(const KeyLog& server_log, std::span<const uint8_t> flight) {
+  record::Tls13Protection keys;
+  EXPECT_TRUE(keys.install(crypto::CipherSuite::aes_128_gcm_sha256,
+                           server_log.secret("SERVER_HANDSHAKE_TRAFFIC_SECRET")));
+  std::vector<uint8_t> handshake;
+  for (const WireRecord& r : split_records(flight)) {
+    if (r.type != kApplicationData) continue;
+    record::RecordBuffer plain;
+    record::Record rec;
+    EXPECT_EQ(keys.open(make_record(r.type, r.version, r.body), plain, rec), Error::none);
+    handshake.insert(handshake.end(), rec.fragment.begin(), rec.fragment.end());
+  }
+  // EncryptedExtensions, then Certificate: context<0..255>, then the list's
+  // length (3 bytes) and the first entry's (3 bytes).
+  const auto u24 = [&](size_t at) {
+    return size_t{handshake[at]} << 16 | size_t{handshake[at + 1]} << 8 | handshake[at + 2];
+  };
+  if (handshake.size() < 4) return {};
+  const size_t certificate = 4 + u24(1);
+  const size_t leaf = certificate + 4 + 1 + 3;
+  if (handshake.size() < leaf + 3 || handshake[certificate] != 11) return {};
+  const size_t length = u24(leaf);
+  if (handshake.size() < leaf + 3 + length) return {};
+  return {handshake.begin() + static_cast<ptrdiff_t>(leaf + 3),
+          handshake.begin() + static_cast<ptrdiff_t>(leaf + 3 + length)};
+}
+
+// signature_algorithms_cert (RFC 8446 section 4.2.3): a chain the client can
+// verify wins over the first certificate; with none, the first that can sign.
+TEST(SignatureAlgorithms, ServerHonoursSignatureAlgorithmsCert) {
+  std::string error;
+  const std::vector<crypto::Certificate> rsa =
+      crypto::Certificate::from_pem_file(data_path("rsa-leaf.pem"), error);
+  const std::vector<crypto::Certificate> ecdsa =
+      crypto::Certificate::from_pem_file(data_path("ecdsa-leaf.pem"), error);
+  ASSERT_FALSE(rsa.empty() || ecdsa.empty()) << error;
+  const struct {
+    uint16_t cert_scheme;
+    const crypto::Certificate& expected_leaf;
+  } kCases[] = {{0x0401, rsa.front()}, {0x0403, ecdsa.front()}, {0x0807, ecdsa.front()}};
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.cert_scheme);
+    auto scfg = server_config();  // ECDSA P-256, its chain signed ecdsa_secp256r1_sha256
+    ASSERT_TRUE(scfg->add_certificate(data_path("rsa-fullchain.pem"), data_path("rsa-leaf.key"), "",
+                                      &error))
+        << error;  // signed rsa_pkcs1_sha256
+    KeyLog log;
+    log.attach(*scfg);
+    auto ccfg = client_config();
+    ASSERT_TRUE(ccfg->set_cipher_suites("TLS_AES_128_GCM_SHA256", &error)) << error;
+    Pair p(ccfg, scfg);
+    const std::vector<uint8_t> hello =
+        rewrite_client_hello(take_output(*p.client), [&](messages::ClientHello& ch) {
+          ch.signature_algorithms_cert = std::vector<uint16_t>{c.cert_scheme};
+        });
+    ASSERT_EQ(p.server->receive(hello), Error::none);
+    const std::vector<uint8_t> leaf = leaf_in_flight(log, take_output(*p.server));
+    const std::span<const uint8_t> want = c.expected_leaf.der();
+    EXPECT_TRUE(std::equal(leaf.begin(), leaf.end(), want.begin(), want.end()));
   }
 }
 

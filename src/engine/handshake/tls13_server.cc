@@ -129,13 +129,27 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
   // Certificate and signature scheme for the requested name.
   ctx_.server_name = ch.server_name.value_or(std::string());
   // Of our certificates for the name, the first whose key signs with a
-  // scheme the client accepts (RFC 8446 section 4.4.2.2). Without one, only
-  // a PSK can authenticate us (checked once it is chosen).
+  // scheme the client accepts and whose chain is signed with schemes of its
+  // signature_algorithms_cert (else signature_algorithms); failing that, the
+  // first whose key can sign (RFC 8446 sections 4.2.3 and 4.4.2.2). Without
+  // one, only a PSK can authenticate us (checked once it is chosen).
+  const std::vector<uint16_t>& chain_schemes =
+      ch.signature_algorithms_cert ? *ch.signature_algorithms_cert : *ch.signature_algorithms;
+  const std::vector<const CertifiedKey*> candidates =
+      config.certificates_for(ctx_.server_name, &server_name_matched_);
+  const auto chain_fits = [&](const CertifiedKey& candidate) {
+    return std::all_of(
+        candidate.chain.begin(), candidate.chain.end(),
+        [&](const crypto::Certificate& c) { return c.signed_with_one_of(chain_schemes); });
+  };
   bool can_sign = false;
-  for (const CertifiedKey* candidate :
-       config.certificates_for(ctx_.server_name, &server_name_matched_)) {
-    our_certificate_ = candidate;
-    can_sign = choose_scheme(*ch.signature_algorithms);
+  for (bool whole_chain : {true, false}) {
+    for (const CertifiedKey* candidate : candidates) {
+      if (whole_chain && !chain_fits(*candidate)) continue;
+      our_certificate_ = candidate;
+      can_sign = choose_scheme(*ch.signature_algorithms);
+      if (can_sign) break;
+    }
     if (can_sign) break;
   }
   if (!can_sign && config.external_psks.empty()) return Error::handshake_failure;
