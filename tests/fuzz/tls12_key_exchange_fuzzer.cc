@@ -31,8 +31,9 @@ using adieu::crypto::Certificate;
 using adieu::crypto::Group;
 using adieu::crypto::KeyShare;
 
-constexpr std::array<Group, 5> kGroups = {Group::x25519, Group::secp256r1, Group::secp384r1,
-                                          Group::secp521r1, Group::x448};
+constexpr std::array<Group, 7> kGroups = {Group::x25519,    Group::secp256r1, Group::secp384r1,
+                                          Group::secp521r1, Group::x448,      Group::ffdhe2048,
+                                          Group::ffdhe3072};
 
 // {public value size, shared secret size} of each group's TLS encoding.
 std::pair<size_t, size_t> sizes(Group group) {
@@ -47,6 +48,12 @@ std::pair<size_t, size_t> sizes(Group group) {
       return {97, 48};
     case Group::secp521r1:
       return {133, 66};
+    case Group::ffdhe2048:
+      return {256, 256};  // p's size, zero-padded (RFC 8446 sections 4.2.8.1, 7.4.1)
+    case Group::ffdhe3072:
+      return {384, 384};
+    default:
+      break;
   }
   abort();
 }
@@ -90,12 +97,14 @@ bool all_zero(std::span<const uint8_t> bytes) {
 void fuzz_derive(uint8_t pick, std::span<const uint8_t> peer) {
   const KeyShare& share = shares()[pick % kGroups.size()];
   const auto [public_size, secret_size] = sizes(share.group());
-  std::optional<adieu::crypto::Secret> secret = share.derive(peer);
+  std::optional<adieu::crypto::SharedSecret> secret = share.derive(peer);
   if (!secret) return;
   if (peer.size() != public_size || secret->size() != secret_size) abort();
-  const bool nist = share.group() != Group::x25519 && share.group() != Group::x448;
+  const Group g = share.group();
+  const bool nist = g == Group::secp256r1 || g == Group::secp384r1 || g == Group::secp521r1;
+  const bool xdh = g == Group::x25519 || g == Group::x448;
   if (nist && peer[0] != 0x04) abort();  // only uncompressed points (RFC 8422 section 5.4)
-  if (!nist && all_zero(secret->span())) abort();
+  if (xdh && all_zero(secret->span())) abort();
 }
 
 void fuzz_verify(uint8_t pick, std::span<const uint8_t> rest) {
