@@ -12,32 +12,16 @@
 #include <array>
 #include <climits>
 
+#include "crypto/cipher_table.h"
+
 namespace adieu::crypto {
 
 namespace {
 
-struct CipherDeleter {
-  void operator()(EVP_CIPHER* cipher) const { EVP_CIPHER_free(cipher); }
-};
-struct CipherCtxDeleter {
-  void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
-};
-using CipherPtr = std::unique_ptr<EVP_CIPHER, CipherDeleter>;
-
 // Fetched once per process; null if the provider lacks the algorithm.
 const EVP_CIPHER* fetch_cipher(AeadAlg alg) {
-  static const CipherPtr aes128(EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr));
-  static const CipherPtr aes256(EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr));
-  static const CipherPtr chacha(EVP_CIPHER_fetch(nullptr, "ChaCha20-Poly1305", nullptr));
-  switch (alg) {
-    case AeadAlg::aes_128_gcm:
-      return aes128.get();
-    case AeadAlg::aes_256_gcm:
-      return aes256.get();
-    case AeadAlg::chacha20_poly1305:
-      return chacha.get();
-  }
-  return nullptr;
+  static const CipherTable table("AES-128-GCM", "AES-256-GCM", "ChaCha20-Poly1305");
+  return table.get(alg);
 }
 
 }  // namespace
@@ -47,7 +31,7 @@ size_t aead_key_size(AeadAlg alg) {
 }
 
 struct Aead::State {
-  std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter> ctx{EVP_CIPHER_CTX_new()};
+  CipherCtxPtr ctx{EVP_CIPHER_CTX_new()};
   std::array<uint8_t, kAeadNonceSize> iv{};
   bool ready = false;
 

@@ -5,29 +5,16 @@
 #include <algorithm>
 #include <array>
 
-#include "crypto/libcrypto_raii.h"
+#include "crypto/cipher_table.h"
 
 namespace adieu::crypto {
 
 namespace {
 
-using CipherPtr = LibcryptoPtr<EVP_CIPHER, EVP_CIPHER_free>;
-using CipherCtxPtr = LibcryptoPtr<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
-
 // Fetched once per process; null if the provider lacks the algorithm.
 const EVP_CIPHER* fetch_mask_cipher(AeadAlg alg) {
-  static const CipherPtr aes128(EVP_CIPHER_fetch(nullptr, "AES-128-ECB", nullptr));
-  static const CipherPtr aes256(EVP_CIPHER_fetch(nullptr, "AES-256-ECB", nullptr));
-  static const CipherPtr chacha(EVP_CIPHER_fetch(nullptr, "ChaCha20", nullptr));
-  switch (alg) {
-    case AeadAlg::aes_128_gcm:
-      return aes128.get();
-    case AeadAlg::aes_256_gcm:
-      return aes256.get();
-    case AeadAlg::chacha20_poly1305:
-      return chacha.get();
-  }
-  return nullptr;
+  static const CipherTable table("AES-128-ECB", "AES-256-ECB", "ChaCha20");
+  return table.get(alg);
 }
 
 }  // namespace
