@@ -38,9 +38,9 @@ extern "C" {
 #endif
 
 /* --- Methods */
-const SSL_METHOD *OSSL_QUIC_client_method(void);
-const SSL_METHOD *OSSL_QUIC_client_thread_method(void);
-const SSL_METHOD *OSSL_QUIC_server_method(void);
+const SSL_METHOD* OSSL_QUIC_client_method(void);
+const SSL_METHOD* OSSL_QUIC_client_thread_method(void);
+const SSL_METHOD* OSSL_QUIC_server_method(void);
 
 /* --- Poll descriptors (bio.h in 3.2+) */
 #define BIO_POLL_DESCRIPTOR_TYPE_NONE 0
@@ -52,75 +52,75 @@ typedef struct bio_poll_descriptor_st {
   uint32_t type;
   union {
     int fd;
-    void *custom;
+    void* custom;
     uintptr_t custom_ui;
-    SSL *ssl;
+    SSL* ssl;
   } value;
 } BIO_POLL_DESCRIPTOR;
 
 /* --- Datagram BIO pair (bio.h in 3.2+): two datagram BIOs, each reading
  * what the other writes, one datagram per BIO_write / BIO_read. */
-int BIO_new_bio_dgram_pair(BIO **bio1, size_t writebuf1, BIO **bio2, size_t writebuf2);
+int BIO_new_bio_dgram_pair(BIO** bio1, size_t writebuf1, BIO** bio2, size_t writebuf2);
 
 /* --- Event handling */
-int SSL_handle_events(SSL *s);
-int SSL_get_event_timeout(SSL *s, struct timeval *tv, int *is_infinite);
-int SSL_get_rpoll_descriptor(SSL *s, BIO_POLL_DESCRIPTOR *desc);
-int SSL_get_wpoll_descriptor(SSL *s, BIO_POLL_DESCRIPTOR *desc);
-int SSL_net_read_desired(SSL *s);
-int SSL_net_write_desired(SSL *s);
-int SSL_set_blocking_mode(SSL *s, int blocking);
-int SSL_get_blocking_mode(SSL *s);
-int SSL_set1_initial_peer_addr(SSL *s, const BIO_ADDR *peer_addr);
+int SSL_handle_events(SSL* s);
+int SSL_get_event_timeout(SSL* s, struct timeval* tv, int* is_infinite);
+int SSL_get_rpoll_descriptor(SSL* s, BIO_POLL_DESCRIPTOR* desc);
+int SSL_get_wpoll_descriptor(SSL* s, BIO_POLL_DESCRIPTOR* desc);
+int SSL_net_read_desired(SSL* s);
+int SSL_net_write_desired(SSL* s);
+int SSL_set_blocking_mode(SSL* s, int blocking);
+int SSL_get_blocking_mode(SSL* s);
+int SSL_set1_initial_peer_addr(SSL* s, const BIO_ADDR* peer_addr);
 
 /* --- Object kinds */
-SSL *SSL_get0_connection(SSL *s);
-int SSL_is_connection(SSL *s);
-int SSL_is_listener(SSL *ssl);
-SSL *SSL_get0_listener(SSL *s);
+SSL* SSL_get0_connection(SSL* s);
+int SSL_is_connection(SSL* s);
+int SSL_is_listener(SSL* ssl);
+SSL* SSL_get0_listener(SSL* s);
 
 /* --- Listeners (server) */
 #define SSL_LISTENER_FLAG_NO_ACCEPT (1UL << 0)
-SSL *SSL_new_listener(SSL_CTX *ctx, uint64_t flags);
+SSL* SSL_new_listener(SSL_CTX* ctx, uint64_t flags);
 #define SSL_ACCEPT_CONNECTION_NO_BLOCK (1UL << 0)
-SSL *SSL_accept_connection(SSL *ssl, uint64_t flags);
-size_t SSL_get_accept_connection_queue_len(SSL *ssl);
-int SSL_listen(SSL *ssl);
+SSL* SSL_accept_connection(SSL* ssl, uint64_t flags);
+size_t SSL_get_accept_connection_queue_len(SSL* ssl);
+int SSL_listen(SSL* ssl);
 
 /* --- Streams */
 #define SSL_STREAM_TYPE_NONE 0
 #define SSL_STREAM_TYPE_READ (1U << 0)
 #define SSL_STREAM_TYPE_WRITE (1U << 1)
 #define SSL_STREAM_TYPE_BIDI (SSL_STREAM_TYPE_READ | SSL_STREAM_TYPE_WRITE)
-int SSL_get_stream_type(SSL *s);
-uint64_t SSL_get_stream_id(SSL *s);
-int SSL_is_stream_local(SSL *s);
+int SSL_get_stream_type(SSL* s);
+uint64_t SSL_get_stream_id(SSL* s);
+int SSL_is_stream_local(SSL* s);
 
 #define SSL_DEFAULT_STREAM_MODE_NONE 0
 #define SSL_DEFAULT_STREAM_MODE_AUTO_BIDI 1
 #define SSL_DEFAULT_STREAM_MODE_AUTO_UNI 2
-int SSL_set_default_stream_mode(SSL *s, uint32_t mode);
+int SSL_set_default_stream_mode(SSL* s, uint32_t mode);
 
 #define SSL_STREAM_FLAG_UNI (1U << 0)
 #define SSL_STREAM_FLAG_NO_BLOCK (1U << 1)
 #define SSL_STREAM_FLAG_ADVANCE (1U << 2)
-SSL *SSL_new_stream(SSL *s, uint64_t flags);
+SSL* SSL_new_stream(SSL* s, uint64_t flags);
 
 #define SSL_INCOMING_STREAM_POLICY_AUTO 0
 #define SSL_INCOMING_STREAM_POLICY_ACCEPT 1
 #define SSL_INCOMING_STREAM_POLICY_REJECT 2
-int SSL_set_incoming_stream_policy(SSL *s, int policy, uint64_t aec);
+int SSL_set_incoming_stream_policy(SSL* s, int policy, uint64_t aec);
 
 #define SSL_ACCEPT_STREAM_NO_BLOCK (1U << 0)
-SSL *SSL_accept_stream(SSL *s, uint64_t flags);
-size_t SSL_get_accept_stream_queue_len(SSL *s);
+SSL* SSL_accept_stream(SSL* s, uint64_t flags);
+size_t SSL_get_accept_stream_queue_len(SSL* s);
 
-int SSL_stream_conclude(SSL *ssl, uint64_t flags);
+int SSL_stream_conclude(SSL* ssl, uint64_t flags);
 
 typedef struct ssl_stream_reset_args_st {
   uint64_t quic_error_code;
 } SSL_STREAM_RESET_ARGS;
-int SSL_stream_reset(SSL *ssl, const SSL_STREAM_RESET_ARGS *args, size_t args_len);
+int SSL_stream_reset(SSL* ssl, const SSL_STREAM_RESET_ARGS* args, size_t args_len);
 
 #define SSL_STREAM_STATE_NONE 0
 #define SSL_STREAM_STATE_OK 1
@@ -129,33 +129,32 @@ int SSL_stream_reset(SSL *ssl, const SSL_STREAM_RESET_ARGS *args, size_t args_le
 #define SSL_STREAM_STATE_RESET_LOCAL 4
 #define SSL_STREAM_STATE_RESET_REMOTE 5
 #define SSL_STREAM_STATE_CONN_CLOSED 6
-int SSL_get_stream_read_state(SSL *ssl);
-int SSL_get_stream_write_state(SSL *ssl);
-int SSL_get_stream_read_error_code(SSL *ssl, uint64_t *app_error_code);
-int SSL_get_stream_write_error_code(SSL *ssl, uint64_t *app_error_code);
+int SSL_get_stream_read_state(SSL* ssl);
+int SSL_get_stream_write_state(SSL* ssl);
+int SSL_get_stream_read_error_code(SSL* ssl, uint64_t* app_error_code);
+int SSL_get_stream_write_error_code(SSL* ssl, uint64_t* app_error_code);
 
 /* --- The connection's end */
 typedef struct ssl_shutdown_ex_args_st {
   uint64_t quic_error_code;
-  const char *quic_reason;
+  const char* quic_reason;
 } SSL_SHUTDOWN_EX_ARGS;
 
 #define SSL_SHUTDOWN_FLAG_RAPID (1U << 0)
 #define SSL_SHUTDOWN_FLAG_NO_STREAM_FLUSH (1U << 1)
 #define SSL_SHUTDOWN_FLAG_NO_BLOCK (1U << 2)
 #define SSL_SHUTDOWN_FLAG_WAIT_PEER (1U << 3)
-int SSL_shutdown_ex(SSL *ssl, uint64_t flags, const SSL_SHUTDOWN_EX_ARGS *args,
-                    size_t args_len);
+int SSL_shutdown_ex(SSL* ssl, uint64_t flags, const SSL_SHUTDOWN_EX_ARGS* args, size_t args_len);
 
 #define SSL_CONN_CLOSE_FLAG_LOCAL (1U << 0)
 #define SSL_CONN_CLOSE_FLAG_TRANSPORT (1U << 1)
 typedef struct ssl_conn_close_info_st {
   uint64_t error_code, frame_type;
-  const char *reason;
+  const char* reason;
   size_t reason_len;
   uint32_t flags;
 } SSL_CONN_CLOSE_INFO;
-int SSL_get_conn_close_info(SSL *ssl, SSL_CONN_CLOSE_INFO *info, size_t info_len);
+int SSL_get_conn_close_info(SSL* ssl, SSL_CONN_CLOSE_INFO* info, size_t info_len);
 
 /* --- Values */
 #define SSL_VALUE_CLASS_GENERIC 0
@@ -174,8 +173,8 @@ int SSL_get_conn_close_info(SSL *ssl, SSL_CONN_CLOSE_INFO *info, size_t info_len
 #define SSL_VALUE_STREAM_WRITE_BUF_USED 8
 #define SSL_VALUE_STREAM_WRITE_BUF_AVAIL 9
 
-int SSL_get_value_uint(SSL *s, uint32_t class_, uint32_t id, uint64_t *v);
-int SSL_set_value_uint(SSL *s, uint32_t class_, uint32_t id, uint64_t v);
+int SSL_get_value_uint(SSL* s, uint32_t class_, uint32_t id, uint64_t* v);
+int SSL_set_value_uint(SSL* s, uint32_t class_, uint32_t id, uint64_t v);
 
 #define SSL_get_generic_value_uint(ssl, id, v) \
   SSL_get_value_uint((ssl), SSL_VALUE_CLASS_GENERIC, (id), (v))
@@ -207,6 +206,8 @@ int SSL_set_value_uint(SSL *s, uint32_t class_, uint32_t id, uint64_t v);
 #define SSL_R_QUIC_NETWORK_ERROR 387
 #define SSL_R_QUIC_HANDSHAKE_LAYER_ERROR 393
 #define SSL_R_STREAM_COUNT_LIMITED 411
+#define SSL_R_FEATURE_NOT_RENEGOTIABLE 413
+#define SSL_R_UNSUPPORTED_CONFIG_VALUE 414
 
 #ifdef __cplusplus
 }
