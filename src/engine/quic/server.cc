@@ -64,7 +64,7 @@ struct Server::Impl {
   StatelessResetKey reset_key;
   std::vector<std::unique_ptr<Entry>> entries;
   std::unordered_map<CidKey, Entry*> routes;
-  std::deque<std::shared_ptr<Connection>> accepted;
+  std::deque<std::shared_ptr<Connection>> accept_queue;
   std::deque<OutgoingDatagram> answers;
   size_t next_sender = 0;  // round-robin position in `entries`
   ServerStats stats;
@@ -178,7 +178,7 @@ struct Server::Impl {
     entry->cids = {key_of(accepted.local_cid), key_of(header.dcid)};
     for (const CidKey& cid : entry->cids) routes[cid] = entry.get();
     entries.push_back(std::move(entry));
-    accepted.push_back(std::move(connection));
+    accept_queue.push_back(std::move(connection));
     ++stats.accepted;
   }
 
@@ -252,9 +252,9 @@ void Server::receive(std::span<const uint8_t> datagram, const PeerAddress& from,
 }
 
 std::shared_ptr<Connection> Server::accept() {
-  if (impl_->accepted.empty()) return nullptr;
-  std::shared_ptr<Connection> connection = std::move(impl_->accepted.front());
-  impl_->accepted.pop_front();
+  if (impl_->accept_queue.empty()) return nullptr;
+  std::shared_ptr<Connection> connection = std::move(impl_->accept_queue.front());
+  impl_->accept_queue.pop_front();
   return connection;
 }
 
