@@ -1,6 +1,7 @@
 // QUIC connection objects: the methods, SSL_new on them, the I/O loop that
 // moves datagrams between the engine and the socket, blocking and event
 // handling, and the handshake. See compat/quic.h.
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 

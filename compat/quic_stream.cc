@@ -240,7 +240,7 @@ SSL* SSL_new_stream(SSL* s, uint64_t flags) {
       COMPAT_RAISE(s, SSL_R_CONN_USE_ONLY);
       return nullptr;
     }
-    if (do_handshake(s) != 1) return nullptr;
+    if (quic::do_handshake(s) != 1) return nullptr;
     adieu::quic::Connection& engine = *o->connection.engine;
     const bool bidi = (flags & SSL_STREAM_FLAG_UNI) == 0;
     std::optional<uint64_t> id = engine.open_stream(bidi);
@@ -265,7 +265,7 @@ SSL* SSL_accept_stream(SSL* s, uint64_t flags) {
       COMPAT_RAISE(s, SSL_R_CONN_USE_ONLY);
       return nullptr;
     }
-    if (do_handshake(s) != 1) return nullptr;
+    if (quic::do_handshake(s) != 1) return nullptr;
     adieu::quic::Connection& engine = *o->connection.engine;
     std::optional<uint64_t> id;
     const auto take = [&] { return (id = engine.accept_stream()).has_value() || ended(engine); };

@@ -173,6 +173,10 @@ int SSL_get_conn_close_info(SSL* ssl, SSL_CONN_CLOSE_INFO* info, size_t info_len
 #define SSL_VALUE_STREAM_WRITE_BUF_USED 8
 #define SSL_VALUE_STREAM_WRITE_BUF_AVAIL 9
 
+#define SSL_VALUE_EVENT_HANDLING_MODE_INHERIT 0
+#define SSL_VALUE_EVENT_HANDLING_MODE_IMPLICIT 1
+#define SSL_VALUE_EVENT_HANDLING_MODE_EXPLICIT 2
+
 int SSL_get_value_uint(SSL* s, uint32_t class_, uint32_t id, uint64_t* v);
 int SSL_set_value_uint(SSL* s, uint32_t class_, uint32_t id, uint64_t v);
 
