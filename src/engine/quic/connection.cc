@@ -365,8 +365,8 @@ ConnectionStats Connection::stats() const {
 std::optional<std::uint64_t> Connection::open_stream(bool bidirectional) {
   Impl& c = *impl_;
   if (!c.active() || !handshake_complete()) return std::nullopt;
-  const std::optional<StreamId> id = c.streams.open(bidirectional ? StreamDirection::bidirectional
-                                                                  : StreamDirection::unidirectional);
+  const std::optional<StreamId> id = c.streams.open(
+      bidirectional ? StreamDirection::bidirectional : StreamDirection::unidirectional);
   if (!id) return std::nullopt;
   return id->value;
 }
@@ -428,7 +428,7 @@ bool Connection::streams_flushed() const {
   // whose data need not arrive); a released stream ended.
   const StreamMap& map = impl_->streams.streams();
   for (uint64_t id : impl_->written_streams) {
-    const Stream* s = const_cast<StreamMap&>(map).find(StreamId{id});
+    const Stream* s = map.find(StreamId{id});
     if (!s || !s->send) continue;
     const SendState st = s->send->state();
     if (st == SendState::data_recvd || st == SendState::reset_sent ||

@@ -148,8 +148,8 @@ struct Connection::Impl {
   ConnectionState state = ConnectionState::handshaking;
   std::optional<CloseInfo> close_info;
   bool close_sent = false;
-  Instant close_deadline = kNever;    // end of closing or draining
-  uint64_t closing_datagrams = 0;     // received while closing
+  Instant close_deadline = kNever;  // end of closing or draining
+  uint64_t closing_datagrams = 0;   // received while closing
   Instant idle_deadline = kNever;
   bool ack_eliciting_sent_since_receive = false;
   ConnectionStats stats;

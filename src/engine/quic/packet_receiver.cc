@@ -86,9 +86,9 @@ bool Connection::Impl::process_packet(const PacketHeader& header, Instant now,
   if (header.type != PacketType::one_rtt && header.version != kQuicVersion1) return false;
   // Attributed to this connection by its Destination Connection ID: one of
   // ours, or (server) the ID the client chose for its Initials.
-  const bool ours = cids.is_local(header.dcid) ||
-                    (role == Role::server && (header.type == PacketType::initial) &&
-                     std::ranges::equal(header.dcid, initial_dcid.span()));
+  const bool ours =
+      cids.is_local(header.dcid) || (role == Role::server && (header.type == PacketType::initial) &&
+                                     std::ranges::equal(header.dcid, initial_dcid.span()));
   if (!ours) return false;
   PacketSpace& sp = space(*s);
   if (sp.discarded) return false;
@@ -262,7 +262,8 @@ void Connection::Impl::on_packets_acked(const std::vector<SentPacket>& packets) 
     if (it == sent.end()) continue;
     SentContent& c = it->second;
     PacketSpace& sp = space(c.space);
-    for (const SentContent::CryptoRange& r : c.crypto) sp.crypto.on_acked(r.offset, r.length, false);
+    for (const SentContent::CryptoRange& r : c.crypto)
+      sp.crypto.on_acked(r.offset, r.length, false);
     if (c.ack_largest) sp.acks.on_ack_frame_acknowledged(*c.ack_largest);
     if (c.handshake_done) handshake_done_acked = true;
     if (!c.streams.empty()) streams.on_acked(c.streams);
