@@ -144,12 +144,14 @@ void Connection::Impl::on_timeout(Instant now) {
     if (sp.discarded) return;
     sp.probes = std::max(sp.probes, outcome.probes);
     // RFC 9002 section 6.2.4: a probe carries data that may have been lost
-    // if there is some; the handshake's CRYPTO data in flight is sent again.
+    // if there is some: the CRYPTO data and HANDSHAKE_DONE in flight are
+    // sent again.
     for (const auto& [id, content] : sent) {
       if (content.space != outcome.space) continue;
       for (const SentContent::CryptoRange& r : content.crypto) {
         sp.crypto.on_lost(r.offset, r.length, false);
       }
+      if (content.handshake_done && !handshake_done_acked) handshake_done_owed = true;
     }
   }
 }

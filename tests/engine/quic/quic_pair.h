@@ -80,11 +80,12 @@ class QuicPair {
 
   // Sends what each side has, then moves time to the next event (a delivery
   // or a timer) and runs it.
-  void step() {
+  // Never moves time past `until`.
+  void step(Instant until = kNever) {
     flush(Side::client);
     flush(Side::server);
-    Instant next = kNever;
-    if (!queue_.empty()) next = queue_.begin()->first;
+    Instant next = until;
+    if (!queue_.empty()) next = std::min(next, queue_.begin()->first);
     for (Connection* c : {client.get(), server.get()}) {
       if (c) next = std::min(next, c->next_timeout());
     }
@@ -105,16 +106,12 @@ class QuicPair {
   // Steps until `done` or `limit` of simulated time passed; returns done().
   bool run_until(const std::function<bool()>& done, Duration limit = 60s) {
     const Instant end = now + limit;
-    while (!done() && now < end) step();
+    while (!done() && now < end) step(end);
     return done();
   }
   void run_for(Duration d) {
     const Instant end = now + d;
-    while (now < end) {
-      step();
-      if (queue_.empty() && next_timer() > end) break;
-    }
-    now = std::max(now, end);
+    while (now < end) step(end);
   }
 
   bool handshake_done() {
