@@ -121,6 +121,8 @@ void send_datagram(SSL* s, std::span<const uint8_t> datagram, const adieu::quic:
 void pump_listener(SSL* l) {
   adieu::quic::Server* endpoint = object(l)->listener.endpoint.get();
   if (endpoint == nullptr) return;
+  // A client's certificate is verified with the listener's settings.
+  EngineCallScope scope(l);
   std::vector<uint8_t>& buffer = scratch();
   adieu::quic::PeerAddress from;
   bool failed = false;
@@ -143,6 +145,7 @@ void pump_connection(SSL* c) {
   }
   if (co.engine == nullptr) return;
   adieu::quic::Connection& engine = *co.engine;
+  EngineCallScope scope(c);  // the engine may verify the peer's chain (verify.cc)
   std::vector<uint8_t>& buffer = scratch();
   bool failed = false;
   for (int i = 0; i < kDatagramsPerRound; ++i) {
