@@ -6,6 +6,7 @@
 // closes the connection.
 #include <algorithm>
 
+#include "engine/config_impl.h"
 #include "engine/quic/connection_impl.h"
 #include "engine/quic/frame_rules.h"
 #include "engine/quic/initial_secrets.h"
@@ -219,7 +220,7 @@ bool Connection::Impl::handle_frame(const Frame& frame, PacketNumberSpace s,
       close_transport(err, type, "RETIRE_CONNECTION_ID refused", now);
     } else if (peer_parameters) {
       cids.issue(peer_parameters->active_connection_id_limit, settings.connection_id_length,
-                 crypto::system_random());
+                 *config->impl().random);
     }
   } else if (const auto* challenge = std::get_if<PathChallengeFrame>(&frame)) {
     path_responses_owed.push_back(challenge->data);
