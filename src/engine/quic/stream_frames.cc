@@ -623,6 +623,7 @@ void StreamFrames::release_ended() {
     window_acked_.erase(value);
     stop_sending_codes_.erase(value);
     reset_by_peer_.erase(value);
+    incoming_.erase(value);  // the application ended it by its ID already
     sendable_.erase(value);
     retransmit_.erase(value);
   }

@@ -125,7 +125,9 @@ class StreamFrames {
   std::optional<std::uint64_t> write_error_code(StreamId id) const;  // STOP_SENDING received
   // Streams the peer opened that the application has not taken yet, in
   // stream ID order (lower-numbered streams a frame opened implicitly
-  // included); take_incoming() removes and returns the first.
+  // included); take_incoming() removes and returns the first. A stream the
+  // application ended (read to its end, or to its reset) before taking it
+  // is no longer offered, so the list holds only open streams.
   std::optional<StreamId> take_incoming();
   std::size_t incoming_count() const;
 
