@@ -57,9 +57,9 @@ struct Connection::Impl {
 
   // --- packet_receiver.cc
   void receive(std::span<const uint8_t> datagram, Instant now);
-  // false: the packet was dropped (`undecryptable` says whether for want of
-  // authentication, which may make the datagram a stateless reset).
-  bool process_packet(const PacketHeader& header, Instant now, bool& undecryptable);
+  // false: the packet was dropped (not ours, no keys, not authenticated,
+  // a duplicate).
+  bool process_packet(const PacketHeader& header, Instant now);
   void process_version_negotiation(const PacketHeader& header, Instant now);
   void process_retry(const PacketHeader& header, Instant now);
   // One frame; false when the connection started to end.

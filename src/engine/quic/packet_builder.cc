@@ -292,6 +292,8 @@ bool Connection::Impl::build_datagram(Instant now, std::vector<uint8_t>& out) {
   ++stats.datagrams_sent;
   stats.bytes_sent += out.size();
   if (closing) {
+    // The closing period runs from the first CONNECTION_CLOSE sent.
+    if (!close_sent) close_deadline = now + 3 * pto();
     close_sent = true;
     return true;
   }
