@@ -192,7 +192,8 @@ static void client_blocking(SSL* ssl) {
         "stream %d echoed byte for byte (%zu bytes), then SSL_ERROR_ZERO_RETURN", i, n);
     CHECK(SSL_get_stream_read_state(streams[i]) == SSL_STREAM_STATE_FINISHED &&
               SSL_get_stream_write_state(streams[i]) == SSL_STREAM_STATE_FINISHED,
-          "stream %d: both parts FINISHED (read %d, write %d)", i, SSL_get_stream_read_state(streams[i]), SSL_get_stream_write_state(streams[i]));
+          "stream %d: both parts FINISHED (read %d, write %d)", i,
+          SSL_get_stream_read_state(streams[i]), SSL_get_stream_write_state(streams[i]));
     SSL_free(streams[i]);
   }
   size_t w = 0;
@@ -206,7 +207,8 @@ static void client_blocking(SSL* ssl) {
   CHECK(SSL_get_conn_close_info(ssl, &info, sizeof info) == 1 &&
             (info.flags & SSL_CONN_CLOSE_FLAG_LOCAL) != 0 &&
             (info.flags & SSL_CONN_CLOSE_FLAG_TRANSPORT) == 0 && info.error_code == 42,
-        "close info: local, application, code 42 (flags %u, code %llu)", info.flags, (unsigned long long)info.error_code);
+        "close info: local, application, code 42 (flags %u, code %llu)", info.flags,
+        (unsigned long long)info.error_code);
   CHECK(SSL_write_ex(ssl, "x", 1, &w) == 0, "no write after SSL_shutdown");
 }
 
