@@ -19,7 +19,7 @@
  * (SSL_new_stream, SSL_accept_stream), and SSL_read / SSL_write on the
  * connection object use its default stream. SSL_get_shutdown on a
  * connection reads its end as CONNECTION_CLOSE tells it (rule R48 of
- * docs/shutdown.md).
+ * openssl-shutdown-behavior.md, the shutdown rules docs/compat.md follows).
  */
 #ifndef ADIEU_OPENSSL_QUIC_H
 #define ADIEU_OPENSSL_QUIC_H
