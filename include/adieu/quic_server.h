@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -50,6 +51,10 @@ struct ServerOptions {
   Duration retry_token_lifetime = std::chrono::seconds(10);
   // Connections held at most; Initials beyond it are dropped.
   std::size_t max_connections = 100000;
+  // The key stateless reset tokens are computed from (RFC 9000 section
+  // 10.3.2). Servers that share it (a fleet, or one process restarted) can
+  // reset each other's lost connections. Unset: a random key.
+  std::optional<std::array<std::uint8_t, 32>> stateless_reset_key;
 };
 
 struct OutgoingDatagram {

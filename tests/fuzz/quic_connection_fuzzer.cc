@@ -35,8 +35,10 @@
 
 namespace {
 
-using namespace adieu;
+using adieu::Config;
+using adieu::Role;
 using namespace adieu::quic;
+namespace fuzz = adieu::fuzz;
 
 void check(bool ok) {
   if (!ok) std::abort();
@@ -136,7 +138,7 @@ struct Harness {
     const int s = what & 1;
     Connection* c = side(s);
     if (!c) return;
-    const size_t n = size_t{what >> 4} * 700;
+    const size_t n = static_cast<size_t>(what >> 4) * 700;
     switch ((what >> 1) & 7) {
       case 0: {
         if (!stream[s]) stream[s] = c->open_stream(((what >> 4) & 1) == 0);
@@ -183,6 +185,7 @@ struct Harness {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using adieu::quic::Connection;
   fuzz::fuzz_random().reset();
   Input in(data, size);
   in.u8();

@@ -59,6 +59,9 @@ struct Server::Impl {
 
   std::shared_ptr<const Config> config;
   Settings settings;
+  // `settings` with the endpoint's reset key: the connection IDs its
+  // connections issue get tokens this endpoint can compute again.
+  Settings connection_settings;
   ServerOptions options;
   std::unique_ptr<RetryTokenKey> retry_key;
   StatelessResetKey reset_key;
@@ -167,10 +170,9 @@ struct Server::Impl {
     accepted.local_cid = random_cid();
     if (accepted.local_cid.empty()) return;
     accepted.stateless_reset_token = reset_key.token(accepted.local_cid);
-    std::ranges::copy(reset_key.bytes(), accepted.stateless_reset_key.begin());
 
     std::shared_ptr<Connection> connection =
-        Connection::server(config, settings, accepted, datagram, now);
+        Connection::server(config, connection_settings, accepted, datagram, now);
     if (!connection) return;
     auto entry = std::make_unique<Entry>();
     entry->connection = connection;
@@ -211,9 +213,16 @@ std::unique_ptr<Server> Server::create(std::shared_ptr<const Config> config,
       std::clamp<size_t>(settings.connection_id_length, 8, kMaxConnectionIdSize);
   impl->options = options;
   impl->retry_key = RetryTokenKey::generate(crypto::system_random());
-  if (!impl->retry_key || !StatelessResetKey::generate(crypto::system_random(), impl->reset_key)) {
+  if (impl->retry_key == nullptr) return nullptr;
+  if (options.stateless_reset_key) {
+    impl->reset_key = StatelessResetKey(*options.stateless_reset_key);
+  } else if (!StatelessResetKey::generate(crypto::system_random(), impl->reset_key)) {
     return nullptr;
   }
+  impl->connection_settings = impl->settings;
+  impl->connection_settings.stateless_reset_key.emplace();
+  std::ranges::copy(impl->reset_key.bytes(),
+                    impl->connection_settings.stateless_reset_key->begin());
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
