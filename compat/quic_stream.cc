@@ -111,10 +111,14 @@ int read(SSL* s, void* buf, size_t num, size_t* readbytes, bool peek) {
     }
   }
   const auto readable_or_over = [&] {
-    return engine.readable(*id) > 0 || engine.read_state(*id) != StreamPartState::ok;
+    return engine.readable(*id) > 0 || engine.read_state(*id) != StreamPartState::ok ||
+           engine.read_finished(*id);
   };
   wait_until(s, readable_or_over);
   if (engine.readable(*id) == 0) {
+    // The peer's FIN was read: a clean end of the stream, also when the
+    // connection ended after it (never mistaken for a cut stream).
+    if (engine.read_finished(*id)) return fail(s, SSL_ERROR_ZERO_RETURN, 0, -1);
     const StreamPartState state = engine.read_state(*id);
     if (state == StreamPartState::ok) {
       if (object(c)->connection.network_error) return fail(s, SSL_ERROR_SYSCALL, 0, -1);
