@@ -575,6 +575,22 @@ size_t SSL_get_server_random(const SSL* s, unsigned char* out, size_t outlen) {
                      outlen);
 }
 
+// The verify_data of the last Finished sent / received (tls-unique, RFC
+// 5929), as ssl_lib.c: its whole length is returned, at most `count` bytes
+// copied; 0 before there is one.
+static size_t copy_finished(const SSL* s, bool local, void* buf, size_t count) {
+  if (s == nullptr || s->conn == nullptr) return 0;
+  const std::span<const uint8_t> fin = s->conn->finished(local);
+  if (buf != nullptr && !fin.empty()) memcpy(buf, fin.data(), std::min(count, fin.size()));
+  return fin.size();
+}
+size_t SSL_get_finished(const SSL* s, void* buf, size_t count) {
+  return copy_finished(s, true, buf, count);
+}
+size_t SSL_get_peer_finished(const SSL* s, void* buf, size_t count) {
+  return copy_finished(s, false, buf, count);
+}
+
 // RFC 5705 (TLS 1.2: no context and an empty one differ) and RFC 8446
 // section 7.5 (TLS 1.3: no context is an empty one).
 static int SSL_export_keying_material_body(SSL* s, unsigned char* out, size_t olen,

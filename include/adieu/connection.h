@@ -266,6 +266,13 @@ class Connection {
   // resumption master secret (as OpenSSL's SSL_SESSION_get_master_key).
   // Empty before the handshake completed.
   std::span<const uint8_t> master_secret() const;
+  // The verify_data of the last Finished message we sent (`local`) or
+  // received and verified (RFC 5246 section 7.4.9: 12 bytes; RFC 8446
+  // section 4.4.4: the suite's hash length), as OpenSSL's SSL_get_finished /
+  // SSL_get_peer_finished; tls-unique (RFC 5929) is the first Finished of
+  // the handshake. Empty until that Finished was sent / verified. A TLS 1.3
+  // post-handshake authentication's Finished replaces it.
+  std::span<const uint8_t> finished(bool local) const;
   // Number of KeyUpdates received from the peer / sent by us.
   uint64_t key_updates_received() const;
   uint64_t key_updates_sent() const;

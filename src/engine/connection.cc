@@ -133,6 +133,9 @@ uint16_t Connection::peer_signature_scheme() const {
 const std::string& Connection::alpn() const {
   return impl_->ctx.alpn;
 }
+std::span<const uint8_t> Connection::finished(bool local) const {
+  return local ? impl_->ctx.finished_sent : impl_->ctx.finished_received;
+}
 const std::string& Connection::server_name() const {
   return impl_->ctx.server_name;
 }

@@ -101,6 +101,7 @@ static const Scenario kScenarios[] = {
     SCENARIO(cipher_accessors),
     SCENARIO(negotiated_suites),
     SCENARIO(randoms_and_keys),
+    SCENARIO(finished_messages),
     SCENARIO(hello_request_after_close),
     SCENARIO(hello_request_read_after_close),
     SCENARIO(hello_request_refused),

@@ -651,6 +651,71 @@ void sc_randoms_and_keys(void) {
   pair_free(&p);
 }
 
+/* --- the Finished messages (tls-unique, RFC 5929) ------------------------------------- */
+
+/* Each side's own Finished is the other's peer Finished; lengths and a short
+ * copy as ssl_lib.c; tls-unique (Python's rule: the client's Finished unless
+ * resumed) agrees at both ends. */
+static void print_finished(Pair* p, const char* label) {
+  unsigned char cf[80], cpf[80], sf[80], spf[80], shortbuf[4];
+  size_t n;
+  size_t ncf = SSL_get_finished(p->c, cf, sizeof(cf));
+  size_t ncpf = SSL_get_peer_finished(p->c, cpf, sizeof(cpf));
+  size_t nsf = SSL_get_finished(p->s, sf, sizeof(sf));
+  size_t nspf = SSL_get_peer_finished(p->s, spf, sizeof(spf));
+  int reused = SSL_session_reused(p->c);
+  say("%s: reused=%d C finished=%zu peer=%zu S finished=%zu peer=%zu", label, reused, ncf, ncpf,
+      nsf, nspf);
+  say("%s: C finished = S peer %d, S finished = C peer %d, C finished != C peer %d", label,
+      ncf == nspf && memcmp(cf, spf, ncf) == 0, nsf == ncpf && memcmp(sf, cpf, nsf) == 0,
+      ncf != ncpf || memcmp(cf, cpf, ncf) != 0);
+  n = SSL_get_finished(p->c, shortbuf, sizeof(shortbuf));
+  say("%s: short copy returns %zu, copies the start %d", label, n, memcmp(shortbuf, cf, 4) == 0);
+  say("%s: NULL buffer returns %zu", label, SSL_get_peer_finished(p->s, NULL, 0));
+}
+
+void sc_finished_messages(void) {
+  Pair p;
+  PairOptions o = pair_defaults();
+  SSL_SESSION* sess;
+  BIO *c_ssl, *s_ssl;
+  unsigned char b[64];
+  pair_new(&p, &o);
+  say("before: C finished=%zu peer=%zu S finished=%zu peer=%zu", SSL_get_finished(p.c, b, 64),
+      SSL_get_peer_finished(p.c, b, 64), SSL_get_finished(p.s, b, 64),
+      SSL_get_peer_finished(p.s, b, 64));
+  SETUP(pair_handshake(&p));
+  print_finished(&p, "full");
+  SSL_read(p.c, buf, sizeof(buf)); /* TLS 1.3 tickets */
+  ERR_clear_error();
+  SETUP((sess = SSL_get1_session(p.c)) != NULL);
+  SSL_shutdown(p.c);
+  c2s(&p);
+  SSL_read(p.s, buf, sizeof(buf));
+  SSL_shutdown(p.s);
+  s2c(&p);
+  SSL_shutdown(p.c);
+  ERR_clear_error();
+  SSL_free(p.c);
+  SSL_free(p.s);
+  BIO_free(p.c_net);
+  BIO_free(p.s_net);
+  SETUP((p.c = SSL_new(p.cctx)) != NULL);
+  SETUP((p.s = SSL_new(p.sctx)) != NULL);
+  SETUP(BIO_new_bio_pair(&c_ssl, 0, &p.c_net, 0) == 1);
+  SETUP(BIO_new_bio_pair(&s_ssl, 0, &p.s_net, 0) == 1);
+  SSL_set_bio(p.c, c_ssl, c_ssl);
+  SSL_set_bio(p.s, s_ssl, s_ssl);
+  SSL_set_connect_state(p.c);
+  SSL_set_accept_state(p.s);
+  SETUP(SSL_set_tlsext_host_name(p.c, "localhost") == 1);
+  SETUP(SSL_set_session(p.c, sess) == 1);
+  SETUP(pair_handshake(&p));
+  print_finished(&p, "resumed");
+  SSL_SESSION_free(sess);
+  pair_free(&p);
+}
+
 /* --- scenario 16: a TLS 1.2 HelloRequest ----------------------------------------------- */
 
 /* Seals one record as the server would (TLS 1.2, AES-GCM), from the
