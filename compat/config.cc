@@ -52,6 +52,42 @@ bool add_certificate(adieu::Config& cfg, X509* cert, STACK_OF(X509) * chain, EVP
   return ok;
 }
 
+struct ChainDeleter {
+  void operator()(STACK_OF(X509) * sk) const { sk_X509_pop_free(sk, X509_free); }
+};
+using ChainPtr = std::unique_ptr<STACK_OF(X509), ChainDeleter>;
+struct StoreCtxDeleter {
+  void operator()(X509_STORE_CTX* c) const { X509_STORE_CTX_free(c); }
+};
+
+// ssl_add_cert_chain's automatic chain: a certificate sent without a chain
+// of its own goes with the chain X509_verify_cert builds for it from the
+// context's store, whatever the verification concluded (the leaf left out:
+// the engine sends it first), unless SSL_MODE_NO_AUTO_CHAIN. Null when there
+// is nothing to add.
+ChainPtr automatic_chain(const SSL* s, X509* cert) {
+  if ((s->mode & SSL_MODE_NO_AUTO_CHAIN) != 0 || s->ctx->store == nullptr) return nullptr;
+  std::unique_ptr<X509_STORE_CTX, StoreCtxDeleter> vctx(X509_STORE_CTX_new());
+  if (!vctx || X509_STORE_CTX_init(vctx.get(), s->ctx->store, cert, nullptr) != 1) {
+    ERR_clear_error();
+    return nullptr;
+  }
+  (void)X509_verify_cert(vctx.get());
+  ERR_clear_error();
+  STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(vctx.get());
+  if (built == nullptr || sk_X509_num(built) < 2) return nullptr;
+  ChainPtr chain(sk_X509_new_null());
+  for (int i = 1; chain && i < sk_X509_num(built); ++i) {
+    X509* x = sk_X509_value(built, i);
+    if (X509_up_ref(x) != 1) return nullptr;
+    if (sk_X509_push(chain.get(), x) <= 0) {
+      X509_free(x);
+      return nullptr;
+    }
+  }
+  return chain;
+}
+
 std::vector<std::string> alpn_list(const std::vector<uint8_t>& wire) {
   std::vector<std::string> out;
   for (size_t i = 0; i < wire.size();) {
@@ -122,8 +158,12 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
   auto cfg = std::make_shared<adieu::Config>(s->server ? adieu::Role::server : adieu::Role::client);
   X509* cert = s->cert != nullptr ? s->cert : ctx->cert;
   EVP_PKEY* key = s->key != nullptr ? s->key : ctx->key;
-  if (cert != nullptr && key != nullptr && !add_certificate(*cfg, cert, s->chain, key, error)) {
-    return nullptr;
+  if (cert != nullptr && key != nullptr) {
+    const bool own_chain = s->chain != nullptr && sk_X509_num(s->chain) > 0;
+    ChainPtr automatic = own_chain ? nullptr : automatic_chain(s, cert);
+    if (!add_certificate(*cfg, cert, own_chain ? s->chain : automatic.get(), key, error)) {
+      return nullptr;
+    }
   }
   // The engine's trust store stays empty: its verification asks verify.cc,
   // which verifies against the context's X509_STORE. A client always

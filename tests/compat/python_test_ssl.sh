@@ -25,7 +25,6 @@ known=(
   "test_dh_params:22 (no DHE)"
   "test_dual_rsa_ecc:8 (one certificate per context)"
   "test_msg_callback_tls12:18 (record headers only)"
-  "test_internal_chain_server:none yet (a TLS 1.2 server's verified client chain has 1 certificate, OpenSSL's 2; open)"
 )
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

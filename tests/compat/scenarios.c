@@ -121,6 +121,7 @@ static const Scenario kScenarios[] = {
     SCENARIO(verify_depth),
     SCENARIO(verify_app_callback),
     SCENARIO(verify_client_cert),
+    SCENARIO(automatic_chain),
     SCENARIO(post_handshake_auth),
     SCENARIO(session_bytes),
     SCENARIO(early_data_accepted),
