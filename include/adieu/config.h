@@ -51,6 +51,17 @@ enum class Tls12CloseNotify : uint8_t {
   half_close,
 };
 
+// A protocol message as it crosses the record layer, for diagnostics
+// (OpenSSL's message callback): see Config::set_message_observer.
+struct ProtocolMessage {
+  bool sent = false;         // we sent it (else it was received)
+  uint8_t content_type = 0;  // 20 change_cipher_spec, 21 alert, 22 handshake (RFC 8446 section 5.1)
+  // A whole handshake message (its 4-byte header included), the
+  // ChangeCipherSpec's byte, or an alert's level and description. Valid
+  // during the call only.
+  std::span<const uint8_t> bytes;
+};
+
 class Config {
  public:
   explicit Config(Role role);
@@ -63,9 +74,12 @@ class Config {
   // --- Our certificate -----------------------------------------------------
   // Loads a PEM certificate chain (leaf first; more certificates may follow)
   // and its PEM private key; `chain_file`, if not empty, adds intermediates.
-  // A server may add several: it picks the one whose names match the client's
-  // SNI (the first one when none does or no SNI was sent). Fails if the key
-  // does not match the leaf.
+  // A server may add several: it takes those whose names match the client's
+  // SNI (all of them when none does or no SNI was sent), and of those, in
+  // the order added, the first that can sign with a scheme the client
+  // accepts (TLS 1.3) or that the suite it chooses needs (TLS 1.2: its
+  // preferred suite the client offers that one of them can serve). Fails if
+  // the key does not match the leaf.
   bool add_certificate(const std::string& cert_file, const std::string& key_file,
                        const std::string& chain_file, std::string* error);
   // The same from PEM text in memory.
@@ -222,6 +236,13 @@ class Config {
   // false otherwise (`error` set only when it was set but could not be
   // opened). adieu never reads the variable on its own (nor does OpenSSL).
   bool set_keylog_from_environment(std::string* error);
+  // Told of each handshake message, ChangeCipherSpec and alert a connection
+  // sends or receives, in order: a message sent as it is queued for its
+  // record, one received once it is whole (a handshake message may span
+  // records) and before it is processed. It runs inside the connection's
+  // call (creation, receive(), close(), ...) on its thread, and must not
+  // call the connection. None by default.
+  void set_message_observer(std::function<void(const ProtocolMessage&)> observer);
 
   // Internal state, for the engine.
   struct Impl;

@@ -462,6 +462,10 @@ void Config::set_keylog(std::function<void(std::string_view)> sink) {
   impl_->keylog = std::move(sink);
 }
 
+void Config::set_message_observer(std::function<void(const ProtocolMessage&)> observer) {
+  impl_->message_observer = std::move(observer);
+}
+
 bool Config::set_keylog_file(const std::string& path, std::string* error) {
   auto sink = file_keylog(path, error);
   if (!sink) return false;

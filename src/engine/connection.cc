@@ -127,6 +127,9 @@ const char* Connection::group_name() const {
   const char* name = crypto::group_name(impl_->ctx.group);
   return name != nullptr ? name : "none";
 }
+std::span<const uint8_t> Connection::peer_key_share() const {
+  return impl_->ctx.peer_key_share;
+}
 uint16_t Connection::peer_signature_scheme() const {
   return impl_->ctx.peer_scheme;
 }

@@ -54,6 +54,7 @@ struct HandshakeContext {
   uint16_t cipher_suite = 0;               // the negotiated suite, either version
   const char* cipher_suite_name = "none";  // its IANA name
   uint16_t group = 0;
+  std::vector<uint8_t> peer_key_share;  // the peer's public (EC)DHE share for `group`
   uint16_t peer_scheme = 0;
   std::string alpn;
   std::string server_name;  // sent (client) or received (server)

@@ -335,6 +335,7 @@ Error Tls12Server::on_client_key_exchange(std::span<const uint8_t> msg,
   if (Error err = cke.parse(body); err != Error::none) return err;
   const std::optional<crypto::SharedSecret> pre_master_secret = our_share_->derive(cke.point);
   if (!pre_master_secret) return Error::illegal_parameter;
+  ctx_.peer_key_share = std::move(cke.point);
   our_share_.reset();
   add_to_transcript(msg);
   if (Error err = derive_keys(pre_master_secret->span()); err != Error::none) return err;
