@@ -156,14 +156,22 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
                                            const std::vector<uint16_t>* client_order) {
   SSL_CTX* ctx = s->ctx;
   auto cfg = std::make_shared<adieu::Config>(s->server ? adieu::Role::server : adieu::Role::client);
-  X509* cert = s->cert != nullptr ? s->cert : ctx->cert;
-  EVP_PKEY* key = s->key != nullptr ? s->key : ctx->key;
-  if (cert != nullptr && key != nullptr) {
-    const bool own_chain = s->chain != nullptr && sk_X509_num(s->chain) > 0;
+  const auto add_slot = [&](X509* cert, STACK_OF(X509) * chain, EVP_PKEY * key) {
+    if (cert == nullptr || key == nullptr) return true;
+    const bool own_chain = chain != nullptr && sk_X509_num(chain) > 0;
     ChainPtr automatic = own_chain ? nullptr : automatic_chain(s, cert);
-    if (!add_certificate(*cfg, cert, own_chain ? s->chain : automatic.get(), key, error)) {
-      return nullptr;
-    }
+    return add_certificate(*cfg, cert, own_chain ? chain : automatic.get(), key, error);
+  };
+  // The current certificate first, then the context's other slots (an SSL
+  // with a certificate of its own has that one only). A TLS 1.2 server
+  // takes the one the suite it chooses needs.
+  if (!add_slot(s->cert != nullptr ? s->cert : ctx->cert, s->chain,
+                s->key != nullptr ? s->key : ctx->key)) {
+    return nullptr;
+  }
+  for (size_t i = 0; s->cert == nullptr && i < ctx->other_slots.size(); ++i) {
+    const CertSlot& slot = ctx->other_slots[i];
+    if (!add_slot(slot.cert, slot.chain, slot.key)) return nullptr;
   }
   // The engine's trust store stays empty: its verification asks verify.cc,
   // which verifies against the context's X509_STORE. A client always
@@ -218,6 +226,16 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
   configure_early_data(s, *cfg);
   // The session rules are compat's (session.cc); the engine keeps nothing.
   cfg->set_unclean_session_policy(adieu::UncleanSessionPolicy::keep);
+  // OpenSSL's message callback hears of each handshake message and alert,
+  // and of the ChangeCipherSpecs sent (OpenSSL 3.0 reports none it
+  // receives); the record headers: io.cc.
+  if (s->msg_cb != nullptr) {
+    cfg->set_message_observer([s](const adieu::ProtocolMessage& m) {
+      if (s->msg_cb == nullptr || (!m.sent && m.content_type == SSL3_RT_CHANGE_CIPHER_SPEC)) return;
+      s->msg_cb(m.sent ? 1 : 0, current_version(s), m.content_type, m.bytes.data(), m.bytes.size(),
+                s, s->msg_cb_arg);
+    });
+  }
   if (ctx->keylog_cb != nullptr) {
     SSL_CTX_keylog_cb_func cb = ctx->keylog_cb;
     cfg->set_keylog([s, cb](std::string_view line) {
@@ -250,16 +268,16 @@ std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error,
     }
   }
   // Shared only while the SSL's copies of the context's settings are current.
-  bool shareable = !s->own_settings && ctx->keylog_cb == nullptr && s->alpn_selected.empty() &&
-                   s->verify_mode == ctx->verify_mode && s->ciphers.same_suites(ctx->ciphers) &&
-                   s->groups == ctx->groups && s->num_tickets == ctx->num_tickets &&
-                   s->post_handshake_auth == ctx->post_handshake_auth &&
-                   same_chain(s->chain, ctx->chain) &&
-                   s->max_fragment_mode == ctx->max_fragment_mode && s->alpn == ctx->alpn &&
-                   s->min_version == ctx->min_version && s->max_version == ctx->max_version &&
-                   s->max_early_data == ctx->max_early_data &&
-                   s->recv_max_early_data == ctx->recv_max_early_data &&
-                   ((s->options ^ ctx->options) & SSL_OP_NO_SSL_MASK) == 0;
+  bool shareable =
+      !s->own_settings && ctx->keylog_cb == nullptr && s->msg_cb == nullptr &&
+      s->alpn_selected.empty() && s->verify_mode == ctx->verify_mode &&
+      s->ciphers.same_suites(ctx->ciphers) && s->groups == ctx->groups &&
+      s->num_tickets == ctx->num_tickets && s->post_handshake_auth == ctx->post_handshake_auth &&
+      same_chain(s->chain, ctx->chain) && s->max_fragment_mode == ctx->max_fragment_mode &&
+      s->alpn == ctx->alpn && s->min_version == ctx->min_version &&
+      s->max_version == ctx->max_version && s->max_early_data == ctx->max_early_data &&
+      s->recv_max_early_data == ctx->recv_max_early_data &&
+      ((s->options ^ ctx->options) & SSL_OP_NO_SSL_MASK) == 0;
   if (!shareable) return build(s, error, nullptr);
   std::lock_guard<std::recursive_mutex> guard(ctx->lock);
   size_t slot =

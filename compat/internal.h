@@ -112,6 +112,15 @@ struct CertificateExtras {
   void* status_arg = nullptr;
 };
 
+// One of OpenSSL's certificate slots (SSL_PKEY_RSA, SSL_PKEY_ECC, ...): a
+// certificate, its chain and its key, all owned; a context keeps one per
+// key type (ctx.cc).
+struct CertSlot {
+  X509* cert = nullptr;
+  STACK_OF(X509) * chain = nullptr;
+  EVP_PKEY* key = nullptr;
+};
+
 // Where an SSL is in OpenSSL's early data calls (its early_data_state).
 enum class EarlyState : uint8_t {
   none,
@@ -154,10 +163,13 @@ struct ssl_ctx_st {
   STACK_OF(X509_NAME) * ca_names = nullptr;  // SSL_CTX_set0_CA_list
   STACK_OF(X509_NAME) * client_ca_names = nullptr;  // SSL_CTX_set_client_CA_list
   adieu::compat::CertificateExtras extras;
-  // Our certificate: leaf, intermediates, key.
+  // Our certificate: leaf, intermediates, key: the current slot (OpenSSL's
+  // c->key, the last certificate or key set), and the slots of the other key
+  // types (a server chooses among all of them, by the suite: config.cc).
   X509* cert = nullptr;
   STACK_OF(X509) * chain = nullptr;
   EVP_PKEY* key = nullptr;
+  std::vector<adieu::compat::CertSlot> other_slots;
   adieu::compat::Ciphers ciphers;
   std::string groups;
   std::vector<uint8_t> alpn;  // client protocols, wire format
@@ -477,6 +489,11 @@ inline constexpr char kDefaultGroups[] =
     "X25519:P-256:X448:P-521:P-384:ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192";
 bool parse_group_list(const char* list, std::string* engine_groups);
 bool parse_group_nids(const int* nids, size_t count, std::string* engine_groups);
+// The NID of a TLS NamedGroup the engine has (0 for another).
+int group_nid(uint16_t group);
+// SSL_get_peer_tmp_key: the peer's key share of the handshake as a new
+// EVP_PKEY (the caller frees it), or nullptr when there is none.
+EVP_PKEY* peer_tmp_key(const SSL* s);
 
 // --- configuration (config.cc) ------------------------------------------------------
 // `client_order`: a server's peer's suites, in its order (the ClientHello's).

@@ -102,6 +102,8 @@ static const Scenario kScenarios[] = {
     SCENARIO(negotiated_suites),
     SCENARIO(randoms_and_keys),
     SCENARIO(finished_messages),
+    SCENARIO(peer_tmp_key),
+    SCENARIO(dual_certificates),
     SCENARIO(hello_request_after_close),
     SCENARIO(hello_request_read_after_close),
     SCENARIO(hello_request_refused),

@@ -128,8 +128,8 @@ void sc_groups_list(void) {
 
 /* A handshake with each group the client offers first (or only). */
 void sc_groups_handshake(void) {
-  static const char* const kLists[] = {"X25519",    "P-256",     "P-384",           "P-521",
-                                       "X448",      "ffdhe2048", "ffdhe3072:X25519", "P-384:X25519"};
+  static const char* const kLists[] = {
+      "X25519", "P-256", "P-384", "P-521", "X448", "ffdhe2048", "ffdhe3072:X25519", "P-384:X25519"};
   size_t i;
   for (i = 0; i < sizeof(kLists) / sizeof(kLists[0]); ++i) {
     Pair p;
@@ -503,19 +503,40 @@ void sc_server_callbacks(void) {
 }
 
 static int headers_read, headers_written;
+static char messages_seen[600];
 static void msg_cb(int write_p, int version, int content_type, const void* buf, size_t len,
                    SSL* ssl, void* arg) {
-  if (content_type != SSL3_RT_HEADER || len != 5 || strcmp((const char*)arg, "mine") != 0) return;
-  if (write_p) {
-    ++headers_written;
-  } else {
-    ++headers_read;
+  const unsigned char* b = (const unsigned char*)buf;
+  if (strcmp((const char*)arg, "mine") != 0) return;
+  if (content_type == SSL3_RT_HEADER && len == 5) {
+    if (write_p) {
+      ++headers_written;
+    } else {
+      ++headers_read;
+    }
+    return;
+  }
+  /* Handshake messages (their type), ChangeCipherSpec and alerts: the
+   * direction, the version and what it is. */
+  if (content_type == SSL3_RT_HANDSHAKE && len >= 4 &&
+      len == 4 + ((size_t)b[1] << 16 | (size_t)b[2] << 8 | b[3])) {
+    snprintf(messages_seen + strlen(messages_seen), sizeof(messages_seen) - strlen(messages_seen),
+             " %s%x:hs%d", write_p ? "w" : "r", (unsigned)version, b[0]);
+  } else if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && len == 1 && version != TLS1_3_VERSION) {
+    /* TLS 1.3's middlebox-compatibility one goes where each library sends
+     * it (RFC 8446 Appendix D.4 allows two places): not printed. */
+    snprintf(messages_seen + strlen(messages_seen), sizeof(messages_seen) - strlen(messages_seen),
+             " %s%x:ccs", write_p ? "w" : "r", (unsigned)version);
+  } else if (content_type == SSL3_RT_ALERT && len == 2) {
+    snprintf(messages_seen + strlen(messages_seen), sizeof(messages_seen) - strlen(messages_seen),
+             " %s%x:alert%d.%d", write_p ? "w" : "r", (unsigned)version, b[0], b[1]);
   }
 }
 
 /* The message callback, set on the context and through SSL_callback_ctrl,
  * hears of record headers both ways (how many records a flight takes
- * differs between the libraries: only their presence is printed). */
+ * differs between the libraries: only their presence is printed), and of
+ * each handshake message, ChangeCipherSpec and alert, in order. */
 void sc_msg_callback(void) {
   Pair p;
   PairOptions o = pair_defaults();
@@ -535,6 +556,8 @@ void sc_msg_callback(void) {
   s2c(&p);
   SETUP(SSL_read(p.c, buf, sizeof(buf)) == 2);
   say("client headers read=%d written=%d", headers_read > 0, headers_written > 0);
+  SSL_shutdown(p.c);
+  say("client messages:%s", messages_seen);
   pair_free(&p);
 }
 

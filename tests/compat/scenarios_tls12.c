@@ -716,6 +716,115 @@ void sc_finished_messages(void) {
   pair_free(&p);
 }
 
+/* --- one certificate per key type (OpenSSL's SSL_PKEY_* slots) ------------------------ */
+
+static const char* key_type_name(X509* x) {
+  EVP_PKEY* k = x != NULL ? X509_get0_pubkey(x) : NULL;
+  if (k == NULL) return "none";
+  switch (EVP_PKEY_get_base_id(k)) {
+    case EVP_PKEY_RSA:
+      return "RSA";
+    case EVP_PKEY_EC:
+      return "EC";
+    default:
+      return "other";
+  }
+}
+
+/* A context with an ECDSA and an RSA certificate: the current one is the
+ * last set; a TLS 1.2 server takes the one its suite needs. */
+void sc_dual_certificates(void) {
+  const char* lists[] = {"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+                         "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256"};
+  size_t i;
+  for (i = 0; i < sizeof(lists) / sizeof(lists[0]); ++i) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    X509* peer;
+    pair_new(&p, &o);
+    SETUP(SSL_CTX_use_certificate_chain_file(p.sctx, data_file("rsa-fullchain.pem")) == 1);
+    say("-- client suites %s", lists[i]);
+    say("after the RSA certificate: current=%s check=%d",
+        key_type_name(SSL_CTX_get0_certificate(p.sctx)), SSL_CTX_check_private_key(p.sctx));
+    print_queue();
+    SETUP(SSL_CTX_use_PrivateKey_file(p.sctx, data_file("rsa-leaf.key"), SSL_FILETYPE_PEM) == 1);
+    say("after its key: current=%s check=%d", key_type_name(SSL_CTX_get0_certificate(p.sctx)),
+        SSL_CTX_check_private_key(p.sctx));
+    say("the ECDSA key on the RSA certificate's context: %d",
+        SSL_CTX_use_PrivateKey_file(p.sctx, data_file("ecdsa-leaf.key"), SSL_FILETYPE_PEM));
+    say("now current=%s check=%d", key_type_name(SSL_CTX_get0_certificate(p.sctx)),
+        SSL_CTX_check_private_key(p.sctx));
+    say("another EC key: %d",
+        SSL_CTX_use_PrivateKey_file(p.sctx, data_file("client-leaf.key"), SSL_FILETYPE_PEM));
+    print_queue();
+    say("now current=%s", key_type_name(SSL_CTX_get0_certificate(p.sctx)));
+    say("an RSA-PSS key (a slot of its own): %d",
+        SSL_CTX_use_PrivateKey_file(p.sctx, data_file("rsa-pss-leaf.key"), SSL_FILETYPE_PEM));
+    print_queue();
+    SETUP(SSL_CTX_use_certificate_chain_file(p.sctx, data_file("rsa-fullchain.pem")) == 1);
+    say("current=%s check=%d", key_type_name(SSL_CTX_get0_certificate(p.sctx)),
+        SSL_CTX_check_private_key(p.sctx));
+    SETUP(SSL_CTX_load_verify_locations(p.cctx, data_file("ca-bundle.pem"), NULL) == 1);
+    SSL_CTX_set_verify(p.cctx, SSL_VERIFY_PEER, NULL);
+    SETUP(SSL_CTX_set_cipher_list(p.cctx, lists[i]) == 1);
+    SSL_free(p.s);
+    p.s = NULL;
+    {
+      BIO* s_ssl;
+      BIO_free(p.s_net);
+      SETUP((p.s = SSL_new(p.sctx)) != NULL);
+      SETUP(BIO_new_bio_pair(&s_ssl, 0, &p.s_net, 0) == 1);
+      SSL_set_bio(p.s, s_ssl, s_ssl);
+      SSL_set_accept_state(p.s);
+    }
+    SSL_set_cipher_list(p.c, lists[i]);
+    {
+      int hs = pair_handshake(&p);
+      peer = SSL_get0_peer_certificate(p.c);
+      say("handshake=%d verify=%ld server certificate=%s", hs, SSL_get_verify_result(p.c),
+          key_type_name(peer));
+      if (SSL_version(p.c) == TLS1_2_VERSION) say("suite=%s", SSL_get_cipher_name(p.c));
+    }
+    print_queue();
+    pair_free(&p);
+  }
+}
+
+/* --- SSL_get_peer_tmp_key: the peer's key share ---------------------------------------- */
+
+static void print_tmp_key(const char* who, SSL* ssl) {
+  EVP_PKEY* k = NULL;
+  long r = SSL_get_peer_tmp_key(ssl, &k);
+  if (r != 1 || k == NULL) {
+    say("  %s peer tmp key: ret=%ld", who, r);
+    return;
+  }
+  say("  %s peer tmp key: ret=%ld type=%s bits=%d", who, r, OBJ_nid2sn(EVP_PKEY_get_base_id(k)),
+      EVP_PKEY_get_bits(k));
+  EVP_PKEY_free(k);
+}
+
+void sc_peer_tmp_key(void) {
+  const char* groups[] = {"X25519", "P-256", "P-384", "P-521", "X448", "ffdhe2048"};
+  size_t i;
+  for (i = 0; i < sizeof(groups) / sizeof(groups[0]); ++i) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    pair_new(&p, &o);
+    SETUP(SSL_set1_groups_list(p.c, groups[i]) == 1);
+    say("-- %s", groups[i]);
+    print_tmp_key("before: C", p.c);
+    if (!pair_handshake(&p)) {
+      say("  no handshake");
+      print_queue();
+    } else {
+      print_tmp_key("C", p.c);
+      print_tmp_key("S", p.s);
+    }
+    pair_free(&p);
+  }
+}
+
 /* --- scenario 16: a TLS 1.2 HelloRequest ----------------------------------------------- */
 
 /* Seals one record as the server would (TLS 1.2, AES-GCM), from the
