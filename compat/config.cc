@@ -179,6 +179,8 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
   cfg->set_verify(s->server ? server_verify_mode(s->verify_mode) : adieu::VerifyMode::required);
   configure_post_handshake_auth(s, *cfg);
   install_verify_hook(*cfg);
+  // The callbacks OpenSSL runs on the ClientHello (handshake.cc).
+  if (s->server) cfg->set_client_hello_hook(on_client_hello);
   if (s->groups == kNoEngineGroup) {
     *error = "none of the groups set is implemented (binary and brainpool curves are not)";
     return nullptr;

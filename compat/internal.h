@@ -293,6 +293,10 @@ struct ssl_st {
   std::vector<uint8_t> client_hello_session_id;  // server: the ClientHello's
   bool client_hello_ticket_ext = false;          // server: the ClientHello had session_ticket
   std::vector<uint16_t> client_hello_ciphers;    // server: the ClientHello's suites
+  // Server: why a callback on the ClientHello refused it (SSL_R_*; 0: none)
+  // and its alert, which the engine sent.
+  int hello_refusal_reason = 0;
+  int hello_refusal_alert = 0;
   bool own_settings = false;  // an SSL-level setter changed what the engine needs
   // Post-handshake client authentication (post_handshake_auth.cc): a
   // client's wish to offer it; a server's request waiting for the next
@@ -441,6 +445,9 @@ void drop_used_stateful_sessions(SSL_CTX* ctx);
 // Makes the engine's verification of the peer's chain call verify_peer() on
 // the SSL whose record the engine is processing (see EngineCallScope).
 void install_verify_hook(adieu::Config& cfg);
+// The SSL whose record the engine is processing on this thread (nullptr
+// outside an EngineCallScope).
+SSL* engine_caller();
 // While alive, the engine's callbacks on this thread belong to `s`.
 class EngineCallScope {
  public:
@@ -469,8 +476,12 @@ long certificate_ctrl(X509* cert, STACK_OF(X509) * *chain, CertificateExtras* ex
 bool peer_signature_nids(const SSL* s, int* digest_nid, int* type_nid);
 
 // --- ClientHello and certificate callbacks (client_hello.cc) -------------------------
-// False (with the alert to send) when the client hello callback refused.
-bool run_client_hello_cb(SSL* s, std::span<const uint8_t> body, int* alert);
+// False (with the alert to send) when the client hello callback refused;
+// the SSL_client_hello_get* accessors describe `hello` while it runs.
+bool run_client_hello_cb(SSL* s, const adieu::ClientHelloInfo& hello, int* alert);
+// The server's answer to the engine's ClientHello (handshake.cc): the
+// callbacks OpenSSL runs on it, then the configuration they chose.
+adieu::ClientHelloDecision on_client_hello(const adieu::ClientHelloInfo& hello);
 // False when the certificate callback failed.
 bool run_cert_cb(SSL* s);
 

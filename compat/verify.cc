@@ -200,6 +200,10 @@ void install_verify_hook(adieu::Config& cfg) {
                                    const std::string&) { return verify_for_engine(chain); });
 }
 
+SSL* engine_caller() {
+  return t_engine_caller;
+}
+
 EngineCallScope::EngineCallScope(SSL* s) : previous_(t_engine_caller) {
   t_engine_caller = s;
 }

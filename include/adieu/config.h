@@ -8,9 +8,12 @@
 // algorithm name); the Config is unchanged on failure.
 #pragma once
 
+#include <adieu/alert.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +21,7 @@
 
 namespace adieu {
 
+class Config;
 class SessionCache;
 class TicketKeys;
 class EarlyDataReplayGuard;  // opaque here
@@ -60,6 +64,42 @@ struct ProtocolMessage {
   // ChangeCipherSpec's byte, or an alert's level and description. Valid
   // during the call only.
   std::span<const uint8_t> bytes;
+};
+
+// A ClientHello as a server received it (RFC 8446 section 4.1.2; RFC 5246
+// section 7.4.1.2), for Config::set_client_hello_hook. Its spans point into
+// the message and are valid during the hook's call only.
+struct ClientHelloInfo {
+  std::span<const uint8_t> message;  // the whole message, its 4-byte header included
+  uint16_t legacy_version = 0;
+  std::span<const uint8_t> random;
+  std::span<const uint8_t> legacy_session_id;
+  std::span<const uint8_t> cipher_suites_raw;  // the suites as on the wire, 2 bytes each
+  std::span<const uint8_t> compression_methods;
+  struct Extension {
+    uint16_t type = 0;
+    std::span<const uint8_t> data;
+  };
+  std::vector<Extension> extensions;  // in the ClientHello's order
+  // What the handshake reads from it.
+  std::vector<uint16_t> cipher_suites;
+  std::string server_name;  // the SNI host name; empty when none was sent
+  std::vector<std::string> alpn;
+  std::vector<uint16_t> supported_versions;
+  std::vector<uint16_t> supported_groups;
+  std::vector<uint16_t> signature_algorithms;
+  bool early_data = false;      // it offers 0-RTT data
+  bool session_ticket = false;  // it has the TLS 1.2 session_ticket extension
+};
+
+// What a client hello hook decides.
+struct ClientHelloDecision {
+  // Another server configuration for this connection (another certificate
+  // for the name, ALPN, suites, ...); null: this one.
+  std::shared_ptr<const Config> config;
+  // Set: the handshake ends at once with this fatal alert (sent in the
+  // clear); the connection's error() is then Error::aborted.
+  std::optional<Alert> refuse;
 };
 
 class Config {
@@ -224,6 +264,19 @@ class Config {
   // its PSKs (handshake_failure). False (and `error` set) for a bad value.
   bool add_external_psk(const std::string& identity, std::span<const uint8_t> key,
                         const std::string& hash, std::string* error);
+
+  // --- The client's hello (server) ----------------------------------------------
+  // Called once the first ClientHello has arrived whole (it may span several
+  // records) and parsed, before the server chooses anything (version, suite,
+  // certificate, ALPN); the connection goes on as it decides (see
+  // ClientHelloDecision): with this configuration, another one (SNI
+  // switching), or a refusal. Until then the server holds the client's
+  // bytes; a first message that is not a well-formed ClientHello is judged by
+  // the connection as without a hook (the hook is not called). A second
+  // ClientHello (after HelloRetryRequest) is not shown. It runs inside
+  // receive() on its thread and must not call the connection. None by
+  // default; no effect on a client.
+  void set_client_hello_hook(std::function<ClientHelloDecision(const ClientHelloInfo&)> hook);
 
   // --- Diagnostics -------------------------------------------------------------
   // Receives one NSS key log line (no newline) per secret. No key log by

@@ -310,6 +310,7 @@ class Connection {
  private:
   friend struct testing::ConnectionProbe;
   explicit Connection(std::unique_ptr<Impl> impl);
+  Error open_gate();
   std::unique_ptr<Impl> impl_;
 };
 

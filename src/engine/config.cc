@@ -462,6 +462,11 @@ void Config::set_keylog(std::function<void(std::string_view)> sink) {
   impl_->keylog = std::move(sink);
 }
 
+void Config::set_client_hello_hook(
+    std::function<ClientHelloDecision(const ClientHelloInfo&)> hook) {
+  impl_->client_hello_hook = std::move(hook);
+}
+
 void Config::set_message_observer(std::function<void(const ProtocolMessage&)> observer) {
   impl_->message_observer = std::move(observer);
 }

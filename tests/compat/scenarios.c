@@ -143,6 +143,7 @@ static const Scenario kScenarios[] = {
     SCENARIO(conf_commands),
     SCENARIO(server_callbacks),
     SCENARIO(msg_callback),
+    SCENARIO(client_hello_split),
     SCENARIO(max_fragment_length),
 };
 

@@ -87,6 +87,7 @@ void sc_cipher_accessors(void);
 void sc_negotiated_suites(void);
 void sc_randoms_and_keys(void);
 void sc_finished_messages(void);
+void sc_client_hello_split(void);
 void sc_peer_tmp_key(void);
 void sc_dual_certificates(void);
 void sc_automatic_chain(void);
