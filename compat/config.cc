@@ -88,6 +88,51 @@ ChainPtr automatic_chain(const SSL* s, X509* cert) {
   return chain;
 }
 
+// The TLS 1.3 signature schemes a key signs with (RFC 8446 section 4.2.3).
+std::vector<uint16_t> tls13_schemes_of(EVP_PKEY* key) {
+  switch (EVP_PKEY_get_base_id(key)) {
+    case EVP_PKEY_RSA:
+      return {0x0804, 0x0805, 0x0806};  // rsa_pss_rsae_*
+    case EVP_PKEY_RSA_PSS:
+      return {0x0809, 0x080a, 0x080b};  // rsa_pss_pss_*
+    case EVP_PKEY_ED25519:
+      return {0x0807};
+    case EVP_PKEY_ED448:
+      return {0x0808};
+    case EVP_PKEY_EC: {
+      char curve[64] = "";
+      if (EVP_PKEY_get_group_name(key, curve, sizeof(curve), nullptr) != 1) return {};
+      if (strcmp(curve, "prime256v1") == 0) return {0x0403};
+      if (strcmp(curve, "secp384r1") == 0) return {0x0503};
+      if (strcmp(curve, "secp521r1") == 0) return {0x0603};
+      return {};
+    }
+    default:
+      return {};
+  }
+}
+
+// OpenSSL's default signature algorithm list (ssl/t1_lib.c tls12_sigalgs),
+// the order a server with SSL_OP_CIPHER_SERVER_PREFERENCE picks by.
+constexpr uint16_t kServerSigalgOrder[] = {0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0809,
+                                           0x080a, 0x080b, 0x0804, 0x0805, 0x0806};
+
+// Where tls_choose_sigalg would rank a certificate whose key is `key` in
+// TLS 1.3: the place, in the client's signature_algorithms (or the
+// server's own order), of the first scheme the key signs with.
+size_t sigalg_rank(const SSL* s, EVP_PKEY* key) {
+  const std::vector<uint16_t> ours = tls13_schemes_of(key);
+  const bool server_order = (s->options & SSL_OP_CIPHER_SERVER_PREFERENCE) != 0;
+  const std::vector<uint16_t> order =
+      server_order
+          ? std::vector<uint16_t>(std::begin(kServerSigalgOrder), std::end(kServerSigalgOrder))
+          : s->client_hello_sigalgs;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (std::find(ours.begin(), ours.end(), order[i]) != ours.end()) return i;
+  }
+  return order.size();
+}
+
 std::vector<std::string> alpn_list(const std::vector<uint8_t>& wire) {
   std::vector<std::string> out;
   for (size_t i = 0; i < wire.size();) {
@@ -164,13 +209,20 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
   };
   // The current certificate first, then the context's other slots (an SSL
   // with a certificate of its own has that one only). A TLS 1.2 server
-  // takes the one the suite it chooses needs.
-  if (!add_slot(s->cert != nullptr ? s->cert : ctx->cert, s->chain,
-                s->key != nullptr ? s->key : ctx->key)) {
-    return nullptr;
+  // takes the one the suite it chooses needs; a TLS 1.3 server the first
+  // that can sign for the client, so a server that has the client's
+  // signature algorithms orders them as tls_choose_sigalg would choose.
+  std::vector<CertSlot> slots = {
+      {s->cert != nullptr ? s->cert : ctx->cert, s->chain, s->key != nullptr ? s->key : ctx->key}};
+  if (s->cert == nullptr)
+    slots.insert(slots.end(), ctx->other_slots.begin(), ctx->other_slots.end());
+  if (s->server && !s->client_hello_sigalgs.empty()) {
+    std::stable_sort(slots.begin(), slots.end(), [s](const CertSlot& a, const CertSlot& b) {
+      return (a.key != nullptr ? sigalg_rank(s, a.key) : SIZE_MAX) <
+             (b.key != nullptr ? sigalg_rank(s, b.key) : SIZE_MAX);
+    });
   }
-  for (size_t i = 0; s->cert == nullptr && i < ctx->other_slots.size(); ++i) {
-    const CertSlot& slot = ctx->other_slots[i];
+  for (const CertSlot& slot : slots) {
     if (!add_slot(slot.cert, slot.chain, slot.key)) return nullptr;
   }
   // The engine's trust store stays empty: its verification asks verify.cc,
@@ -261,11 +313,13 @@ std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error,
                                                    const std::vector<uint16_t>* client_order) {
   SSL_CTX* ctx = s->ctx;
   // A server needs a configuration of its own only when the client's
-  // suites change the order it should prefer.
+  // suites change the order it should prefer, or its signature algorithms
+  // the order of several certificates.
   if (client_order != nullptr) {
     int lo = 0, hi = 0;
-    if (version_range(s, &lo, &hi) &&
-        engine_suites(s, lo, hi, client_order) != engine_suites(s, lo, hi, nullptr)) {
+    if ((s->cert == nullptr && !ctx->other_slots.empty()) ||
+        (version_range(s, &lo, &hi) &&
+         engine_suites(s, lo, hi, client_order) != engine_suites(s, lo, hi, nullptr))) {
       return build(s, error, client_order);
     }
   }

@@ -181,6 +181,7 @@ int start_server(SSL* s) {
   s->client_hello_session_id.clear();
   s->client_hello_ticket_ext = false;
   s->client_hello_ciphers.clear();
+  s->client_hello_sigalgs.clear();
   s->hello_refusal_reason = 0;
   s->early_data_engine = s->early_data_call;
   if (!make_connection(s)) return -1;
@@ -202,6 +203,7 @@ adieu::ClientHelloDecision on_client_hello(const adieu::ClientHelloInfo& ch) {
   s->client_hello_session_id.assign(ch.legacy_session_id.begin(), ch.legacy_session_id.end());
   s->client_hello_ticket_ext = ch.session_ticket;
   s->client_hello_ciphers = ch.cipher_suites;
+  s->client_hello_sigalgs = ch.signature_algorithms;
   int alert = SSL_AD_INTERNAL_ERROR;
   int reason = ERR_R_INTERNAL_ERROR;
   if (!server_hello_callbacks(s, ch, &alert, &reason)) {

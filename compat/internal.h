@@ -293,6 +293,7 @@ struct ssl_st {
   std::vector<uint8_t> client_hello_session_id;  // server: the ClientHello's
   bool client_hello_ticket_ext = false;          // server: the ClientHello had session_ticket
   std::vector<uint16_t> client_hello_ciphers;    // server: the ClientHello's suites
+  std::vector<uint16_t> client_hello_sigalgs;    // server: its signature_algorithms
   // Server: why a callback on the ClientHello refused it (SSL_R_*; 0: none)
   // and its alert, which the engine sent.
   int hello_refusal_reason = 0;

@@ -57,6 +57,7 @@ void reset_connection(SSL* s) {
   s->version_override = 0;
   s->client_hello_session_id.clear();
   s->client_hello_ciphers.clear();
+  s->client_hello_sigalgs.clear();
   s->client_hello_ticket_ext = false;
 }
 
