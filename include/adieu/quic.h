@@ -69,6 +69,12 @@ struct Settings {
   std::size_t connection_id_length = 8;
   // max_ack_delay (section 18.2).
   Duration max_ack_delay = std::chrono::milliseconds(25);
+  // The endpoint's static key for the stateless reset tokens of the
+  // connection IDs a connection issues (RFC 9000 section 10.3.2: the first
+  // 16 bytes of HMAC-SHA256(key, connection ID)), so that an endpoint that
+  // lost a connection's state can still reset it. quic::Server sets its own.
+  // Unset: a random key for this connection alone.
+  std::optional<std::array<std::uint8_t, 32>> stateless_reset_key;
 };
 
 enum class ConnectionState : std::uint8_t {

@@ -124,9 +124,10 @@ struct Harness {
       AcceptedInitial a;
       a.original_destination_cid.assign(h.dcid.begin(), h.dcid.end());
       a.local_cid = {0x5e, 1, 2, 3, 4, 5, 6, 7};
-      a.stateless_reset_key = {1};
-      a.stateless_reset_token = StatelessResetKey(a.stateless_reset_key).token(a.local_cid);
-      server = Connection::server(quic_config(Role::server), settings, a, d, now);
+      Settings s = settings;
+      s.stateless_reset_key = std::array<uint8_t, 32>{1};
+      a.stateless_reset_token = StatelessResetKey(*s.stateless_reset_key).token(a.local_cid);
+      server = Connection::server(quic_config(Role::server), s, a, d, now);
       return;
     }
     if (Connection* c = side(to)) c->receive(d, now);

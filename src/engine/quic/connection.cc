@@ -44,9 +44,9 @@ std::optional<ConnectionId> random_cid(crypto::Random& random, size_t length) {
   return ConnectionId::from(std::span<const uint8_t>(bytes.data(), length));
 }
 
-// A client's tokens (for the IDs it issues) come from a key of its own: no
-// endpoint outlives the connection to send a stateless reset for it.
-StatelessResetKey client_reset_key(crypto::Random& random) {
+// The endpoint's key when it has one, else one for this connection alone.
+StatelessResetKey reset_key_of(const Settings& settings, crypto::Random& random) {
+  if (settings.stateless_reset_key) return StatelessResetKey(*settings.stateless_reset_key);
   StatelessResetKey key;
   StatelessResetKey::generate(random, key);
   return key;
@@ -195,7 +195,7 @@ std::unique_ptr<Connection> Connection::client(std::shared_ptr<const Config> con
   const std::optional<ConnectionId> scid = random_cid(random, settings.connection_id_length);
   const std::optional<ConnectionId> dcid = random_cid(random, kInitialDcidLength);
   auto impl = std::make_unique<Impl>(Role::client, config, settings, scid.value_or(ConnectionId{}),
-                                     client_reset_key(random), now);
+                                     reset_key_of(settings, random), now);
   Impl& c = *impl;
   std::unique_ptr<Connection> conn(new Connection(std::move(impl)));
   if (!scid || !dcid || !install_initial_keys(c, dcid->span())) {
@@ -230,7 +230,7 @@ std::unique_ptr<Connection> Connection::server(std::shared_ptr<const Config> con
   const std::optional<ConnectionId> local = ConnectionId::from(accepted.local_cid);
   const std::optional<ConnectionId> odcid = ConnectionId::from(accepted.original_destination_cid);
   auto impl = std::make_unique<Impl>(Role::server, config, settings, local.value_or(ConnectionId{}),
-                                     StatelessResetKey(accepted.stateless_reset_key), now);
+                                     reset_key_of(settings, random_of(*config)), now);
   Impl& c = *impl;
   std::unique_ptr<Connection> conn(new Connection(std::move(impl)));
   PacketHeader first;

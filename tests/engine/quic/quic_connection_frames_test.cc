@@ -203,7 +203,8 @@ TEST(QuicConnectionFrames, ServerIssuesConnectionIdsAndReplacesRetiredOnes) {
     EXPECT_GE(seq, 1u);
     EXPECT_LE(seq, 3u);
     EXPECT_EQ(id.first.size(), 8u);
-    EXPECT_EQ(id.second, StatelessResetKey(pair.accepted.stateless_reset_key).token(id.first));
+    EXPECT_EQ(id.second,
+              StatelessResetKey(*pair.server_settings.stateless_reset_key).token(id.first));
   }
   // A packet sent to a new ID reaches the connection.
   lp.cut_server_to_client = true;
