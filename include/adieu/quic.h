@@ -24,10 +24,12 @@
 //  - The idle timeout (section 10.1) and a stateless reset (section 10.3)
 //    end it at once, with no packet sent.
 //  - After the closing or draining period, state() is `closed`.
-// OpenSSL's SSL_get_shutdown on a QUIC connection object reads this:
-// SSL_SENT_SHUTDOWN once CONNECTION_CLOSE was sent (close_sent()),
-// SSL_RECEIVED_SHUTDOWN once one was received or the connection ended any
-// other way (terminated()).
+// OpenSSL's SSL_get_shutdown on a QUIC connection object reads this (its
+// code, spec rule R48): SSL_SENT_SHUTDOWN once the connection is ending at
+// all (state() closing, draining or closed; close_sent() tells whether a
+// CONNECTION_CLOSE actually went), SSL_RECEIVED_SHUTDOWN once one was
+// received or the connection ended any other way (terminated()): 1 while
+// we are closing, 3 once draining or closed.
 //
 // Errors are values, never exceptions. The first error that ends the
 // connection is kept in close_info().
