@@ -79,6 +79,14 @@ void pad_front(PacketPlan& p, size_t n) {
 
 bool Connection::Impl::build_datagram(Instant now, std::vector<uint8_t>& out) {
   if (state == ConnectionState::closed || state == ConnectionState::draining) return false;
+  if (active() && one_rtt.ready()) {
+    // RFC 9001 section 6.6: update the keys before their confidentiality
+    // limit; close if that is not possible in time.
+    if (handshake_confirmed && one_rtt.update_due()) one_rtt.initiate();
+    if (one_rtt.limit_reached()) {
+      close_transport(TransportError::aead_limit_reached, 0, "AEAD confidentiality limit", now);
+    }
+  }
   const bool closing = state == ConnectionState::closing;
   if (!closing) pull_crypto();
 
