@@ -177,6 +177,8 @@ class StreamFrames {
   // write_frames' phases; each writes what fits in `room` bytes.
   void write_control_frames(wire::Writer& w, std::size_t& room, StreamFramesSent& sent);
   void write_blocked_frames(wire::Writer& w, std::size_t& room, StreamFramesSent& sent);
+  // Writes a control frame if it fits in `room`, which it then reduces.
+  bool put(wire::Writer& w, std::size_t& room, const Frame& frame);
   // One STREAM frame for `stream` in at most `room` bytes; false if it
   // had nothing to send that fits.
   bool write_stream_frame(wire::Writer& w, std::size_t& room, Stream& stream,
@@ -214,6 +216,7 @@ class StreamFrames {
   std::uint64_t max_streams_acked_[2] = {0, 0};
   std::set<std::uint64_t> incoming_;  // by stream ID
   std::map<std::uint64_t, EndedStream> ended_;
+  std::vector<std::uint8_t> scratch_;  // put()'s frame, reused
 };
 
 }  // namespace adieu::quic
