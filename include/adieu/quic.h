@@ -24,10 +24,12 @@
 //  - The idle timeout (section 10.1) and a stateless reset (section 10.3)
 //    end it at once, with no packet sent.
 //  - After the closing or draining period, state() is `closed`.
-// OpenSSL's SSL_get_shutdown on a QUIC connection object reads this:
-// SSL_SENT_SHUTDOWN once CONNECTION_CLOSE was sent (close_sent()),
-// SSL_RECEIVED_SHUTDOWN once one was received or the connection ended any
-// other way (terminated()).
+// OpenSSL's SSL_get_shutdown on a QUIC connection object reads this (its
+// code, spec rule R48): SSL_SENT_SHUTDOWN once the connection is ending at
+// all (state() closing, draining or closed; close_sent() tells whether a
+// CONNECTION_CLOSE actually went), SSL_RECEIVED_SHUTDOWN once one was
+// received or the connection ended any other way (terminated()): 1 while
+// we are closing, 3 once draining or closed.
 //
 // Errors are values, never exceptions. The first error that ends the
 // connection is kept in close_info().
@@ -69,9 +71,10 @@ struct Settings {
   std::size_t connection_id_length = 8;
   // max_ack_delay (section 18.2).
   Duration max_ack_delay = std::chrono::milliseconds(25);
-  // The endpoint's static key for stateless reset tokens (RFC 9000 section
-  // 10.3.2): each token is the first 16 bytes of HMAC-SHA256(key, connection
-  // ID), so a server that lost a connection's state can still make them.
+  // The endpoint's static key for the stateless reset tokens of the
+  // connection IDs a connection issues (RFC 9000 section 10.3.2: the first
+  // 16 bytes of HMAC-SHA256(key, connection ID)), so that an endpoint that
+  // lost a connection's state can still reset it. quic::Server sets its own.
   // Unset: a random key for this connection alone.
   std::optional<std::array<std::uint8_t, 32>> stateless_reset_key;
 };
@@ -143,7 +146,9 @@ struct AcceptedInitial {
   // When the client came back after a Retry: the Retry's Source Connection
   // ID (retry_source_connection_id) and the DCID of this Initial.
   std::optional<std::vector<std::uint8_t>> retry_source_cid;
-  // The connection ID the server chooses for itself (section 7.2).
+  // The connection ID the server chooses for itself (section 7.2), of
+  // Settings::connection_id_length bytes: short headers sent to it are
+  // parsed with that length.
   std::vector<std::uint8_t> local_cid;
   // The token the server sends with it for stateless reset (section 10.3).
   std::array<std::uint8_t, 16> stateless_reset_token{};
@@ -165,6 +170,9 @@ class Connection {
                                             std::shared_ptr<Session> session = nullptr);
   // A server connection for the client whose first Initial is `datagram`
   // (which it processes at once), with what the endpoint decided about it.
+  // A datagram that does not start with an Initial, or an `accepted` with an
+  // ID over 20 bytes, gives a connection made closed (PROTOCOL_VIOLATION in
+  // close_info(), nothing sent).
   static std::unique_ptr<Connection> server(std::shared_ptr<const Config> config,
                                             const Settings& settings,
                                             const AcceptedInitial& accepted,
@@ -183,11 +191,12 @@ class Connection {
   // false when nothing may be sent now (nothing owed, or the congestion
   // window or the anti-amplification limit stops it). Call until false.
   bool send(Instant now, std::vector<std::uint8_t>& out);
-  // When on_timeout() must be called next; kNever when no timer is armed.
+  // When on_timeout() must be called next; kNever when no timer is armed
+  // (closed).
   Instant next_timeout() const;
   // Runs the timers that are due: loss detection and PTO probes (RFC 9002
   // section 6), the ACK delay, the idle timeout, the end of the closing or
-  // draining period.
+  // draining period. What they owe (probes, an ACK) is then at send().
   void on_timeout(Instant now);
 
   // --- State
@@ -255,14 +264,19 @@ class Connection {
   // and a reason phrase: CONNECTION_CLOSE (0x1d once the handshake is
   // complete; before it, a transport CONNECTION_CLOSE with
   // APPLICATION_ERROR, section 10.2.3). Enters closing. No-op once closing,
-  // draining or closed.
+  // draining or closed. The CONNECTION_CLOSE goes at the next send(); the
+  // closing period (three PTOs) runs from then. close_info() keeps the
+  // application's code and reason even where the wire carries
+  // APPLICATION_ERROR.
   void close(std::uint64_t app_error_code, std::string_view reason);
   // Every stream's queued data and FIN have been acknowledged (what OpenSSL's
   // SSL_shutdown waits for before CONNECTION_CLOSE, unless
   // SSL_SHUTDOWN_FLAG_NO_STREAM_FLUSH).
   bool streams_flushed() const;
   // Starts a key update (RFC 9001 section 6); false before the handshake is
-  // confirmed or while the previous update is not acknowledged.
+  // confirmed, while no packet sent with the current keys was acknowledged,
+  // or while the peer has not followed the previous update. The peer's
+  // updates are followed without being asked.
   bool update_keys();
 
   struct Impl;

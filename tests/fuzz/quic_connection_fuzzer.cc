@@ -124,10 +124,9 @@ struct Harness {
       AcceptedInitial a;
       a.original_destination_cid.assign(h.dcid.begin(), h.dcid.end());
       a.local_cid = {0x5e, 1, 2, 3, 4, 5, 6, 7};
-      a.stateless_reset_token =
-          stateless_reset_token(StatelessResetKey{1}, *ConnectionId::from(a.local_cid));
       Settings s = settings;
-      s.stateless_reset_key = StatelessResetKey{1};
+      s.stateless_reset_key = std::array<uint8_t, 32>{1};
+      a.stateless_reset_token = StatelessResetKey(*s.stateless_reset_key).token(a.local_cid);
       server = Connection::server(quic_config(Role::server), s, a, d, now);
       return;
     }

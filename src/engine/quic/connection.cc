@@ -44,10 +44,11 @@ std::optional<ConnectionId> random_cid(crypto::Random& random, size_t length) {
   return ConnectionId::from(std::span<const uint8_t>(bytes.data(), length));
 }
 
+// The endpoint's key when it has one, else one for this connection alone.
 StatelessResetKey reset_key_of(const Settings& settings, crypto::Random& random) {
-  if (settings.stateless_reset_key) return *settings.stateless_reset_key;
-  StatelessResetKey key{};
-  random.fill(key);
+  if (settings.stateless_reset_key) return StatelessResetKey(*settings.stateless_reset_key);
+  StatelessResetKey key;
+  StatelessResetKey::generate(random, key);
   return key;
 }
 

@@ -2,21 +2,11 @@
 
 #include <algorithm>
 
-#include "crypto/hkdf.h"
-#include "crypto/secret.h"
-
 namespace adieu::quic {
-
-StatelessResetToken stateless_reset_token(const StatelessResetKey& key, const ConnectionId& cid) {
-  const crypto::Secret mac = crypto::hmac(crypto::HashAlg::sha256, key, cid.span());
-  StatelessResetToken token{};
-  std::copy_n(mac.span().begin(), std::min(token.size(), mac.size()), token.begin());
-  return token;
-}
 
 ConnectionIds::ConnectionIds(const ConnectionId& initial_local, const StatelessResetKey& key)
     : key_(key) {
-  local_.push_back(Local{0, initial_local, stateless_reset_token(key_, initial_local), false});
+  local_.push_back(Local{0, initial_local, key_.token(initial_local.span()), false});
   peer_.push_back(Peer{0, ConnectionId{}, std::nullopt});
 }
 
@@ -34,7 +24,7 @@ bool ConnectionIds::issue(uint64_t peer_limit, size_t length, crypto::Random& ra
     if (!random.fill(std::span<uint8_t>(bytes.data(), length))) return false;
     const ConnectionId cid = *ConnectionId::from(std::span<const uint8_t>(bytes.data(), length));
     if (is_local(cid.span())) continue;
-    local_.push_back(Local{next_local_sequence_++, cid, stateless_reset_token(key_, cid), true});
+    local_.push_back(Local{next_local_sequence_++, cid, key_.token(cid.span()), true});
   }
   return true;
 }
@@ -112,12 +102,9 @@ void ConnectionIds::on_retirement_sent(uint64_t sequence) {
 }
 
 bool ConnectionIds::is_stateless_reset(std::span<const uint8_t> datagram) const {
-  // RFC 9000 section 10.3: the smallest stateless reset is 21 bytes.
-  if (datagram.size() < 21) return false;
-  const std::span<const uint8_t> tail = datagram.last(kStatelessResetTokenSize);
   bool found = false;
   for (const Peer& p : peer_) {
-    if (p.token && crypto::constant_time_equal(tail, *p.token)) found = true;
+    if (p.token && quic::is_stateless_reset(datagram, *p.token)) found = true;
   }
   return found;
 }

@@ -6,9 +6,10 @@
 // active_connection_id_limit (section 5.1.1) and replace an ID the peer
 // retires (RETIRE_CONNECTION_ID, section 19.16). We take the peer's new IDs,
 // retire those below its Retire Prior To (section 5.1.2) and switch to an
-// active one when the one in use is retired. Stateless reset tokens are
-// derived from the connection ID with a static key (section 10.3.2), so an
-// endpoint that lost the connection's state can still make them.
+// active one when the one in use is retired. The tokens of our IDs come
+// from the endpoint's StatelessResetKey (stateless_reset.h, section
+// 10.3.2), so an endpoint that lost the connection's state can still make
+// them.
 #pragma once
 
 #include <array>
@@ -21,17 +22,10 @@
 #include "crypto/random.h"
 #include "engine/quic/connection_id.h"
 #include "engine/quic/frame.h"
+#include "engine/quic/stateless_reset.h"
 #include "engine/quic/transport_error.h"
 
 namespace adieu::quic {
-
-using StatelessResetToken = std::array<uint8_t, kStatelessResetTokenSize>;
-using StatelessResetKey = std::array<uint8_t, 32>;
-
-// The first 16 bytes of HMAC-SHA256(key, cid) (RFC 9000 section 10.3.2): the
-// same key and ID always give the same token, and the token reveals nothing
-// of the key.
-StatelessResetToken stateless_reset_token(const StatelessResetKey& key, const ConnectionId& cid);
 
 class ConnectionIds {
  public:

@@ -10,6 +10,13 @@ constexpr uint8_t kShortReservedBits = 0x18;
 constexpr uint8_t kKeyPhaseBit = 0x04;
 }  // namespace
 
+AeadLimits aead_limits(crypto::CipherSuite suite) {
+  if (suite == crypto::CipherSuite::chacha20_poly1305_sha256) {
+    return {uint64_t{1} << 62, uint64_t{1} << 36};
+  }
+  return {uint64_t{1} << 23, uint64_t{1} << 52};
+}
+
 std::unique_ptr<PacketProtection> OneRttKeys::make(const crypto::Secret& base,
                                                    const crypto::Secret& secret) const {
   auto p = std::make_unique<PacketProtection>();
@@ -22,6 +29,7 @@ bool OneRttKeys::install(crypto::CipherSuite suite, const crypto::Secret& read,
                          const crypto::Secret& write) {
   suite_ = suite;
   hash_ = crypto::suite_info(suite).hash;
+  limits_ = aead_limits(suite);
   read_base_ = read;
   write_base_ = write;
   read_secret_ = read;
@@ -48,6 +56,7 @@ bool OneRttKeys::derive_next_read() {
 
 void OneRttKeys::on_packet_sent(uint64_t pn) {
   if (!write_phase_first_pn_) write_phase_first_pn_ = pn;
+  ++sent_with_key_;
 }
 
 void OneRttKeys::on_packet_acked(uint64_t pn) {
@@ -69,6 +78,7 @@ bool OneRttKeys::initiate() {
   ++write_generation_;
   write_phase_first_pn_.reset();
   write_phase_acked_ = false;
+  sent_with_key_ = 0;
   return true;
 }
 
@@ -97,6 +107,7 @@ UnprotectStatus OneRttKeys::open(std::span<uint8_t> packet, size_t pn_offset,
   if (!keys) return UnprotectStatus::decrypt_failed;
   std::span<uint8_t> payload;
   if (!keys->open_payload(packet, pn_offset, field.length, pn, payload)) {
+    ++failures_;
     return UnprotectStatus::decrypt_failed;
   }
   out.first_byte = field.first_byte;
@@ -123,6 +134,7 @@ UnprotectStatus OneRttKeys::open(std::span<uint8_t> packet, size_t pn_offset,
         ++write_generation_;
         write_phase_first_pn_.reset();
         write_phase_acked_ = false;
+        sent_with_key_ = 0;
       }
     }
   } else if (keys == read_.get() && pn < read_phase_first_pn_) {

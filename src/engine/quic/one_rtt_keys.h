@@ -20,12 +20,33 @@
 
 namespace adieu::quic {
 
+// RFC 9001 section 6.6: how many packets one key may protect
+// (confidentiality) and how many forged packets may fail to open under the
+// keys of a connection (integrity) before the AEAD's guarantees wear out.
+struct AeadLimits {
+  uint64_t confidentiality = 0;
+  uint64_t integrity = 0;
+};
+// AES-GCM: 2^23 and 2^52; ChaCha20-Poly1305: no practical confidentiality
+// limit (2^62, the packet number space) and 2^36.
+AeadLimits aead_limits(crypto::CipherSuite suite);
+
 class OneRttKeys {
  public:
   // The first phase, from the handshake's application secrets. False on a
   // libcrypto failure.
   bool install(crypto::CipherSuite suite, const crypto::Secret& read, const crypto::Secret& write);
   bool ready() const { return write_ != nullptr; }
+  // Replaces the suite's limits (tests reach them with a few packets).
+  void set_limits(const AeadLimits& limits) { limits_ = limits; }
+  // Time for a key update (RFC 9001 section 6.6): three quarters of the
+  // confidentiality limit were used with the current write key.
+  bool update_due() const { return sent_with_key_ >= limits_.confidentiality / 4 * 3; }
+  // The current write key reached its confidentiality limit, or the keys
+  // their integrity limit: the connection must stop (AEAD_LIMIT_REACHED).
+  bool limit_reached() const {
+    return sent_with_key_ >= limits_.confidentiality || failures_ >= limits_.integrity;
+  }
 
   // --- sending
   PacketProtection& write() { return *write_; }
@@ -76,6 +97,9 @@ class OneRttKeys {
   std::unique_ptr<PacketProtection> write_;
   uint64_t read_generation_ = 0;
   uint64_t write_generation_ = 0;
+  AeadLimits limits_;
+  uint64_t sent_with_key_ = 0;                    // packets protected with the current write key
+  uint64_t failures_ = 0;                         // packets that failed to open, any key
   uint64_t read_phase_first_pn_ = 0;              // first packet opened with the current keys
   std::optional<uint64_t> write_phase_first_pn_;  // first packet sent with them
   bool write_phase_acked_ = false;

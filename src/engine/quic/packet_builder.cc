@@ -79,6 +79,14 @@ void pad_front(PacketPlan& p, size_t n) {
 
 bool Connection::Impl::build_datagram(Instant now, std::vector<uint8_t>& out) {
   if (state == ConnectionState::closed || state == ConnectionState::draining) return false;
+  if (active() && one_rtt.ready()) {
+    // RFC 9001 section 6.6: update the keys before their confidentiality
+    // limit; close if that is not possible in time.
+    if (handshake_confirmed && one_rtt.update_due()) one_rtt.initiate();
+    if (one_rtt.limit_reached()) {
+      close_transport(TransportError::aead_limit_reached, 0, "AEAD confidentiality limit", now);
+    }
+  }
   const bool closing = state == ConnectionState::closing;
   if (!closing) pull_crypto();
 
@@ -197,6 +205,12 @@ bool Connection::Impl::build_datagram(Instant now, std::vector<uint8_t>& out) {
     plans.push_back(std::move(plan));
   }
   if (plans.empty()) {
+    // RFC 9002 section 7.8: nothing to send while the window has room for
+    // a full datagram: application-limited, the window does not grow.
+    if (!closing) {
+      recovery.congestion().set_app_limited(recovery.congestion().available() >=
+                                            settings.max_datagram_size);
+    }
     if (role == Role::server && !address_validated) {
       recovery.set_amplification_limited(budget < kMinPacketRoom, now);
     }

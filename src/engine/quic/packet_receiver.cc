@@ -103,6 +103,10 @@ bool Connection::Impl::process_packet(const PacketHeader& header, Instant now) {
     status = keys->unprotect(packet, header.pn_offset, largest, opened);
   }
   if (status == UnprotectStatus::too_short || status == UnprotectStatus::decrypt_failed) {
+    if (header.type == PacketType::one_rtt && one_rtt.limit_reached()) {
+      // RFC 9001 section 6.6: too many forgeries tried against our keys.
+      close_transport(TransportError::aead_limit_reached, 0, "AEAD integrity limit", now);
+    }
     return false;
   }
   if (status == UnprotectStatus::reserved_bits_set) {

@@ -20,17 +20,6 @@ bool still_receiving(const StreamReceiveBuffer& r) {
   return r.state() == RecvState::recv || r.state() == RecvState::size_known;
 }
 
-// Writes `frame` if it fits in `room`, which it then reduces.
-bool put(wire::Writer& w, std::size_t& room, const Frame& frame) {
-  std::vector<std::uint8_t> bytes;
-  wire::Writer scratch(bytes);
-  write_frame(scratch, frame);
-  if (!scratch.ok() || bytes.size() > room) return false;
-  w.bytes(bytes);
-  room -= bytes.size();
-  return true;
-}
-
 // The largest payload length L whose Length field and bytes fit in `avail`
 // bytes: varint_size(L) + L <= avail. Meaningful for avail >= 1.
 std::uint64_t fit_length(std::size_t avail) {
@@ -390,6 +379,18 @@ std::size_t StreamFrames::write_frames(wire::Writer& writer, std::size_t budget,
     }
   }
   return budget - room;
+}
+
+bool StreamFrames::put(wire::Writer& w, std::size_t& room, const Frame& frame) {
+  // Written aside first: a frame that does not fit (or that the writer
+  // refuses, e.g. a value past 2^62 - 1) leaves `w` untouched.
+  scratch_.clear();
+  wire::Writer scratch(scratch_);
+  write_frame(scratch, frame);
+  if (!scratch.ok() || scratch_.size() > room) return false;
+  w.bytes(scratch_);
+  room -= scratch_.size();
+  return true;
 }
 
 bool StreamFrames::write_stream_frame(wire::Writer& w, std::size_t& room, Stream& stream,

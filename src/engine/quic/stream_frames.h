@@ -108,17 +108,25 @@ class StreamFrames {
   bool conclude(StreamId id);
   // RESET_STREAM with `app_error_code` (section 3.1); queued data is dropped.
   bool reset(StreamId id, std::uint64_t app_error_code);
-  // STOP_SENDING with `app_error_code` (section 3.5).
+  // STOP_SENDING with `app_error_code` (section 3.5), sent until the peer's
+  // data or reset has all arrived. False if the stream has no receive part
+  // or it already ended or was reset. From then on read() gives nothing:
+  // data that still arrives is discarded (its credit returned) and the read
+  // state is RESET_LOCAL.
   bool stop_sending(StreamId id, std::uint64_t app_error_code);
   // Reads in-order data; returns the byte count (0: nothing available now,
   // or the end: see read_state). Credit is returned at both levels, so
-  // window updates become owed.
+  // window updates become owed. On a stream the peer reset, a read tells
+  // the application (Reset Read), which lets the stream be released.
   std::size_t read(StreamId id, std::span<std::uint8_t> out);
   // Bytes readable now, in order.
   std::size_t readable(StreamId id) const;
   // The stream's parts as OpenSSL's SSL_get_stream_read_state /
   // SSL_get_stream_write_state report them (stream_state.h), and the
-  // application error codes of a reset or STOP_SENDING received.
+  // application error codes of a reset or STOP_SENDING received. A send part
+  // we reset because the peer sent STOP_SENDING reads as RESET_REMOTE. A
+  // released stream keeps its last states and codes (kEndedStreamsKept).
+  // A stream never opened reads as NONE.
   StreamIoState read_state(StreamId id) const;
   StreamIoState write_state(StreamId id) const;
   std::optional<std::uint64_t> read_error_code(StreamId id) const;   // RESET_STREAM received
@@ -169,6 +177,8 @@ class StreamFrames {
   // write_frames' phases; each writes what fits in `room` bytes.
   void write_control_frames(wire::Writer& w, std::size_t& room, StreamFramesSent& sent);
   void write_blocked_frames(wire::Writer& w, std::size_t& room, StreamFramesSent& sent);
+  // Writes a control frame if it fits in `room`, which it then reduces.
+  bool put(wire::Writer& w, std::size_t& room, const Frame& frame);
   // One STREAM frame for `stream` in at most `room` bytes; false if it
   // had nothing to send that fits.
   bool write_stream_frame(wire::Writer& w, std::size_t& room, Stream& stream,
@@ -206,6 +216,7 @@ class StreamFrames {
   std::uint64_t max_streams_acked_[2] = {0, 0};
   std::set<std::uint64_t> incoming_;  // by stream ID
   std::map<std::uint64_t, EndedStream> ended_;
+  std::vector<std::uint8_t> scratch_;  // put()'s frame, reused
 };
 
 }  // namespace adieu::quic

@@ -12,7 +12,7 @@ namespace {
 // terminated, RECEIVED added unless locally closing.
 int shutdown_bits(const Connection& c) {
   int bits = 0;
-  if (c.close_sent() || c.terminated()) bits |= 1;
+  if (c.state() == ConnectionState::closing || c.terminated()) bits |= 1;
   if (c.terminated()) bits |= 2;
   return bits;
 }
@@ -26,6 +26,7 @@ TEST(QuicConnectionClose, ClientCloseClosingThenClosedAndPeerDrains) {
   pair.client->close(42, "bye");
   EXPECT_EQ(pair.client->state(), ConnectionState::closing);
   EXPECT_FALSE(pair.client->close_sent());  // not yet handed out
+  EXPECT_EQ(shutdown_bits(*pair.client), 1);
   ASSERT_TRUE(pair.run_until([&] { return pair.server->state() == ConnectionState::draining; }));
   EXPECT_TRUE(pair.client->close_sent());
   EXPECT_FALSE(pair.client->terminated());

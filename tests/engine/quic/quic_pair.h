@@ -21,6 +21,7 @@
 
 #include "engine/quic/connection_ids.h"
 #include "engine/quic/packet_header.h"
+#include "engine/quic/stateless_reset.h"
 #include "unit/quic/quic_tls_support.h"
 
 namespace adieu::quic::test {
@@ -45,7 +46,7 @@ class QuicPair {
   explicit QuicPair(std::shared_ptr<const Config> client_config = quic_client_config(),
                     std::shared_ptr<const Config> server_config = quic_server_config())
       : client_config_(std::move(client_config)), server_config_(std::move(server_config)) {
-    server_settings.stateless_reset_key = StatelessResetKey{7, 7, 7};
+    server_settings.stateless_reset_key = std::array<uint8_t, 32>{7, 7, 7};
   }
 
   Instant now = Instant{} + std::chrono::seconds(1000);
@@ -177,8 +178,8 @@ class QuicPair {
       if (accepted.local_cid.empty()) {
         accepted.original_destination_cid.assign(h.dcid.begin(), h.dcid.end());
         accepted.local_cid = {0x5e, 0x77, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06};
-        accepted.stateless_reset_token = stateless_reset_token(
-            *server_settings.stateless_reset_key, *ConnectionId::from(accepted.local_cid));
+        accepted.stateless_reset_token =
+            StatelessResetKey(*server_settings.stateless_reset_key).token(accepted.local_cid);
       }
       delivered_bytes[0] += datagram.size();
       server = Connection::server(server_config_, server_settings, accepted, datagram, now);

@@ -66,5 +66,19 @@ TEST(ReceiveCredit, UpdateWhenHalfTheWindowIsConsumed) {
   EXPECT_EQ(c.on_received(151), TransportError::flow_control_error);
 }
 
+TEST(SendCredit, LostBlockedFrameWantedAgainOnlyWhileBlockedAtItsLimit) {
+  SendCredit c(10);
+  c.consume(10);
+  c.on_blocked_frame_sent();
+  c.on_blocked_frame_lost(10);
+  EXPECT_TRUE(c.blocked_frame_wanted());
+  c.on_blocked_frame_sent();
+  EXPECT_TRUE(c.on_limit(20));
+  c.on_blocked_frame_lost(10);
+  EXPECT_FALSE(c.blocked_frame_wanted());  // no longer blocked
+  c.consume(10);
+  EXPECT_TRUE(c.blocked_frame_wanted());
+}
+
 }  // namespace
 }  // namespace adieu::quic

@@ -301,6 +301,75 @@ TEST(StreamFrames, PeerFrameErrorsLeaveStateUsable) {
   EXPECT_FALSE(p.server.wants_to_send());
 }
 
+TEST(StreamFrames, FinAloneAfterTheDataCarriesTheFinalOffset) {
+  Pair p;
+  const StreamId id = *p.client.open(kUni);
+  ASSERT_EQ(p.client.write(id, pattern(2, 300)), 300u);
+  p.flush(p.client);
+  EXPECT_EQ(p.server.read_state(id), StreamIoState::ok);
+  EXPECT_TRUE(p.client.conclude(id));
+  std::optional<Packet> fin = build_packet(p.client, 1200);
+  ASSERT_TRUE(fin);
+  ASSERT_EQ(fin->sent.data.size(), 1u);
+  EXPECT_EQ(fin->sent.data[0].offset, 300u);
+  EXPECT_EQ(fin->sent.data[0].length, 0u);
+  EXPECT_TRUE(fin->sent.data[0].fin);
+  EXPECT_EQ(fin->bytes.size(), 1u + 1u + 2u + 1u);  // type, ID, Offset, Length 0
+  // Lost, then sent again alone.
+  p.client.on_lost(fin->sent);
+  std::optional<Packet> again = build_packet(p.client, 1200);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->bytes, fin->bytes);
+  deliver(*again, p.server);
+  p.client.on_acked(again->sent);
+  EXPECT_EQ(p.client.streams().size(), 0u);  // every byte and the FIN acknowledged
+  EXPECT_EQ(p.client.write_state(id), StreamIoState::finished);
+  EXPECT_EQ(p.server.take_incoming(), id);
+  EXPECT_EQ(read_all(p.server, id), pattern(2, 300));
+  EXPECT_EQ(p.server.read_state(id), StreamIoState::finished);
+  EXPECT_EQ(p.server.streams().size(), 0u);
+}
+
+TEST(StreamFrames, LostStopSendingAndMaxStreamsSentAgainWhileStillNeeded) {
+  StreamParameters server = test::roomy_parameters();
+  server.initial_max_streams_uni = 2;
+  Pair p(test::roomy_parameters(), server);
+  const StreamId a = *p.client.open(kUni);
+  const StreamId b = *p.client.open(kUni);
+  ASSERT_EQ(p.client.write(a, pattern(2, 10)), 10u);
+  ASSERT_EQ(p.client.write(b, pattern(6, 10)), 10u);
+  ASSERT_TRUE(p.client.conclude(b));
+  p.flush(p.client);
+  ASSERT_TRUE(p.server.stop_sending(a, 4));
+  std::optional<Packet> stop = build_packet(p.server, 1200);
+  ASSERT_TRUE(stop);
+  EXPECT_EQ(stop->sent.stop_sendings, std::vector<std::uint64_t>{2});
+  p.server.on_lost(stop->sent);
+  std::optional<Packet> again = build_packet(p.server, 1200);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->sent.stop_sendings, std::vector<std::uint64_t>{2});
+  deliver(*again, p.client, &p.to_client);
+  p.flush(p.client);  // RESET_STREAM with code 4
+  EXPECT_EQ(p.server.read_error_code(a), 4u);
+  // The receive part ended: a late loss of the first copy owes nothing, and
+  // the stream is gone.
+  p.server.on_lost(again->sent);
+  EXPECT_EQ(read_all(p.server, b), pattern(6, 10));
+  // Both streams ended: MAX_STREAMS 4 is owed; lost, it goes again.
+  std::optional<Packet> more = build_packet(p.server, 1200);
+  ASSERT_TRUE(more);
+  EXPECT_TRUE(more->sent.max_streams_uni);
+  EXPECT_EQ(more->sent.max_streams_uni_value, 4u);
+  EXPECT_TRUE(more->sent.stop_sendings.empty());
+  p.server.on_lost(more->sent);
+  std::optional<Packet> resent = build_packet(p.server, 1200);
+  ASSERT_TRUE(resent);
+  EXPECT_EQ(resent->sent.max_streams_uni_value, 4u);
+  p.server.on_acked(resent->sent);
+  p.server.on_lost(more->sent);  // already acknowledged: nothing owed
+  EXPECT_FALSE(p.server.wants_to_send());
+}
+
 // Every budget from nothing to large: no packet passes it, and once a
 // STREAM frame header and a byte fit, every byte arrives.
 TEST(StreamFrames, BudgetRespectedForEveryBudget) {

@@ -73,5 +73,21 @@ TEST(RemoteStreamLimit, MaxStreamsWhenHalfTheWindowIsFreed) {
       TransportError::stream_limit_error);
 }
 
+TEST(LocalStreamLimit, LostStreamsBlockedWantedAgainOnlyAtTheSameLimit) {
+  LocalStreamLimit l(Role::server, StreamDirection::unidirectional, 1);
+  ASSERT_TRUE(l.open());
+  EXPECT_EQ(l.open(), std::nullopt);
+  l.on_blocked_frame_sent();
+  l.on_blocked_frame_lost(1);
+  EXPECT_TRUE(l.blocked_frame_wanted());
+  l.on_blocked_frame_sent();
+  EXPECT_EQ(l.on_max_streams(2), TransportError::no_error);
+  ASSERT_TRUE(l.open());
+  EXPECT_EQ(l.open(), std::nullopt);
+  l.on_blocked_frame_sent();   // at 2
+  l.on_blocked_frame_lost(1);  // an older frame: the one at 2 stands
+  EXPECT_FALSE(l.blocked_frame_wanted());
+}
+
 }  // namespace
 }  // namespace adieu::quic

@@ -200,5 +200,27 @@ TEST(StreamSendBuffer, StopSendingShowsAsRemoteReset) {
   EXPECT_EQ(write_io_state(b.view(), false), StreamIoState::reset_remote);
 }
 
+TEST(StreamSendBuffer, NextOffsetAndLostDataAsTheFrameSizerSeesThem) {
+  StreamSendBuffer b;
+  ASSERT_TRUE(b.write(bytes("0123456789")));
+  ASSERT_TRUE(b.finish());
+  EXPECT_EQ(b.next_offset(), 0u);
+  ASSERT_TRUE(b.emit(4, kNoFlowLimit));
+  ASSERT_TRUE(b.emit(6, kNoFlowLimit));
+  EXPECT_EQ(b.next_offset(), 10u);
+  EXPECT_FALSE(b.has_lost());
+  b.on_lost(4, 6, true);
+  EXPECT_TRUE(b.has_lost());
+  EXPECT_EQ(b.next_offset(), 4u);
+  auto again = b.emit(100, kNoFlowLimit);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->offset, 4u);
+  EXPECT_TRUE(again->fin);
+  EXPECT_FALSE(b.has_lost());
+  b.on_lost(0, 4, false);
+  ASSERT_TRUE(b.reset(1));
+  EXPECT_FALSE(b.has_lost());  // a reset stream's data is not sent again
+}
+
 }  // namespace
 }  // namespace adieu::quic
