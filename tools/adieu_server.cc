@@ -81,6 +81,7 @@ constexpr auto kTuple = ::asio::experimental::as_tuple(::asio::use_awaitable);
 constexpr const char* kProgram = "adieu-server";
 constexpr uint8_t kCloseFirst = 0xFF;  // -control: close first
 constexpr uint8_t kTotals = 0xFD;      // -control: report the totals
+constexpr size_t kEchoChunk = 16384;   // echoed in one write at most
 
 const std::vector<OptionSpec> kOptions = {
     {"accept", "[host:]port", "address to listen on (default 4433; port 0 picks a free one)"},
@@ -299,6 +300,7 @@ class Server {
   ::asio::awaitable<void> serve(Worker& w, std::shared_ptr<Session> s);
   ::asio::awaitable<std::error_code> echo(Session& s, bool* control_query);
   ::asio::awaitable<std::error_code> www(Session& s);
+  ::asio::awaitable<std::error_code> wait_readable(Session& s);
   ::asio::awaitable<std::error_code> read_to_end(Session& s);
   ::asio::awaitable<std::error_code> close_write(Session& s);
   void start_sweep(Worker& w);
@@ -481,16 +483,23 @@ void Server::report_post_handshake_auth(Session& s) {
   co_return ec;
 }
 
+// Waits for application data (s.tls.connection().readable()), holding no
+// buffer while the connection is idle.
+::asio::awaitable<std::error_code> Server::wait_readable(Session& s) {
+  s.reading = true;
+  auto [ec] = co_await s.tls.async_wait_readable(kTuple);
+  s.reading = false;
+  s.last_activity = Clock::now();
+  co_return ec;
+}
+
 // Reads (and drops) until the peer's end: its close_notify (eof), a
 // truncation, an error.
 ::asio::awaitable<std::error_code> Server::read_to_end(Session& s) {
-  std::array<uint8_t, 4096> sink;
   for (;;) {
-    s.reading = true;
-    auto [ec, n] = co_await s.tls.async_read_some(::asio::buffer(sink), kTuple);
-    s.reading = false;
-    s.last_activity = Clock::now();
-    if (ec) co_return ec;
+    if (auto ec = co_await wait_readable(s)) co_return ec;
+    Connection& c = s.tls.connection();
+    c.consume_readable(c.readable().size());
   }
 }
 
@@ -498,15 +507,22 @@ void Server::report_post_handshake_auth(Session& s) {
 // answered with ours. Returns the error that ended the reading (eof for the
 // client's close_notify).
 ::asio::awaitable<std::error_code> Server::echo(Session& s, bool* control_query) {
-  std::vector<uint8_t> buffer(16384);
+  // What is being echoed: taken from the connection when it arrives, empty
+  // (no heap) while the connection waits.
+  std::vector<uint8_t> buffer;
   for (;;) {
     if (s.drain_close && !s.closing) {
       if (auto ec = co_await close_write(s)) co_return co_await read_to_end(s);
     }
-    s.reading = true;
-    auto [ec, n] = co_await s.tls.async_read_some(::asio::buffer(buffer), kTuple);
-    s.reading = false;
-    s.last_activity = Clock::now();
+    auto ec = co_await wait_readable(s);
+    size_t n = 0;
+    if (!ec) {
+      Connection& c = s.tls.connection();
+      const std::span<const uint8_t> data = c.readable();
+      n = std::min(data.size(), kEchoChunk);
+      buffer.assign(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+      c.consume_readable(n);
+    }
     report_post_handshake_auth(s);
     if (ec == ::asio::error::eof) {
       if (!s.closing) {
@@ -549,6 +565,7 @@ void Server::report_post_handshake_auth(Session& s) {
       co_await ::asio::async_write(s.tls, ::asio::buffer(line), kTuple);
       s.writing = false;
     }
+    std::vector<uint8_t>().swap(buffer);
     if (close_first && !s.closing) {
       if (auto cec = co_await close_write(s)) co_return co_await read_to_end(s);
       co_return co_await read_to_end(s);  // the client's close_notify, or its end
@@ -561,19 +578,15 @@ void Server::report_post_handshake_auth(Session& s) {
 // client's close_notify.
 ::asio::awaitable<std::error_code> Server::www(Session& s) {
   std::string request;
-  // Small: it sits in the coroutine's frame for as long as the connection is
-  // idle (requests are read in a few pieces instead).
-  std::array<uint8_t, 512> buffer;
-  std::error_code ec;
   while (request.find("\r\n\r\n") == std::string::npos &&
          request.find("\n\n") == std::string::npos && request.size() < 16384) {
-    s.reading = true;
-    auto [rec, n] = co_await s.tls.async_read_some(::asio::buffer(buffer), kTuple);
-    s.reading = false;
-    s.last_activity = Clock::now();
+    auto rec = co_await wait_readable(s);
     if (rec == ::asio::error::eof) break;  // answer what we have, then close
     if (rec) co_return rec;
-    request.append(reinterpret_cast<const char*>(buffer.data()), n);
+    Connection& c = s.tls.connection();
+    const std::span<const uint8_t> data = c.readable();
+    request.append(reinterpret_cast<const char*>(data.data()), data.size());
+    c.consume_readable(data.size());
   }
   std::string response;
   if (request.rfind("GET ", 0) == 0) {
@@ -608,19 +621,21 @@ void Server::report_post_handshake_auth(Session& s) {
   w.sessions.push_front(&s);
   s.where = w.sessions.begin();
   std::error_code ignored;
-  const std::string peer = peer_address(s.tls.next_layer().native_handle());
+  // The -verbose line; empty otherwise (nothing held while the connection is
+  // idle).
+  std::string line;
+  if (settings_.verbose) line = "peer=" + peer_address(s.tls.next_layer().native_handle()) + " ";
   if (draining_) s.drain_close = true;
   s.reading = true;
   auto [ec] = co_await s.tls.async_handshake(kTuple);
   s.reading = false;
   s.last_activity = Clock::now();
-  std::string line = "peer=" + peer + " ";
   bool control_query = false;
   const bool established = !ec;
   if (established) {
     totals_.handshakes++;
     if (s.tls.connection().resumed()) totals_.resumed++;
-    line += describe_parameters(s.tls.connection()) + " ";
+    if (settings_.verbose) line += describe_parameters(s.tls.connection()) + " ";
     if (const std::string keymat =
             keying_material(kProgram, *settings_.options, s.tls.connection());
         !keymat.empty() && settings_.verbose) {
