@@ -219,7 +219,9 @@ class Server;
 // sweep and the drain.
 struct Session : std::enable_shared_from_this<Session> {
   explicit Session(tcp::socket socket, std::shared_ptr<const Config> config)
-      : tls(std::move(socket), Connection::server(std::move(config))) {}
+      : tls(std::move(socket), Connection::server(std::move(config))) {
+    tls.set_release_memory_when_idle(true);
+  }
   TlsStream tls;
   Clock::time_point last_activity = Clock::now();
   bool reading = false;    // an async_read_some (or the handshake) is pending

@@ -174,6 +174,14 @@ class stream {
   // for the peer's close_notify.
   size_t dropped_at_shutdown() const { return dropped_; }
 
+  // With `on`, each time a reading operation has to wait for the next layer
+  // while no write is in progress, the connection's idle memory is released
+  // (Connection::release_idle_memory: its record protection's libcrypto
+  // contexts, set up again by the next record). For servers of many mostly
+  // idle connections; it costs a key setup per direction after each wait.
+  // Off by default.
+  void set_release_memory_when_idle(bool on) noexcept { release_when_idle_ = on; }
+
   // Runs the handshake to its end: completes without error once
   // Connection::handshake_done() and every handshake byte we owe has been
   // sent. Errors: the engine's (a fatal alert sent or received),
@@ -497,11 +505,13 @@ class stream {
                 }
               }
               did_io = true;
+              s->release_if_idle();
               state = State::waiting_readable;
               s->next_layer_.async_wait(next_layer_type::wait_read, std::move(self));
               return;
             } else {
               did_io = true;
+              s->release_if_idle();
               if (!s->in_) s->in_ = std::make_unique<uint8_t[]>(detail::kReceiveChunk);
               state = State::reading;
               s->next_layer_.async_read_some(::asio::buffer(s->in_.get(), detail::kReceiveChunk),
@@ -526,6 +536,12 @@ class stream {
   auto start(Action action, Token&& token) {
     return ::asio::async_compose<Token, Signature>(op<Action>(this, std::move(action)), token,
                                                    next_layer_);
+  }
+
+  // A reading operation is about to wait: nothing is being written, so the
+  // connection is idle until the next layer has bytes.
+  void release_if_idle() {
+    if (release_when_idle_ && !writing_) connection_->release_idle_memory();
   }
 
   // True when the connection has bytes to send and sending can still work.
@@ -605,6 +621,7 @@ class stream {
   bool writing_ = false;
   bool eof_ = false;
   bool nonblocking_ = false;
+  bool release_when_idle_ = false;
 };
 
 }  // namespace adieu::asio

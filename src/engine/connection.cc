@@ -55,6 +55,9 @@ bool Connection::handshake_done() const {
 ReadResult Connection::read(std::span<uint8_t> out) {
   return impl_->core.read(out);
 }
+void Connection::release_idle_memory() {
+  impl_->core.release_idle_memory();
+}
 size_t Connection::pending_plaintext() const {
   return impl_->core.readable().size();
 }
