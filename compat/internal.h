@@ -430,6 +430,8 @@ void drop_used_stateful_sessions(SSL_CTX* ctx);
 // the SSL whose record the engine is processing (see EngineCallScope).
 void install_verify_hook(adieu::Config& cfg);
 // While alive, the engine's callbacks on this thread belong to `s`.
+// The SSL of the EngineCallScope alive on this thread, or nullptr.
+SSL* engine_caller();
 class EngineCallScope {
  public:
   explicit EngineCallScope(SSL* s);

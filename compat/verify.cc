@@ -195,6 +195,10 @@ void install_verify_hook(adieu::Config& cfg) {
   if (store != nullptr) X509_STORE_set_verify_cb(store, engine_verify_callback);
 }
 
+SSL* engine_caller() {
+  return t_engine_caller;
+}
+
 EngineCallScope::EngineCallScope(SSL* s) : previous_(t_engine_caller) {
   t_engine_caller = s;
 }

@@ -283,6 +283,11 @@ class Connection {
   // Client: the newest resumable session received on this connection, or the
   // one it resumed; nullptr when none. Server: the session it resumed.
   std::shared_ptr<Session> session() const;
+  // Server: the sessions this connection made, oldest first: one per
+  // NewSessionTicket sent (TLS 1.3), or the one its session id names (TLS
+  // 1.2). With a session cache (stateful), each one's id() is what a client
+  // presents to resume it: the ticket, or the session id.
+  std::vector<std::shared_ptr<Session>> sessions_made() const;
 
   // --- 0-RTT data (RFC 8446 section 4.2.10; replayable: see section 8) ----------
   // Client: how many bytes write() may still send as early data, before the

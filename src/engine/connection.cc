@@ -153,6 +153,9 @@ std::shared_ptr<Session> Connection::session() const {
   }
   return c.resumed_session;
 }
+std::vector<std::shared_ptr<Session>> Connection::sessions_made() const {
+  return impl_->ctx.new_sessions;
+}
 int Connection::verify_result() const {
   return impl_->ctx.verify_result;
 }
