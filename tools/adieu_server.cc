@@ -24,9 +24,12 @@
 // A fleet: -session_store redis://HOST:PORT shares stateful sessions (TLS 1.3
 // tickets, TLS 1.2 session ids) between servers through Redis;
 // -ticket_keys redis://HOST:PORT or -ticket_keys FILE shares the keys of
-// stateless tickets (src/store/). Each store call blocks the connection's
-// thread for at most -store_timeout; a Redis that fails is left alone for a
-// second, and the handshakes meanwhile are full ones.
+// stateless tickets (src/store/). Session store calls run on a worker thread
+// of their own (store::AsyncSessionStore): the session a ClientHello names is
+// fetched before the handshake starts, while the connection's thread serves
+// its other connections, and new sessions are stored without waiting. Each
+// Redis call waits at most -store_timeout; a Redis that fails is left alone
+// for a second, and the handshakes meanwhile are full ones.
 #include <adieu/asio.h>
 #include <adieu/config.h>
 #include <adieu/connection.h>
@@ -65,6 +68,8 @@
 #include <thread>
 #include <vector>
 
+#include "messages/messages.h"
+#include "store/async_session_store.h"
 #include "store/redis.h"
 #include "store/redis_session_store.h"
 #include "store/ticket_key_source.h"
@@ -211,6 +216,9 @@ struct ServerSettings {
   int timeout_ms = 30000;
   int drain_ms = 3000;
   const Options* options = nullptr;  // for -keymatexport
+  // -session_store: lookups fetched before the handshake (prefetch_sessions).
+  std::shared_ptr<store::AsyncSessionStore> session_store;
+  bool tls13 = true;  // TLS 1.3 may be negotiated (no -tls1_2, -no_tls1_3)
 };
 
 class Server;
@@ -233,6 +241,39 @@ struct Session : std::enable_shared_from_this<Session> {
   uint64_t post_handshake_auths_reported = 0;
   std::list<Session*>::iterator where;
 };
+
+// The keys a server's session cache will be asked for when it processes this
+// ClientHello (RFC 8446 section 4.2.11's PSK identities: stateful tickets;
+// RFC 5246 section 7.4.1.2's session id, when TLS 1.2 can be chosen), read
+// from the first record of `bytes` without consuming anything. Empty when
+// the ClientHello is not whole in that record, or names nothing.
+std::vector<std::vector<uint8_t>> resumption_keys(std::span<const uint8_t> bytes, bool tls13) {
+  std::vector<std::vector<uint8_t>> keys;
+  constexpr size_t kRecordHeader = 5;
+  constexpr size_t kMessageHeader = 4;
+  if (bytes.size() < kRecordHeader + kMessageHeader || bytes[0] != 22) return keys;
+  const size_t record = size_t{bytes[3]} << 8 | bytes[4];
+  if (bytes.size() < kRecordHeader + record || record < kMessageHeader) return keys;
+  const std::span<const uint8_t> message = bytes.subspan(kRecordHeader, record);
+  const size_t body = size_t{message[1]} << 16 | size_t{message[2]} << 8 | message[3];
+  if (message[0] != 1 || kMessageHeader + body > message.size()) return keys;
+  messages::ClientHello hello;
+  if (hello.parse(message.subspan(kMessageHeader, body)) != Error::none) return keys;
+  if (hello.pre_shared_key) {
+    for (const messages::PskIdentity& psk : hello.pre_shared_key->identities) {
+      keys.push_back(psk.identity);
+    }
+    return keys;
+  }
+  const bool offers13 =
+      hello.supported_versions &&
+      std::find(hello.supported_versions->begin(), hello.supported_versions->end(), 0x0304) !=
+          hello.supported_versions->end();
+  if (!hello.legacy_session_id.empty() && !(offers13 && tls13)) {
+    keys.push_back(hello.legacy_session_id);
+  }
+  return keys;
+}
 
 // One thread and its io_context: its connections, its listener (reuseport
 // mode), its idle sweep.
@@ -300,6 +341,9 @@ class Server {
  private:
   ::asio::awaitable<void> accept_loop(Worker& w);
   ::asio::awaitable<void> serve(Worker& w, std::shared_ptr<Session> s);
+  // -session_store: fetches the sessions the ClientHello names; returns
+  // their keys (to forget after the handshake).
+  ::asio::awaitable<std::vector<std::vector<uint8_t>>> prefetch_sessions(Worker& w, Session& s);
   ::asio::awaitable<std::error_code> echo(Session& s, bool* control_query);
   ::asio::awaitable<std::error_code> www(Session& s);
   ::asio::awaitable<std::error_code> wait_readable(Session& s);
@@ -618,6 +662,35 @@ void Server::report_post_handshake_auth(Session& s) {
   co_return co_await read_to_end(s);
 }
 
+::asio::awaitable<std::vector<std::vector<uint8_t>>> Server::prefetch_sessions(Worker& w,
+                                                                               Session& s) {
+  tcp::socket& socket = s.tls.next_layer();
+  s.reading = true;
+  auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, kTuple);
+  s.reading = false;
+  if (ec) co_return std::vector<std::vector<uint8_t>>();
+  // One record's worth, left in the socket for the handshake.
+  std::vector<uint8_t> peeked(16384 + 5);
+  const ssize_t n =
+      ::recv(socket.native_handle(), peeked.data(), peeked.size(), MSG_PEEK | MSG_DONTWAIT);
+  std::vector<std::vector<uint8_t>> keys;
+  if (n > 0) {
+    keys = resumption_keys(std::span<const uint8_t>(peeked.data(), static_cast<size_t>(n)),
+                           settings_.tls13);
+  }
+  std::vector<uint8_t>().swap(peeked);
+  if (keys.empty()) co_return keys;
+  // The worker's answer wakes this coroutine through its own thread.
+  auto fetched = std::make_shared<::asio::steady_timer>(w.io);
+  fetched->expires_at(::asio::steady_timer::time_point::max());
+  settings_.session_store->prefetch(
+      keys, [fetched, &w] { ::asio::post(w.io, [fetched] { fetched->cancel(); }); });
+  s.reading = true;
+  co_await fetched->async_wait(kTuple);
+  s.reading = false;
+  co_return keys;
+}
+
 ::asio::awaitable<void> Server::serve(Worker& w, std::shared_ptr<Session> owned) {
   Session& s = *owned;
   w.sessions.push_front(&s);
@@ -628,9 +701,15 @@ void Server::report_post_handshake_auth(Session& s) {
   std::string line;
   if (settings_.verbose) line = "peer=" + peer_address(s.tls.next_layer().native_handle()) + " ";
   if (draining_) s.drain_close = true;
+  std::vector<std::vector<uint8_t>> prefetched;
+  if (settings_.session_store) prefetched = co_await prefetch_sessions(w, s);
   s.reading = true;
   auto [ec] = co_await s.tls.async_handshake(kTuple);
   s.reading = false;
+  if (!prefetched.empty()) {
+    settings_.session_store->forget(prefetched);  // what the handshake did not take
+    std::vector<std::vector<uint8_t>>().swap(prefetched);
+  }
   s.last_activity = Clock::now();
   bool control_query = false;
   const bool established = !ec;
@@ -810,6 +889,7 @@ int Server::run() {
 struct Fleet {
   std::vector<std::shared_ptr<store::RedisClient>> clients;
   std::unique_ptr<store::TicketKeyRefresher> refresher;
+  std::shared_ptr<store::AsyncSessionStore> session_store;
 
   void print_totals() const {
     for (const auto& c : clients) {
@@ -818,6 +898,13 @@ struct Fleet {
                   c->options().port, static_cast<unsigned long long>(st.calls),
                   static_cast<unsigned long long>(st.failures),
                   static_cast<unsigned long long>(st.skipped));
+    }
+    if (session_store) {
+      const store::AsyncStoreStats st = session_store->stats();
+      std::printf("session_store queued=%llu dropped=%llu prefetched=%llu\n",
+                  static_cast<unsigned long long>(st.queued),
+                  static_cast<unsigned long long>(st.dropped),
+                  static_cast<unsigned long long>(st.prefetched));
     }
     std::fflush(stdout);
   }
@@ -841,7 +928,9 @@ Fleet setup_fleet(const Options& options, Config& config) {
   if (options.has("session_store")) {
     auto client = redis_client(options, "session_store", options.get("session_store"));
     auto cache = std::make_shared<SessionCache>();
-    cache->set_store(std::make_shared<store::RedisSessionStore>(client));
+    fleet.session_store = std::make_shared<store::AsyncSessionStore>(
+        std::make_shared<store::RedisSessionStore>(client));
+    cache->set_store(fleet.session_store);
     config.set_session_cache(std::move(cache));
     fleet.clients.push_back(std::move(client));
   }
@@ -930,6 +1019,8 @@ int run(int argc, char** argv) {
   settings.control = options.has("control");
   settings.verify_post_handshake = verify_post_handshake;
   settings.options = &options;
+  settings.session_store = fleet.session_store;
+  settings.tls13 = !options.has("tls1_2") && !options.has("no_tls1_3");
   if (options.has("timeout")) {
     settings.timeout_ms =
         static_cast<int>(parse_number(kProgram, "timeout", options.get("timeout"), 0, 86400)) *

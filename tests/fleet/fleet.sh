@@ -78,6 +78,44 @@ resumes own13.other "$P2" no -tls1_3 -sess_in "$WORK/own13.sess"
 stop_process "$S1"
 stop_process "$S2"
 
+log "== Redis stalled (SIGSTOP): a lookup waiting for it holds up no other connection"
+# One server thread, a long store timeout: connection A offers a TLS 1.2
+# session only Redis holds (made on the other server) and waits for the
+# stalled Redis; connections B, on the same thread, are served meanwhile.
+# The order is the check: every B ends while A still waits; then Redis
+# answers and A resumes.
+start_adieu_server slow -cert "$FULLCHAIN" -key "$KEY" -control -session_store "$REDIS" \
+  -store_timeout 10000
+SLOWP=$PORT SLOW=$SERVER_PID
+resumes slow12.new "$STP2" no -tls1_2 -sess_out "$WORK/slow12.sess"
+kill -STOP "$REDIS_PID"
+(
+  client slowA "$SLOWP" -tls1_2 -sess_in "$WORK/slow12.sess"
+  echo "$RC" >"$WORK/slowA.rc"
+) &
+SLOWA=$!
+PIDS+=("$SLOWA")
+for ((i = 0; i < 100; i++)); do
+  [[ -n "$(ss -Htn state established "( dport = :$SLOWP )")" ]] && break
+  sleep 0.05
+done
+sleep 0.3 # A's ClientHello is read and its lookup queued
+for i in 1 2 3; do
+  resumes "slowB.$i" "$SLOWP" no -tls1_3
+done
+if kill -0 "$SLOWA" 2>/dev/null && [[ ! -e "$WORK/slowA.rc" ]]; then
+  pass "every B ended while A still waited for Redis"
+else
+  failed "A ended before the B connections: its lookup did not wait, or held them up"
+fi
+kill -CONT "$REDIS_PID"
+wait "$SLOWA"
+expect_status "A: the connection succeeds once Redis answers" "$(cat "$WORK/slowA.rc")" 0
+expect_grep "A: resumed=yes" "$WORK/slowA.cli.err" "resumed=yes"
+stop_process "$SLOW"
+expect_grep "the slow server prefetched A's session" "$WORK/slow.out" \
+  "dropped=0 prefetched=1"
+
 log "== Redis stalled (SIGSTOP): lookups time out, full handshakes"
 resumes st13.b "$STP1" no -tls1_3 -sess_out "$WORK/st13b.sess"
 kill -STOP "$REDIS_PID"
