@@ -560,7 +560,10 @@ void Server::report_post_handshake_auth(Session& s) {
     if (s.drain_close && !s.closing) {
       if (auto ec = co_await close_write(s)) co_return co_await read_to_end(s);
     }
-    auto ec = co_await wait_readable(s);
+    s.reading = true;
+    auto [ec] = co_await s.tls.async_wait_readable(kTuple);  // see www()
+    s.reading = false;
+    s.last_activity = Clock::now();
     size_t n = 0;
     if (!ec) {
       Connection& c = s.tls.connection();
@@ -626,7 +629,12 @@ void Server::report_post_handshake_auth(Session& s) {
   std::string request;
   while (request.find("\r\n\r\n") == std::string::npos &&
          request.find("\n\n") == std::string::npos && request.size() < 16384) {
-    auto rec = co_await wait_readable(s);
+    // Awaited here, not through wait_readable(): one coroutine frame less
+    // in each idle connection.
+    s.reading = true;
+    auto [rec] = co_await s.tls.async_wait_readable(kTuple);
+    s.reading = false;
+    s.last_activity = Clock::now();
     if (rec == ::asio::error::eof) break;  // answer what we have, then close
     if (rec) co_return rec;
     Connection& c = s.tls.connection();

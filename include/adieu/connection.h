@@ -155,9 +155,10 @@ class Connection {
 
   // For a connection about to wait idle: frees the libcrypto contexts of
   // both directions' record protection (the expanded keys, about 1 KB per
-  // direction for AES-GCM), keeping only the keys; the next record sealed or
-  // opened in a direction sets its context up again (one key setup). Record
-  // buffers need no call: they are released whenever they are empty.
+  // direction for AES-GCM), keeping only the keys, and the batch of random
+  // bytes the handshake drew from; the next record sealed or opened in a
+  // direction sets its context up again (one key setup). Record buffers need
+  // no call: they are released whenever they are empty.
   // Nothing observable changes; any time, any state.
   void release_idle_memory();
 
