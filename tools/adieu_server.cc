@@ -68,10 +68,10 @@
 #include <thread>
 #include <vector>
 
-#include "messages/messages.h"
 #include "store/async_session_store.h"
 #include "store/redis.h"
 #include "store/redis_session_store.h"
+#include "store/resumption_keys.h"
 #include "store/ticket_key_source.h"
 #include "tool_common.h"
 
@@ -241,39 +241,6 @@ struct Session : std::enable_shared_from_this<Session> {
   uint64_t post_handshake_auths_reported = 0;
   std::list<Session*>::iterator where;
 };
-
-// The keys a server's session cache will be asked for when it processes this
-// ClientHello (RFC 8446 section 4.2.11's PSK identities: stateful tickets;
-// RFC 5246 section 7.4.1.2's session id, when TLS 1.2 can be chosen), read
-// from the first record of `bytes` without consuming anything. Empty when
-// the ClientHello is not whole in that record, or names nothing.
-std::vector<std::vector<uint8_t>> resumption_keys(std::span<const uint8_t> bytes, bool tls13) {
-  std::vector<std::vector<uint8_t>> keys;
-  constexpr size_t kRecordHeader = 5;
-  constexpr size_t kMessageHeader = 4;
-  if (bytes.size() < kRecordHeader + kMessageHeader || bytes[0] != 22) return keys;
-  const size_t record = size_t{bytes[3]} << 8 | bytes[4];
-  if (bytes.size() < kRecordHeader + record || record < kMessageHeader) return keys;
-  const std::span<const uint8_t> message = bytes.subspan(kRecordHeader, record);
-  const size_t body = size_t{message[1]} << 16 | size_t{message[2]} << 8 | message[3];
-  if (message[0] != 1 || kMessageHeader + body > message.size()) return keys;
-  messages::ClientHello hello;
-  if (hello.parse(message.subspan(kMessageHeader, body)) != Error::none) return keys;
-  if (hello.pre_shared_key) {
-    for (const messages::PskIdentity& psk : hello.pre_shared_key->identities) {
-      keys.push_back(psk.identity);
-    }
-    return keys;
-  }
-  const bool offers13 =
-      hello.supported_versions &&
-      std::find(hello.supported_versions->begin(), hello.supported_versions->end(), 0x0304) !=
-          hello.supported_versions->end();
-  if (!hello.legacy_session_id.empty() && !(offers13 && tls13)) {
-    keys.push_back(hello.legacy_session_id);
-  }
-  return keys;
-}
 
 // One thread and its io_context: its connections, its listener (reuseport
 // mode), its idle sweep.
@@ -683,8 +650,8 @@ void Server::report_post_handshake_auth(Session& s) {
       ::recv(socket.native_handle(), peeked.data(), peeked.size(), MSG_PEEK | MSG_DONTWAIT);
   std::vector<std::vector<uint8_t>> keys;
   if (n > 0) {
-    keys = resumption_keys(std::span<const uint8_t>(peeked.data(), static_cast<size_t>(n)),
-                           settings_.tls13);
+    keys = store::resumption_keys(std::span<const uint8_t>(peeked.data(), static_cast<size_t>(n)),
+                                  settings_.tls13);
   }
   std::vector<uint8_t>().swap(peeked);
   if (keys.empty()) co_return keys;
