@@ -17,7 +17,8 @@
 #                                        adieu-server and compat's libssl.so.3)
 # Environment: DURATION (seconds per wrk run, default 10), CONNS (wrk
 # connections, default 50), IDLE (default 10000), SERVERS (a subset of
-# "adieu-server s_server nginx-openssl nginx-adieu").
+# "adieu-server s_server nginx-openssl nginx-adieu"), IDLE_ONLY=1 (only the
+# idle-connection figure: no wrk runs).
 # Debian: apt-get install wrk nginx openssl python3 util-linux
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -170,9 +171,12 @@ printf '%-14s %12s %9s %14s %9s %10s %14s %s\n' server new_conn/s p99_ms keepali
 for name in ${SERVERS:-adieu-server s_server nginx-openssl nginx-adieu}; do
   port=$(free_port)
   start "$name" "$port"
-  read -r new_rps new_p99 new_err < <(wrk_run "$port" -H "Connection: close")
+  new_rps=- new_p99=- new_err=
+  if [[ -z "${IDLE_ONLY:-}" ]]; then
+    read -r new_rps new_p99 new_err < <(wrk_run "$port" -H "Connection: close")
+  fi
   ka_rps=- ka_p99=-
-  if [[ $name == nginx-* ]]; then
+  if [[ $name == nginx-* && -z "${IDLE_ONLY:-}" ]]; then
     read -r ka_rps ka_p99 _ < <(wrk_run "$port")
   fi
   idle_n=- per_conn=- rss_mb=-

@@ -104,6 +104,13 @@ static long SSL_CTX_ctrl_body(SSL_CTX* ctx, int cmd, long larg, void* parg) {
     case SSL_CTRL_SET_SESS_CACHE_MODE: {
       long old = ctx->session_cache_mode;
       ctx->session_cache_mode = larg;
+      // SSL_SESS_CACHE_NO_INTERNAL_LOOKUP / _STORE: the engine's server cache
+      // (session ids, stateful tickets) keeps nothing, so every lookup goes to
+      // the get callback, as OpenSSL's does; an external store then decides
+      // alone, a used TLS 1.3 ticket included.
+      ctx->engine_sessions->set_capacity((larg & SSL_SESS_CACHE_NO_INTERNAL) != 0
+                                             ? 0
+                                             : size_t{SSL_SESSION_CACHE_MAX_SIZE_DEFAULT});
       return old;
     }
     case SSL_CTRL_GET_SESS_CACHE_MODE:

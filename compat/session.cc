@@ -349,10 +349,21 @@ void drop_used_stateful_sessions(SSL_CTX* ctx) {
 // first gets a copy of the session; each gets a fresh id.
 void session_ticket_sent(SSL* s) {
   if (s->session == nullptr) return;
-  if (s->tickets_sent_count++ != 0 || s->hit) {
+  const size_t index = s->tickets_sent_count++;
+  if (index != 0 || s->hit) {
     SSL_SESSION* fresh = session_dup(s->session);
     if (fresh == nullptr) return;
     replace_session(s, fresh);
+  }
+  // Stateful: the ticket is the session id (as OpenSSL's SSL_OP_NO_TICKET
+  // tickets), so the callbacks see the key a client presents.
+  const std::vector<std::shared_ptr<adieu::Session>> made = s->conn->sessions_made();
+  if (stateful_tickets(s) && index < made.size() && !made[index]->id().empty() &&
+      made[index]->id().size() <= SSL_MAX_SSL_SESSION_ID_LENGTH) {
+    s->session->id.assign(made[index]->id().begin(), made[index]->id().end());
+    s->session->engine = made[index];
+    update_cache(s, SSL_SESS_CACHE_SERVER);
+    return;
   }
   s->session->id.resize(SSL3_SSL_SESSION_ID_LENGTH);
   if (RAND_bytes(s->session->id.data(), static_cast<int>(s->session->id.size())) != 1) {
@@ -589,7 +600,29 @@ void (*SSL_CTX_sess_get_remove_cb(SSL_CTX* ctx))(SSL_CTX*, SSL_SESSION*) {
 }
 void SSL_CTX_sess_set_get_cb(SSL_CTX* ctx,
                              SSL_SESSION* (*cb)(SSL*, const unsigned char*, int, int*)) {
-  if (ctx != nullptr) ctx->get_session_cb = cb;
+  if (ctx == nullptr) return;
+  ctx->get_session_cb = cb;
+  // lookup_sess_in_cache: a session id or stateful ticket that the server's
+  // cache does not hold is asked of the callback, during the handshake of
+  // the SSL that received it.
+  adieu::SessionStoreHooks hooks;
+  if (cb != nullptr) {
+    hooks.on_get = [ctx](std::span<const uint8_t> key) -> std::shared_ptr<adieu::Session> {
+      SSL* s = engine_caller();
+      SSL_SESSION* (*get)(SSL*, const unsigned char*, int, int*) = ctx->get_session_cb;
+      if (s == nullptr || get == nullptr || key.size() > SSL_MAX_SSL_SESSION_ID_LENGTH) {
+        return nullptr;
+      }
+      int copy = 1;
+      SSL_SESSION* found = get(s, key.data(), static_cast<int>(key.size()), &copy);
+      if (found == nullptr) return nullptr;
+      std::shared_ptr<adieu::Session> engine = found->engine;
+      // *copy == 0: the callback handed its reference over.
+      if (copy == 0) SSL_SESSION_free(found);
+      return engine;
+    };
+  }
+  ctx->engine_sessions->set_hooks(std::move(hooks));
 }
 SSL_SESSION* (*SSL_CTX_sess_get_get_cb(SSL_CTX* ctx))(SSL*, const unsigned char*, int, int*) {
   return ctx != nullptr ? ctx->get_session_cb : nullptr;

@@ -24,9 +24,12 @@
 // A fleet: -session_store redis://HOST:PORT shares stateful sessions (TLS 1.3
 // tickets, TLS 1.2 session ids) between servers through Redis;
 // -ticket_keys redis://HOST:PORT or -ticket_keys FILE shares the keys of
-// stateless tickets (src/store/). Each store call blocks the connection's
-// thread for at most -store_timeout; a Redis that fails is left alone for a
-// second, and the handshakes meanwhile are full ones.
+// stateless tickets (src/store/). Session store calls run on a worker thread
+// of their own (store::AsyncSessionStore): the session a ClientHello names is
+// fetched before the handshake starts, while the connection's thread serves
+// its other connections, and new sessions are stored without waiting. Each
+// Redis call waits at most -store_timeout; a Redis that fails is left alone
+// for a second, and the handshakes meanwhile are full ones.
 #include <adieu/asio.h>
 #include <adieu/config.h>
 #include <adieu/connection.h>
@@ -65,8 +68,10 @@
 #include <thread>
 #include <vector>
 
+#include "store/async_session_store.h"
 #include "store/redis.h"
 #include "store/redis_session_store.h"
+#include "store/resumption_keys.h"
 #include "store/ticket_key_source.h"
 #include "tool_common.h"
 
@@ -81,6 +86,7 @@ constexpr auto kTuple = ::asio::experimental::as_tuple(::asio::use_awaitable);
 constexpr const char* kProgram = "adieu-server";
 constexpr uint8_t kCloseFirst = 0xFF;  // -control: close first
 constexpr uint8_t kTotals = 0xFD;      // -control: report the totals
+constexpr size_t kEchoChunk = 16384;   // echoed in one write at most
 
 const std::vector<OptionSpec> kOptions = {
     {"accept", "[host:]port", "address to listen on (default 4433; port 0 picks a free one)"},
@@ -210,6 +216,9 @@ struct ServerSettings {
   int timeout_ms = 30000;
   int drain_ms = 3000;
   const Options* options = nullptr;  // for -keymatexport
+  // -session_store: lookups fetched before the handshake (prefetch_sessions).
+  std::shared_ptr<store::AsyncSessionStore> session_store;
+  bool tls13 = true;  // TLS 1.3 may be negotiated (no -tls1_2, -no_tls1_3)
 };
 
 class Server;
@@ -218,7 +227,9 @@ class Server;
 // sweep and the drain.
 struct Session : std::enable_shared_from_this<Session> {
   explicit Session(tcp::socket socket, std::shared_ptr<const Config> config)
-      : tls(std::move(socket), Connection::server(std::move(config))) {}
+      : tls(std::move(socket), Connection::server(std::move(config))) {
+    tls.set_release_memory_when_idle(true);
+  }
   TlsStream tls;
   Clock::time_point last_activity = Clock::now();
   bool reading = false;    // an async_read_some (or the handshake) is pending
@@ -297,8 +308,12 @@ class Server {
  private:
   ::asio::awaitable<void> accept_loop(Worker& w);
   ::asio::awaitable<void> serve(Worker& w, std::shared_ptr<Session> s);
+  // -session_store: fetches the sessions the ClientHello names; returns
+  // their keys (to forget after the handshake).
+  ::asio::awaitable<std::vector<std::vector<uint8_t>>> prefetch_sessions(Worker& w, Session& s);
   ::asio::awaitable<std::error_code> echo(Session& s, bool* control_query);
   ::asio::awaitable<std::error_code> www(Session& s);
+  ::asio::awaitable<std::error_code> wait_readable(Session& s);
   ::asio::awaitable<std::error_code> read_to_end(Session& s);
   ::asio::awaitable<std::error_code> close_write(Session& s);
   void start_sweep(Worker& w);
@@ -481,16 +496,23 @@ void Server::report_post_handshake_auth(Session& s) {
   co_return ec;
 }
 
+// Waits for application data (s.tls.connection().readable()), holding no
+// buffer while the connection is idle.
+::asio::awaitable<std::error_code> Server::wait_readable(Session& s) {
+  s.reading = true;
+  auto [ec] = co_await s.tls.async_wait_readable(kTuple);
+  s.reading = false;
+  s.last_activity = Clock::now();
+  co_return ec;
+}
+
 // Reads (and drops) until the peer's end: its close_notify (eof), a
 // truncation, an error.
 ::asio::awaitable<std::error_code> Server::read_to_end(Session& s) {
-  std::array<uint8_t, 4096> sink;
   for (;;) {
-    s.reading = true;
-    auto [ec, n] = co_await s.tls.async_read_some(::asio::buffer(sink), kTuple);
-    s.reading = false;
-    s.last_activity = Clock::now();
-    if (ec) co_return ec;
+    if (auto ec = co_await wait_readable(s)) co_return ec;
+    Connection& c = s.tls.connection();
+    c.consume_readable(c.readable().size());
   }
 }
 
@@ -498,15 +520,25 @@ void Server::report_post_handshake_auth(Session& s) {
 // answered with ours. Returns the error that ended the reading (eof for the
 // client's close_notify).
 ::asio::awaitable<std::error_code> Server::echo(Session& s, bool* control_query) {
-  std::vector<uint8_t> buffer(16384);
+  // What is being echoed: taken from the connection when it arrives, empty
+  // (no heap) while the connection waits.
+  std::vector<uint8_t> buffer;
   for (;;) {
     if (s.drain_close && !s.closing) {
       if (auto ec = co_await close_write(s)) co_return co_await read_to_end(s);
     }
     s.reading = true;
-    auto [ec, n] = co_await s.tls.async_read_some(::asio::buffer(buffer), kTuple);
+    auto [ec] = co_await s.tls.async_wait_readable(kTuple);  // see www()
     s.reading = false;
     s.last_activity = Clock::now();
+    size_t n = 0;
+    if (!ec) {
+      Connection& c = s.tls.connection();
+      const std::span<const uint8_t> data = c.readable();
+      n = std::min(data.size(), kEchoChunk);
+      buffer.assign(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+      c.consume_readable(n);
+    }
     report_post_handshake_auth(s);
     if (ec == ::asio::error::eof) {
       if (!s.closing) {
@@ -549,6 +581,7 @@ void Server::report_post_handshake_auth(Session& s) {
       co_await ::asio::async_write(s.tls, ::asio::buffer(line), kTuple);
       s.writing = false;
     }
+    std::vector<uint8_t>().swap(buffer);
     if (close_first && !s.closing) {
       if (auto cec = co_await close_write(s)) co_return co_await read_to_end(s);
       co_return co_await read_to_end(s);  // the client's close_notify, or its end
@@ -561,19 +594,20 @@ void Server::report_post_handshake_auth(Session& s) {
 // client's close_notify.
 ::asio::awaitable<std::error_code> Server::www(Session& s) {
   std::string request;
-  // Small: it sits in the coroutine's frame for as long as the connection is
-  // idle (requests are read in a few pieces instead).
-  std::array<uint8_t, 512> buffer;
-  std::error_code ec;
   while (request.find("\r\n\r\n") == std::string::npos &&
          request.find("\n\n") == std::string::npos && request.size() < 16384) {
+    // Awaited here, not through wait_readable(): one coroutine frame less
+    // in each idle connection.
     s.reading = true;
-    auto [rec, n] = co_await s.tls.async_read_some(::asio::buffer(buffer), kTuple);
+    auto [rec] = co_await s.tls.async_wait_readable(kTuple);
     s.reading = false;
     s.last_activity = Clock::now();
     if (rec == ::asio::error::eof) break;  // answer what we have, then close
     if (rec) co_return rec;
-    request.append(reinterpret_cast<const char*>(buffer.data()), n);
+    Connection& c = s.tls.connection();
+    const std::span<const uint8_t> data = c.readable();
+    request.append(reinterpret_cast<const char*>(data.data()), data.size());
+    c.consume_readable(data.size());
   }
   std::string response;
   if (request.rfind("GET ", 0) == 0) {
@@ -603,24 +637,61 @@ void Server::report_post_handshake_auth(Session& s) {
   co_return co_await read_to_end(s);
 }
 
+::asio::awaitable<std::vector<std::vector<uint8_t>>> Server::prefetch_sessions(Worker& w,
+                                                                               Session& s) {
+  tcp::socket& socket = s.tls.next_layer();
+  s.reading = true;
+  auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, kTuple);
+  s.reading = false;
+  if (ec) co_return std::vector<std::vector<uint8_t>>();
+  // One record's worth, left in the socket for the handshake.
+  std::vector<uint8_t> peeked(16384 + 5);
+  const ssize_t n =
+      ::recv(socket.native_handle(), peeked.data(), peeked.size(), MSG_PEEK | MSG_DONTWAIT);
+  std::vector<std::vector<uint8_t>> keys;
+  if (n > 0) {
+    keys = store::resumption_keys(std::span<const uint8_t>(peeked.data(), static_cast<size_t>(n)),
+                                  settings_.tls13);
+  }
+  std::vector<uint8_t>().swap(peeked);
+  if (keys.empty()) co_return keys;
+  // The worker's answer wakes this coroutine through its own thread.
+  auto fetched = std::make_shared<::asio::steady_timer>(w.io);
+  fetched->expires_at(::asio::steady_timer::time_point::max());
+  settings_.session_store->prefetch(
+      keys, [fetched, &w] { ::asio::post(w.io, [fetched] { fetched->cancel(); }); });
+  s.reading = true;
+  co_await fetched->async_wait(kTuple);
+  s.reading = false;
+  co_return keys;
+}
+
 ::asio::awaitable<void> Server::serve(Worker& w, std::shared_ptr<Session> owned) {
   Session& s = *owned;
   w.sessions.push_front(&s);
   s.where = w.sessions.begin();
   std::error_code ignored;
-  const std::string peer = peer_address(s.tls.next_layer().native_handle());
+  // The -verbose line; empty otherwise (nothing held while the connection is
+  // idle).
+  std::string line;
+  if (settings_.verbose) line = "peer=" + peer_address(s.tls.next_layer().native_handle()) + " ";
   if (draining_) s.drain_close = true;
+  std::vector<std::vector<uint8_t>> prefetched;
+  if (settings_.session_store) prefetched = co_await prefetch_sessions(w, s);
   s.reading = true;
   auto [ec] = co_await s.tls.async_handshake(kTuple);
   s.reading = false;
+  if (!prefetched.empty()) {
+    settings_.session_store->forget(prefetched);  // what the handshake did not take
+    std::vector<std::vector<uint8_t>>().swap(prefetched);
+  }
   s.last_activity = Clock::now();
-  std::string line = "peer=" + peer + " ";
   bool control_query = false;
   const bool established = !ec;
   if (established) {
     totals_.handshakes++;
     if (s.tls.connection().resumed()) totals_.resumed++;
-    line += describe_parameters(s.tls.connection()) + " ";
+    if (settings_.verbose) line += describe_parameters(s.tls.connection()) + " ";
     if (const std::string keymat =
             keying_material(kProgram, *settings_.options, s.tls.connection());
         !keymat.empty() && settings_.verbose) {
@@ -793,6 +864,7 @@ int Server::run() {
 struct Fleet {
   std::vector<std::shared_ptr<store::RedisClient>> clients;
   std::unique_ptr<store::TicketKeyRefresher> refresher;
+  std::shared_ptr<store::AsyncSessionStore> session_store;
 
   void print_totals() const {
     for (const auto& c : clients) {
@@ -801,6 +873,13 @@ struct Fleet {
                   c->options().port, static_cast<unsigned long long>(st.calls),
                   static_cast<unsigned long long>(st.failures),
                   static_cast<unsigned long long>(st.skipped));
+    }
+    if (session_store) {
+      const store::AsyncStoreStats st = session_store->stats();
+      std::printf("session_store queued=%llu dropped=%llu prefetched=%llu\n",
+                  static_cast<unsigned long long>(st.queued),
+                  static_cast<unsigned long long>(st.dropped),
+                  static_cast<unsigned long long>(st.prefetched));
     }
     std::fflush(stdout);
   }
@@ -824,7 +903,9 @@ Fleet setup_fleet(const Options& options, Config& config) {
   if (options.has("session_store")) {
     auto client = redis_client(options, "session_store", options.get("session_store"));
     auto cache = std::make_shared<SessionCache>();
-    cache->set_store(std::make_shared<store::RedisSessionStore>(client));
+    fleet.session_store = std::make_shared<store::AsyncSessionStore>(
+        std::make_shared<store::RedisSessionStore>(client));
+    cache->set_store(fleet.session_store);
     config.set_session_cache(std::move(cache));
     fleet.clients.push_back(std::move(client));
   }
@@ -913,6 +994,8 @@ int run(int argc, char** argv) {
   settings.control = options.has("control");
   settings.verify_post_handshake = verify_post_handshake;
   settings.options = &options;
+  settings.session_store = fleet.session_store;
+  settings.tls13 = !options.has("tls1_2") && !options.has("no_tls1_3");
   if (options.has("timeout")) {
     settings.timeout_ms =
         static_cast<int>(parse_number(kProgram, "timeout", options.get("timeout"), 0, 86400)) *

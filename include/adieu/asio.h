@@ -32,12 +32,13 @@
 // read_state() and write_state() give each direction's state at any time.
 //
 // Operations that may be outstanding at once, as for asio::ssl::stream: one
-// reading operation (async_handshake, async_read_some or async_shutdown) and
-// one writing operation (async_write_some or async_close_write). Handshake and
-// shutdown both read and write: start them with no other operation
-// outstanding, except that async_close_write (it only sends our close_notify)
-// may run while an async_read_some is outstanding, which is how a server ends
-// an idle connection whose read is pending. Data may be read and written
+// reading operation (async_handshake, async_read_some, async_wait_readable or
+// async_shutdown) and one writing operation (async_write_some or
+// async_close_write). Handshake and shutdown both read and write: start them
+// with no other operation outstanding, except that async_close_write (it
+// only sends our close_notify) may run while an async_read_some or
+// async_wait_readable is outstanding, which is how a server ends an idle
+// connection whose read is pending. Data may be read and written
 // concurrently (full duplex); the answers a read owes (a KeyUpdate, TLS 1.2's
 // close_notify answer) are sent by the read, or by the write in progress.
 //
@@ -173,6 +174,14 @@ class stream {
   // for the peer's close_notify.
   size_t dropped_at_shutdown() const { return dropped_; }
 
+  // With `on`, each time a reading operation has to wait for the next layer
+  // while no write is in progress, the connection's idle memory is released
+  // (Connection::release_idle_memory: its record protection's libcrypto
+  // contexts, set up again by the next record). For servers of many mostly
+  // idle connections; it costs a key setup per direction after each wait.
+  // Off by default.
+  void set_release_memory_when_idle(bool on) noexcept { release_when_idle_ = on; }
+
   // Runs the handshake to its end: completes without error once
   // Connection::handshake_done() and every handshake byte we owe has been
   // sent. Errors: the engine's (a fatal alert sent or received),
@@ -196,6 +205,18 @@ class stream {
                        Token&& token = ::asio::default_completion_token_t<executor_type>()) {
     return start<void(std::error_code, size_t)>(read_action<MutableBufferSequence>{buffers},
                                                 std::forward<Token>(token));
+  }
+
+  // Waits, holding no buffer, until application data is readable: completes
+  // without error once connection().readable() is not empty (take it with
+  // readable() / consume_readable(), or with async_read_some), or with the
+  // error async_read_some would give (asio::error::eof at the peer's
+  // close_notify, stream_truncated, ...). A reading operation; the server of
+  // many idle connections waits with it so that no receive buffer sits in
+  // each connection while nothing comes. Signature: void(std::error_code).
+  template <typename Token = ::asio::default_completion_token_t<executor_type>>
+  auto async_wait_readable(Token&& token = ::asio::default_completion_token_t<executor_type>()) {
+    return start<void(std::error_code)>(wait_readable_action{}, std::forward<Token>(token));
   }
 
   // Encrypts some of `buffers` (the first non-empty buffer, at most 64 KiB)
@@ -272,20 +293,40 @@ class stream {
       if (delivered > 0)
         return (!s.writing_ && s.flush_possible()) ? Step::need_flush()
                                                    : Step::finish({}, delivered);
-      switch (c.read(std::span<uint8_t>()).status) {
-        case ReadStatus::closed:
-          return owe ? Step::need_flush() : Step::finish(::asio::error::eof);
-        case ReadStatus::truncated:
-          return Step::finish(Error::truncated);
-        case ReadStatus::error:
-          return owe ? Step::need_flush() : Step::finish(c.error());
-        case ReadStatus::data:
-        case ReadStatus::want_input:
-          break;
+      return nothing_readable(s, owe);
+    }
+  };
+
+  // The next step of a read that found no application data: the end, the
+  // answers owed, or more input.
+  static Step nothing_readable(stream& s, bool owe) {
+    Connection& c = *s.connection_;
+    switch (c.read(std::span<uint8_t>()).status) {
+      case ReadStatus::closed:
+        return owe ? Step::need_flush() : Step::finish(::asio::error::eof);
+      case ReadStatus::truncated:
+        return Step::finish(Error::truncated);
+      case ReadStatus::error:
+        return owe ? Step::need_flush() : Step::finish(c.error());
+      case ReadStatus::data:
+      case ReadStatus::want_input:
+        break;
+    }
+    if (owe) return Step::need_flush();
+    if (s.eof_) return Step::finish(Error::truncated);  // input that cannot come
+    return Step::need_input();
+  }
+
+  struct wait_readable_action {
+    static constexpr bool with_bytes = false;
+    Step operator()(stream& s) {
+      Connection& c = *s.connection_;
+      const bool owe = !s.writing_ && s.flush_possible();
+      if (!c.handshake_done()) {
+        return Step::finish(c.error() != Error::none ? c.error() : Error::not_connected);
       }
-      if (owe) return Step::need_flush();
-      if (s.eof_) return Step::finish(Error::truncated);  // input that cannot come
-      return Step::need_input();
+      if (!c.readable().empty()) return owe ? Step::need_flush() : Step::finish({});
+      return nothing_readable(s, owe);
     }
   };
 
@@ -464,11 +505,13 @@ class stream {
                 }
               }
               did_io = true;
+              s->release_if_idle();
               state = State::waiting_readable;
               s->next_layer_.async_wait(next_layer_type::wait_read, std::move(self));
               return;
             } else {
               did_io = true;
+              s->release_if_idle();
               if (!s->in_) s->in_ = std::make_unique<uint8_t[]>(detail::kReceiveChunk);
               state = State::reading;
               s->next_layer_.async_read_some(::asio::buffer(s->in_.get(), detail::kReceiveChunk),
@@ -495,6 +538,12 @@ class stream {
                                                    next_layer_);
   }
 
+  // A reading operation is about to wait: nothing is being written, so the
+  // connection is idle until the next layer has bytes.
+  void release_if_idle() {
+    if (release_when_idle_ && !writing_) connection_->release_idle_memory();
+  }
+
   // True when the connection has bytes to send and sending can still work.
   bool flush_possible() const { return !write_error_ && !connection_->pending_output().empty(); }
 
@@ -519,9 +568,8 @@ class stream {
       connection_->consume_output(connection_->pending_output().size());
     }
     writing_ = false;
-    out_.clear();
-    if (out_.capacity() > 2 * detail::kMaxWrite) out_.shrink_to_fit();
-    write_done_.cancel();  // wakes an operation waiting to write
+    std::vector<uint8_t>().swap(out_);  // an idle stream holds no send buffer
+    write_done_.cancel();               // wakes an operation waiting to write
     return false;
   }
 
@@ -573,6 +621,7 @@ class stream {
   bool writing_ = false;
   bool eof_ = false;
   bool nonblocking_ = false;
+  bool release_when_idle_ = false;
 };
 
 }  // namespace adieu::asio

@@ -153,6 +153,15 @@ class Connection {
   // Marks the first `n` bytes of readable() as read (n is capped at its size).
   void consume_readable(size_t n);
 
+  // For a connection about to wait idle: frees the libcrypto contexts of
+  // both directions' record protection (the expanded keys, about 1 KB per
+  // direction for AES-GCM), keeping only the keys, and the batch of random
+  // bytes the handshake drew from; the next record sealed or opened in a
+  // direction sets its context up again (one key setup). Record buffers need
+  // no call: they are released whenever they are empty.
+  // Nothing observable changes; any time, any state.
+  void release_idle_memory();
+
   // Encrypts `data` into pending_output(). Error::not_connected before the
   // handshake is done (unless `data` goes as 0-RTT data: see
   // early_data_room()), Error::write_after_close after close(), the sticky
@@ -288,6 +297,11 @@ class Connection {
   // Client: the newest resumable session received on this connection, or the
   // one it resumed; nullptr when none. Server: the session it resumed.
   std::shared_ptr<Session> session() const;
+  // Server: the sessions this connection made, oldest first: one per
+  // NewSessionTicket sent (TLS 1.3), or the one its session id names (TLS
+  // 1.2). With a session cache (stateful), each one's id() is what a client
+  // presents to resume it: the ticket, or the session id.
+  std::vector<std::shared_ptr<Session>> sessions_made() const;
 
   // --- 0-RTT data (RFC 8446 section 4.2.10; replayable: see section 8) ----------
   // Client: how many bytes write() may still send as early data, before the

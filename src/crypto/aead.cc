@@ -31,13 +31,28 @@ size_t aead_key_size(AeadAlg alg) {
 }
 
 struct Aead::State {
-  CipherCtxPtr ctx{EVP_CIPHER_CTX_new()};
+  CipherCtxPtr ctx{EVP_CIPHER_CTX_new()};  // null after release_context()
+  const EVP_CIPHER* cipher = nullptr;
+  // The key, kept to build the context again after release_context().
+  std::array<uint8_t, 32> key{};
   std::array<uint8_t, kAeadNonceSize> iv{};
   bool ready = false;
+
+  // The context keyed, built again if it was released.
+  bool keyed_context() {
+    if (ctx) return true;
+    ctx.reset(EVP_CIPHER_CTX_new());
+    if (ctx && EVP_CipherInit_ex2(ctx.get(), cipher, key.data(), nullptr, 1, nullptr) == 1) {
+      return true;
+    }
+    ctx.reset();
+    return false;
+  }
 
   // Keys the context for record `seq` in the given direction:
   // nonce = iv XOR seq, seq big-endian in the last 8 bytes (RFC 8446 section 5.3).
   bool start(uint64_t seq, int encrypt) {
+    if (!keyed_context()) return false;
     std::array<uint8_t, kAeadNonceSize> nonce = iv;
     for (size_t i = 0; i < 8; ++i) {
       nonce[kAeadNonceSize - 1 - i] ^= static_cast<uint8_t>(seq >> (8 * i));
@@ -80,6 +95,7 @@ Aead::~Aead() {
 bool Aead::init(AeadAlg alg, std::span<const uint8_t> key, std::span<const uint8_t> iv) {
   const EVP_CIPHER* cipher = fetch_cipher(alg);
   if (!state_) state_ = std::make_unique<State>();
+  if (!state_->ctx) state_->ctx.reset(EVP_CIPHER_CTX_new());  // released while idle
   // A context already keyed for this cipher (the next traffic key of the
   // same suite) is re-keyed in place: the new key schedule overwrites the old
   // one, and the provider's state is neither freed nor allocated again.
@@ -100,6 +116,8 @@ bool Aead::init(AeadAlg alg, std::span<const uint8_t> key, std::span<const uint8
     return false;
   }
   std::copy(iv.begin(), iv.end(), state_->iv.begin());
+  std::copy(key.begin(), key.end(), state_->key.begin());
+  state_->cipher = cipher;
   state_->ready = true;
   return true;
 }
@@ -111,8 +129,18 @@ bool Aead::ready() const {
 void Aead::clear() {
   if (!state_) return;
   if (state_->ctx) EVP_CIPHER_CTX_reset(state_->ctx.get());  // frees and wipes the key schedule
+  OPENSSL_cleanse(state_->key.data(), state_->key.size());
   OPENSSL_cleanse(state_->iv.data(), state_->iv.size());
   state_->ready = false;
+}
+
+void Aead::release_context() {
+  // Only a keyed context: one that is not keyed cannot be built again.
+  if (ready()) state_->ctx.reset();  // EVP_CIPHER_CTX_free wipes the key schedule
+}
+
+bool Aead::holds_context() const {
+  return state_ && state_->ctx;
 }
 
 bool Aead::seal(uint64_t seq, std::span<const uint8_t> aad,

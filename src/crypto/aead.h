@@ -31,6 +31,13 @@ class Aead {
   bool ready() const;
   // Forgets the key and IV (wiped).
   void clear();
+  // Frees the libcrypto context (its expanded key and GHASH tables, about
+  // 1 KB for AES-GCM) and keeps only the key and IV: the next seal or open
+  // builds the context again. For connections that wait idle; no effect
+  // before init().
+  void release_context();
+  // True while the libcrypto context is allocated.
+  bool holds_context() const;
 
   // Encrypts the concatenation of `plaintext`'s pieces into `out` (as many
   // bytes) and writes the 16-byte tag to `tag`. nonce = iv XOR seq

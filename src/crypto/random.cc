@@ -31,16 +31,23 @@ Random& system_random() {
 }
 
 BatchedRandom::~BatchedRandom() {
-  OPENSSL_cleanse(buffer_, sizeof(buffer_));
+  release();
+}
+
+void BatchedRandom::release() {
+  if (buffer_) OPENSSL_cleanse(buffer_.get(), kBatch);
+  buffer_.reset();
+  available_ = 0;
 }
 
 bool BatchedRandom::fill(std::span<uint8_t> out) {
   if (out.size() > kBatch) return source_.fill(out);
   if (out.size() > available_) {
-    if (!source_.fill(buffer_)) return false;
+    if (!buffer_) buffer_ = std::make_unique<uint8_t[]>(kBatch);
+    if (!source_.fill(std::span<uint8_t>(buffer_.get(), kBatch))) return false;
     available_ = kBatch;
   }
-  const uint8_t* from = buffer_ + (kBatch - available_);
+  const uint8_t* from = buffer_.get() + (kBatch - available_);
   std::copy_n(from, out.size(), out.begin());
   OPENSSL_cleanse(const_cast<uint8_t*>(from), out.size());  // handed out: not kept
   available_ -= out.size();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -27,11 +28,14 @@ class BatchedRandom : public Random {
   explicit BatchedRandom(Random& source) : source_(source) {}
   ~BatchedRandom() override;
   bool fill(std::span<uint8_t> out) override;
+  // Wipes and frees the batch (an idle connection keeps none); the next
+  // fill() draws a new one.
+  void release();
 
  private:
   Random& source_;
-  uint8_t buffer_[kBatch];
-  size_t available_ = 0;  // unused bytes at the end of buffer_
+  std::unique_ptr<uint8_t[]> buffer_;  // kBatch bytes, made by the first fill()
+  size_t available_ = 0;               // unused bytes at the end of buffer_
 };
 
 // Returns bytes from a fixed pool in order, then fails (test use).

@@ -80,6 +80,9 @@ bool Connection::handshake_done() const {
 ReadResult Connection::read(std::span<uint8_t> out) {
   return impl_->core.read(out);
 }
+void Connection::release_idle_memory() {
+  impl_->core.release_idle_memory();
+}
 size_t Connection::pending_plaintext() const {
   return impl_->core.readable().size();
 }
@@ -180,6 +183,9 @@ std::shared_ptr<Session> Connection::session() const {
     if ((*it)->resumable(now)) return *it;
   }
   return c.resumed_session;
+}
+std::vector<std::shared_ptr<Session>> Connection::sessions_made() const {
+  return impl_->ctx.new_sessions;
 }
 int Connection::verify_result() const {
   return impl_->ctx.verify_result;

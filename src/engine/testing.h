@@ -17,6 +17,14 @@ struct ConnectionProbe {
   static bool read_keys_installed(const Connection& c) {
     return c.impl_->core.decoder().keys().encrypted();
   }
+  // How many of the two directions hold their AEAD's libcrypto context
+  // (Connection::release_idle_memory frees them until the next record).
+  static int cipher_contexts(const Connection& c) {
+    const auto held = [](const record::DirectionKeys& keys) {
+      return keys.protection() != nullptr && keys.protection()->aead().holds_context() ? 1 : 0;
+    };
+    return held(c.impl_->core.encoder().keys()) + held(c.impl_->core.decoder().keys());
+  }
   // The record buffers: a record split across receive() calls, the
   // plaintext (readable() points into it), the output.
   static const record::RecordBuffer& input_buffer(const Connection& c) {

@@ -6,6 +6,7 @@
 
 #include "engine/testing.h"
 #include "pair.h"
+#include "tls12_support.h"
 
 namespace adieu::test {
 namespace {
@@ -102,6 +103,43 @@ TEST(RecordFlow, AbortDropsUnreadData) {
   EXPECT_EQ(p.server->pending_plaintext(), 0u);
   uint8_t buf[8];
   EXPECT_EQ(p.server->read(buf).status, ReadStatus::error);
+}
+
+// release_idle_memory() frees both directions' AEAD contexts; the next
+// records in each direction set them up again with the same keys (the data
+// arrives intact, a KeyUpdate still works), TLS 1.3 and TLS 1.2.
+TEST(RecordFlow, ReleaseIdleMemoryThenRecordsBothWays) {
+  for (const bool tls12 : {false, true}) {
+    Pair p = tls12 ? connected12() : connected();
+    EXPECT_EQ(testing::ConnectionProbe::cipher_contexts(*p.server), 2) << tls12;
+    p.server->release_idle_memory();
+    p.client->release_idle_memory();
+    EXPECT_EQ(testing::ConnectionProbe::cipher_contexts(*p.server), 0) << tls12;
+    EXPECT_EQ(testing::ConnectionProbe::cipher_contexts(*p.client), 0) << tls12;
+    ASSERT_EQ(p.client->write(bytes("request")), Error::none);
+    p.client_to_server();
+    EXPECT_EQ(p.read_all(*p.server), "request") << tls12;
+    EXPECT_EQ(testing::ConnectionProbe::cipher_contexts(*p.server), 1) << tls12;  // read only
+    ASSERT_EQ(p.server->write(bytes("response")), Error::none);
+    p.server_to_client();
+    EXPECT_EQ(p.read_all(*p.client), "response") << tls12;
+    EXPECT_EQ(testing::ConnectionProbe::cipher_contexts(*p.server), 2) << tls12;
+    p.server->release_idle_memory();
+    p.server->release_idle_memory();  // twice: no effect
+    if (!tls12) {
+      ASSERT_EQ(p.server->key_update(true), Error::none);
+      p.pump();
+      EXPECT_EQ(p.server->key_updates_sent(), 1u);
+      EXPECT_EQ(p.client->key_updates_received(), 1u);
+    }
+    ASSERT_EQ(p.server->write(bytes("after")), Error::none);
+    ASSERT_EQ(p.client->write(bytes("more")), Error::none);
+    p.pump();
+    EXPECT_EQ(p.read_all(*p.client), "after") << tls12;
+    EXPECT_EQ(p.read_all(*p.server), "more") << tls12;
+    EXPECT_EQ(p.client->error(), Error::none);
+    EXPECT_EQ(p.server->error(), Error::none);
+  }
 }
 
 }  // namespace

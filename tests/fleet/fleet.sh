@@ -11,60 +11,9 @@
 #   run: every connection still succeeds, with full handshakes, none hangs;
 #   the servers exit 0 on SIGTERM and report the failed Redis calls.
 # Needs redis-server: a missing one fails under CI=true, skips outside.
-source "$(dirname "$0")/../interop/lib.sh"
+source "$(dirname "$0")/fleet_lib.sh"
 : "${ADIEU_LOAD:?ADIEU_LOAD must point to adieu-load}"
-for program in redis-server redis-cli; do
-  if ! command -v "$program" >/dev/null; then
-    if [[ "${CI:-}" == true ]]; then
-      echo "FAILED: $program is not installed (CI=true: a missing peer is a failure)"
-      exit 1
-    fi
-    echo "SKIP: $program is not installed"
-    exit 77
-  fi
-done
 use_cert ecdsa
-
-# start_redis: redis-server on a free port, no persistence. Sets REDIS_PORT,
-# REDIS_PID.
-start_redis() {
-  local attempt i
-  for attempt in 1 2 3 4 5; do
-    REDIS_PORT=$(random_free_port)
-    spawn /dev/null "$WORK/redis.out" "$WORK/redis.err" redis-server --port "$REDIS_PORT" \
-      --bind 127.0.0.1 --save '' --appendonly no
-    REDIS_PID=$SPAWNED_PID
-    for ((i = 0; i < 100; i++)); do
-      kill -0 "$REDIS_PID" 2>/dev/null || break
-      if [[ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]; then return 0; fi
-      sleep 0.05
-    done
-    kill_now "$REDIS_PID"
-  done
-  failed "redis-server did not start"
-  show "$WORK/redis.out"
-  return 1
-}
-
-# client TAG PORT ARGS...: adieu-client to 127.0.0.1:PORT (30 s bound); sets RC.
-client() {
-  local tag=$1 port=$2
-  shift 2
-  printf 'fleet %s\n' "$tag" | timeout 30 "$ADIEU_CLIENT" -connect "127.0.0.1:$port" \
-    -servername localhost -timeout 5 -CAfile "$ROOT" "$@" \
-    >"$WORK/$tag.cli.out" 2>"$WORK/$tag.cli.err"
-  RC=$?
-}
-
-# resumes TAG PORT EXPECTED ARGS...: a client offering a saved session; it
-# must succeed and be resumed (yes) or not (no).
-resumes() {
-  local tag=$1 port=$2 expected=$3
-  shift 3
-  client "$tag" "$port" "$@"
-  expect_status "$tag: the connection succeeds" "$RC" 0
-  expect_grep "$tag: resumed=$expected" "$WORK/$tag.cli.err" "resumed=$expected"
-}
 
 # pair NAME ARGS...: two adieu-servers with the same fleet options. Sets P1,
 # P2, S1, S2.
@@ -128,6 +77,44 @@ resumes own13.new "$P1" no -tls1_3 -sess_out "$WORK/own13.sess"
 resumes own13.other "$P2" no -tls1_3 -sess_in "$WORK/own13.sess"
 stop_process "$S1"
 stop_process "$S2"
+
+log "== Redis stalled (SIGSTOP): a lookup waiting for it holds up no other connection"
+# One server thread, a long store timeout: connection A offers a TLS 1.2
+# session only Redis holds (made on the other server) and waits for the
+# stalled Redis; connections B, on the same thread, are served meanwhile.
+# The order is the check: every B ends while A still waits; then Redis
+# answers and A resumes.
+start_adieu_server slow -cert "$FULLCHAIN" -key "$KEY" -control -session_store "$REDIS" \
+  -store_timeout 10000
+SLOWP=$PORT SLOW=$SERVER_PID
+resumes slow12.new "$STP2" no -tls1_2 -sess_out "$WORK/slow12.sess"
+kill -STOP "$REDIS_PID"
+(
+  client slowA "$SLOWP" -tls1_2 -sess_in "$WORK/slow12.sess"
+  echo "$RC" >"$WORK/slowA.rc"
+) &
+SLOWA=$!
+PIDS+=("$SLOWA")
+for ((i = 0; i < 100; i++)); do
+  [[ -n "$(ss -Htn state established "( dport = :$SLOWP )")" ]] && break
+  sleep 0.05
+done
+sleep 0.3 # A's ClientHello is read and its lookup queued
+for i in 1 2 3; do
+  resumes "slowB.$i" "$SLOWP" no -tls1_3
+done
+if kill -0 "$SLOWA" 2>/dev/null && [[ ! -e "$WORK/slowA.rc" ]]; then
+  pass "every B ended while A still waited for Redis"
+else
+  failed "A ended before the B connections: its lookup did not wait, or held them up"
+fi
+kill -CONT "$REDIS_PID"
+wait "$SLOWA"
+expect_status "A: the connection succeeds once Redis answers" "$(cat "$WORK/slowA.rc")" 0
+expect_grep "A: resumed=yes" "$WORK/slowA.cli.err" "resumed=yes"
+stop_process "$SLOW"
+expect_grep "the slow server prefetched A's session" "$WORK/slow.out" \
+  "dropped=0 prefetched=1"
 
 log "== Redis stalled (SIGSTOP): lookups time out, full handshakes"
 resumes st13.b "$STP1" no -tls1_3 -sess_out "$WORK/st13b.sess"

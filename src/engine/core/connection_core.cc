@@ -422,6 +422,12 @@ ReadResult ConnectionCore::read(std::span<uint8_t> out) {
   }
 }
 
+void ConnectionCore::release_idle_memory() {
+  encoder_.keys().release_context();
+  decoder_.keys().release_context();
+  ctx_.batched_random.release();
+}
+
 void ConnectionCore::consume_readable(size_t n) {
   plain_pos_ += std::min(n, plain_.size() - plain_pos_);
   settle();

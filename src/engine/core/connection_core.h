@@ -47,6 +47,8 @@ class ConnectionCore final : public HandshakeTransport {
   std::span<const uint8_t> readable() const { return plain_.span().subspan(plain_pos_); }
   void consume_readable(size_t n);
   ReadResult read(std::span<uint8_t> out);
+  // Frees both directions' AEAD contexts (Connection::release_idle_memory).
+  void release_idle_memory();
   Error write(std::span<const uint8_t> data);
   Error write_into(std::span<const uint8_t> data, std::span<uint8_t> out, size_t& written);
   size_t write_into_size(size_t n) const;

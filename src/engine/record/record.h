@@ -47,6 +47,11 @@ class DirectionKeys {
   uint64_t sequence() const { return active_ != nullptr ? active_->sequence() : 0; }
   // The protection in use; nullptr before keys are installed.
   RecordProtection* protection() const { return encrypted() ? active_ : nullptr; }
+  // Frees the protection's libcrypto context until the next record
+  // (crypto::Aead::release_context).
+  void release_context() {
+    if (encrypted()) active_->aead().release_context();
+  }
 
  private:
   Tls13Protection tls13_;

@@ -219,6 +219,53 @@ TEST(Aead, RekeyWithTheSameAlgorithm) {
   }
 }
 
+// release_context() frees the libcrypto context and keeps the key: the next
+// seal and open build it again and give the reference's bytes; a re-key
+// after a release uses the new key; clear() after a release forgets the key.
+TEST(Aead, ReleaseContextKeepsTheKey) {
+  for (const char* name : {"AES-128-GCM", "AES-256-GCM", "ChaCha20-Poly1305"}) {
+    const AeadAlg alg = std::string(name) == "AES-128-GCM"   ? AeadAlg::aes_128_gcm
+                        : std::string(name) == "AES-256-GCM" ? AeadAlg::aes_256_gcm
+                                                             : AeadAlg::chacha20_poly1305;
+    const std::vector<uint8_t> key(aead_key_size(alg), 3);
+    const std::vector<uint8_t> iv(12, 9);
+    const std::vector<uint8_t> aad = from_hex("1703030013");
+    const std::vector<uint8_t> pt = {1, 2, 3, 4, 5};
+    Aead sealer;
+    Aead opener;
+    EXPECT_FALSE(sealer.holds_context());
+    sealer.release_context();  // before init(): nothing to release, no effect
+    ASSERT_TRUE(sealer.init(alg, key, iv));
+    ASSERT_TRUE(opener.init(alg, key, iv));
+    EXPECT_TRUE(sealer.holds_context());
+    sealer.release_context();
+    opener.release_context();
+    EXPECT_FALSE(sealer.holds_context());
+    EXPECT_TRUE(sealer.ready());
+    std::vector<uint8_t> data(pt);
+    Tag tag{};
+    ASSERT_TRUE(sealer.seal(5, aad, data, tag)) << name;
+    EXPECT_TRUE(sealer.holds_context());
+    EXPECT_EQ(to_hex(data) + to_hex(tag),
+              reference_seal_hex(name, key, from_hex("09090909090909090909090c"), aad, pt))
+        << name;
+    ASSERT_TRUE(opener.open(5, aad, data, tag)) << name;
+    EXPECT_EQ(pt, data) << name;
+
+    const std::vector<uint8_t> new_key(aead_key_size(alg), 8);
+    sealer.release_context();
+    ASSERT_TRUE(sealer.init(alg, new_key, iv));
+    EXPECT_EQ(seal_hex(sealer, 5, aad, pt),
+              reference_seal_hex(name, new_key, from_hex("09090909090909090909090c"), aad, pt))
+        << name;
+
+    sealer.release_context();
+    sealer.clear();
+    EXPECT_FALSE(sealer.ready());
+    EXPECT_FALSE(sealer.seal(6, aad, data, tag)) << name;
+  }
+}
+
 class AeadRoundTrip : public ::testing::TestWithParam<AlgCase> {};
 
 TEST_P(AeadRoundTrip, SealOpenAndTamper) {

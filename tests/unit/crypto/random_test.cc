@@ -59,6 +59,26 @@ TEST(BatchedRandom, HandsOutTheSourceBytesInOrder) {
   EXPECT_EQ(got, expected);
 }
 
+// release() drops what is left of the batch: the next fill draws a new one.
+TEST(BatchedRandom, ReleaseStartsANewBatch) {
+  std::vector<uint8_t> pool(2 * BatchedRandom::kBatch);
+  for (size_t i = 0; i < pool.size(); ++i) pool[i] = static_cast<uint8_t>(i * 3);
+  FixedRandom source(pool);
+  BatchedRandom batched(source);
+  batched.release();  // before any fill: nothing to drop
+  std::vector<uint8_t> first(10);
+  ASSERT_TRUE(batched.fill(first));
+  batched.release();
+  std::vector<uint8_t> second(10);
+  ASSERT_TRUE(batched.fill(second));
+  EXPECT_EQ(first, std::vector<uint8_t>(pool.begin(), pool.begin() + 10));
+  EXPECT_EQ(second, std::vector<uint8_t>(pool.begin() + BatchedRandom::kBatch,
+                                         pool.begin() + BatchedRandom::kBatch + 10));
+  batched.release();
+  std::vector<uint8_t> none(10);
+  EXPECT_FALSE(batched.fill(none));  // the pool is used up: the release really dropped it
+}
+
 TEST(BatchedRandom, FailsWhenTheSourceFails) {
   FixedRandom source(std::vector<uint8_t>(10));
   BatchedRandom batched(source);

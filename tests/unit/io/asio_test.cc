@@ -442,6 +442,56 @@ TEST(AsioTest, CloseWriteWhileAReadIsPending) {
   EXPECT_EQ(ReadState::close_notify_received, s.server.read_state());
 }
 
+// async_wait_readable holds no buffer: the server takes the data in place
+// (readable() / consume_readable()) as it comes, then sees the client's
+// close_notify as eof, like async_read_some. Both ends release their idle
+// memory at every wait (the record contexts set up again after each).
+TEST(AsioTest, WaitReadableThenTakeTheDataInPlace) {
+  ::asio::io_context io;
+  Streams s = make_streams(io);
+  s.server.set_release_memory_when_idle(true);
+  s.client.set_release_memory_when_idle(true);
+  const std::string sent(40000, 'w');
+  std::string got;
+  int waits = 0;
+  std::error_code server_end;
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.server.async_handshake(::asio::use_awaitable);
+        for (;;) {
+          auto [ec] = co_await s.server.async_wait_readable(kTuple);
+          if (ec) {
+            server_end = ec;
+            break;
+          }
+          ++waits;
+          const std::span<const uint8_t> data = s.server.connection().readable();
+          EXPECT_FALSE(data.empty());
+          got.append(reinterpret_cast<const char*>(data.data()), data.size());
+          s.server.connection().consume_readable(data.size());
+        }
+        co_await s.server.async_close_write(::asio::use_awaitable);
+      },
+      ::asio::detached);
+  std::error_code client_end;
+  ::asio::co_spawn(
+      io,
+      [&]() -> ::asio::awaitable<void> {
+        co_await s.client.async_handshake(::asio::use_awaitable);
+        co_await ::asio::async_write(s.client, ::asio::buffer(sent), ::asio::use_awaitable);
+        co_await s.client.async_close_write(::asio::use_awaitable);
+        std::string nothing = co_await read_until_end(s.client, client_end);
+      },
+      ::asio::detached);
+  run(io);
+  EXPECT_EQ(sent, got);
+  EXPECT_GE(waits, 1);
+  EXPECT_EQ(::asio::error::eof, server_end);
+  EXPECT_EQ(::asio::error::eof, client_end);
+  EXPECT_EQ(ReadState::close_notify_received, s.server.read_state());
+}
+
 // TLS 1.2: the peer's close_notify is answered at once (RFC 5246 section
 // 7.2.1), by the read that sees it.
 TEST(AsioTest, Tls12CloseNotifyIsAnsweredByTheRead) {
