@@ -20,6 +20,9 @@ struct Options {
   size_t bulk_bytes = 32u << 20;  // per round, per suite and write size
   int connections = 100;          // idle connections per round
   int primitive_iterations = 200;
+  int loopback_connections = 20;  // QUIC over loopback: per round and client
+  // --quic-handshake=PORT: the child of the loopback section (quic_loopback.h).
+  int quic_handshake_port = 0;
   std::string data_dir = ADIEU_BENCH_DATA_DIR;
   std::string only;  // comma-separated sections; empty: all
   // --version=1.2|1.3|both (both): which versions' sections run. In callgrind
