@@ -687,6 +687,30 @@ Section Bench::quic_section(const std::vector<Section>& earlier) {
   return section;
 }
 
+namespace {
+
+// The downloads' rows, where both contenders have every round.
+void add_download_rows(const LoopbackResult& result, size_t bytes, Section* section) {
+  const std::string size = std::to_string(bytes >> 20) + " MiB";
+  const auto add = [&](const std::vector<DownloadRound>& rounds, const std::string& name,
+                       const std::string& label) {
+    if (rounds.empty()) return;
+    Runs<DownloadRound> runs;
+    for (const DownloadRound& round : rounds) {
+      runs[0].push_back(round);
+      runs[1].push_back(DownloadRound{round.peer_MBps, round.peer_MBps});
+    }
+    section->rows.push_back(row(name, label, "MB/s", Kind::byte_rate, runs,
+                                &DownloadRound::adieu_MBps, 1, std::nullopt, true));
+  };
+  add(result.from_gtlsserver, "quic_loopback_download_client_MBps",
+      "download " + size + " from gtlsserver: adieu-client vs gtlsclient");
+  add(result.to_gtlsclient, "quic_loopback_download_server_MBps",
+      "gtlsclient downloads " + size + ": from adieu-server vs gtlsserver");
+}
+
+}  // namespace
+
 Section Bench::quic_loopback_section() {
   Section section;
   section.title =
@@ -698,9 +722,16 @@ Section Bench::quic_loopback_section() {
     section.notes.push_back("not measured: --lib=openssl");
     return section;
   }
-  LoopbackResult result =
-      measure_quic_loopback(options_.data_dir, options_.rounds, options_.loopback_connections);
+  LoopbackSetup setup;
+  setup.data_dir = options_.data_dir;
+  setup.tools_dir = ADIEU_BENCH_TOOLS_DIR;
+  setup.rounds = options_.rounds;
+  setup.connections = options_.loopback_connections;
+  setup.download_rounds = options_.quick ? 1 : options_.rounds;
+  setup.bulk_bytes = options_.loopback_bytes;
+  LoopbackResult result = measure_quic_loopback(setup);
   section.notes = std::move(result.notes);
+  add_download_rows(result, options_.loopback_bytes, &section);
   if (result.rounds.empty()) return section;  // the notes say why
   // adieu's figures in the adieu column, gtlsclient's in the peer's.
   Runs<LoopbackRound> runs;

@@ -40,6 +40,7 @@ is 1. A handshake that does not negotiate the version asked for fails.
   --data-dir=DIR           certificates (the source tree's tests/data)
   --loopback-connections=N QUIC over loopback: connections per round and
                            client (20)
+  --loopback-mib=N         QUIC over loopback: MiB of the file downloaded (64)
   --quic-handshake=PORT    one QUIC handshake with 127.0.0.1:PORT, then exit
                            (what the loopback section runs as adieu's client)
 
@@ -91,6 +92,9 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_status) {
       return std::nullopt;
     } else if (starts_with(arg, "--loopback-connections=", &value) && positive(value, &number)) {
       options.loopback_connections = static_cast<int>(number);
+    } else if (starts_with(arg, "--loopback-mib=", &value) && positive(value, &number) &&
+               number <= 4096) {
+      options.loopback_bytes = static_cast<size_t>(number) << 20;
     } else if (starts_with(arg, "--quic-handshake=", &value) && positive(value, &number) &&
                number < 65536) {
       options.quic_handshake_port = static_cast<int>(number);
@@ -140,6 +144,7 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_status) {
     options.connections = 10;
     options.primitive_iterations = 20;
     options.loopback_connections = 2;
+    options.loopback_bytes = 4u << 20;
   }
   if (options.callgrind_side) {
     if (options.library.empty()) {

@@ -10,6 +10,7 @@
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,6 +39,7 @@ constexpr const char* kServer = "/usr/sbin/gtlsserver";
 constexpr const char* kClient = "/usr/bin/gtlsclient";
 constexpr std::chrono::milliseconds kChildTimeout = 5000ms;
 constexpr std::chrono::milliseconds kHandshakeTimeout = 3000ms;
+constexpr std::chrono::milliseconds kDownloadTimeout = 60000ms;
 constexpr uint64_t kH3NoError = 0x100;  // RFC 9114 section 8.1
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -49,16 +51,20 @@ quic::Instant engine_now() {
       std::chrono::steady_clock::now().time_since_epoch())};
 }
 
-// A child process with its output thrown away.
-std::optional<pid_t> spawn(const std::vector<std::string>& args, std::string* error) {
+// A child process: its standard output into `output` (thrown away when
+// empty), its errors thrown away, run in `directory` (when set).
+std::optional<pid_t> spawn(const std::vector<std::string>& args, std::string* error,
+                           const std::string& output = "", const std::string& directory = "") {
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, output.empty() ? "/dev/null" : output.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  if (!directory.empty()) posix_spawn_file_actions_addchdir_np(&actions, directory.c_str());
   pid_t pid = 0;
   const int status = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -221,19 +227,17 @@ std::optional<ChildRun> run_children(const std::vector<std::string>& args, int c
   return ChildRun{connections / wall_s, cpu_s * 1e3 / connections};
 }
 
-// gtlsserver for the run: killed when this goes out of scope.
-class PeerServer {
+// A server process for the run: killed when this goes out of scope.
+class ServerProcess {
  public:
-  ~PeerServer() {
+  ~ServerProcess() {
     if (pid_ <= 0) return;
     kill(pid_, SIGTERM);
-    if (wait_for(pid_, 1000ms).status == -1) kill(pid_, SIGKILL);
+    wait_for(pid_, 1000ms);  // kills it if SIGTERM was not enough
   }
-  bool start(const std::string& data_dir, const std::string& htdocs, int port, std::string* error) {
-    std::optional<pid_t> pid =
-        spawn({kServer, "-q", "--htdocs=" + htdocs, "127.0.0.1", std::to_string(port),
-               data_dir + "/ecdsa-leaf.key", data_dir + "/ecdsa-fullchain.pem"},
-              error);
+  bool start(const std::vector<std::string>& args, std::string* error,
+             const std::string& directory = "") {
+    std::optional<pid_t> pid = spawn(args, error, "", directory);
     if (!pid) return false;
     pid_ = *pid;
     return true;
@@ -243,11 +247,210 @@ class PeerServer {
   pid_t pid_ = 0;
 };
 
+// Waits until a server on `port` completes a handshake (it takes a moment
+// to listen), for up to 10 s.
+bool wait_until_ready(const std::shared_ptr<const Config>& config, int port, std::string* error) {
+  const auto start = std::chrono::steady_clock::now();
+  while (seconds_since(start) < 10) {
+    if (udp_handshake(config, port, error)) return true;
+  }
+  return false;
+}
+
+off_t file_size(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 ? st.st_size : -1;
+}
+
+// A download by a client process: MB/s (10^6 bytes/s) of wall time, spawn
+// to exit; nullopt and `error` when it failed or `path` is not `bytes` long.
+std::optional<double> timed_download(const std::vector<std::string>& args,
+                                     const std::string& output, const std::string& path,
+                                     off_t bytes, std::string* error) {
+  std::remove(path.c_str());
+  const auto start = std::chrono::steady_clock::now();
+  std::optional<pid_t> pid = spawn(args, error, output);
+  if (!pid) return std::nullopt;
+  const Exit exit = wait_for(*pid, kDownloadTimeout);
+  const double seconds = seconds_since(start);
+  const off_t got = file_size(path);
+  std::remove(path.c_str());
+  if (exit.status != 0 || got != bytes) {
+    *error = args[0] +
+             (exit.status < 0 ? std::string(" timed out or was killed")
+                              : " exited with " + std::to_string(exit.status)) +
+             ", " + std::to_string(got) + " of " + std::to_string(bytes) + " bytes";
+    return std::nullopt;
+  }
+  return static_cast<double>(bytes) / seconds / 1e6;
+}
+
+// A file of `bytes` bytes that do not compress.
+bool write_file(const std::string& path, size_t bytes) {
+  std::ofstream out(path, std::ios::binary);
+  std::vector<char> block(1 << 16);
+  uint32_t x = 0x9e3779b9;
+  for (size_t done = 0; done < bytes && out; done += block.size()) {
+    for (char& c : block) {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      c = static_cast<char>(x);
+    }
+    out.write(block.data(), static_cast<std::streamsize>(std::min(block.size(), bytes - done)));
+  }
+  return static_cast<bool>(out);
+}
+
 std::string self_path() {
   char path[4096];
   const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
   if (n <= 0) return "";
   return std::string(path, static_cast<size_t>(n));
+}
+
+// Connections to gtlsserver on `port`, one client process each, adieu's and
+// gtlsclient alternating round by round.
+void handshake_rounds(const LoopbackSetup& setup, const std::string& self,
+                      const std::shared_ptr<const Config>& config, int port,
+                      LoopbackResult* result) {
+  std::string error;
+  const std::vector<std::string> adieu_child{self, "--data-dir=" + setup.data_dir,
+                                             "--quic-handshake=" + std::to_string(port)};
+  const std::vector<std::string> peer_child{kClient,
+                                            "-q",
+                                            "--exit-on-all-streams-close",
+                                            "127.0.0.1",
+                                            std::to_string(port),
+                                            "https://localhost/hello.txt"};
+  for (int r = 0; r < setup.rounds; ++r) {
+    LoopbackRound round;
+    const auto in_process = std::chrono::steady_clock::now();
+    for (int i = 0; i < setup.connections; ++i) {
+      if (!udp_handshake(config, port, &error)) {
+        result->notes.push_back("adieu (in this process) FAILED: " + error);
+        result->rounds.clear();
+        return;
+      }
+    }
+    round.adieu_in_process_per_s = setup.connections / seconds_since(in_process);
+    auto adieu = run_children(adieu_child, setup.connections, &error);
+    if (!adieu) {
+      result->notes.push_back("adieu (a process each) FAILED: " + error);
+      result->rounds.clear();
+      return;
+    }
+    auto peer = run_children(peer_child, setup.connections, &error);
+    if (!peer) {
+      result->notes.push_back("gtlsclient FAILED: " + error);
+      result->rounds.clear();
+      return;
+    }
+    round.adieu_per_s = adieu->per_s;
+    round.adieu_cpu_ms = adieu->cpu_ms;
+    round.peer_per_s = peer->per_s;
+    round.peer_cpu_ms = peer->cpu_ms;
+    result->rounds.push_back(round);
+  }
+}
+
+// Downloads of the big file: adieu-client -quic and gtlsclient from
+// gtlsserver; gtlsclient from adieu-server -quic -WWW. A contender that
+// fails once is measured no further (a note says why).
+void download_rounds(const LoopbackSetup& setup, const std::string& work, int port,
+                     const std::shared_ptr<const Config>& config, LoopbackResult* result) {
+  const std::string adieu_client = setup.tools_dir + "/adieu-client";
+  const std::string adieu_server = setup.tools_dir + "/adieu-server";
+  const std::string root = cert_files(setup.data_dir, Chain::ecdsa).root;
+  const std::string got = work + "/download/bulk.bin";
+  const off_t bytes = static_cast<off_t>(setup.bulk_bytes);
+  const auto gtlsclient = [&](int to_port) {
+    return std::vector<std::string>{kClient,
+                                    "-q",
+                                    "--exit-on-all-streams-close",
+                                    "--download=" + work + "/download",
+                                    "127.0.0.1",
+                                    std::to_string(to_port),
+                                    "https://localhost/bulk.bin"};
+  };
+  std::string error;
+  // adieu-server -quic serving the same directory, on a port of its own.
+  ServerProcess adieu_server_process;
+  const int adieu_port = free_udp_port();
+  bool serving = false;
+  if (access(adieu_server.c_str(), X_OK) != 0) {
+    result->notes.push_back("gtlsclient from adieu-server -quic: not measured: no " + adieu_server);
+  } else if (adieu_port == 0 ||
+             !adieu_server_process.start(
+                 {adieu_server, "-quic", "-accept", "127.0.0.1:" + std::to_string(adieu_port),
+                  "-cert", setup.data_dir + "/ecdsa-fullchain.pem", "-key",
+                  setup.data_dir + "/ecdsa-leaf.key", "-WWW"},
+                 &error, work)) {
+    result->notes.push_back("gtlsclient from adieu-server -quic: not measured: " + error);
+  } else if (!wait_until_ready(config, adieu_port, &error)) {
+    result->notes.push_back(
+        "gtlsclient from adieu-server -quic: not measured: no QUIC handshake with it within "
+        "10 s (this build's adieu-server may have no -quic): " +
+        error);
+  } else {
+    serving = true;
+  }
+  bool client_ok = access(adieu_client.c_str(), X_OK) == 0;
+  if (!client_ok) {
+    result->notes.push_back("adieu-client -quic from gtlsserver: not measured: no " + adieu_client);
+  }
+  bool peer_ok = true;
+  std::vector<double> peer_rounds;
+  for (int r = 0; r < setup.download_rounds && peer_ok; ++r) {
+    DownloadRound round;
+    auto peer = timed_download(gtlsclient(port), "", got, bytes, &error);
+    if (!peer) {
+      result->notes.push_back("gtlsclient from gtlsserver FAILED: " + error);
+      peer_ok = false;
+      break;
+    }
+    round.peer_MBps = *peer;
+    peer_rounds.push_back(*peer);
+    if (client_ok) {
+      auto adieu =
+          timed_download({adieu_client, "-quic", "-connect", "127.0.0.1:" + std::to_string(port),
+                          "-servername", kServerName, "-CAfile", root, "-get", "/bulk.bin"},
+                         got, got, bytes, &error);
+      if (adieu) {
+        round.adieu_MBps = *adieu;
+        result->from_gtlsserver.push_back(round);
+      } else {
+        result->notes.push_back(
+            "adieu-client -quic from gtlsserver FAILED (this build's adieu-client may have no "
+            "-quic): " +
+            error);
+        result->from_gtlsserver.clear();
+        client_ok = false;
+      }
+    }
+    if (serving) {
+      auto from_adieu = timed_download(gtlsclient(adieu_port), "", got, bytes, &error);
+      if (from_adieu) {
+        result->to_gtlsclient.push_back(DownloadRound{*from_adieu, *peer});
+      } else {
+        result->notes.push_back("gtlsclient from adieu-server -quic FAILED: " + error);
+        result->to_gtlsclient.clear();
+        serving = false;
+      }
+    }
+  }
+  if (!peer_ok) {
+    result->from_gtlsserver.clear();
+    result->to_gtlsclient.clear();
+  }
+  if (!peer_rounds.empty()) {
+    std::sort(peer_rounds.begin(), peer_rounds.end());
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  "gtlsclient downloading %zu MiB from gtlsserver: %.0f MB/s (median of %zu)",
+                  setup.bulk_bytes >> 20, peer_rounds[peer_rounds.size() / 2], peer_rounds.size());
+    result->notes.push_back(text);
+  }
 }
 
 }  // namespace
@@ -261,7 +464,7 @@ int quic_handshake_once(const std::string& data_dir, int port) {
   return 1;
 }
 
-LoopbackResult measure_quic_loopback(const std::string& data_dir, int rounds, int connections) {
+LoopbackResult measure_quic_loopback(const LoopbackSetup& setup) {
   LoopbackResult result;
   if (access(kServer, X_OK) != 0 || access(kClient, X_OK) != 0) {
     result.notes.push_back(std::string("not measured: ") + kServer + " or " + kClient +
@@ -270,74 +473,42 @@ LoopbackResult measure_quic_loopback(const std::string& data_dir, int rounds, in
   }
   const std::string self = self_path();
   std::string error;
-  auto config = client_config(data_dir, &error);
+  auto config = client_config(setup.data_dir, &error);
   if (self.empty() || !config) {
     result.notes.push_back("not measured: cannot set up adieu's client: " + error);
     return result;
   }
-  // A small file for gtlsclient to fetch, in a directory of its own.
-  char directory[] = "/tmp/adieu-bench-htdocs-XXXXXX";
+  // The servers' files and the clients' downloads, in a directory of its own.
+  char directory[] = "/tmp/adieu-bench-quic-XXXXXX";
   if (mkdtemp(directory) == nullptr) {
-    result.notes.push_back("not measured: cannot make a directory for gtlsserver's files");
+    result.notes.push_back("not measured: cannot make a directory for the servers' files");
     return result;
   }
-  const std::string htdocs = directory;
-  std::ofstream(htdocs + "/hello.txt") << "hello\n";
+  const std::string work = directory;
+  const std::string small = work + "/hello.txt", big = work + "/bulk.bin";
+  const std::string download = work + "/download";
+  std::ofstream(small) << "hello\n";
+  const bool have_big = mkdir(download.c_str(), 0700) == 0 && write_file(big, setup.bulk_bytes);
   const int port = free_udp_port();
-  {
-    PeerServer server;
-    if (port == 0 || !server.start(data_dir, htdocs, port, &error)) {
-      result.notes.push_back("not measured: cannot start gtlsserver: " + error);
+  ServerProcess server;
+  if (port == 0 ||
+      !server.start({kServer, "-q", "--htdocs=" + work, "127.0.0.1", std::to_string(port),
+                     setup.data_dir + "/ecdsa-leaf.key", setup.data_dir + "/ecdsa-fullchain.pem"},
+                    &error)) {
+    result.notes.push_back("not measured: cannot start gtlsserver: " + error);
+  } else if (!wait_until_ready(config, port, &error)) {
+    result.notes.push_back("not measured: no handshake with gtlsserver within 10 s: " + error);
+  } else {
+    handshake_rounds(setup, self, config, port, &result);
+    if (have_big) {
+      download_rounds(setup, work, port, config, &result);
     } else {
-      // Ready when a handshake goes through (it takes a moment to listen).
-      bool ready = false;
-      const auto start = std::chrono::steady_clock::now();
-      while (!ready && seconds_since(start) < 10) ready = udp_handshake(config, port, &error);
-      if (!ready) {
-        result.notes.push_back("not measured: no handshake with gtlsserver within 10 s: " + error);
-      }
-      const std::vector<std::string> adieu_child{self, "--data-dir=" + data_dir,
-                                                 "--quic-handshake=" + std::to_string(port)};
-      const std::vector<std::string> peer_child{kClient,
-                                                "-q",
-                                                "--exit-on-all-streams-close",
-                                                "127.0.0.1",
-                                                std::to_string(port),
-                                                "https://localhost/hello.txt"};
-      for (int r = 0; ready && r < rounds; ++r) {
-        LoopbackRound round;
-        const auto in_process = std::chrono::steady_clock::now();
-        for (int i = 0; i < connections; ++i) {
-          if (!udp_handshake(config, port, &error)) {
-            result.notes.push_back("adieu (in process) FAILED: " + error);
-            result.rounds.clear();
-            ready = false;
-            break;
-          }
-        }
-        if (!ready) break;
-        round.adieu_in_process_per_s = connections / seconds_since(in_process);
-        auto adieu = run_children(adieu_child, connections, &error);
-        if (!adieu) {
-          result.notes.push_back("adieu (child) FAILED: " + error);
-          result.rounds.clear();
-          break;
-        }
-        auto peer = run_children(peer_child, connections, &error);
-        if (!peer) {
-          result.notes.push_back("gtlsclient FAILED: " + error);
-          result.rounds.clear();
-          break;
-        }
-        round.adieu_per_s = adieu->per_s;
-        round.adieu_cpu_ms = adieu->cpu_ms;
-        round.peer_per_s = peer->per_s;
-        round.peer_cpu_ms = peer->cpu_ms;
-        result.rounds.push_back(round);
-      }
+      result.notes.push_back("downloads not measured: cannot write the file to serve");
     }
   }
-  std::remove((htdocs + "/hello.txt").c_str());
+  std::remove(small.c_str());
+  std::remove(big.c_str());
+  rmdir(download.c_str());
   rmdir(directory);
   return result;
 }

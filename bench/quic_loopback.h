@@ -11,6 +11,7 @@
 // is missing or fails gives a note and no figure, never a hang.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -24,13 +25,34 @@ struct LoopbackRound {
   double adieu_in_process_per_s = 0;  // handshakes from this process, no child (a note)
 };
 
+// One round of a download of the big file, MB/s (10^6 bytes/s) of wall time
+// from spawning the client to its exit.
+struct DownloadRound {
+  double adieu_MBps = 0;
+  double peer_MBps = 0;
+};
+
 struct LoopbackResult {
   std::vector<LoopbackRound> rounds;  // empty: not measured (the notes say why)
+  // adieu-client -quic against gtlsclient, gtlsserver serving.
+  std::vector<DownloadRound> from_gtlsserver;
+  // gtlsclient from adieu-server -quic -WWW against from gtlsserver.
+  std::vector<DownloadRound> to_gtlsclient;
   std::vector<std::string> notes;
 };
 
-// `connections` per contender per round, alternating the contenders.
-LoopbackResult measure_quic_loopback(const std::string& data_dir, int rounds, int connections);
+struct LoopbackSetup {
+  std::string data_dir;   // the certificates
+  std::string tools_dir;  // where adieu-client and adieu-server are
+  int rounds = 5;
+  int connections = 20;  // per contender per round
+  int download_rounds = 3;
+  size_t bulk_bytes = 64u << 20;  // the file downloaded
+};
+
+// The contenders alternate round by round. Downloads need adieu-client
+// -quic and adieu-server -quic (HTTP/3); without them, notes say so.
+LoopbackResult measure_quic_loopback(const LoopbackSetup& setup);
 
 // The child's side of the adieu figures: one handshake with the server on
 // 127.0.0.1:`port`, then a close. 0 on success; 1 with a line on stderr.
