@@ -40,6 +40,8 @@ is 1. A handshake that does not negotiate the version asked for fails.
   --data-dir=DIR           certificates (the source tree's tests/data)
   --loopback-connections=N QUIC over loopback: connections per round and
                            client (20)
+  --tools-dir=DIR          where adieu-client and adieu-server are, for QUIC
+                           over loopback (this build's tools/)
   --loopback-mib=N         QUIC over loopback: MiB of the file downloaded (64)
   --quic-handshake=PORT    one QUIC handshake with 127.0.0.1:PORT, then exit
                            (what the loopback section runs as adieu's client)
@@ -92,6 +94,8 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_status) {
       return std::nullopt;
     } else if (starts_with(arg, "--loopback-connections=", &value) && positive(value, &number)) {
       options.loopback_connections = static_cast<int>(number);
+    } else if (starts_with(arg, "--tools-dir=", &value) && !value.empty()) {
+      options.tools_dir = value;
     } else if (starts_with(arg, "--loopback-mib=", &value) && positive(value, &number) &&
                number <= 4096) {
       options.loopback_bytes = static_cast<size_t>(number) << 20;

@@ -25,6 +25,8 @@ struct Options {
   // --quic-handshake=PORT: the child of the loopback section (quic_loopback.h).
   int quic_handshake_port = 0;
   std::string data_dir = ADIEU_BENCH_DATA_DIR;
+  // adieu-client and adieu-server, for QUIC over loopback (this build's).
+  std::string tools_dir = ADIEU_BENCH_TOOLS_DIR;
   std::string only;  // comma-separated sections; empty: all
   // --version=1.2|1.3|both (both): which versions' sections run. In callgrind
   // mode, TLS 1.2 when only 1.2 is asked for, else TLS 1.3.
