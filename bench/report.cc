@@ -137,7 +137,8 @@ void print_table(const std::vector<Section>& sections, std::FILE* out) {
       std::fprintf(out, "  %-62s %-6s %10s %6s %10s %6s %7s %8s %8s\n", "", "unit", "adieu", "",
                    peer, "", "ratio", "adieu", peer);
       std::fprintf(out, "  %-62s %-6s %10s %6s %10s %6s %7s %8s %8s\n", "", "", "median", "spread",
-                   "median", "spread", "a/peer", "of limit", "of limit");
+                   "median", "spread", section.peer == "openssl" ? "a/o" : "a/peer", "of limit",
+                   "of limit");
     }
     for (const Row& row : section.rows) {
       if (row.is_limit) {
