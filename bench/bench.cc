@@ -7,6 +7,8 @@
 #include <string>
 
 #include "figures.h"
+#include "quic_loopback.h"
+#include "quic_pair.h"
 #include "stats.h"
 
 namespace adieu::bench {
@@ -579,6 +581,201 @@ Section Bench::limits_section() const {
   return section;
 }
 
+namespace {
+
+// adieu's median of the row named `name` in `sections`, if it was shown.
+std::optional<double> adieu_median(const std::vector<Section>& sections, const std::string& name) {
+  for (const Section& section : sections) {
+    for (const Row& row : section.rows) {
+      if (row.name == name && row.adieu.measured()) return median(row.adieu.rounds);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Section Bench::quic_section(const std::vector<Section>& earlier) {
+  Section section;
+  section.title =
+      "QUIC v1 in memory: adieu's client and quic::Server, ECDSA P-256 chain, ALPN h3, one "
+      "thread, datagrams through an in-memory queue, simulated clock";
+  section.group = "QUIC";
+  section.peer = "";  // no QUIC in OpenSSL 3.0's libssl: adieu alone
+  if (!libraries_[0]) {
+    section.notes.push_back("not measured: --lib=openssl");
+    return section;
+  }
+  std::string error;
+  std::unique_ptr<PairFactory> factory =
+      make_quic_factory(cert_files(options_.data_dir, Chain::ecdsa), kHandshakeSuites, &error);
+  if (!factory) {
+    failed_ = true;
+    section.notes.push_back("adieu: cannot set up QUIC: " + error);
+    return section;
+  }
+  auto handshakes = alternate<HandshakeRound, 1>(
+      {factory.get()}, {"adieu QUIC"}, options_.rounds,
+      [&](PairFactory& f, std::string* e) { return measure_handshakes(f, options_.handshakes, e); },
+      "QUIC handshake", &section.notes, &failed_, {});
+  auto bulk = alternate<BulkRound, 1>({factory.get()}, {"adieu QUIC"}, options_.rounds,
+                                      [&](PairFactory& f, std::string* e) {
+                                        return measure_bulk(f, 16384, options_.bulk_bytes, e);
+                                      },
+                                      "QUIC bulk", &section.notes, &failed_, {});
+  const Runs<HandshakeRound> hs{handshakes[0], {}};
+  const Runs<BulkRound> bk{bulk[0], {}};
+  section.rows.push_back(row("quic_hs_ecdsa_client_per_s", "full handshake: client side", "hs/s",
+                             Kind::event_rate, hs, &HandshakeRound::client_per_s, 1, std::nullopt,
+                             true));
+  section.rows.push_back(row("quic_hs_ecdsa_server_per_s", "full handshake: server side", "hs/s",
+                             Kind::event_rate, hs, &HandshakeRound::server_per_s, 1, std::nullopt,
+                             true));
+  section.rows.push_back(row("quic_hs_ecdsa_both_per_s", "full handshake: both ends on one core",
+                             "hs/s", Kind::event_rate, hs, &HandshakeRound::both_per_s, 1,
+                             std::nullopt, true));
+  section.rows.push_back(row("quic_hs_ecdsa_client_allocs", "client allocations per handshake",
+                             "allocs", Kind::amount, hs, &HandshakeRound::client_allocations, 1,
+                             std::nullopt, false));
+  section.rows.push_back(row("quic_hs_ecdsa_server_allocs", "server allocations per handshake",
+                             "allocs", Kind::amount, hs, &HandshakeRound::server_allocations, 1,
+                             std::nullopt, false));
+  section.rows.push_back(
+      row("quic_bulk_aes128gcm_encrypt_MBps", "one stream, 16 KiB writes: sender (client) side",
+          "MB/s", Kind::byte_rate, bk, &BulkRound::encrypt_bytes_per_s, 1e-6, std::nullopt, true));
+  section.rows.push_back(
+      row("quic_bulk_aes128gcm_decrypt_MBps", "one stream, 16 KiB writes: receiver (server) side",
+          "MB/s", Kind::byte_rate, bk, &BulkRound::decrypt_bytes_per_s, 1e-6, std::nullopt, true));
+  section.rows.push_back(row("quic_bulk_aes128gcm_both_MBps",
+                             "one stream, 16 KiB writes: both on one core", "MB/s", Kind::byte_rate,
+                             bk, &BulkRound::both_bytes_per_s, 1e-6, std::nullopt, true));
+  if (!handshakes[0].empty()) {
+    section.notes.push_back("adieu negotiated: " + handshakes[0].front().negotiated);
+    section.notes.push_back(
+        "adieu allocations per handshake: " +
+        split(*median_of(handshakes[0], &HandshakeRound::client_allocations),
+              *median_of(handshakes[0], &HandshakeRound::client_libcrypto_allocations), "client") +
+        ", " +
+        split(*median_of(handshakes[0], &HandshakeRound::server_allocations),
+              *median_of(handshakes[0], &HandshakeRound::server_libcrypto_allocations), "server"));
+  }
+  section.notes.push_back(
+      "a handshake: creating the client, the server endpoint accepting it, until both have "
+      "confirmed the handshake, the client holds the server's ticket and nothing is in flight "
+      "(timers still armed, such as a delayed ACK, are not run); the server endpoint is one "
+      "quic::Server for all the handshakes, each client with its own address");
+  section.notes.push_back(
+      "bulk: the client writes 64 KiB batches on one bidirectional stream, the server reads "
+      "them (1,200-byte datagrams, the default Settings: flow control, acknowledgements and "
+      "NewReno run as over a network with no loss, 50 us of simulated time per pass)");
+  const auto tls = [&](const char* name) {
+    const std::optional<double> v = adieu_median(earlier, name);
+    char text[32];
+    std::snprintf(text, sizeof text, "%.0f", v ? *v : 0.0);
+    return v ? std::string(text) : std::string("-");
+  };
+  if (adieu_median(earlier, "hs_ecdsa_client_per_s")) {
+    section.notes.push_back(
+        "for scale, adieu's TLS 1.3 over its in-memory byte queues in this run (not a "
+        "comparison: a different protocol): ECDSA full handshake client " +
+        tls("hs_ecdsa_client_per_s") + ", server " + tls("hs_ecdsa_server_per_s") + ", both " +
+        tls("hs_ecdsa_both_per_s") + " hs/s; AES-128-GCM 16 KiB writes encrypt " +
+        tls("bulk_aes128gcm_16k_encrypt_MBps") + ", decrypt " +
+        tls("bulk_aes128gcm_16k_decrypt_MBps") + ", both " + tls("bulk_aes128gcm_16k_both_MBps") +
+        " MB/s");
+  }
+  return section;
+}
+
+namespace {
+
+// The downloads' rows, where both contenders have every round.
+void add_download_rows(const LoopbackResult& result, size_t bytes, Section* section) {
+  const std::string size = std::to_string(bytes >> 20) + " MiB";
+  const auto add = [&](const std::vector<DownloadRound>& rounds, const std::string& name,
+                       const std::string& label) {
+    if (rounds.empty()) return;
+    Runs<DownloadRound> runs;
+    for (const DownloadRound& round : rounds) {
+      runs[0].push_back(round);
+      runs[1].push_back(DownloadRound{round.peer_MBps, round.peer_MBps});
+    }
+    section->rows.push_back(row(name, label, "MB/s", Kind::byte_rate, runs,
+                                &DownloadRound::adieu_MBps, 1, std::nullopt, true));
+  };
+  add(result.from_gtlsserver, "quic_loopback_download_client_MBps",
+      "download " + size + " from gtlsserver: adieu-client vs gtlsclient");
+  add(result.to_gtlsclient, "quic_loopback_download_server_MBps",
+      "gtlsclient downloads " + size + ": from adieu-server vs gtlsserver");
+}
+
+}  // namespace
+
+Section Bench::quic_loopback_section() {
+  Section section;
+  section.title =
+      "QUIC v1 over loopback against ngtcp2 + GnuTLS (Debian's gtlsserver serving both; a "
+      "client process per connection, one after another; wall time)";
+  section.group = "QUIC loopback";
+  section.peer = "ngtcp2";
+  if (!libraries_[0]) {
+    section.notes.push_back("not measured: --lib=openssl");
+    return section;
+  }
+  LoopbackSetup setup;
+  setup.data_dir = options_.data_dir;
+  setup.tools_dir = options_.tools_dir;
+  setup.rounds = options_.rounds;
+  setup.connections = options_.loopback_connections;
+  setup.download_rounds = options_.quick ? 1 : options_.rounds;
+  setup.bulk_bytes = options_.loopback_bytes;
+  LoopbackResult result = measure_quic_loopback(setup);
+  section.notes = std::move(result.notes);
+  if (result.rounds.empty()) {  // the notes say why
+    add_download_rows(result, options_.loopback_bytes, &section);
+    return section;
+  }
+  // adieu's figures in the adieu column, gtlsclient's in the peer's.
+  Runs<LoopbackRound> runs;
+  for (const LoopbackRound& round : result.rounds) {
+    LoopbackRound peer = round;
+    peer.adieu_per_s = round.peer_per_s;
+    peer.adieu_cpu_ms = round.peer_cpu_ms;
+    runs[0].push_back(round);
+    runs[1].push_back(peer);
+  }
+  section.rows.push_back(
+      row("quic_loopback_hs_client_per_s", "connections per second, client process each", "conn/s",
+          Kind::event_rate, runs, &LoopbackRound::adieu_per_s, 1, std::nullopt, true));
+  section.rows.push_back(row("quic_loopback_hs_client_cpu_ms",
+                             "client process CPU time per connection", "ms", Kind::duration, runs,
+                             &LoopbackRound::adieu_cpu_ms, 1, std::nullopt, false));
+  char text[160];
+  std::snprintf(text, sizeof text,
+                "%d connections per round and client; adieu's client without a process per "
+                "connection (handshakes from this process): %.0f per second",
+                options_.loopback_connections,
+                *median_of(result.rounds, &LoopbackRound::adieu_in_process_per_s));
+  section.notes.push_back(text);
+  section.notes.push_back(
+      "adieu: adieu-bench --quic-handshake=PORT, a handshake (ALPN h3, the chain verified) until "
+      "HANDSHAKE_DONE, then CONNECTION_CLOSE (H3_NO_ERROR); ngtcp2: gtlsclient "
+      "--exit-on-all-streams-close fetching a 6-byte file (it has no mode that ends after the "
+      "handshake): one more round trip and its HTTP/3 streams, on its account; it does not "
+      "verify the server's certificate");
+  section.notes.push_back(
+      "both include process start-up (adieu-bench also loads libssl) and the shared "
+      "gtlsserver's work; the CPU row is the client process's alone (its rusage)");
+  add_download_rows(result, options_.loopback_bytes, &section);
+  if (!result.from_gtlsserver.empty() || !result.to_gtlsclient.empty()) {
+    section.notes.push_back(
+        "downloads: wall time from starting the client process to its exit (start-up "
+        "included on both sides), the file checked for its size; adieu-client -quic -get writes "
+        "the body to a file as gtlsclient --download does; no loss");
+  }
+  return section;
+}
+
 bool Bench::adieu_resumes_tls12(Resumption resumption) {
   if (!libraries_[0]) return true;  // --lib=openssl: nothing to find out
   Scenario scenario{Chain::ecdsa, tls12_handshake_suite(Chain::ecdsa), false, resumption};
@@ -635,6 +832,8 @@ std::vector<Section> Bench::run() {
   }
   // Idle connections, close and teardown: TLS 1.3 only.
   if (options_.wants("idle") && options_.tls13) sections.push_back(idle_section());
+  if (options_.wants("quic")) sections.push_back(quic_section(sections));
+  if (options_.wants("loopback")) sections.push_back(quic_loopback_section());
   if (options_.wants("limits")) measure_missing_limits();
   Section limits = limits_section();
   if (!limits.rows.empty()) sections.push_back(std::move(limits));

@@ -46,6 +46,11 @@ class Bench {
   bool adieu_resumes_tls12(Resumption resumption);
   Section bulk_section(uint16_t version);
   Section idle_section();
+  // adieu's QUIC client and server in memory (quic_pair.h): adieu alone, with
+  // its TLS 1.3 figures of this run (`earlier`) in the notes for scale.
+  Section quic_section(const std::vector<Section>& earlier);
+  // adieu's QUIC client against ngtcp2's, over loopback (quic_loopback.h).
+  Section quic_loopback_section();
   Section limits_section() const;
 
   const Options& options_;

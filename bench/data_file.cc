@@ -83,8 +83,9 @@ void write_tsv(const std::vector<Section>& sections, const std::vector<std::stri
       }
       write_line(out, section, row,
                  figure_line("adieu", row, row.adieu, row.adieu_fraction_refused));
+      if (section.peer.empty()) continue;  // adieu alone
       write_line(out, section, row,
-                 figure_line("openssl", row, row.openssl, row.openssl_fraction_refused));
+                 figure_line(section.peer.c_str(), row, row.openssl, row.openssl_fraction_refused));
       write_line(out, section, row, ratio_line(row));
     }
   }

@@ -5,8 +5,10 @@
 //   group name label unit better who value min max rounds of_limit status
 //
 // `who` is adieu, openssl, libcrypto (a limit, the same for both libraries)
-// or ratio (adieu / openssl). `value` is the median of the rounds for a
-// library, the best round for libcrypto, and for a ratio the median of the
+// or ratio (adieu / openssl); in a section whose peer is not libssl (QUIC
+// over loopback) the peer's name (ngtcp2) and ratio (adieu / that peer); a
+// section of adieu alone (QUIC in memory) has adieu's lines only. `value` is the median of the
+// rounds for a library, the best round for libcrypto, and for a ratio the median of the
 // round-by-round ratios (report.h: ratio()); `min` and `max` are the smallest
 // and largest round (for a ratio: of the round-by-round ratios); `better` says
 // whether a higher or a lower value is better; `of_limit` is the library's

@@ -14,6 +14,7 @@
 #include "machine.h"
 #include "meter.h"
 #include "options.h"
+#include "quic_loopback.h"
 #include "report.h"
 #include "tls_pair.h"
 
@@ -115,6 +116,9 @@ int run(int argc, char** argv) {
   int status = 0;
   auto options = parse_options(argc, argv, &status);
   if (!options) return status;
+  if (options->quic_handshake_port != 0) {
+    return quic_handshake_once(options->data_dir, options->quic_handshake_port);
+  }
   // Before libcrypto allocates anything. Instruction counts are taken without
   // the counting hooks, so they measure the libraries alone.
   const bool counting = !options->callgrind_side && alloc::install_libcrypto_hooks();

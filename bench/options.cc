@@ -27,7 +27,8 @@ is 1. A handshake that does not negotiate the version asked for fails.
                            busy shared machine gives to other processes; each
                            read is a system call whose cost is measured and
                            taken out)
-  --only=LIST              sections among handshake,resumption,bulk,idle,limits
+  --only=LIST              sections among handshake,resumption,bulk,idle,quic,
+                           loopback,limits
   --version=1.2|1.3|both   TLS 1.3 sections, TLS 1.2 sections (full ECDHE-ECDSA
                            and ECDHE-RSA handshakes, bulk), or both (both; idle
                            connections are measured in TLS 1.3 only)
@@ -37,6 +38,13 @@ is 1. A handshake that does not negotiate the version asked for fails.
   --bulk-mib=N             MiB per bulk round (32)
   --connections=N          idle connections per round (100)
   --data-dir=DIR           certificates (the source tree's tests/data)
+  --loopback-connections=N QUIC over loopback: connections per round and
+                           client (20)
+  --tools-dir=DIR          where adieu-client and adieu-server are, for QUIC
+                           over loopback (this build's tools/)
+  --loopback-mib=N         QUIC over loopback: MiB of the file downloaded (64)
+  --quic-handshake=PORT    one QUIC handshake with 127.0.0.1:PORT, then exit
+                           (what the loopback section runs as adieu's client)
 
 Instruction counts (run under valgrind --tool=callgrind --collect-atstart=no):
   --callgrind-side=client|server --lib=adieu|openssl [--chain=ecdsa|rsa]
@@ -84,6 +92,16 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_status) {
       std::fputs(kUsage, stdout);
       *exit_status = 0;
       return std::nullopt;
+    } else if (starts_with(arg, "--loopback-connections=", &value) && positive(value, &number)) {
+      options.loopback_connections = static_cast<int>(number);
+    } else if (starts_with(arg, "--tools-dir=", &value) && !value.empty()) {
+      options.tools_dir = value;
+    } else if (starts_with(arg, "--loopback-mib=", &value) && positive(value, &number) &&
+               number <= 4096) {
+      options.loopback_bytes = static_cast<size_t>(number) << 20;
+    } else if (starts_with(arg, "--quic-handshake=", &value) && positive(value, &number) &&
+               number < 65536) {
+      options.quic_handshake_port = static_cast<int>(number);
     } else if (arg == "--quick") {
       options.quick = true;
     } else if (arg == "--wall-time") {
@@ -129,6 +147,8 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_status) {
     options.bulk_bytes = 8u << 20;
     options.connections = 10;
     options.primitive_iterations = 20;
+    options.loopback_connections = 2;
+    options.loopback_bytes = 4u << 20;
   }
   if (options.callgrind_side) {
     if (options.library.empty()) {

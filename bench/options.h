@@ -20,7 +20,13 @@ struct Options {
   size_t bulk_bytes = 32u << 20;  // per round, per suite and write size
   int connections = 100;          // idle connections per round
   int primitive_iterations = 200;
+  int loopback_connections = 20;      // QUIC over loopback: per round and client
+  size_t loopback_bytes = 64u << 20;  // QUIC over loopback: the file downloaded
+  // --quic-handshake=PORT: the child of the loopback section (quic_loopback.h).
+  int quic_handshake_port = 0;
   std::string data_dir = ADIEU_BENCH_DATA_DIR;
+  // adieu-client and adieu-server, for QUIC over loopback (this build's).
+  std::string tools_dir = ADIEU_BENCH_TOOLS_DIR;
   std::string only;  // comma-separated sections; empty: all
   // --version=1.2|1.3|both (both): which versions' sections run. In callgrind
   // mode, TLS 1.2 when only 1.2 is asked for, else TLS 1.3.

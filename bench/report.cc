@@ -129,17 +129,28 @@ void print_table(const std::vector<Section>& sections, std::FILE* out) {
     if (limits_only) {
       std::fprintf(out, "  %-62s %-6s %10s %6s\n", "", "unit", "libcrypto", "");
       std::fprintf(out, "  %-62s %-6s %10s %6s\n", "", "", "best", "spread");
+    } else if (section.peer.empty()) {
+      std::fprintf(out, "  %-62s %-6s %10s %6s\n", "", "unit", "adieu", "");
+      std::fprintf(out, "  %-62s %-6s %10s %6s\n", "", "", "median", "spread");
     } else {
+      const char* peer = section.peer.c_str();
       std::fprintf(out, "  %-62s %-6s %10s %6s %10s %6s %7s %8s %8s\n", "", "unit", "adieu", "",
-                   "openssl", "", "ratio", "adieu", "openssl");
+                   peer, "", "ratio", "adieu", peer);
       std::fprintf(out, "  %-62s %-6s %10s %6s %10s %6s %7s %8s %8s\n", "", "", "median", "spread",
-                   "median", "spread", "a/o", "of limit", "of limit");
+                   "median", "spread", section.peer == "openssl" ? "a/o" : "a/peer", "of limit",
+                   "of limit");
     }
     for (const Row& row : section.rows) {
       if (row.is_limit) {
         std::fprintf(out, "  %-62s %-6s %10s %s\n", row.label.c_str(), row.unit.c_str(),
                      value_cell(row, row.libcrypto).c_str(),
                      pad_left(spread_cell(row.libcrypto), 6).c_str());
+        continue;
+      }
+      if (section.peer.empty()) {
+        std::fprintf(out, "  %-62s %-6s %10s %s\n", row.label.c_str(), row.unit.c_str(),
+                     value_cell(row, row.adieu).c_str(),
+                     pad_left(spread_cell(row.adieu), 6).c_str());
         continue;
       }
       std::fprintf(out, "  %-62s %-6s %10s %s %10s %s %7s %8s %8s\n", row.label.c_str(),
@@ -157,11 +168,12 @@ void print_table(const std::vector<Section>& sections, std::FILE* out) {
     for (const std::string& note : section.notes) std::fprintf(out, "  * %s\n", note.c_str());
     for (const Row& row : section.rows) {
       refusal_note(out, "adieu", row, row.adieu.refused, "");
-      refusal_note(out, "openssl", row, row.openssl.refused, "");
+      refusal_note(out, section.peer.c_str(), row, row.openssl.refused, "");
       refusal_note(out, "libcrypto", row, row.libcrypto.refused, "");
       if (row.limit) refusal_note(out, "libcrypto", row, row.limit->refused, " (its limit)");
       refusal_note(out, "adieu", row, row.adieu_fraction_refused, ", fraction of the limit");
-      refusal_note(out, "openssl", row, row.openssl_fraction_refused, ", fraction of the limit");
+      refusal_note(out, section.peer.c_str(), row, row.openssl_fraction_refused,
+                   ", fraction of the limit");
     }
   }
 }

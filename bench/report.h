@@ -46,6 +46,10 @@ struct Section {
   std::string group;  // a short name of the section, for scripts and charts
   std::vector<Row> rows;
   std::vector<std::string> notes;
+  // Who the rows' `openssl` figures belong to: OpenSSL's libssl, or another
+  // peer ("ngtcp2" for QUIC over loopback). Empty: adieu alone (no peer in
+  // the same process), and no peer column, ratio or peer line in --tsv.
+  std::string peer = "openssl";
 };
 
 // What a figure says: the median of its rounds for a library, the best round

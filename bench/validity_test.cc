@@ -223,5 +223,58 @@ TEST(Validate, APlaceWithoutFiguresSaysWhyAndWritesNothing) {
   EXPECT_EQ(tsv.find("TLS 1.2 resumed"), std::string::npos) << tsv;
 }
 
+// A section of adieu alone (QUIC in memory: no QUIC in OpenSSL 3.0's libssl)
+// has no peer column, ratio or peer line; its impossible figures are still
+// refused. A section whose peer is another program (ngtcp2 over loopback)
+// names it in the table, the refusal notes and the --tsv `who` column.
+TEST(Validate, SectionsNameTheirPeerOrHaveNone) {
+  std::vector<Section> sections = broken_sections();
+  sections[0].rows.erase(sections[0].rows.begin());  // close_us, hs_client_per_s
+  sections[0].rows[1].limit.reset();
+  Section alone = sections[0];
+  alone.peer = "";
+  alone.title = "Alone";
+  alone.rows[0].openssl = Figure{};
+  alone.rows[1].openssl = Figure{};
+  Section against = sections[0];
+  against.peer = "ngtcp2";
+  against.title = "Against";
+  against.group = "against";
+  std::vector<Section> both{alone, against};
+  // adieu's close in each (round 2 is 0), ngtcp2's handshakes (round 1 < 0).
+  EXPECT_EQ(validate(&both, kMachine), 3);
+  const std::string table = captured(print_table, both);
+  const std::string alone_text = table.substr(0, table.find("\nAgainst"));
+  EXPECT_EQ(alone_text.find("openssl"), std::string::npos) << alone_text;
+  EXPECT_EQ(alone_text.find("ratio"), std::string::npos) << alone_text;
+  EXPECT_NE(alone_text.find("REFUSED: adieu, bidirectional close_notify: round 2 of 3"),
+            std::string::npos)
+      << alone_text;
+  const std::string against_text = table.substr(table.find("\nAgainst"));
+  EXPECT_NE(against_text.find("ngtcp2"), std::string::npos) << against_text;
+  EXPECT_EQ(against_text.find("openssl"), std::string::npos) << against_text;
+  EXPECT_NE(against_text.find("REFUSED: ngtcp2, client side: round 1 of 3"), std::string::npos)
+      << against_text;
+
+  const std::string tsv = captured(
+      [](const std::vector<Section>& s, std::FILE* out) { write_tsv(s, {"test"}, out); }, both);
+  // Alone: one adieu line per row. Against: adieu, ngtcp2 and ratio lines.
+  size_t lines = 0, alone_lines = 0;
+  for (size_t at = tsv.find('\n'); at != std::string::npos; at = tsv.find('\n', at + 1)) {
+    const std::string line = tsv.substr(at + 1, tsv.find('\n', at + 1) - at - 1);
+    if (line.empty() || line[0] == '#' || line.compare(0, 5, "group") == 0) continue;
+    ++lines;
+    if (line.compare(0, 7, "broken\t") == 0) {
+      ++alone_lines;
+      EXPECT_NE(line.find("\tadieu\t"), std::string::npos) << line;
+    }
+  }
+  EXPECT_EQ(alone_lines, 2u) << tsv;
+  EXPECT_EQ(lines, 2u + 6u) << tsv;
+  EXPECT_EQ(tsv.find("\topenssl\t"), std::string::npos) << tsv;
+  EXPECT_NE(tsv.find("\tngtcp2\tnan\tnan\tnan\t3\t\trefused: round 1 of 3"), std::string::npos)
+      << tsv;
+}
+
 }  // namespace
 }  // namespace adieu::bench
