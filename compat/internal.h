@@ -468,8 +468,6 @@ void install_verify_hook(adieu::Config& cfg);
 // outside an EngineCallScope).
 SSL* engine_caller();
 // While alive, the engine's callbacks on this thread belong to `s`.
-// The SSL of the EngineCallScope alive on this thread, or nullptr.
-SSL* engine_caller();
 class EngineCallScope {
  public:
   explicit EngineCallScope(SSL* s);

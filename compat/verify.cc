@@ -204,10 +204,6 @@ SSL* engine_caller() {
   return t_engine_caller;
 }
 
-SSL* engine_caller() {
-  return t_engine_caller;
-}
-
 EngineCallScope::EngineCallScope(SSL* s) : previous_(t_engine_caller) {
   t_engine_caller = s;
 }
