@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# QUIC and HTTP/3 against ngtcp2 (Debian's ngtcp2-client / ngtcp2-server,
+# GnuTLS backend: gtlsclient and gtlsserver, QUIC v1, ALPN h3):
+#  - adieu-client -quic fetches a file from gtlsserver;
+#  - gtlsclient fetches a file from adieu-server -quic -WWW;
+# each body compared byte for byte, then the same with packet loss injected
+# by the ngtcp2 tools' own -t (their outgoing packets) / -r (their incoming
+# packets, i.e. adieu's) options. Both sides must see a clean close:
+# CONNECTION_CLOSE with H3_NO_ERROR (0x100), sent by the client, received by
+# the server; adieu's side prints its SSL_get_shutdown value.
+#
+# With loss, the client's one CONNECTION_CLOSE may itself be lost (RFC 9000
+# section 10.2: it is not retransmitted as such). So: against gtlsserver -r
+# (our packets lost) the check that gtlsserver logged our CONNECTION_CLOSE is
+# left out, and gtlsclient loses only incoming packets (-r: adieu-server's),
+# never its own CONNECTION_CLOSE.
+source "$(dirname "$0")/lib.sh"
+use_cert ecdsa
+
+for program in gtlsclient gtlsserver; do
+  if ! command -v "$program" >/dev/null; then
+    if [[ "${CI:-}" == true ]]; then
+      failed "$program is not installed (packages ngtcp2-client, ngtcp2-server)"
+      finish "QUIC interop with ngtcp2"
+    fi
+    log "skipped: $program is not installed (packages ngtcp2-client, ngtcp2-server)"
+    exit 77
+  fi
+done
+
+HTDOCS=$WORK/htdocs
+mkdir -p "$HTDOCS"
+# A body of several hundred datagrams, and a small one.
+head -c 700001 /dev/urandom >"$HTDOCS/big.bin"
+printf 'hello over HTTP/3\n' >"$HTDOCS/hello.txt"
+
+# A UDP port nobody uses now (gtlsserver cannot pick its own).
+random_free_udp_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    if ! ss -Huan 2>/dev/null | awk '{print $4}' | grep -q ":$port\$"; then
+      echo "$port"
+      return
+    fi
+  done
+}
+
+# start_gtlsserver NAME ARGS...: gtlsserver on 127.0.0.1 and a free UDP
+# port, serving $HTDOCS. Sets PORT, SERVER_PID.
+start_gtlsserver() {
+  local name=$1 attempt i
+  shift
+  for attempt in 1 2 3 4 5; do
+    PORT=$(random_free_udp_port)
+    spawn /dev/null "$WORK/$name.out" "$WORK/$name.err" gtlsserver --no-quic-dump --no-http-dump \
+      -d "$HTDOCS" "$@" 127.0.0.1 "$PORT" "$KEY" "$FULLCHAIN"
+    SERVER_PID=$SPAWNED_PID
+    for ((i = 0; i < 200; i++)); do
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      if ss -Huan "sport = :$PORT" 2>/dev/null | grep -q .; then return 0; fi
+      sleep 0.05
+    done
+    kill_now "$SERVER_PID"
+  done
+  failed "$name: gtlsserver did not start"
+  show "$WORK/$name.out" "$WORK/$name.err"
+  return 1
+}
+
+# expect_same DESCRIPTION EXPECTED ACTUAL: the two files are byte for byte
+# the same.
+expect_same() {
+  if cmp -s "$2" "$3"; then
+    pass "$1 ($(stat -c %s "$3") bytes)"
+    return 0
+  fi
+  failed "$1: $(basename "$3") differs from $(basename "$2") ($(stat -c %s "$3" 2>/dev/null || echo no) bytes)"
+  return 1
+}
+
+# expect_log_re DESCRIPTION FILE EXTENDED-REGEX: a line of the file matches.
+expect_log_re() {
+  if grep -qE -- "$3" "$2" 2>/dev/null; then
+    pass "$1"
+    return 0
+  fi
+  failed "$1: /$3/ not found in $(basename "$2")"
+  show "$2"
+  return 1
+}
+
+# adieu-client -quic from gtlsserver: NAME FILE PEER_SEES_CLOSE(yes|no)
+# [gtlsserver options...]
+client_run() {
+  local name=$1 file=$2 peer_sees_close=$3
+  shift 3
+  log "== adieu-client -quic -get /$file -> gtlsserver $*"
+  start_gtlsserver "$name.srv" "$@" || return
+  spawn /dev/null "$WORK/$name.body" "$WORK/$name.cli.err" "$ADIEU_CLIENT" -quic \
+    -connect "127.0.0.1:$PORT" -servername localhost -CAfile "$ROOT" -get "/$file" -timeout 60
+  local client=$SPAWNED_PID
+  wait_exit "$client" 90
+  expect_status "adieu-client: complete response, clean close" "$WAIT_STATUS" 0
+  expect_same "the body, byte for byte" "$HTDOCS/$file" "$WORK/$name.body"
+  expect_grep "adieu-client negotiated h3" "$WORK/$name.cli.err" "alpn=h3"
+  expect_grep "adieu-client: status 200" "$WORK/$name.cli.err" "response: status=200"
+  expect_grep "adieu-client closed with H3_NO_ERROR, shutdown SENT|RECEIVED" \
+    "$WORK/$name.cli.err" \
+    "ended: CONNECTION_CLOSE sent, application error 0x100 (H3_NO_ERROR), reason '', state closed, shutdown=SENT|RECEIVED"
+  # gtlsserver's log (its default verbosity) shows the frame it received.
+  if [[ "$peer_sees_close" == yes ]]; then
+    expect_log_re "gtlsserver received our CONNECTION_CLOSE (0x100)" "$WORK/$name.srv.err" \
+      'frm rx [0-9]+ 1RTT CONNECTION_CLOSE\(0x1d\) error_code=\(unknown\)\(0x100\)'
+  fi
+  stop_server
+}
+
+# gtlsclient from adieu-server -quic -WWW: NAME FILE [gtlsclient options...]
+server_run() {
+  local name=$1 file=$2
+  shift 2
+  log "== gtlsclient $* /$file -> adieu-server -quic -WWW"
+  mkdir -p "$WORK/$name.download"
+  # The server serves its working directory.
+  pushd "$HTDOCS" >/dev/null || return
+  start_adieu_server "$name.srv" -quic -WWW -cert "$FULLCHAIN" -key "$KEY" -naccept 1
+  local started=$?
+  popd >/dev/null || return
+  ((started == 0)) || return
+  spawn /dev/null "$WORK/$name.cli.out" "$WORK/$name.cli.err" gtlsclient --no-quic-dump \
+    --no-http-dump --exit-on-all-streams-close --download "$WORK/$name.download" "$@" \
+    127.0.0.1 "$PORT" "https://localhost:$PORT/$file"
+  local client=$SPAWNED_PID
+  wait_exit "$client" 90
+  expect_status "gtlsclient succeeds" "$WAIT_STATUS" 0
+  expect_same "the body, byte for byte" "$HTDOCS/$file" "$WORK/$name.download/$file"
+  expect_log_re "gtlsclient closed with H3_NO_ERROR" "$WORK/$name.cli.err" \
+    'frm tx [0-9]+ 1RTT CONNECTION_CLOSE\(0x1d\) error_code=\(unknown\)\(0x100\)'
+  wait_exit "$SERVER_PID" 30
+  expect_status "adieu-server exits after its connection (-naccept 1)" "$WAIT_STATUS" 0
+  expect_grep "adieu-server answered 200" "$WORK/$name.srv.err" "request: GET /$file -> 200"
+  expect_grep "adieu-server negotiated h3" "$WORK/$name.srv.err" "alpn=h3"
+  expect_grep "adieu-server received CONNECTION_CLOSE H3_NO_ERROR, shutdown SENT|RECEIVED" \
+    "$WORK/$name.srv.err" \
+    "ended: CONNECTION_CLOSE received, application error 0x100 (H3_NO_ERROR), reason '', state closed, shutdown=SENT|RECEIVED"
+}
+
+client_run small hello.txt yes
+client_run big big.bin yes
+client_run loss_rx big.bin yes -t 0.1
+client_run loss_both big.bin no -t 0.1 -r 0.1
+server_run small hello.txt
+server_run big big.bin
+server_run loss big.bin -r 0.1
+
+finish "QUIC interop with ngtcp2"
