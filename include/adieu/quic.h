@@ -69,6 +69,11 @@ struct Settings {
   std::size_t connection_id_length = 8;
   // max_ack_delay (section 18.2).
   Duration max_ack_delay = std::chrono::milliseconds(25);
+  // The endpoint's static key for stateless reset tokens (RFC 9000 section
+  // 10.3.2): each token is the first 16 bytes of HMAC-SHA256(key, connection
+  // ID), so a server that lost a connection's state can still make them.
+  // Unset: a random key for this connection alone.
+  std::optional<std::array<std::uint8_t, 32>> stateless_reset_key;
 };
 
 enum class ConnectionState : std::uint8_t {
@@ -86,6 +91,9 @@ struct CloseInfo {
     peer,             // the peer's CONNECTION_CLOSE
     idle_timeout,     // section 10.1
     stateless_reset,  // section 10.3
+    // The client got a Version Negotiation packet without QUIC version 1
+    // (RFC 9000 section 6.2): nothing in common, nothing sent.
+    version_negotiation,
   };
   Cause cause = Cause::local;
   // The CONNECTION_CLOSE's fields (0, 0, "" for an idle timeout or reset):
@@ -206,6 +214,9 @@ class Connection {
   const std::vector<std::vector<std::uint8_t>>& peer_certificates() const;
   // The session to resume with later (client), once a ticket arrived.
   std::shared_ptr<Session> session() const;
+  // The token of the last NEW_TOKEN frame the server sent (client; RFC 9000
+  // section 8.1.3), empty if none: for the Initial of a later connection.
+  const std::vector<std::uint8_t>& new_token() const;
   ConnectionStats stats() const;
 
   // --- Streams (RFC 9000 sections 2-4). A stream is named by its id.

@@ -33,6 +33,11 @@ class SendCredit {
   bool blocked_frame_wanted() const;
   // A blocked frame was sent, carrying limit().
   void on_blocked_frame_sent() { blocked_reported_at_ = limit_; }
+  // A blocked frame carrying `limit` was lost: wanted again if the credit is
+  // still exhausted at that limit (RFC 9000 §13.3).
+  void on_blocked_frame_lost(std::uint64_t limit) {
+    if (blocked_reported_at_ == limit) blocked_reported_at_.reset();
+  }
 
  private:
   std::uint64_t limit_;

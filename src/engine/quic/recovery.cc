@@ -329,6 +329,23 @@ std::vector<SentPacket> Recovery::discard_space(PacketNumberSpace s, Instant now
   return outstanding;
 }
 
+std::vector<SentPacket> Recovery::on_retry(Instant now) {
+  Space& sp = space(PacketNumberSpace::initial);
+  std::vector<SentPacket> outstanding;
+  outstanding.reserve(sp.sent.size());
+  for (auto& [pn, p] : sp.sent) {
+    if (p.in_flight) congestion_.remove_from_flight(p.size);
+    outstanding.push_back(p);
+  }
+  sp.sent.clear();
+  sp.acked.clear();
+  sp.ack_eliciting_in_flight = 0;
+  sp.loss_time = kNever;
+  pto_count_ = 0;
+  set_timer(now);
+  return outstanding;
+}
+
 std::optional<std::uint64_t> Recovery::largest_acked(PacketNumberSpace s) const {
   return space(s).largest_acked;
 }

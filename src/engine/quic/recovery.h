@@ -106,6 +106,12 @@ class Recovery {
   // packets that were outstanding (their content will not be retransmitted in
   // this space).
   std::vector<SentPacket> discard_space(PacketNumberSpace space, Instant now);
+  // RFC 9002 section 6.3: a client that accepted a Retry forgets its Initial
+  // packets (they leave bytes in flight, no loss is declared) and restarts
+  // the PTO backoff; later Initials keep increasing packet numbers (RFC 9000
+  // section 17.2.5.3). Returns the packets that were outstanding, whose
+  // content is to be sent again.
+  std::vector<SentPacket> on_retry(Instant now);
 
   // --- state
   // When on_timeout() is to be called; kNever if nothing is armed.

@@ -21,8 +21,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <optional>
+#include <set>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "engine/quic/frame.h"
@@ -52,6 +56,20 @@ struct StreamFramesSent {
   bool max_streams_bidi = false;
   bool max_streams_uni = false;
   bool blocked = false;  // a *_BLOCKED frame (never retransmitted as such)
+
+  // The values the window updates carried, so that on_acked / on_lost can
+  // tell whether a newer one superseded them. max_stream_data_values is
+  // parallel to max_stream_data.
+  std::vector<std::uint64_t> max_stream_data_values;
+  std::uint64_t max_data_value = 0;
+  std::uint64_t max_streams_bidi_value = 0;
+  std::uint64_t max_streams_uni_value = 0;
+  // The limits the blocked frames reported: a lost one is owed again only
+  // if we are still blocked at that limit (RFC 9000 §13.3).
+  std::optional<std::uint64_t> data_blocked_at;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> stream_data_blocked_at;  // stream id, limit
+  std::optional<std::uint64_t> streams_blocked_bidi_at;
+  std::optional<std::uint64_t> streams_blocked_uni_at;
 
   bool empty() const {
     return data.empty() && resets.empty() && stop_sendings.empty() && max_stream_data.empty() &&
@@ -124,10 +142,65 @@ class StreamFrames {
   StreamMap& streams() { return streams_; }
   const StreamMap& streams() const { return streams_; }
 
+  // How many released streams keep their final read/write states and error
+  // codes for read_state() and friends; older ones then read as NONE.
+  static constexpr std::size_t kEndedStreamsKept = 256;
+
  private:
+  // What the application can still learn of a released stream.
+  struct EndedStream {
+    StreamIoState read = StreamIoState::none;
+    StreamIoState write = StreamIoState::none;
+    std::optional<std::uint64_t> read_error_code;
+    std::optional<std::uint64_t> write_error_code;
+  };
+
+  // Owed frames, each a function of the state at the time it is written.
+  bool window_update_owed(const Stream& stream) const;
+  bool max_data_owed() const;
+  bool max_streams_owed(StreamDirection d) const;
+  bool data_blocked_owed() const;
+  bool stream_data_blocked_owed(const Stream& stream) const;
+  bool stream_data_waiting(const Stream& stream) const;
+  bool can_emit(const Stream& stream) const;
+
+  // write_frames' phases; each writes what fits in `room` bytes.
+  void write_control_frames(wire::Writer& w, std::size_t& room, StreamFramesSent& sent);
+  void write_blocked_frames(wire::Writer& w, std::size_t& room, StreamFramesSent& sent);
+  // One STREAM frame for `stream` in at most `room` bytes; false if it
+  // had nothing to send that fits.
+  bool write_stream_frame(wire::Writer& w, std::size_t& room, Stream& stream,
+                          StreamFramesSent& sent);
+  StreamIoState read_state_of(const Stream& stream) const;
+  StreamIoState write_state_of(const Stream& stream) const;
+
+  // Bookkeeping after the peer's frames opened streams or ended some.
+  void note_incoming(std::uint64_t bidi_before, std::uint64_t uni_before);
+  void after_receive(StreamId id);
+  void release_ended();
+
+  Role self_;
   StreamMap streams_;
-  // The implementation adds what it needs here (owed control frames,
-  // round-robin position, incoming queue, received error codes).
+  // Streams with RESET_STREAM / STOP_SENDING owed, and the candidates for a
+  // MAX_STREAM_DATA (streams whose window moved or whose update was lost).
+  // All keyed by stream ID and pruned when the stream is released, so they
+  // hold at most one entry per open stream whatever the peer does.
+  std::set<std::uint64_t> reset_owed_;
+  std::set<std::uint64_t> stop_sending_owed_;
+  std::set<std::uint64_t> window_candidates_;
+  std::set<std::uint64_t> window_resend_;
+  std::map<std::uint64_t, std::uint64_t> window_acked_;  // largest MAX_STREAM_DATA acknowledged
+  std::map<std::uint64_t, std::uint64_t> stop_sending_codes_;
+  // Streams with data to send (new, lost or a FIN), and with lost data.
+  std::set<std::uint64_t> sendable_;
+  std::set<std::uint64_t> retransmit_;
+  std::uint64_t round_robin_after_ = 0;  // the last stream that sent new data
+  bool max_data_resend_ = false;
+  std::uint64_t max_data_acked_ = 0;
+  bool max_streams_resend_[2] = {false, false};
+  std::uint64_t max_streams_acked_[2] = {0, 0};
+  std::deque<std::uint64_t> incoming_;
+  std::map<std::uint64_t, EndedStream> ended_;
 };
 
 }  // namespace adieu::quic

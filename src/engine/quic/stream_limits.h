@@ -34,6 +34,11 @@ class LocalStreamLimit {
   bool blocked_frame_wanted() const;
   // STREAMS_BLOCKED carrying max() was sent.
   void on_blocked_frame_sent() { blocked_reported_at_ = max_; }
+  // A STREAMS_BLOCKED carrying `max` was lost: wanted again if the limit
+  // still stops us there (RFC 9000 §13.3).
+  void on_blocked_frame_lost(std::uint64_t max) {
+    if (blocked_reported_at_ == max) blocked_reported_at_.reset();
+  }
 
  private:
   Role self_;

@@ -70,6 +70,11 @@ Stream* StreamMap::find(StreamId id) {
   return it == streams_.end() ? nullptr : &it->second;
 }
 
+const Stream* StreamMap::find(StreamId id) const {
+  auto it = streams_.find(id.value);
+  return it == streams_.end() ? nullptr : &it->second;
+}
+
 TransportError StreamMap::resolve(StreamId id, Stream*& stream) {
   stream = nullptr;
   if (id.is_local(self_)) {

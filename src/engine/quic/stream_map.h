@@ -62,7 +62,10 @@ class StreamMap {
   Stream* open(StreamDirection direction);
   // nullptr if the stream is not open (never opened, or released).
   Stream* find(StreamId id);
+  const Stream* find(StreamId id) const;
   std::size_t size() const { return streams_.size(); }
+  // The open streams by stream ID.
+  const std::map<std::uint64_t, Stream>& all() const { return streams_; }
 
   // --- frames from the peer; an error leaves everything unchanged
   TransportError on_stream_frame(StreamId id, std::uint64_t offset,
@@ -85,8 +88,14 @@ class StreamMap {
 
   SendCredit& connection_send_credit() { return connection_send_; }
   ReceiveCredit& connection_receive_credit() { return connection_receive_; }
+  const SendCredit& connection_send_credit() const { return connection_send_; }
+  const ReceiveCredit& connection_receive_credit() const { return connection_receive_; }
   LocalStreamLimit& local_limit(StreamDirection d) { return local_limits_[index(d)]; }
   RemoteStreamLimit& remote_limit(StreamDirection d) { return remote_limits_[index(d)]; }
+  const LocalStreamLimit& local_limit(StreamDirection d) const { return local_limits_[index(d)]; }
+  const RemoteStreamLimit& remote_limit(StreamDirection d) const {
+    return remote_limits_[index(d)];
+  }
 
  private:
   static std::size_t index(StreamDirection d) { return static_cast<std::size_t>(d); }

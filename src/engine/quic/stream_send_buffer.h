@@ -69,6 +69,10 @@ class StreamSendBuffer {
   // Whether emit() has something (lost data, new data or a FIN) regardless of
   // flow control.
   bool has_pending() const;
+  // Whether lost bytes or a lost FIN wait to be emitted again.
+  bool has_lost() const { return !reset_code_ && (!lost_.empty() || fin_lost_); }
+  // The stream offset the next emit() starts at (for sizing its frame).
+  std::uint64_t next_offset() const { return lost_.empty() ? sent_end_ : lost_.begin()->first; }
   // New data is waiting but the flow limit stops it: a STREAM_DATA_BLOCKED
   // frame is wanted (RFC 9000 §4.1).
   bool blocked(std::uint64_t flow_limit) const;
