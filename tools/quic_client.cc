@@ -117,6 +117,7 @@ int run_quic_client(const char* program, const Options& options) {
   if (result.end == UdpLoopEnd::socket_error) {
     std::fprintf(stderr, "socket error: %s\n", std::strerror(result.os_error));
   }
+  std::fprintf(stderr, "%s\n", describe_quic_stats(*connection).c_str());
   std::fprintf(stderr, "%s\n", describe_quic_end(*connection).c_str());
   return response.complete && result.end == UdpLoopEnd::closed && quic_ended_cleanly(*connection)
              ? 0

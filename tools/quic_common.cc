@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "crypto/key_exchange.h"
 #include "h3_session.h"
 
 namespace adieu::tools {
@@ -23,14 +24,25 @@ std::string describe_quic_parameters(const quic::Connection& c) {
   std::snprintf(suite, sizeof suite, "0x%04x", c.cipher_suite());
   std::string out = "version=TLSv1.3";
   out += " suite=" + std::string(c.cipher_suite_name() != nullptr ? c.cipher_suite_name() : suite);
-  char group[8];
-  std::snprintf(group, sizeof group, "0x%04x", c.group());
-  out += std::string(" group=") + group;
+  const char* group = crypto::group_name(c.group());
+  out += std::string(" group=") + (group != nullptr ? group : "none");
   out += " alpn=" + (c.alpn().empty() ? std::string("none") : c.alpn());
   out += " sni=" + (c.server_name().empty() ? std::string("none") : c.server_name());
   out += " peer_certs=" + std::to_string(c.peer_certificates().size());
   out += std::string(" resumed=") + (c.resumed() ? "yes" : "no");
   return out;
+}
+
+std::string describe_quic_stats(const quic::Connection& c) {
+  const quic::ConnectionStats s = c.stats();
+  auto item = [](const char* name, uint64_t value) {
+    return std::string(" ") + name + "=" + std::to_string(value);
+  };
+  return "stats:" + item("datagrams_sent", s.datagrams_sent) +
+         item("datagrams_received", s.datagrams_received) + item("packets_sent", s.packets_sent) +
+         item("packets_received", s.packets_received) + item("packets_lost", s.packets_lost) +
+         item("packets_dropped", s.packets_dropped) + item("key_updates", s.key_updates) +
+         item("smoothed_rtt_us", static_cast<uint64_t>(s.smoothed_rtt.count()));
 }
 
 std::string quic_shutdown_value(const quic::Connection& c) {

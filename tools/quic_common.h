@@ -21,6 +21,11 @@ void apply_quic_options(const char* program, const Options& options, Config& con
 // "version=TLSv1.3 suite=... group=... alpn=h3 sni=... peer_certs=N resumed=no".
 std::string describe_quic_parameters(const quic::Connection& connection);
 
+// The connection's counters: "stats: datagrams_sent=N datagrams_received=N
+// packets_sent=N packets_received=N packets_lost=N packets_dropped=N
+// key_updates=N smoothed_rtt_us=N".
+std::string describe_quic_stats(const quic::Connection& connection);
+
 // SSL_get_shutdown's value on a QUIC connection object (the OpenSSL rules:
 // 0 while active, SENT while we are closing, SENT|RECEIVED once draining or
 // terminated in any way), as "0", "SENT" or "SENT|RECEIVED".

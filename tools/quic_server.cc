@@ -171,6 +171,7 @@ int run_quic_server(const char* program, const Options& options) {
       std::fprintf(stderr, "socket error: %s\n", std::strerror(result.os_error));
     }
     if (!quiet) {
+      std::fprintf(stderr, "peer=%s %s\n", peer.text().c_str(), describe_quic_stats(c).c_str());
       std::fprintf(stderr, "peer=%s %s\n", peer.text().c_str(), describe_quic_end(c).c_str());
     }
     disconnect(fd);

@@ -90,6 +90,21 @@ expect_log_re() {
   return 1
 }
 
+# expect_losses DESCRIPTION FILE: adieu's stats line there counts lost
+# packets (the peer's -r dropped some of ours, and they were detected lost:
+# the body's hundreds of packets at 10% loss).
+expect_losses() {
+  local lost
+  lost=$(sed -n 's/.*stats:.* packets_lost=\([0-9]*\).*/\1/p' "$2" | head -n 1)
+  if [[ -n "$lost" && "$lost" -gt 0 ]]; then
+    pass "$1 ($lost packets)"
+    return 0
+  fi
+  failed "$1: packets_lost=${lost:-none}"
+  show "$2"
+  return 1
+}
+
 # adieu-client -quic from gtlsserver: NAME FILE PEER_SEES_CLOSE(yes|no)
 # [gtlsserver options...]
 client_run() {
@@ -113,6 +128,8 @@ client_run() {
     expect_log_re "gtlsserver received our CONNECTION_CLOSE (0x100)" "$WORK/$name.srv.err" \
       'frm rx [0-9]+ 1RTT CONNECTION_CLOSE\(0x1d\) error_code=\(unknown\)\(0x100\)'
   fi
+  # (No count of our lost packets here: the client sends few ack-eliciting
+  # packets, and -r may well drop none of them.)
   stop_server
 }
 
@@ -144,6 +161,9 @@ server_run() {
   expect_grep "adieu-server received CONNECTION_CLOSE H3_NO_ERROR, shutdown SENT|RECEIVED" \
     "$WORK/$name.srv.err" \
     "ended: CONNECTION_CLOSE received, application error 0x100 (H3_NO_ERROR), reason '', state closed, shutdown=SENT|RECEIVED"
+  if [[ " $* " == *" -r "* ]]; then
+    expect_losses "adieu-server detected and recovered lost packets" "$WORK/$name.srv.err"
+  fi
 }
 
 client_run small hello.txt yes
