@@ -3,6 +3,8 @@
 # GnuTLS backend: gtlsclient and gtlsserver, QUIC v1, ALPN h3):
 #  - adieu-client -quic fetches a file from gtlsserver;
 #  - gtlsclient fetches a file from adieu-server -quic -WWW;
+#  - adieu-client -quic fetches from adieu-server -quic (a file, a 404, a
+#    refused "..", the -www status page), and finds no server;
 # each body compared byte for byte, then the same with packet loss injected
 # by the ngtcp2 tools' own -t (their outgoing packets) / -r (their incoming
 # packets, i.e. adieu's) options. Both sides must see a clean close:
@@ -166,6 +168,33 @@ server_run() {
   fi
 }
 
+# adieu-client -quic from adieu-server -quic: NAME PATH SERVER-MODE
+# (-www|-WWW) EXPECTED-STATUS
+adieu_run() {
+  local name=$1 path=$2 mode=$3 status=$4
+  log "== adieu-client -quic -get $path -> adieu-server -quic $mode"
+  pushd "$HTDOCS" >/dev/null || return
+  start_adieu_server "$name.srv" -quic "$mode" -cert "$FULLCHAIN" -key "$KEY" -naccept 1
+  local started=$?
+  popd >/dev/null || return
+  ((started == 0)) || return
+  spawn /dev/null "$WORK/$name.body" "$WORK/$name.cli.err" "$ADIEU_CLIENT" -quic \
+    -connect "127.0.0.1:$PORT" -servername localhost -CAfile "$ROOT" -get "$path" -timeout 30
+  local client=$SPAWNED_PID
+  wait_exit "$client" 60
+  expect_status "adieu-client: complete response, clean close" "$WAIT_STATUS" 0
+  expect_grep "adieu-client: status $status" "$WORK/$name.cli.err" "response: status=$status"
+  expect_grep "adieu-client closed with H3_NO_ERROR, shutdown SENT|RECEIVED" \
+    "$WORK/$name.cli.err" \
+    "ended: CONNECTION_CLOSE sent, application error 0x100 (H3_NO_ERROR), reason '', state closed, shutdown=SENT|RECEIVED"
+  wait_exit "$SERVER_PID" 30
+  expect_status "adieu-server exits after its connection (-naccept 1)" "$WAIT_STATUS" 0
+  expect_grep "adieu-server answered $status" "$WORK/$name.srv.err" "request: GET $path -> $status"
+  expect_grep "adieu-server received CONNECTION_CLOSE H3_NO_ERROR, shutdown SENT|RECEIVED" \
+    "$WORK/$name.srv.err" \
+    "ended: CONNECTION_CLOSE received, application error 0x100 (H3_NO_ERROR), reason '', state closed, shutdown=SENT|RECEIVED"
+}
+
 client_run small hello.txt yes
 client_run big big.bin yes
 client_run loss_rx big.bin yes -t 0.1
@@ -173,5 +202,27 @@ client_run loss_both big.bin no -t 0.1 -r 0.1
 server_run small hello.txt
 server_run big big.bin
 server_run loss big.bin -r 0.1
+
+adieu_run self_big /big.bin -WWW 200
+expect_same "the body, byte for byte" "$HTDOCS/big.bin" "$WORK/self_big.body"
+adieu_run self_404 /missing.bin -WWW 404
+expect_grep "the 404 page" "$WORK/self_404.body" "<h1>404 Not Found</h1>"
+adieu_run self_dotdot /../etc/passwd -WWW 400
+adieu_run self_status /status -www 200
+expect_grep "the status page names the negotiated ALPN" "$WORK/self_status.body" "alpn=h3"
+
+log "== adieu-client -quic to a port where nobody answers: no response, exit 1"
+PORT=$(random_free_udp_port)
+spawn /dev/null "$WORK/nobody.body" "$WORK/nobody.cli.err" "$ADIEU_CLIENT" -quic \
+  -connect "127.0.0.1:$PORT" -CAfile "$ROOT" -timeout 1
+wait_exit "$SPAWNED_PID" 30
+expect_status "adieu-client fails" "$WAIT_STATUS" 1
+expect_grep "adieu-client says it timed out" "$WORK/nobody.cli.err" "timed out after 1 s"
+expect_grep "adieu-client: the connection never ended" "$WORK/nobody.cli.err" \
+  "ended: not closed (state handshaking), shutdown=0"
+
+log "== adieu-server -quic waiting for a client: SIGTERM ends it with status 0"
+start_adieu_server term.srv -quic -cert "$FULLCHAIN" -key "$KEY"
+stop_server
 
 finish "QUIC interop with ngtcp2"
