@@ -199,6 +199,18 @@ client_run small hello.txt yes
 client_run big big.bin yes
 client_run loss_rx big.bin yes -t 0.1
 client_run loss_both big.bin no -t 0.1 -r 0.1
+log "== adieu-client -quic -CAfile <another root> -> gtlsserver: unknown_ca as CRYPTO_ERROR 0x130"
+start_gtlsserver badca.srv
+spawn /dev/null "$WORK/badca.body" "$WORK/badca.cli.err" "$ADIEU_CLIENT" -quic \
+  -connect "127.0.0.1:$PORT" -servername localhost -CAfile "$D/rsa-root.pem" -timeout 30
+wait_exit "$SPAWNED_PID" 60
+expect_status "adieu-client fails" "$WAIT_STATUS" 1
+expect_grep "adieu-client sent CRYPTO_ERROR(unknown_ca)" "$WORK/badca.cli.err" \
+  "ended: CONNECTION_CLOSE sent, transport error 0x130"
+expect_log_re "gtlsserver received it" "$WORK/badca.srv.err" \
+  'frm rx [0-9]+ (Initial|Handshake) CONNECTION_CLOSE\(0x1c\) error_code=CRYPTO_ERROR\(0x130\)'
+stop_server
+
 server_run small hello.txt
 server_run big big.bin
 server_run loss big.bin -r 0.1
