@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -15,6 +16,7 @@
 
 #include "crypto/random.h"
 #include "engine/quic/packet_header.h"
+#include "engine/quic/stateless_reset.h"
 #include "h3_quic_transport.h"
 #include "h3_session.h"
 #include "quic_common.h"
@@ -41,7 +43,10 @@ void catch_signals() {
 // A client's first datagram that may start a connection: an Initial of
 // QUIC version 1 in a datagram of at least 1200 bytes (RFC 9000 section
 // 14.1); what the endpoint decides about it.
+// The stateless reset token of our connection ID comes from the endpoint's
+// key (RFC 9000 section 10.3.2).
 std::optional<quic::AcceptedInitial> accept_initial(std::span<const uint8_t> datagram,
+                                                    const quic::StatelessResetKey& reset_key,
                                                     std::string* why) {
   quic::PacketHeader header;
   if (quic::parse_packet_header(datagram, 0, header) != quic::HeaderStatus::ok ||
@@ -56,11 +61,13 @@ std::optional<quic::AcceptedInitial> accept_initial(std::span<const uint8_t> dat
   quic::AcceptedInitial accepted;
   accepted.original_destination_cid.assign(header.dcid.begin(), header.dcid.end());
   accepted.local_cid.resize(quic::Settings{}.connection_id_length);
-  if (!crypto::system_random().fill(accepted.local_cid) ||
-      !crypto::system_random().fill(accepted.stateless_reset_token)) {
+  if (!crypto::system_random().fill(accepted.local_cid)) {
     *why = "no randomness";
     return std::nullopt;
   }
+  accepted.stateless_reset_token = reset_key.token(accepted.local_cid);
+  std::copy(reset_key.bytes().begin(), reset_key.bytes().end(),
+            accepted.stateless_reset_key.begin());
   return accepted;
 }
 
@@ -94,6 +101,10 @@ int run_quic_server(const char* program, const Options& options) {
   UdpAddress bound;
   const int fd = udp_bind(host, port, &bound, &error);
   if (fd < 0) fail(program, "cannot listen on " + where + ": " + error);
+  quic::StatelessResetKey reset_key;
+  if (!quic::StatelessResetKey::generate(crypto::system_random(), reset_key)) {
+    fail(program, "no randomness for the stateless reset key");
+  }
   catch_signals();
   const bool quiet = options.has("quiet");
   if (!quiet) std::fprintf(stderr, "%s: listening on %s (QUIC)\n", program, bound.text().c_str());
@@ -108,7 +119,7 @@ int run_quic_server(const char* program, const Options& options) {
     if (g_stop != 0) break;
     const std::span<const uint8_t> datagram(buffer.data(), static_cast<size_t>(n));
     std::string why;
-    const std::optional<quic::AcceptedInitial> accepted = accept_initial(datagram, &why);
+    const std::optional<quic::AcceptedInitial> accepted = accept_initial(datagram, reset_key, &why);
     if (!accepted) {
       if (options.has("verbose")) {
         std::fprintf(stderr, "dropped a datagram from %s: %s\n", peer.text().c_str(), why.c_str());
