@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "crypto/random.h"
+#include "engine/config_impl.h"
 #include "engine/quic/connection_impl.h"
 #include "engine/quic/initial_secrets.h"
 #include "engine/quic/stream_state.h"
@@ -31,17 +32,22 @@ StreamParameters stream_parameters(const Settings& s) {
   return p;
 }
 
-std::optional<ConnectionId> random_cid(size_t length) {
+// The config's randomness (the system's, unless a test injected a source).
+crypto::Random& random_of(const Config& config) {
+  return *config.impl().random;
+}
+
+std::optional<ConnectionId> random_cid(crypto::Random& random, size_t length) {
   std::array<uint8_t, kMaxConnectionIdSize> bytes{};
   length = std::min(length, kMaxConnectionIdSize);
-  if (!crypto::system_random().fill(std::span<uint8_t>(bytes.data(), length))) return std::nullopt;
+  if (!random.fill(std::span<uint8_t>(bytes.data(), length))) return std::nullopt;
   return ConnectionId::from(std::span<const uint8_t>(bytes.data(), length));
 }
 
-StatelessResetKey reset_key_of(const Settings& settings) {
+StatelessResetKey reset_key_of(const Settings& settings, crypto::Random& random) {
   if (settings.stateless_reset_key) return *settings.stateless_reset_key;
   StatelessResetKey key{};
-  crypto::system_random().fill(key);
+  random.fill(key);
   return key;
 }
 
@@ -144,12 +150,14 @@ void Connection::Impl::on_timeout(Instant now) {
     if (sp.discarded) return;
     sp.probes = std::max(sp.probes, outcome.probes);
     // RFC 9002 section 6.2.4: a probe carries data that may have been lost
-    // if there is some; the handshake's CRYPTO data in flight is sent again.
+    // if there is some: the CRYPTO data and HANDSHAKE_DONE in flight are
+    // sent again.
     for (const auto& [id, content] : sent) {
       if (content.space != outcome.space) continue;
       for (const SentContent::CryptoRange& r : content.crypto) {
         sp.crypto.on_lost(r.offset, r.length, false);
       }
+      if (content.handshake_done && !handshake_done_acked) handshake_done_owed = true;
     }
   }
 }
@@ -182,10 +190,11 @@ std::unique_ptr<Connection> Connection::client(std::shared_ptr<const Config> con
                                                const Settings& settings,
                                                const std::string& server_name, Instant now,
                                                std::shared_ptr<Session> session) {
-  const std::optional<ConnectionId> scid = random_cid(settings.connection_id_length);
-  const std::optional<ConnectionId> dcid = random_cid(kInitialDcidLength);
+  crypto::Random& random = random_of(*config);
+  const std::optional<ConnectionId> scid = random_cid(random, settings.connection_id_length);
+  const std::optional<ConnectionId> dcid = random_cid(random, kInitialDcidLength);
   auto impl = std::make_unique<Impl>(Role::client, config, settings, scid.value_or(ConnectionId{}),
-                                     reset_key_of(settings), now);
+                                     reset_key_of(settings, random), now);
   Impl& c = *impl;
   std::unique_ptr<Connection> conn(new Connection(std::move(impl)));
   if (!scid || !dcid || !install_initial_keys(c, dcid->span())) {
@@ -220,7 +229,7 @@ std::unique_ptr<Connection> Connection::server(std::shared_ptr<const Config> con
   const std::optional<ConnectionId> local = ConnectionId::from(accepted.local_cid);
   const std::optional<ConnectionId> odcid = ConnectionId::from(accepted.original_destination_cid);
   auto impl = std::make_unique<Impl>(Role::server, config, settings, local.value_or(ConnectionId{}),
-                                     reset_key_of(settings), now);
+                                     reset_key_of(settings, random_of(*config)), now);
   Impl& c = *impl;
   std::unique_ptr<Connection> conn(new Connection(std::move(impl)));
   PacketHeader first;
@@ -365,8 +374,8 @@ ConnectionStats Connection::stats() const {
 std::optional<std::uint64_t> Connection::open_stream(bool bidirectional) {
   Impl& c = *impl_;
   if (!c.active() || !handshake_complete()) return std::nullopt;
-  const std::optional<StreamId> id = c.streams.open(bidirectional ? StreamDirection::bidirectional
-                                                                  : StreamDirection::unidirectional);
+  const std::optional<StreamId> id = c.streams.open(
+      bidirectional ? StreamDirection::bidirectional : StreamDirection::unidirectional);
   if (!id) return std::nullopt;
   return id->value;
 }
@@ -428,7 +437,7 @@ bool Connection::streams_flushed() const {
   // whose data need not arrive); a released stream ended.
   const StreamMap& map = impl_->streams.streams();
   for (uint64_t id : impl_->written_streams) {
-    const Stream* s = const_cast<StreamMap&>(map).find(StreamId{id});
+    const Stream* s = map.find(StreamId{id});
     if (!s || !s->send) continue;
     const SendState st = s->send->state();
     if (st == SendState::data_recvd || st == SendState::reset_sent ||

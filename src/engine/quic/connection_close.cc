@@ -22,8 +22,8 @@ void Connection::Impl::close_with(CloseInfo info, Instant now) {
   }
 }
 
-void Connection::Impl::close_transport(TransportError code, uint64_t frame_type,
-                                       std::string reason, Instant now, Error tls_error) {
+void Connection::Impl::close_transport(TransportError code, uint64_t frame_type, std::string reason,
+                                       Instant now, Error tls_error) {
   CloseInfo info;
   info.cause = CloseInfo::Cause::local;
   info.transport = true;

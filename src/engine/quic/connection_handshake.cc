@@ -4,6 +4,7 @@
 // completion and confirmation.
 #include <algorithm>
 
+#include "engine/config_impl.h"
 #include "engine/quic/connection_impl.h"
 #include "engine/quic/flow_control.h"
 
@@ -120,7 +121,7 @@ void Connection::Impl::on_handshake_confirmed(Instant now) {
   recovery.on_handshake_confirmed(now);
   if (peer_parameters) {
     cids.issue(peer_parameters->active_connection_id_limit, settings.connection_id_length,
-               crypto::system_random());
+               *config->impl().random);
   }
 }
 

@@ -21,9 +21,8 @@ ConnectionIds::ConnectionIds(const ConnectionId& initial_local, const StatelessR
 }
 
 bool ConnectionIds::is_local(std::span<const uint8_t> dcid) const {
-  return std::any_of(local_.begin(), local_.end(), [&](const Local& l) {
-    return std::ranges::equal(l.cid.span(), dcid);
-  });
+  return std::any_of(local_.begin(), local_.end(),
+                     [&](const Local& l) { return std::ranges::equal(l.cid.span(), dcid); });
 }
 
 bool ConnectionIds::issue(uint64_t peer_limit, size_t length, crypto::Random& random) {
@@ -90,9 +89,10 @@ TransportError ConnectionIds::on_new_id(const NewConnectionIdFrame& frame) {
     return TransportError::no_error;
   }
   Peer added{frame.sequence_number, *cid, frame.stateless_reset_token};
-  peer_.insert(std::upper_bound(peer_.begin(), peer_.end(), added,
-                                [](const Peer& a, const Peer& b) { return a.sequence < b.sequence; }),
-               added);
+  peer_.insert(
+      std::upper_bound(peer_.begin(), peer_.end(), added,
+                       [](const Peer& a, const Peer& b) { return a.sequence < b.sequence; }),
+      added);
   if (frame.retire_prior_to > peer_retire_prior_to_) {
     peer_retire_prior_to_ = frame.retire_prior_to;
     // Keep at least the newest ID: Retire Prior To never exceeds the

@@ -57,9 +57,9 @@ struct Connection::Impl {
 
   // --- packet_receiver.cc
   void receive(std::span<const uint8_t> datagram, Instant now);
-  // false: the packet was dropped (`undecryptable` says whether for want of
-  // authentication, which may make the datagram a stateless reset).
-  bool process_packet(const PacketHeader& header, Instant now, bool& undecryptable);
+  // false: the packet was dropped (not ours, no keys, not authenticated,
+  // a duplicate).
+  bool process_packet(const PacketHeader& header, Instant now);
   void process_version_negotiation(const PacketHeader& header, Instant now);
   void process_retry(const PacketHeader& header, Instant now);
   // One frame; false when the connection started to end.
@@ -148,8 +148,8 @@ struct Connection::Impl {
   ConnectionState state = ConnectionState::handshaking;
   std::optional<CloseInfo> close_info;
   bool close_sent = false;
-  Instant close_deadline = kNever;    // end of closing or draining
-  uint64_t closing_datagrams = 0;     // received while closing
+  Instant close_deadline = kNever;  // end of closing or draining
+  uint64_t closing_datagrams = 0;   // received while closing
   Instant idle_deadline = kNever;
   bool ack_eliciting_sent_since_receive = false;
   ConnectionStats stats;

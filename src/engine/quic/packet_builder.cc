@@ -107,16 +107,16 @@ bool Connection::Impl::build_datagram(Instant now, std::vector<uint8_t>& out) {
     plan.pn_length = packet_number_length(plan.packet_number, recovery.largest_acked(s));
     if (plan.pn_length == 0) plan.pn_length = 4;
     const size_t room = budget - used;
-    const size_t overhead = header_size(*this, s, plan.pn_length, room, token_of(*this, s)) +
-                            crypto::kAeadTagSize;
+    const size_t overhead =
+        header_size(*this, s, plan.pn_length, room, token_of(*this, s)) + crypto::kAeadTagSize;
     if (room <= overhead) continue;
     const size_t payload_room = room - overhead;
     wire::Writer w(plan.payload);
 
     if (closing) {
       ConnectionCloseFrame f = close_frame(s);
-      f.reason_phrase = f.reason_phrase.first(std::min(f.reason_phrase.size(),
-                                                       payload_room > 32 ? payload_room - 32 : 0));
+      f.reason_phrase = f.reason_phrase.first(
+          std::min(f.reason_phrase.size(), payload_room > 32 ? payload_room - 32 : 0));
       write_frame(w, f);
       sp.close_owed = false;
       plans.push_back(std::move(plan));
@@ -145,7 +145,9 @@ bool Connection::Impl::build_datagram(Instant now, std::vector<uint8_t>& out) {
       const uint64_t allowed = eliciting_left > overhead + ack_size ? eliciting_left - overhead : 0;
       limit = static_cast<size_t>(std::min<uint64_t>(limit, allowed));
     }
-    auto room_left = [&]() { return limit > plan.payload.size() ? limit - plan.payload.size() : 0; };
+    auto room_left = [&]() {
+      return limit > plan.payload.size() ? limit - plan.payload.size() : 0;
+    };
 
     // CRYPTO data, lost ranges first.
     while (room_left() > kCryptoFrameOverhead + 1) {
@@ -222,9 +224,9 @@ bool Connection::Impl::build_datagram(Instant now, std::vector<uint8_t>& out) {
       // The Length field may have grown by a byte: take it back.
       total = 0;
       for (const PacketPlan& p : plans) total += packet_size(*this, p);
-      if (total > target) last.payload.erase(last.payload.begin(),
-                                             last.payload.begin() +
-                                                 static_cast<std::ptrdiff_t>(total - target));
+      if (total > target)
+        last.payload.erase(last.payload.begin(),
+                           last.payload.begin() + static_cast<std::ptrdiff_t>(total - target));
     }
   }
 
@@ -271,9 +273,9 @@ bool Connection::Impl::build_datagram(Instant now, std::vector<uint8_t>& out) {
     if (p.ack_eliciting && sp.probes > 0) --sp.probes;
     for (uint64_t seq : p.new_ids) cids.on_new_id_sent(seq);
     for (uint64_t seq : p.retirements) cids.on_retirement_sent(seq);
-    path_responses_owed.erase(path_responses_owed.begin(),
-                              path_responses_owed.begin() +
-                                  static_cast<std::ptrdiff_t>(p.path_responses));
+    path_responses_owed.erase(
+        path_responses_owed.begin(),
+        path_responses_owed.begin() + static_cast<std::ptrdiff_t>(p.path_responses));
     if (p.content.handshake_done) handshake_done_owed = false;
     SentPacket packet;
     packet.packet_number = p.packet_number;
@@ -290,6 +292,8 @@ bool Connection::Impl::build_datagram(Instant now, std::vector<uint8_t>& out) {
   ++stats.datagrams_sent;
   stats.bytes_sent += out.size();
   if (closing) {
+    // The closing period runs from the first CONNECTION_CLOSE sent.
+    if (!close_sent) close_deadline = now + 3 * pto();
     close_sent = true;
     return true;
   }

@@ -6,6 +6,7 @@
 // closes the connection.
 #include <algorithm>
 
+#include "engine/config_impl.h"
 #include "engine/quic/connection_impl.h"
 #include "engine/quic/frame_rules.h"
 #include "engine/quic/initial_secrets.h"
@@ -42,26 +43,21 @@ void Connection::Impl::receive(std::span<const uint8_t> datagram, Instant now) {
     return;
   }
   bool any_processed = false;
-  bool undecryptable = false;
   CoalescedPackets packets(datagram, settings.connection_id_length);
   PacketHeader header;
   while (active() && packets.next(header)) {
-    bool failed = false;
-    if (process_packet(header, now, failed)) {
+    if (process_packet(header, now)) {
       any_processed = true;
     } else {
       ++stats.packets_dropped;
-      undecryptable = undecryptable || failed;
     }
   }
   stats.packets_dropped += packets.skipped();
-  if (packets.status() != HeaderStatus::ok) {
-    ++stats.packets_dropped;
-    undecryptable = true;
-  }
-  // RFC 9000 section 10.3.1: a datagram nothing in which could be used,
-  // ending with one of the peer's stateless reset tokens.
-  if (active() && !any_processed && undecryptable && cids.is_stateless_reset(datagram)) {
+  if (packets.status() != HeaderStatus::ok) ++stats.packets_dropped;
+  // RFC 9000 section 10.3.1: a datagram nothing in which could be used
+  // (not ours, or not decrypted), ending with one of the peer's stateless
+  // reset tokens.
+  if (active() && !any_processed && cids.is_stateless_reset(datagram)) {
     terminate(CloseInfo::Cause::stateless_reset, now);
     return;
   }
@@ -70,8 +66,7 @@ void Connection::Impl::receive(std::span<const uint8_t> datagram, Instant now) {
   }
 }
 
-bool Connection::Impl::process_packet(const PacketHeader& header, Instant now,
-                                      bool& undecryptable) {
+bool Connection::Impl::process_packet(const PacketHeader& header, Instant now) {
   if (header.type == PacketType::version_negotiation) {
     process_version_negotiation(header, now);
     return true;
@@ -86,9 +81,9 @@ bool Connection::Impl::process_packet(const PacketHeader& header, Instant now,
   if (header.type != PacketType::one_rtt && header.version != kQuicVersion1) return false;
   // Attributed to this connection by its Destination Connection ID: one of
   // ours, or (server) the ID the client chose for its Initials.
-  const bool ours = cids.is_local(header.dcid) ||
-                    (role == Role::server && (header.type == PacketType::initial) &&
-                     std::ranges::equal(header.dcid, initial_dcid.span()));
+  const bool ours =
+      cids.is_local(header.dcid) || (role == Role::server && (header.type == PacketType::initial) &&
+                                     std::ranges::equal(header.dcid, initial_dcid.span()));
   if (!ours) return false;
   PacketSpace& sp = space(*s);
   if (sp.discarded) return false;
@@ -98,10 +93,7 @@ bool Connection::Impl::process_packet(const PacketHeader& header, Instant now,
   UnprotectStatus status = UnprotectStatus::too_short;
   const std::optional<uint64_t> largest = sp.acks.largest_received();
   if (header.type == PacketType::one_rtt) {
-    if (!one_rtt.ready()) {
-      undecryptable = true;
-      return false;
-    }
+    if (!one_rtt.ready()) return false;
     status = one_rtt.open(packet, header.pn_offset, largest, opened, now, 3 * pto());
   } else {
     PacketProtection* keys = header.type == PacketType::initial
@@ -111,7 +103,6 @@ bool Connection::Impl::process_packet(const PacketHeader& header, Instant now,
     status = keys->unprotect(packet, header.pn_offset, largest, opened);
   }
   if (status == UnprotectStatus::too_short || status == UnprotectStatus::decrypt_failed) {
-    undecryptable = true;
     return false;
   }
   if (status == UnprotectStatus::reserved_bits_set) {
@@ -229,7 +220,7 @@ bool Connection::Impl::handle_frame(const Frame& frame, PacketNumberSpace s,
       close_transport(err, type, "RETIRE_CONNECTION_ID refused", now);
     } else if (peer_parameters) {
       cids.issue(peer_parameters->active_connection_id_limit, settings.connection_id_length,
-                 crypto::system_random());
+                 *config->impl().random);
     }
   } else if (const auto* challenge = std::get_if<PathChallengeFrame>(&frame)) {
     path_responses_owed.push_back(challenge->data);
@@ -262,7 +253,8 @@ void Connection::Impl::on_packets_acked(const std::vector<SentPacket>& packets) 
     if (it == sent.end()) continue;
     SentContent& c = it->second;
     PacketSpace& sp = space(c.space);
-    for (const SentContent::CryptoRange& r : c.crypto) sp.crypto.on_acked(r.offset, r.length, false);
+    for (const SentContent::CryptoRange& r : c.crypto)
+      sp.crypto.on_acked(r.offset, r.length, false);
     if (c.ack_largest) sp.acks.on_ack_frame_acknowledged(*c.ack_largest);
     if (c.handshake_done) handshake_done_acked = true;
     if (!c.streams.empty()) streams.on_acked(c.streams);

@@ -18,7 +18,8 @@
 namespace adieu::quic {
 
 struct PacketSpace {
-  PacketSpace(PacketNumberSpace space, Duration max_ack_delay) : id(space), acks(space, max_ack_delay) {}
+  PacketSpace(PacketNumberSpace space, Duration max_ack_delay)
+      : id(space), acks(space, max_ack_delay) {}
 
   PacketNumberSpace id;
   AckTracker acks;

@@ -21,9 +21,9 @@ struct SentContent {
   };
   PacketNumberSpace space = PacketNumberSpace::initial;
   uint64_t packet_number = 0;
-  std::vector<CryptoRange> crypto;      // CRYPTO data: resent when lost
-  std::optional<uint64_t> ack_largest;  // an ACK frame's Largest Acknowledged
-  bool handshake_done = false;          // resent when lost (section 13.3)
+  std::vector<CryptoRange> crypto;              // CRYPTO data: resent when lost
+  std::optional<uint64_t> ack_largest;          // an ACK frame's Largest Acknowledged
+  bool handshake_done = false;                  // resent when lost (section 13.3)
   std::vector<uint64_t> new_connection_ids;     // sequence numbers: resent when lost
   std::vector<uint64_t> retire_connection_ids;  // sequence numbers: resent when lost
   StreamFramesSent streams;                     // the stream layer's own record
