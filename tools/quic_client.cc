@@ -74,7 +74,10 @@ int run_quic_client(const char* program, const Options& options) {
     const quic::ConnectionState state = c.state();
     if (state != quic::ConnectionState::handshaking &&
         state != quic::ConnectionState::established) {
-      return true;  // ending: the loop runs the closing or draining period
+      // Ending (the loop runs the closing or draining period): what arrived
+      // with the server's CONNECTION_CLOSE may still complete the response.
+      if (started && !h3.done() && !h3.failed()) h3.pump();
+      return true;
     }
     if (!c.handshake_complete()) return true;
     if (!started) {
