@@ -69,6 +69,10 @@ int udp_socket(const std::string& host, const std::string& port, bool bind_it, s
       *error = std::strerror(errno);
       continue;
     }
+    // Room for a congestion window's burst (the kernel caps it at
+    // net.core.rmem_max): the engine does not pace (RFC 9002 section 7.7).
+    const int buffer = 1 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
     if ((bind_it ? ::bind(fd, a->ai_addr, a->ai_addrlen)
                  : ::connect(fd, a->ai_addr, a->ai_addrlen)) == 0) {
       return fd;

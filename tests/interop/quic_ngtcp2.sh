@@ -215,6 +215,28 @@ server_run small hello.txt
 server_run big big.bin
 server_run loss big.bin -r 0.1
 
+log "== gtlsclient, three requests on one connection -> adieu-server -quic -WWW"
+mkdir -p "$WORK/multi.download"
+pushd "$HTDOCS" >/dev/null || exit 1
+start_adieu_server multi.srv -quic -WWW -cert "$FULLCHAIN" -key "$KEY" -naccept 1
+popd >/dev/null || exit 1
+cp "$HTDOCS/big.bin" "$HTDOCS/big2.bin"
+spawn /dev/null "$WORK/multi.cli.out" "$WORK/multi.cli.err" gtlsclient --no-quic-dump \
+  --no-http-dump --exit-on-all-streams-close --download "$WORK/multi.download" \
+  127.0.0.1 "$PORT" "https://localhost:$PORT/big.bin" "https://localhost:$PORT/hello.txt" \
+  "https://localhost:$PORT/big2.bin"
+wait_exit "$SPAWNED_PID" 90
+expect_status "gtlsclient succeeds" "$WAIT_STATUS" 0
+for file in big.bin hello.txt big2.bin; do
+  expect_same "$file, byte for byte" "$HTDOCS/$file" "$WORK/multi.download/$file"
+  expect_grep "adieu-server answered /$file" "$WORK/multi.srv.err" "request: GET /$file -> 200"
+done
+wait_exit "$SERVER_PID" 30
+expect_status "adieu-server exits after its connection (-naccept 1)" "$WAIT_STATUS" 0
+expect_grep "adieu-server received CONNECTION_CLOSE H3_NO_ERROR, shutdown SENT|RECEIVED" \
+  "$WORK/multi.srv.err" \
+  "ended: CONNECTION_CLOSE received, application error 0x100 (H3_NO_ERROR), reason '', state closed, shutdown=SENT|RECEIVED"
+
 adieu_run self_big /big.bin -WWW 200
 expect_same "the body, byte for byte" "$HTDOCS/big.bin" "$WORK/self_big.body"
 adieu_run self_404 /missing.bin -WWW 404
