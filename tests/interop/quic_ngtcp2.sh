@@ -168,13 +168,14 @@ server_run() {
   fi
 }
 
-# adieu-client -quic from adieu-server -quic: NAME PATH SERVER-MODE
-# (-www|-WWW) EXPECTED-STATUS
+# adieu-client -quic from adieu-server -quic: NAME PATH EXPECTED-STATUS
+# SERVER-OPTIONS...
 adieu_run() {
-  local name=$1 path=$2 mode=$3 status=$4
-  log "== adieu-client -quic -get $path -> adieu-server -quic $mode"
+  local name=$1 path=$2 status=$3
+  shift 3
+  log "== adieu-client -quic -get $path -> adieu-server -quic $*"
   pushd "$HTDOCS" >/dev/null || return
-  start_adieu_server "$name.srv" -quic "$mode" -cert "$FULLCHAIN" -key "$KEY" -naccept 1
+  start_adieu_server "$name.srv" -quic -key "$KEY" -naccept 1 "$@"
   local started=$?
   popd >/dev/null || return
   ((started == 0)) || return
@@ -237,13 +238,15 @@ expect_grep "adieu-server received CONNECTION_CLOSE H3_NO_ERROR, shutdown SENT|R
   "$WORK/multi.srv.err" \
   "ended: CONNECTION_CLOSE received, application error 0x100 (H3_NO_ERROR), reason '', state closed, shutdown=SENT|RECEIVED"
 
-adieu_run self_big /big.bin -WWW 200
+adieu_run self_big /big.bin 200 -WWW -cert "$FULLCHAIN"
 expect_same "the body, byte for byte" "$HTDOCS/big.bin" "$WORK/self_big.body"
-adieu_run self_404 /missing.bin -WWW 404
+adieu_run self_404 /missing.bin 404 -WWW -cert "$FULLCHAIN"
 expect_grep "the 404 page" "$WORK/self_404.body" "<h1>404 Not Found</h1>"
-adieu_run self_dotdot /../etc/passwd -WWW 400
-adieu_run self_status /status -www 200
+adieu_run self_dotdot /../etc/passwd 400 -WWW -cert "$FULLCHAIN"
+# The leaf with -cert_chain: the client verifies the chain up to the root.
+adieu_run self_status /status 200 -www -cert "$CERT" -cert_chain "$CHAIN"
 expect_grep "the status page names the negotiated ALPN" "$WORK/self_status.body" "alpn=h3"
+expect_grep "adieu-client got the leaf and its intermediate" "$WORK/self_status.cli.err" "peer_certs=2"
 
 log "== adieu-client -quic to a port where nobody answers: no response, exit 1"
 PORT=$(random_free_udp_port)
