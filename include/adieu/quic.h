@@ -143,7 +143,9 @@ struct AcceptedInitial {
   // When the client came back after a Retry: the Retry's Source Connection
   // ID (retry_source_connection_id) and the DCID of this Initial.
   std::optional<std::vector<std::uint8_t>> retry_source_cid;
-  // The connection ID the server chooses for itself (section 7.2).
+  // The connection ID the server chooses for itself (section 7.2), of
+  // Settings::connection_id_length bytes: short headers sent to it are
+  // parsed with that length.
   std::vector<std::uint8_t> local_cid;
   // The token the server sends with it for stateless reset (section 10.3).
   std::array<std::uint8_t, 16> stateless_reset_token{};
@@ -170,6 +172,9 @@ class Connection {
                                             std::shared_ptr<Session> session = nullptr);
   // A server connection for the client whose first Initial is `datagram`
   // (which it processes at once), with what the endpoint decided about it.
+  // A datagram that does not start with an Initial, or an `accepted` with an
+  // ID over 20 bytes, gives a connection made closed (PROTOCOL_VIOLATION in
+  // close_info(), nothing sent).
   static std::unique_ptr<Connection> server(std::shared_ptr<const Config> config,
                                             const Settings& settings,
                                             const AcceptedInitial& accepted,
@@ -188,11 +193,12 @@ class Connection {
   // false when nothing may be sent now (nothing owed, or the congestion
   // window or the anti-amplification limit stops it). Call until false.
   bool send(Instant now, std::vector<std::uint8_t>& out);
-  // When on_timeout() must be called next; kNever when no timer is armed.
+  // When on_timeout() must be called next; kNever when no timer is armed
+  // (closed).
   Instant next_timeout() const;
   // Runs the timers that are due: loss detection and PTO probes (RFC 9002
   // section 6), the ACK delay, the idle timeout, the end of the closing or
-  // draining period.
+  // draining period. What they owe (probes, an ACK) is then at send().
   void on_timeout(Instant now);
 
   // --- State
@@ -256,14 +262,19 @@ class Connection {
   // and a reason phrase: CONNECTION_CLOSE (0x1d once the handshake is
   // complete; before it, a transport CONNECTION_CLOSE with
   // APPLICATION_ERROR, section 10.2.3). Enters closing. No-op once closing,
-  // draining or closed.
+  // draining or closed. The CONNECTION_CLOSE goes at the next send(); the
+  // closing period (three PTOs) runs from then. close_info() keeps the
+  // application's code and reason even where the wire carries
+  // APPLICATION_ERROR.
   void close(std::uint64_t app_error_code, std::string_view reason);
   // Every stream's queued data and FIN have been acknowledged (what OpenSSL's
   // SSL_shutdown waits for before CONNECTION_CLOSE, unless
   // SSL_SHUTDOWN_FLAG_NO_STREAM_FLUSH).
   bool streams_flushed() const;
   // Starts a key update (RFC 9001 section 6); false before the handshake is
-  // confirmed or while the previous update is not acknowledged.
+  // confirmed, while no packet sent with the current keys was acknowledged,
+  // or while the peer has not followed the previous update. The peer's
+  // updates are followed without being asked.
   bool update_keys();
 
   struct Impl;

@@ -197,6 +197,12 @@ bool Connection::Impl::build_datagram(Instant now, std::vector<uint8_t>& out) {
     plans.push_back(std::move(plan));
   }
   if (plans.empty()) {
+    // RFC 9002 section 7.8: nothing to send while the window has room for
+    // a full datagram: application-limited, the window does not grow.
+    if (!closing) {
+      recovery.congestion().set_app_limited(recovery.congestion().available() >=
+                                            settings.max_datagram_size);
+    }
     if (role == Role::server && !address_validated) {
       recovery.set_amplification_limited(budget < kMinPacketRoom, now);
     }

@@ -75,6 +75,7 @@ TransportError StreamFrames::on_frame(const Frame& frame) {
     Stream* s = e == TransportError::no_error ? streams_.find(id) : nullptr;
     // RFC 9000 §3.5: answer with RESET_STREAM carrying the peer's code.
     if (s && s->send && s->send->reset(f->error_code)) {
+      reset_by_peer_.insert(id.value);
       reset_owed_.insert(id.value);
       sendable_.erase(id.value);
       retransmit_.erase(id.value);
@@ -96,8 +97,10 @@ TransportError StreamFrames::on_frame(const Frame& frame) {
     if (f->maximum_streams > kMaxStreamCount) e = TransportError::frame_encoding_error;
   }
   // DATA_BLOCKED and frames that are not about streams change nothing here.
-  if (e != TransportError::no_error) return e;
+  // A refused frame may still have opened the streams it named (StreamMap
+  // opens them before judging the frame): they are offered all the same.
   note_incoming(bidi_before, uni_before);
+  if (e != TransportError::no_error) return e;
   if (touched) after_receive(*touched);
   return TransportError::no_error;
 }
@@ -108,7 +111,7 @@ void StreamFrames::note_incoming(std::uint64_t bidi_before, std::uint64_t uni_be
     const std::uint64_t before = d == StreamDirection::bidirectional ? bidi_before : uni_before;
     const std::uint64_t now = streams_.remote_limit(d).opened();
     for (std::uint64_t i = before; i < now; ++i) {
-      incoming_.push_back(StreamId::make(peer, d, i).value);
+      incoming_.insert(StreamId::make(peer, d, i).value);
     }
   }
 }
@@ -218,6 +221,7 @@ StreamIoState StreamFrames::write_state_of(const Stream& s) const {
   SendPartView view;
   if (s.send) {
     view = s.send->view();
+    if (reset_by_peer_.count(s.id.value)) return StreamIoState::reset_remote;
   } else {
     view.exists = false;
   }
@@ -254,8 +258,8 @@ std::optional<std::uint64_t> StreamFrames::write_error_code(StreamId id) const {
 
 std::optional<StreamId> StreamFrames::take_incoming() {
   if (incoming_.empty()) return std::nullopt;
-  const StreamId id{incoming_.front()};
-  incoming_.pop_front();
+  const StreamId id{*incoming_.begin()};
+  incoming_.erase(incoming_.begin());
   return id;
 }
 
@@ -369,7 +373,8 @@ std::size_t StreamFrames::write_frames(wire::Writer& writer, std::size_t budget,
   while (progress && room > 0 && !sendable_.empty()) {
     progress = false;
     order.clear();
-    auto start = sendable_.upper_bound(round_robin_after_);
+    auto start =
+        round_robin_after_ ? sendable_.upper_bound(*round_robin_after_) : sendable_.begin();
     order.insert(order.end(), start, sendable_.end());
     order.insert(order.end(), sendable_.begin(), start);
     for (std::uint64_t id : order) {
@@ -617,6 +622,8 @@ void StreamFrames::release_ended() {
     window_resend_.erase(value);
     window_acked_.erase(value);
     stop_sending_codes_.erase(value);
+    reset_by_peer_.erase(value);
+    incoming_.erase(value);  // the application ended it by its ID already
     sendable_.erase(value);
     retransmit_.erase(value);
   }

@@ -21,7 +21,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -124,8 +123,11 @@ class StreamFrames {
   StreamIoState write_state(StreamId id) const;
   std::optional<std::uint64_t> read_error_code(StreamId id) const;   // RESET_STREAM received
   std::optional<std::uint64_t> write_error_code(StreamId id) const;  // STOP_SENDING received
-  // Streams the peer opened that the application has not taken yet, oldest
-  // first; take_incoming() removes and returns the first.
+  // Streams the peer opened that the application has not taken yet, in
+  // stream ID order (lower-numbered streams a frame opened implicitly
+  // included); take_incoming() removes and returns the first. A stream the
+  // application ended (read to its end, or to its reset) before taking it
+  // is no longer offered, so the list holds only open streams.
   std::optional<StreamId> take_incoming();
   std::size_t incoming_count() const;
 
@@ -190,16 +192,19 @@ class StreamFrames {
   std::set<std::uint64_t> window_candidates_;
   std::set<std::uint64_t> window_resend_;
   std::map<std::uint64_t, std::uint64_t> window_acked_;  // largest MAX_STREAM_DATA acknowledged
-  std::map<std::uint64_t, std::uint64_t> stop_sending_codes_;
+  std::map<std::uint64_t, std::uint64_t> stop_sending_codes_;  // ours, by stream
+  // Send parts we reset in answer to the peer's STOP_SENDING: their write
+  // state is RESET_REMOTE (the peer asked), not RESET_LOCAL.
+  std::set<std::uint64_t> reset_by_peer_;
   // Streams with data to send (new, lost or a FIN), and with lost data.
   std::set<std::uint64_t> sendable_;
   std::set<std::uint64_t> retransmit_;
-  std::uint64_t round_robin_after_ = 0;  // the last stream that sent new data
+  std::optional<std::uint64_t> round_robin_after_;  // the last stream that sent new data
   bool max_data_resend_ = false;
   std::uint64_t max_data_acked_ = 0;
   bool max_streams_resend_[2] = {false, false};
   std::uint64_t max_streams_acked_[2] = {0, 0};
-  std::deque<std::uint64_t> incoming_;
+  std::set<std::uint64_t> incoming_;  // by stream ID
   std::map<std::uint64_t, EndedStream> ended_;
 };
 
