@@ -160,6 +160,8 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
   cfg->set_require_extended_master_secret(false);
   if (s->server) {
     if (!s->alpn_selected.empty() && !cfg->set_alpn({s->alpn_selected}, error)) return nullptr;
+    // QUIC: the engine asks the callback (no ClientHello is read here first).
+    if (s->quic != nullptr) quic::install_alpn_selector(s, *cfg);
     cfg->set_ticket_count(static_cast<unsigned>(s->num_tickets));
     // Tickets any configuration of this context issued open with every other.
     cfg->set_ticket_keys(ctx->ticket_keys);
@@ -209,17 +211,18 @@ std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error,
       return build(s, error, client_order);
     }
   }
-  // Shared only while the SSL's copies of the context's settings are current.
-  bool shareable = !s->own_settings && ctx->keylog_cb == nullptr && s->alpn_selected.empty() &&
-                   s->verify_mode == ctx->verify_mode && s->ciphers.same_suites(ctx->ciphers) &&
-                   s->groups == ctx->groups && s->num_tickets == ctx->num_tickets &&
-                   s->post_handshake_auth == ctx->post_handshake_auth &&
-                   same_chain(s->chain, ctx->chain) &&
-                   s->max_fragment_mode == ctx->max_fragment_mode && s->alpn == ctx->alpn &&
-                   s->min_version == ctx->min_version && s->max_version == ctx->max_version &&
-                   s->max_early_data == ctx->max_early_data &&
-                   s->recv_max_early_data == ctx->recv_max_early_data &&
-                   ((s->options ^ ctx->options) & SSL_OP_NO_SSL_MASK) == 0;
+  // Shared only while the SSL's copies of the context's settings are current
+  // (a QUIC listener's holds its own ALPN callback).
+  bool shareable =
+      s->quic == nullptr && !s->own_settings && ctx->keylog_cb == nullptr &&
+      s->alpn_selected.empty() && s->verify_mode == ctx->verify_mode &&
+      s->ciphers.same_suites(ctx->ciphers) && s->groups == ctx->groups &&
+      s->num_tickets == ctx->num_tickets && s->post_handshake_auth == ctx->post_handshake_auth &&
+      same_chain(s->chain, ctx->chain) && s->max_fragment_mode == ctx->max_fragment_mode &&
+      s->alpn == ctx->alpn && s->min_version == ctx->min_version &&
+      s->max_version == ctx->max_version && s->max_early_data == ctx->max_early_data &&
+      s->recv_max_early_data == ctx->recv_max_early_data &&
+      ((s->options ^ ctx->options) & SSL_OP_NO_SSL_MASK) == 0;
   if (!shareable) return build(s, error, nullptr);
   std::lock_guard<std::recursive_mutex> guard(ctx->lock);
   size_t slot =

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "compat/internal.h"
+#include "compat/quic.h"
 
 namespace adieu::compat {
 namespace {
@@ -55,6 +56,7 @@ int read_bytes(SSL* s, uint8_t* buf, size_t len, bool peek, size_t* readbytes) {
 
 int read_internal(SSL* s, void* buf, size_t num, size_t* readbytes, bool peek) {
   begin_call(s);
+  if (quic::is_quic(s)) return quic::read(s, buf, num, readbytes, peek);
   if (!peek && early_data_blocks(s, false)) return 0;
   if (!s->role_set) {
     COMPAT_RAISE(s, SSL_R_UNINITIALIZED);
@@ -76,6 +78,7 @@ int read_internal(SSL* s, void* buf, size_t num, size_t* readbytes, bool peek) {
 // OpenSSL's ssl3_write_bytes for application data.
 int write_internal(SSL* s, const void* buf, size_t num, size_t* written) {
   begin_call(s);
+  if (quic::is_quic(s)) return quic::write(s, buf, num, written);
   if (early_data_blocks(s, true)) return 0;
   if (!s->role_set) {
     COMPAT_RAISE(s, SSL_R_UNINITIALIZED);
@@ -222,6 +225,10 @@ int SSL_write_ex(SSL* s, const void* buf, size_t num, size_t* written) {
 
 int SSL_pending(const SSL* s) {
   if (s == nullptr) return 0;
+  if (quic::is_quic(s)) {
+    const size_t n = quic::pending(const_cast<SSL*>(s));
+    return n > INT_MAX ? INT_MAX : static_cast<int>(n);
+  }
   size_t n = plain_left(s);
   return n > INT_MAX ? INT_MAX : static_cast<int>(n);
 }

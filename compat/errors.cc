@@ -3,6 +3,8 @@
 // registration never runs when adieu stands in for it).
 #include <mutex>
 
+#include <adieu/openssl_quic.h>
+
 #include "compat/internal.h"
 
 namespace adieu::compat {
@@ -11,6 +13,19 @@ namespace {
 
 ERR_STRING_DATA kReasonStrings[] = {
 #include "compat/ssl_reason_strings.inc"
+    // OpenSSL 3.2+'s QUIC reasons (adieu/openssl_quic.h), in its words.
+    {ERR_PACK(ERR_LIB_SSL, 0, SSL_R_NO_STREAM), "no stream"},
+    {ERR_PACK(ERR_LIB_SSL, 0, SSL_R_CONN_USE_ONLY), "conn use only"},
+    {ERR_PACK(ERR_LIB_SSL, 0, SSL_R_STREAM_FINISHED), "stream finished"},
+    {ERR_PACK(ERR_LIB_SSL, 0, SSL_R_STREAM_RECV_ONLY), "stream recv only"},
+    {ERR_PACK(ERR_LIB_SSL, 0, SSL_R_STREAM_RESET), "stream reset"},
+    {ERR_PACK(ERR_LIB_SSL, 0, SSL_R_STREAM_SEND_ONLY), "stream send only"},
+    {ERR_PACK(ERR_LIB_SSL, 0, SSL_R_QUIC_PROTOCOL_ERROR), "quic protocol error"},
+    {ERR_PACK(ERR_LIB_SSL, 0, SSL_R_QUIC_NETWORK_ERROR), "quic network error"},
+    {ERR_PACK(ERR_LIB_SSL, 0, SSL_R_QUIC_HANDSHAKE_LAYER_ERROR), "quic handshake layer error"},
+    {ERR_PACK(ERR_LIB_SSL, 0, SSL_R_STREAM_COUNT_LIMITED), "stream count limited"},
+    {ERR_PACK(ERR_LIB_SSL, 0, SSL_R_FEATURE_NOT_RENEGOTIABLE), "feature not renegotiable"},
+    {ERR_PACK(ERR_LIB_SSL, 0, SSL_R_UNSUPPORTED_CONFIG_VALUE), "unsupported config value"},
     {0, nullptr},
 };
 

@@ -4,6 +4,7 @@
 // record itself to run the servername and ALPN callbacks before its engine
 // connection is made with their answers.
 #include "compat/internal.h"
+#include "compat/quic.h"
 #include "messages/messages.h"
 
 namespace adieu::compat {
@@ -286,6 +287,7 @@ extern "C" {
 static int SSL_do_handshake_body(SSL* s) {
   if (s == nullptr) return -1;
   begin_call(s);
+  if (quic::is_quic(s)) return quic::do_handshake(s);
   return do_handshake(s);
 }
 int SSL_do_handshake(SSL* s) {

@@ -28,10 +28,26 @@
 
 #include "compat/guard.h"
 
+namespace adieu::compat::quic {
+struct Object;  // compat/quic.h
+struct ObjectDeleter {
+  void operator()(Object* object) const;
+};
+}  // namespace adieu::compat::quic
+namespace adieu {
+class Config;
+}
+namespace adieu::compat::quic {
+// A QUIC server's ALPN choice through its context's alpn_select_cb
+// (quic_connection.cc); config.cc installs it.
+void install_alpn_selector(SSL* s, adieu::Config& config);
+}  // namespace adieu::compat::quic
+
 struct ssl_method_st {
   int version;  // TLS_ANY_VERSION or the only version it speaks
   bool can_connect;
   bool can_accept;
+  bool quic = false;  // OSSL_QUIC_*_method: SSL_new makes a QUIC connection (compat/quic.h)
 };
 
 // One of the nine suites adieu implements, with OpenSSL's description of it
@@ -311,6 +327,8 @@ struct ssl_st {
   std::string alpn_selected;
   SSL_SESSION* session = nullptr;
   CRYPTO_EX_DATA ex_data{};
+  // A QUIC connection, stream or listener (compat/quic.h); null for TLS.
+  std::unique_ptr<adieu::compat::quic::Object, adieu::compat::quic::ObjectDeleter> quic;
 };
 
 namespace adieu::compat {

@@ -9,14 +9,14 @@
 namespace adieu::compat {
 namespace {
 
-constexpr SSL_METHOD kAny = {TLS_ANY_VERSION, true, true};
-constexpr SSL_METHOD kAnyClient = {TLS_ANY_VERSION, true, false};
-constexpr SSL_METHOD kAnyServer = {TLS_ANY_VERSION, false, true};
+constexpr SSL_METHOD kAny = {TLS_ANY_VERSION, true, true, false};
+constexpr SSL_METHOD kAnyClient = {TLS_ANY_VERSION, true, false, false};
+constexpr SSL_METHOD kAnyServer = {TLS_ANY_VERSION, false, true, false};
 // TLS 1.2 only (whatever the options and version bounds say, as OpenSSL's
 // version-specific methods).
-constexpr SSL_METHOD kTls12 = {TLS1_2_VERSION, true, true};
-constexpr SSL_METHOD kTls12Client = {TLS1_2_VERSION, true, false};
-constexpr SSL_METHOD kTls12Server = {TLS1_2_VERSION, false, true};
+constexpr SSL_METHOD kTls12 = {TLS1_2_VERSION, true, true, false};
+constexpr SSL_METHOD kTls12Client = {TLS1_2_VERSION, true, false, false};
+constexpr SSL_METHOD kTls12Server = {TLS1_2_VERSION, false, true, false};
 
 // tls_version_table, highest first. SSL 3.0 is not built into the system's
 // OpenSSL 3.0: a hole in the table.

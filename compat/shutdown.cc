@@ -2,6 +2,7 @@
 // (openssl-shutdown-behavior.md R6-R37), over the engine's per-direction
 // close.
 #include "compat/internal.h"
+#include "compat/quic.h"
 
 namespace adieu::compat {
 namespace {
@@ -75,7 +76,8 @@ static int SSL_shutdown_body(SSL* s) {
     return -1;
   }
   begin_call(s);
-  if (!s->role_set) {  // R6
+  if (quic::is_quic(s)) return quic::shutdown(s, 0, nullptr);  // R47
+  if (!s->role_set) {                                          // R6
     COMPAT_RAISE(s, SSL_R_UNINITIALIZED);
     return -1;
   }
@@ -100,6 +102,7 @@ int SSL_CTX_get_quiet_shutdown(const SSL_CTX* ctx) {
 // read: the error this SSL's last call raised is used instead (documented
 // correction, as OpenSSL 4.0 and BoringSSL).
 int SSL_get_error(const SSL* s, int ret_code) {
+  if (quic::is_quic(s)) return quic::get_error(s, ret_code);  // R50
   if (ret_code > 0) return SSL_ERROR_NONE;
   if (s == nullptr) return SSL_ERROR_SSL;
   if (s->call_error == CallError::ssl) return SSL_ERROR_SSL;

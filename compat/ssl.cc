@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "compat/internal.h"
+#include "compat/quic.h"
 
 namespace adieu::compat {
 
@@ -115,6 +116,7 @@ static SSL* SSL_new_body(SSL_CTX* ctx) {
   s->ciphers = ctx->ciphers;
   s->groups = ctx->groups;
   CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL, s, &s->ex_data);
+  if (ctx->method->quic) quic::attach_connection(s);
   return holder.release();
 }
 SSL* SSL_new(SSL_CTX* ctx) {
@@ -129,6 +131,7 @@ int SSL_up_ref(SSL* s) {
 
 void SSL_free(SSL* s) {
   if (s == nullptr || s->references.fetch_sub(1) != 1) return;
+  quic::release(s);      // R50: a stream resets and stops its unfinished parts
   clear_bad_session(s);  // R38/R39: never sends anything (R43)
   CRYPTO_free_ex_data(CRYPTO_EX_INDEX_SSL, s, &s->ex_data);
   // One reference each, also when they are the same BIO (SSL_set_bio took two).
@@ -151,6 +154,10 @@ void SSL_free(SSL* s) {
 
 static int SSL_clear_body(SSL* s) {
   if (s == nullptr) return 0;
+  if (quic::is_quic(s)) {  // R50: SSL_clear fails on QUIC objects
+    ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+    return 0;
+  }
   // R42: a bad session is removed and dropped; a good one is kept so the
   // next handshake offers it.
   if (clear_bad_session(s)) {
@@ -309,9 +316,11 @@ int SSL_get_quiet_shutdown(const SSL* s) {
 }
 
 void SSL_set_shutdown(SSL* s, int mode) {
+  if (quic::is_quic(s)) return;          // R50: not supported on QUIC objects
   if (s != nullptr) s->shutdown = mode;  // R2: a plain assignment
 }
 int SSL_get_shutdown(const SSL* s) {
+  if (quic::is_quic(s)) return quic::get_shutdown(s);  // R48
   return s != nullptr ? s->shutdown : 0;
 }
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -137,6 +138,16 @@ class Config {
   // client also offered, and fails with no_application_protocol when the
   // client offered ALPN and none matches.
   bool set_alpn(const std::vector<std::string>& protocols, std::string* error);
+  // Server: chooses the protocol from the client's ALPN list (in the
+  // client's order) instead of set_alpn's list, as OpenSSL's
+  // SSL_CTX_set_alpn_select_cb does. It returns the chosen protocol (one of
+  // `offered`), an empty string for none (the handshake goes on without ALPN;
+  // over QUIC that is no_application_protocol, RFC 9001 section 8.1), or
+  // nullopt to refuse the handshake with no_application_protocol. Called
+  // only when the client offered ALPN, on the thread running the handshake.
+  using AlpnSelector =
+      std::function<std::optional<std::string>(const std::vector<std::string>& offered)>;
+  void set_alpn_selector(AlpnSelector selector);
   // record_size_limit (RFC 8449): the largest record plaintext we accept,
   // 64 to 16385 (in TLS 1.3 the inner content type counts: 16385 is the
   // protocol's limit; a TLS 1.2 connection takes at most 16384). A client

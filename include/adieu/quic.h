@@ -149,11 +149,6 @@ struct AcceptedInitial {
   std::vector<std::uint8_t> local_cid;
   // The token the server sends with it for stateless reset (section 10.3).
   std::array<std::uint8_t, 16> stateless_reset_token{};
-  // The endpoint's static key that tokens are computed from (HMAC-SHA256
-  // of the connection ID, section 10.3.2): the connection derives the
-  // tokens of the connection IDs it issues later with it, so the endpoint
-  // can still send a stateless reset for them after losing the connection.
-  std::array<std::uint8_t, 32> stateless_reset_key{};
   // The client's address was validated (by a Retry token): no
   // anti-amplification limit (section 8.1).
   bool address_validated = false;

@@ -332,6 +332,10 @@ bool Config::set_alpn(const std::vector<std::string>& protocols, std::string* er
   return true;
 }
 
+void Config::set_alpn_selector(AlpnSelector selector) {
+  impl_->alpn_selector = std::move(selector);
+}
+
 bool Config::set_record_size_limit(uint16_t limit, std::string* error) {
   // RFC 8449 section 4: at least 64; at most TLS 1.3's 2^14 + 1.
   if (limit != 0 && (limit < 64 || limit > (1 << 14) + 1)) {

@@ -47,6 +47,7 @@ struct Config::Impl {
   // set_signature_algorithms; empty: every scheme adieu has.
   std::vector<crypto::SignatureScheme> signature_schemes;
   std::vector<std::string> alpn;
+  Config::AlpnSelector alpn_selector;  // when set, chooses instead of `alpn`
   unsigned ticket_count = 2;
   UncleanSessionPolicy unclean_session_policy = UncleanSessionPolicy::remove;
   Tls12CloseNotify tls12_close_notify = Tls12CloseNotify::answer;

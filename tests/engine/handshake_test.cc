@@ -229,6 +229,63 @@ TEST(Handshake, AlpnWithoutOverlapIsNoApplicationProtocol) {
   EXPECT_EQ(p.client->alert_received(), Alert::no_application_protocol);
 }
 
+TEST(Handshake, AlpnSelectorSeesTheClientsListAndChooses) {
+  auto scfg = server_config();
+  auto ccfg = client_config();
+  std::string error;
+  ASSERT_TRUE(scfg->set_alpn({"h2"}, &error));  // the selector takes precedence
+  std::vector<std::string> seen;
+  scfg->set_alpn_selector([&seen](const std::vector<std::string>& offered) {
+    seen = offered;
+    return std::optional<std::string>("http/1.1");
+  });
+  ASSERT_TRUE(ccfg->set_alpn({"h3", "http/1.1", "h2"}, &error));
+  Pair p(ccfg, scfg);
+  p.pump();
+  ASSERT_TRUE(p.client->handshake_done());
+  EXPECT_EQ(seen, (std::vector<std::string>{"h3", "http/1.1", "h2"}));
+  EXPECT_EQ(p.client->alpn(), "http/1.1");
+  EXPECT_EQ(p.server->alpn(), "http/1.1");
+}
+
+TEST(Handshake, AlpnSelectorChoosingNothingGoesOnWithoutAlpn) {
+  auto scfg = server_config();
+  auto ccfg = client_config();
+  std::string error;
+  scfg->set_alpn_selector(
+      [](const std::vector<std::string>&) { return std::optional<std::string>(""); });
+  ASSERT_TRUE(ccfg->set_alpn({"h2"}, &error));
+  Pair p(ccfg, scfg);
+  p.pump();
+  ASSERT_TRUE(p.client->handshake_done());
+  EXPECT_EQ(p.client->alpn(), "");
+}
+
+TEST(Handshake, AlpnSelectorRefusingIsNoApplicationProtocol) {
+  auto scfg = server_config();
+  auto ccfg = client_config();
+  std::string error;
+  scfg->set_alpn_selector([](const std::vector<std::string>&) { return std::nullopt; });
+  ASSERT_TRUE(ccfg->set_alpn({"h2"}, &error));
+  Pair p(ccfg, scfg);
+  p.pump();
+  EXPECT_EQ(p.server->error(), Error::no_application_protocol);
+  EXPECT_EQ(p.client->alert_received(), Alert::no_application_protocol);
+}
+
+TEST(Handshake, AlpnSelectorChoosingWhatWasNotOfferedIsAnInternalError) {
+  auto scfg = server_config();
+  auto ccfg = client_config();
+  std::string error;
+  scfg->set_alpn_selector(
+      [](const std::vector<std::string>&) { return std::optional<std::string>("spdy/3"); });
+  ASSERT_TRUE(ccfg->set_alpn({"h2"}, &error));
+  Pair p(ccfg, scfg);
+  p.pump();
+  EXPECT_EQ(p.server->error(), Error::internal_error);
+  EXPECT_FALSE(p.client->handshake_done());
+}
+
 TEST(Handshake, ServerPicksCertificateBySni) {
   auto scfg = server_config();
   std::string error;

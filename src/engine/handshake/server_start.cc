@@ -26,7 +26,15 @@ uint16_t negotiate_version(const messages::ClientHello& ch, const Config::Impl& 
 
 Error choose_alpn(HandshakeContext& ctx, const messages::ClientHello& ch) {
   ctx.alpn.clear();
-  if (!ch.alpn || ctx.config.alpn.empty()) return Error::none;
+  if (!ch.alpn) return Error::none;
+  if (ctx.config.alpn_selector) {
+    const std::optional<std::string> chosen = ctx.config.alpn_selector(*ch.alpn);
+    if (!chosen) return Error::no_application_protocol;
+    if (!chosen->empty() && !contains(*ch.alpn, *chosen)) return Error::internal_error;
+    ctx.alpn = *chosen;
+    return Error::none;
+  }
+  if (ctx.config.alpn.empty()) return Error::none;
   for (const std::string& p : ctx.config.alpn) {
     if (contains(*ch.alpn, p)) {
       ctx.alpn = p;

@@ -71,6 +71,11 @@ void StreamReceiveBuffer::update_data_recvd() {
   if (state_ == RecvState::size_known && contiguous_end_ == *final_size_) {
     state_ = RecvState::data_recvd;
   }
+  // The application may have read every byte before the final size arrived
+  // (a FIN alone, after the data): nothing is left to read.
+  if (state_ == RecvState::data_recvd && read_offset_ == *final_size_) {
+    state_ = RecvState::data_read;
+  }
 }
 
 TransportError StreamReceiveBuffer::on_reset(std::uint64_t final_size,

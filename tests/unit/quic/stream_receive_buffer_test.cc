@@ -82,12 +82,25 @@ TEST(StreamReceiveBuffer, FinWalksSizeKnownDataRecvdDataRead) {
   EXPECT_EQ(read_io_state(b.view(), false), StreamIoState::finished);
 }
 
-TEST(StreamReceiveBuffer, EmptyStreamWithFin) {
+TEST(StreamReceiveBuffer, EmptyStreamWithFinHasNothingLeftToRead) {
   StreamReceiveBuffer b;
   EXPECT_EQ(b.on_stream_frame(0, {}, true), kOk);
-  EXPECT_EQ(b.state(), RecvState::data_recvd);
-  EXPECT_EQ(read_all(b), "");
   EXPECT_EQ(b.state(), RecvState::data_read);
+  EXPECT_EQ(read_all(b), "");
+  EXPECT_EQ(read_io_state(b.view(), false), StreamIoState::finished);
+}
+
+// The data was read before the FIN came, alone: nothing is left to read,
+// so the part is at once Data Read (and its stream can end). A reader
+// waiting for more would otherwise wait for ever.
+TEST(StreamReceiveBuffer, FinAloneAfterEverythingWasReadIsDataRead) {
+  StreamReceiveBuffer b;
+  EXPECT_EQ(b.on_stream_frame(0, bytes("abc"), false), kOk);
+  EXPECT_EQ(read_all(b), "abc");
+  EXPECT_EQ(read_io_state(b.view(), false), StreamIoState::ok);
+  EXPECT_EQ(b.on_stream_frame(3, {}, true), kOk);
+  EXPECT_EQ(b.state(), RecvState::data_read);
+  EXPECT_EQ(read_io_state(b.view(), false), StreamIoState::finished);
 }
 
 TEST(StreamReceiveBuffer, DataPastTheFinalSizeIsAFinalSizeError) {
