@@ -113,9 +113,8 @@ const std::vector<OptionSpec> kOptions = {
     {"WWW", "",
      "with -quic: serve files relative to the working directory (no '..', no absolute"
      " paths; 404 for a missing file)"},
-    {"quic", "",
-     "QUIC (RFC 9000) and HTTP/3 on UDP instead of TLS over TCP, one connection at a time;"
-     " -alpn defaults to h3"},
+    {"quic", "", "QUIC (RFC 9000) and HTTP/3 on UDP instead of TLS over TCP; -alpn defaults to h3"},
+    {"retry", "", "with -quic: validate each client's address with a Retry first (RFC 9000 8.1.2)"},
     {"alpn", "list", "ALPN protocols, comma-separated, in preference order"},
     {"naccept", "n", "accept n connections, then exit once they have ended (default: forever)"},
     {"ciphersuites", "list", "TLS 1.3 cipher suites, colon-separated"},
@@ -167,11 +166,11 @@ constexpr const char* kUsage =
     "how the connection ended.\n"
     "\n"
     "With -quic: HTTP/3 over QUIC on a UDP port (-accept, -cert, -key, -cert_chain,\n"
-    "-alpn, -naccept), one connection at a time; every GET gets a status page (-www,\n"
-    "the default) or, with -WWW, the file its path names. Prints each connection's\n"
-    "parameters, its requests and how it ended (who sent CONNECTION_CLOSE, its code\n"
-    "and reason, the SSL_get_shutdown value) on stderr; SIGTERM closes the connection\n"
-    "in progress and exits 0.";
+    "-alpn, -naccept, -retry); every GET gets a status page (-www, the default) or,\n"
+    "with -WWW, the file its path names. Prints each connection's parameters, its\n"
+    "requests and how it ended (who sent CONNECTION_CLOSE, its code and reason, the\n"
+    "SSL_get_shutdown value) on stderr; SIGTERM closes the open connections and exits\n"
+    "0 once they have ended.";
 
 // How connections ended, counted by kind for the totals line. A connection
 // whose handshake did not complete counts under "handshake_<kind>".
@@ -884,6 +883,7 @@ int run(int argc, char** argv) {
 #endif
   }
   if (options.has("WWW")) fail(kProgram, "-WWW needs -quic", kExitUsage);
+  if (options.has("retry")) fail(kProgram, "-retry needs -quic", kExitUsage);
   if ((!options.has("cert") || !options.has("key")) && !options.has("psk")) {
     fail(kProgram, "-cert and -key are required, or -psk (see -help)", kExitUsage);
   }

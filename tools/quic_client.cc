@@ -99,7 +99,8 @@ int run_quic_client(const char* program, const Options& options) {
     }
     return true;
   };
-  const UdpLoopResult result = run_udp_loop(fd, *connection, hooks);
+  ConnectionEndpoint endpoint(*connection);
+  const UdpLoopResult result = run_udp_loop(fd, endpoint, hooks);
   ::close(fd);
 
   const H3Response& response = h3.response();
@@ -122,7 +123,7 @@ int run_quic_client(const char* program, const Options& options) {
   }
   std::fprintf(stderr, "%s\n", describe_quic_stats(*connection).c_str());
   std::fprintf(stderr, "%s\n", describe_quic_end(*connection).c_str());
-  return response.complete && result.end == UdpLoopEnd::closed && quic_ended_cleanly(*connection)
+  return response.complete && result.end == UdpLoopEnd::finished && quic_ended_cleanly(*connection)
              ? 0
              : kExitFailure;
 }

@@ -83,11 +83,6 @@ int udp_socket(const std::string& host, const std::string& port, bool bind_it, s
   return -1;
 }
 
-bool transient(int error) {
-  // ECONNREFUSED: an ICMP port unreachable from an earlier datagram.
-  return error == EAGAIN || error == EWOULDBLOCK || error == EINTR || error == ECONNREFUSED;
-}
-
 int poll_timeout_ms(quic::Instant deadline, quic::Instant now) {
   if (deadline == quic::kNever) return -1;
   if (deadline <= now) return 0;
@@ -115,22 +110,7 @@ int udp_bind(const std::string& host, const std::string& port, UdpAddress* bound
   return fd;
 }
 
-long udp_receive_from(int fd, std::span<uint8_t> buffer, UdpAddress* from,
-                      const std::function<bool()>& interrupted) {
-  for (;;) {
-    from->length = sizeof from->storage;
-    const ssize_t n = recvfrom(fd, buffer.data(), buffer.size(), 0,
-                               reinterpret_cast<sockaddr*>(&from->storage), &from->length);
-    if (n >= 0) return static_cast<long>(n);
-    if (!transient(errno)) return -1;
-    if (errno == EINTR && interrupted && interrupted()) return 0;
-    pollfd entry{fd, POLLIN, 0};
-    if (poll(&entry, 1, -1) < 0 && errno != EINTR) return -1;
-    if (errno == EINTR && interrupted && interrupted()) return 0;
-  }
-}
-
-UdpLoopResult run_udp_loop(int fd, quic::Connection& connection, const UdpLoopHooks& hooks) {
+UdpLoopResult run_udp_loop(int fd, UdpEndpoint& endpoint, const UdpLoopHooks& hooks) {
   std::vector<uint8_t> out;
   std::array<uint8_t, 65536> in;
   UdpLoopResult result;
@@ -140,9 +120,14 @@ UdpLoopResult run_udp_loop(int fd, quic::Connection& connection, const UdpLoopHo
       return result;
     }
     bool blocked = false;  // the socket's send buffer is full
-    while (!blocked && connection.send(quic_now(), out)) {
+    UdpAddress to;
+    while (!blocked && endpoint.send(quic_now(), out, to)) {
       for (;;) {
-        if (::send(fd, out.data(), out.size(), 0) >= 0) break;
+        const ssize_t sent =
+            to.length != 0 ? ::sendto(fd, out.data(), out.size(), 0,
+                                      reinterpret_cast<const sockaddr*>(&to.storage), to.length)
+                           : ::send(fd, out.data(), out.size(), 0);
+        if (sent >= 0) break;
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
           // The datagram is dropped, as a full network queue would: loss
@@ -155,10 +140,11 @@ UdpLoopResult run_udp_loop(int fd, quic::Connection& connection, const UdpLoopHo
         result.os_error = errno;
         return result;
       }
+      to = UdpAddress{};
     }
-    if (connection.state() == quic::ConnectionState::closed) return result;
+    if (endpoint.finished()) return result;
     const quic::Instant now = quic_now();
-    const quic::Instant wake = std::min(connection.next_timeout(), hooks.deadline);
+    const quic::Instant wake = std::min(endpoint.next_timeout(), hooks.deadline);
     pollfd entry{fd, static_cast<short>(POLLIN | (blocked ? POLLOUT : 0)), 0};
     const int ready = poll(&entry, 1, poll_timeout_ms(wake, now));
     if (ready < 0 && errno != EINTR) {
@@ -172,10 +158,13 @@ UdpLoopResult run_udp_loop(int fd, quic::Connection& connection, const UdpLoopHo
     }
     if (ready > 0 && (entry.revents & (POLLIN | POLLERR))) {
       for (;;) {
-        const ssize_t n = ::recv(fd, in.data(), in.size(), 0);
+        UdpAddress from;
+        from.length = sizeof from.storage;
+        const ssize_t n = ::recvfrom(fd, in.data(), in.size(), 0,
+                                     reinterpret_cast<sockaddr*>(&from.storage), &from.length);
         if (n >= 0) {
-          connection.receive(std::span<const uint8_t>(in.data(), static_cast<size_t>(n)),
-                             quic_now());
+          endpoint.receive(std::span<const uint8_t>(in.data(), static_cast<size_t>(n)), from,
+                           quic_now());
           continue;
         }
         if (errno == EINTR || errno == ECONNREFUSED) continue;
@@ -186,8 +175,8 @@ UdpLoopResult run_udp_loop(int fd, quic::Connection& connection, const UdpLoopHo
       }
     }
     const quic::Instant later = quic_now();
-    if (connection.next_timeout() <= later) connection.on_timeout(later);
-    if (connection.state() == quic::ConnectionState::closed) return result;
+    if (endpoint.next_timeout() <= later) endpoint.on_timeout(later);
+    if (endpoint.finished()) return result;
     if (hooks.deadline != quic::kNever && later >= hooks.deadline) {
       result.end = UdpLoopEnd::deadline;
       return result;

@@ -5,6 +5,8 @@
 #  - gtlsclient fetches a file from adieu-server -quic -WWW;
 #  - adieu-client -quic fetches from adieu-server -quic (a file, a 404, a
 #    refused "..", the -www status page), and finds no server;
+#  - adieu-server -quic -retry validates gtlsclient's address with a Retry,
+#    and serves adieu-client and gtlsclient at once (quic::Server);
 # each body compared byte for byte, then the same with packet loss injected
 # by the ngtcp2 tools' own -t (their outgoing packets) / -r (their incoming
 # packets, i.e. adieu's) options. Both sides must see a clean close:
@@ -237,6 +239,54 @@ expect_status "adieu-server exits after its connection (-naccept 1)" "$WAIT_STAT
 expect_grep "adieu-server received CONNECTION_CLOSE H3_NO_ERROR, shutdown SENT|RECEIVED" \
   "$WORK/multi.srv.err" \
   "ended: CONNECTION_CLOSE received, application error 0x100 (H3_NO_ERROR), reason '', state closed, shutdown=SENT|RECEIVED"
+
+log "== gtlsclient -> adieu-server -quic -WWW -retry: the address validated by a Retry first"
+mkdir -p "$WORK/retry.download"
+pushd "$HTDOCS" >/dev/null || exit 1
+start_adieu_server retry.srv -quic -WWW -retry -cert "$FULLCHAIN" -key "$KEY" -naccept 1
+popd >/dev/null || exit 1
+spawn /dev/null "$WORK/retry.cli.out" "$WORK/retry.cli.err" gtlsclient --no-quic-dump \
+  --no-http-dump --exit-on-all-streams-close --download "$WORK/retry.download" \
+  127.0.0.1 "$PORT" "https://localhost:$PORT/hello.txt"
+wait_exit "$SPAWNED_PID" 90
+expect_status "gtlsclient succeeds" "$WAIT_STATUS" 0
+expect_same "the body, byte for byte" "$HTDOCS/hello.txt" "$WORK/retry.download/hello.txt"
+expect_log_re "gtlsclient received a Retry" "$WORK/retry.cli.err" 'rx Retry|type=Retry'
+wait_exit "$SERVER_PID" 30
+expect_status "adieu-server exits after its connection (-naccept 1)" "$WAIT_STATUS" 0
+expect_grep "adieu-server sent one Retry and accepted once" "$WORK/retry.srv.err" \
+  "endpoint: accepted=1 retries_sent=1 "
+expect_grep "adieu-server received CONNECTION_CLOSE H3_NO_ERROR" "$WORK/retry.srv.err" \
+  "ended: CONNECTION_CLOSE received, application error 0x100 (H3_NO_ERROR)"
+
+log "== adieu-client and gtlsclient at once -> adieu-server -quic -WWW -naccept 2"
+mkdir -p "$WORK/both.download"
+pushd "$HTDOCS" >/dev/null || exit 1
+start_adieu_server both.srv -quic -WWW -cert "$FULLCHAIN" -key "$KEY" -naccept 2
+popd >/dev/null || exit 1
+spawn /dev/null "$WORK/both.body" "$WORK/both.cli.err" "$ADIEU_CLIENT" -quic \
+  -connect "127.0.0.1:$PORT" -servername localhost -CAfile "$ROOT" -get /big.bin -timeout 60
+first=$SPAWNED_PID
+spawn /dev/null "$WORK/both.gcli.out" "$WORK/both.gcli.err" gtlsclient --no-quic-dump \
+  --no-http-dump --exit-on-all-streams-close --download "$WORK/both.download" \
+  127.0.0.1 "$PORT" "https://localhost:$PORT/big2.bin"
+second=$SPAWNED_PID
+wait_exit "$first" 90
+expect_status "adieu-client: complete response, clean close" "$WAIT_STATUS" 0
+wait_exit "$second" 90
+expect_status "gtlsclient succeeds" "$WAIT_STATUS" 0
+expect_same "adieu-client's body" "$HTDOCS/big.bin" "$WORK/both.body"
+expect_same "gtlsclient's body" "$HTDOCS/big2.bin" "$WORK/both.download/big2.bin"
+wait_exit "$SERVER_PID" 30
+expect_status "adieu-server exits after its two connections (-naccept 2)" "$WAIT_STATUS" 0
+expect_grep "adieu-server accepted two connections" "$WORK/both.srv.err" "endpoint: accepted=2 "
+ended=$(grep -c "ended: CONNECTION_CLOSE received, application error 0x100 (H3_NO_ERROR), reason '', state closed, shutdown=SENT|RECEIVED" "$WORK/both.srv.err")
+if [[ "$ended" == 2 ]]; then
+  pass "adieu-server saw both clients close with H3_NO_ERROR"
+else
+  failed "adieu-server saw $ended clean closes, expected 2"
+  show "$WORK/both.srv.err"
+fi
 
 adieu_run self_big /big.bin 200 -WWW -cert "$FULLCHAIN"
 expect_same "the body, byte for byte" "$HTDOCS/big.bin" "$WORK/self_big.body"
