@@ -163,7 +163,7 @@ int SSL_CTX_set_generate_session_id(SSL_CTX* ctx, GEN_SESSION_CB cb) {
 
 // --- Kept, with no use here -------------------------------------------------------------------
 // The security callback: adieu applies the security level itself (to suites
-// and versions, deviations 14-15) and asks no callback.
+// and versions, deviations 13-14) and asks no callback.
 void SSL_CTX_set_security_callback(SSL_CTX* ctx, int (*cb)(const SSL*, const SSL_CTX*, int, int,
                                                            int, void*, void*)) {
   if (ctx != nullptr) ctx->security_cb = cb;

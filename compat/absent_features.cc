@@ -108,17 +108,3 @@ int SSL_CTX_set_srp_password(SSL_CTX* ctx, char* password) {
 }
 
 }  // extern "C"
-
-extern "C" {
-
-// The Finished messages' verify_data (tls-unique channel binding): the
-// engine does not hand them out, so none is available (0 bytes), as before
-// the handshake; docs/compat.md, deviations.
-size_t SSL_get_finished(const SSL* s, void* buf, size_t count) {
-  return 0;
-}
-size_t SSL_get_peer_finished(const SSL* s, void* buf, size_t count) {
-  return 0;
-}
-
-}  // extern "C"

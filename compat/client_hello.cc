@@ -2,55 +2,28 @@
 // servername callback (SSL_CTX_set_client_hello_cb, with the
 // SSL_client_hello_get* accessors valid while it runs) and after it (the
 // certificate callback, SSL_CTX_set_cert_cb, which may change the
-// certificate). compat runs them on the first record, before the engine's
-// connection is made with what they chose. A client's certificate callback
-// runs before its ClientHello (the engine does not stop at the server's
+// certificate). compat runs them on the ClientHello the engine hands it
+// (Config::set_client_hello_hook), before the engine's handshake chooses
+// anything, and the engine goes on with the configuration they chose. A client's certificate
+// callback runs before its ClientHello (the engine does not stop at the server's
 // CertificateRequest): docs/compat.md, deviations.
 #include "compat/internal.h"
-#include "wire/reader.h"
 
 namespace adieu::compat {
 namespace {
 
-// The ClientHello's fields as they are on the wire (RFC 8446 section 4.1.2).
-struct RawClientHello {
-  uint16_t legacy_version = 0;
-  std::span<const uint8_t> random, session_id, ciphers, compression;
-  std::vector<std::pair<uint16_t, std::span<const uint8_t>>> extensions;
-
-  bool parse(std::span<const uint8_t> body) {
-    wire::Reader r(body);
-    legacy_version = r.u16();
-    random = r.bytes(32);
-    session_id = r.vec8();
-    ciphers = r.vec16();
-    compression = r.vec8();
-    if (!r.ok()) return false;
-    if (r.remaining() == 0) return true;  // no extensions
-    wire::Reader ext = r.sub16();
-    while (ext.ok() && ext.remaining() > 0) {
-      const uint16_t type = ext.u16();
-      std::span<const uint8_t> data = ext.vec16();
-      if (ext.ok()) extensions.emplace_back(type, data);
-    }
-    return ext.ok() && r.done();
-  }
-};
-
 // The ClientHello of the callback running on this thread.
-thread_local const RawClientHello* t_hello = nullptr;
+thread_local const adieu::ClientHelloInfo* t_hello = nullptr;
 thread_local const SSL* t_hello_ssl = nullptr;
 
-const RawClientHello* hello_of(const SSL* s) {
+const adieu::ClientHelloInfo* hello_of(const SSL* s) {
   return s != nullptr && s == t_hello_ssl ? t_hello : nullptr;
 }
 
 }  // namespace
 
-bool run_client_hello_cb(SSL* s, std::span<const uint8_t> body, int* alert) {
+bool run_client_hello_cb(SSL* s, const adieu::ClientHelloInfo& hello, int* alert) {
   if (s->ctx->client_hello_cb == nullptr) return true;
-  RawClientHello hello;
-  if (!hello.parse(body)) return true;  // the engine will refuse it
   t_hello = &hello;
   t_hello_ssl = s;
   int al = SSL_AD_INTERNAL_ERROR;
@@ -86,37 +59,37 @@ int SSL_client_hello_isv2(SSL* s) {
   return 0;  // SSLv2-format ClientHellos are refused by the engine
 }
 unsigned int SSL_client_hello_get0_legacy_version(SSL* s) {
-  const RawClientHello* h = hello_of(s);
+  const adieu::ClientHelloInfo* h = hello_of(s);
   return h != nullptr ? h->legacy_version : 0;
 }
 size_t SSL_client_hello_get0_random(SSL* s, const unsigned char** out) {
-  const RawClientHello* h = hello_of(s);
+  const adieu::ClientHelloInfo* h = hello_of(s);
   if (h == nullptr) return 0;
   if (out != nullptr) *out = h->random.data();
   return h->random.size();
 }
 size_t SSL_client_hello_get0_session_id(SSL* s, const unsigned char** out) {
-  const RawClientHello* h = hello_of(s);
+  const adieu::ClientHelloInfo* h = hello_of(s);
   if (h == nullptr) return 0;
-  if (out != nullptr) *out = h->session_id.data();
-  return h->session_id.size();
+  if (out != nullptr) *out = h->legacy_session_id.data();
+  return h->legacy_session_id.size();
 }
 size_t SSL_client_hello_get0_ciphers(SSL* s, const unsigned char** out) {
-  const RawClientHello* h = hello_of(s);
+  const adieu::ClientHelloInfo* h = hello_of(s);
   if (h == nullptr) return 0;
-  if (out != nullptr) *out = h->ciphers.data();
-  return h->ciphers.size();
+  if (out != nullptr) *out = h->cipher_suites_raw.data();
+  return h->cipher_suites_raw.size();
 }
 size_t SSL_client_hello_get0_compression_methods(SSL* s, const unsigned char** out) {
-  const RawClientHello* h = hello_of(s);
+  const adieu::ClientHelloInfo* h = hello_of(s);
   if (h == nullptr) return 0;
-  if (out != nullptr) *out = h->compression.data();
-  return h->compression.size();
+  if (out != nullptr) *out = h->compression_methods.data();
+  return h->compression_methods.size();
 }
 // The extension types in the ClientHello's order, in an array the caller
 // frees with OPENSSL_free.
 int SSL_client_hello_get1_extensions_present(SSL* s, int** out, size_t* outlen) {
-  const RawClientHello* h = hello_of(s);
+  const adieu::ClientHelloInfo* h = hello_of(s);
   if (h == nullptr || out == nullptr || outlen == nullptr) return 0;
   *out = nullptr;
   *outlen = 0;
@@ -126,19 +99,19 @@ int SSL_client_hello_get1_extensions_present(SSL* s, int** out, size_t* outlen) 
     ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
     return 0;
   }
-  for (size_t i = 0; i < h->extensions.size(); ++i) types[i] = h->extensions[i].first;
+  for (size_t i = 0; i < h->extensions.size(); ++i) types[i] = h->extensions[i].type;
   *out = types;
   *outlen = h->extensions.size();
   return 1;
 }
 int SSL_client_hello_get0_ext(SSL* s, unsigned int type, const unsigned char** out,
                               size_t* outlen) {
-  const RawClientHello* h = hello_of(s);
+  const adieu::ClientHelloInfo* h = hello_of(s);
   if (h == nullptr) return 0;
-  for (const auto& [t, data] : h->extensions) {
-    if (t != type) continue;
-    if (out != nullptr) *out = data.data();
-    if (outlen != nullptr) *outlen = data.size();
+  for (const adieu::ClientHelloInfo::Extension& e : h->extensions) {
+    if (e.type != type) continue;
+    if (out != nullptr) *out = e.data.data();
+    if (outlen != nullptr) *outlen = e.data.size();
     return 1;
   }
   return 0;

@@ -52,6 +52,87 @@ bool add_certificate(adieu::Config& cfg, X509* cert, STACK_OF(X509) * chain, EVP
   return ok;
 }
 
+struct ChainDeleter {
+  void operator()(STACK_OF(X509) * sk) const { sk_X509_pop_free(sk, X509_free); }
+};
+using ChainPtr = std::unique_ptr<STACK_OF(X509), ChainDeleter>;
+struct StoreCtxDeleter {
+  void operator()(X509_STORE_CTX* c) const { X509_STORE_CTX_free(c); }
+};
+
+// ssl_add_cert_chain's automatic chain: a certificate sent without a chain
+// of its own goes with the chain X509_verify_cert builds for it from the
+// context's store, whatever the verification concluded (the leaf left out:
+// the engine sends it first), unless SSL_MODE_NO_AUTO_CHAIN. Null when there
+// is nothing to add.
+ChainPtr automatic_chain(const SSL* s, X509* cert) {
+  if ((s->mode & SSL_MODE_NO_AUTO_CHAIN) != 0 || s->ctx->store == nullptr) return nullptr;
+  std::unique_ptr<X509_STORE_CTX, StoreCtxDeleter> vctx(X509_STORE_CTX_new());
+  if (!vctx || X509_STORE_CTX_init(vctx.get(), s->ctx->store, cert, nullptr) != 1) {
+    ERR_clear_error();
+    return nullptr;
+  }
+  (void)X509_verify_cert(vctx.get());
+  ERR_clear_error();
+  STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(vctx.get());
+  if (built == nullptr || sk_X509_num(built) < 2) return nullptr;
+  ChainPtr chain(sk_X509_new_null());
+  for (int i = 1; chain && i < sk_X509_num(built); ++i) {
+    X509* x = sk_X509_value(built, i);
+    if (X509_up_ref(x) != 1) return nullptr;
+    if (sk_X509_push(chain.get(), x) <= 0) {
+      X509_free(x);
+      return nullptr;
+    }
+  }
+  return chain;
+}
+
+// The TLS 1.3 signature schemes a key signs with (RFC 8446 section 4.2.3).
+std::vector<uint16_t> tls13_schemes_of(EVP_PKEY* key) {
+  switch (EVP_PKEY_get_base_id(key)) {
+    case EVP_PKEY_RSA:
+      return {0x0804, 0x0805, 0x0806};  // rsa_pss_rsae_*
+    case EVP_PKEY_RSA_PSS:
+      return {0x0809, 0x080a, 0x080b};  // rsa_pss_pss_*
+    case EVP_PKEY_ED25519:
+      return {0x0807};
+    case EVP_PKEY_ED448:
+      return {0x0808};
+    case EVP_PKEY_EC: {
+      char curve[64] = "";
+      if (EVP_PKEY_get_group_name(key, curve, sizeof(curve), nullptr) != 1) return {};
+      if (strcmp(curve, "prime256v1") == 0) return {0x0403};
+      if (strcmp(curve, "secp384r1") == 0) return {0x0503};
+      if (strcmp(curve, "secp521r1") == 0) return {0x0603};
+      return {};
+    }
+    default:
+      return {};
+  }
+}
+
+// OpenSSL's default signature algorithm list (ssl/t1_lib.c tls12_sigalgs),
+// the order a server with SSL_OP_CIPHER_SERVER_PREFERENCE picks by.
+constexpr uint16_t kServerSigalgOrder[] = {0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0809,
+                                           0x080a, 0x080b, 0x0804, 0x0805, 0x0806};
+
+// Where tls_choose_sigalg would rank a certificate whose key is `key` in
+// TLS 1.3: the place, in the client's signature_algorithms (or the
+// server's own order), of the first scheme the key signs with.
+size_t sigalg_rank(const SSL* s, EVP_PKEY* key) {
+  const std::vector<uint16_t> ours = tls13_schemes_of(key);
+  const bool server_order = (s->options & SSL_OP_CIPHER_SERVER_PREFERENCE) != 0;
+  const std::vector<uint16_t> order =
+      server_order
+          ? std::vector<uint16_t>(std::begin(kServerSigalgOrder), std::end(kServerSigalgOrder))
+          : s->client_hello_sigalgs;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (std::find(ours.begin(), ours.end(), order[i]) != ours.end()) return i;
+  }
+  return order.size();
+}
+
 std::vector<std::string> alpn_list(const std::vector<uint8_t>& wire) {
   std::vector<std::string> out;
   for (size_t i = 0; i < wire.size();) {
@@ -120,10 +201,29 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
                                            const std::vector<uint16_t>* client_order) {
   SSL_CTX* ctx = s->ctx;
   auto cfg = std::make_shared<adieu::Config>(s->server ? adieu::Role::server : adieu::Role::client);
-  X509* cert = s->cert != nullptr ? s->cert : ctx->cert;
-  EVP_PKEY* key = s->key != nullptr ? s->key : ctx->key;
-  if (cert != nullptr && key != nullptr && !add_certificate(*cfg, cert, s->chain, key, error)) {
-    return nullptr;
+  const auto add_slot = [&](X509* cert, STACK_OF(X509) * chain, EVP_PKEY * key) {
+    if (cert == nullptr || key == nullptr) return true;
+    const bool own_chain = chain != nullptr && sk_X509_num(chain) > 0;
+    ChainPtr automatic = own_chain ? nullptr : automatic_chain(s, cert);
+    return add_certificate(*cfg, cert, own_chain ? chain : automatic.get(), key, error);
+  };
+  // The current certificate first, then the context's other slots (an SSL
+  // with a certificate of its own has that one only). A TLS 1.2 server
+  // takes the one the suite it chooses needs; a TLS 1.3 server the first
+  // that can sign for the client, so a server that has the client's
+  // signature algorithms orders them as tls_choose_sigalg would choose.
+  std::vector<CertSlot> slots = {
+      {s->cert != nullptr ? s->cert : ctx->cert, s->chain, s->key != nullptr ? s->key : ctx->key}};
+  if (s->cert == nullptr)
+    slots.insert(slots.end(), ctx->other_slots.begin(), ctx->other_slots.end());
+  if (s->server && !s->client_hello_sigalgs.empty()) {
+    std::stable_sort(slots.begin(), slots.end(), [s](const CertSlot& a, const CertSlot& b) {
+      return (a.key != nullptr ? sigalg_rank(s, a.key) : SIZE_MAX) <
+             (b.key != nullptr ? sigalg_rank(s, b.key) : SIZE_MAX);
+    });
+  }
+  for (const CertSlot& slot : slots) {
+    if (!add_slot(slot.cert, slot.chain, slot.key)) return nullptr;
   }
   // The engine's trust store stays empty: its verification asks verify.cc,
   // which verifies against the context's X509_STORE. A client always
@@ -131,6 +231,8 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
   cfg->set_verify(s->server ? server_verify_mode(s->verify_mode) : adieu::VerifyMode::required);
   configure_post_handshake_auth(s, *cfg);
   install_verify_hook(*cfg);
+  // The callbacks OpenSSL runs on the ClientHello (handshake.cc).
+  if (s->server) cfg->set_client_hello_hook(on_client_hello);
   if (s->groups == kNoEngineGroup) {
     *error = "none of the groups set is implemented (binary and brainpool curves are not)";
     return nullptr;
@@ -180,6 +282,16 @@ std::shared_ptr<const adieu::Config> build(SSL* s, std::string* error,
   configure_early_data(s, *cfg);
   // The session rules are compat's (session.cc); the engine keeps nothing.
   cfg->set_unclean_session_policy(adieu::UncleanSessionPolicy::keep);
+  // OpenSSL's message callback hears of each handshake message and alert,
+  // and of the ChangeCipherSpecs sent (OpenSSL 3.0 reports none it
+  // receives); the record headers: io.cc.
+  if (s->msg_cb != nullptr) {
+    cfg->set_message_observer([s](const adieu::ProtocolMessage& m) {
+      if (s->msg_cb == nullptr || (!m.sent && m.content_type == SSL3_RT_CHANGE_CIPHER_SPEC)) return;
+      s->msg_cb(m.sent ? 1 : 0, current_version(s), m.content_type, m.bytes.data(), m.bytes.size(),
+                s, s->msg_cb_arg);
+    });
+  }
   if (ctx->keylog_cb != nullptr) {
     SSL_CTX_keylog_cb_func cb = ctx->keylog_cb;
     cfg->set_keylog([s, cb](std::string_view line) {
@@ -203,18 +315,20 @@ std::shared_ptr<const adieu::Config> engine_config(SSL* s, std::string* error,
                                                    const std::vector<uint16_t>* client_order) {
   SSL_CTX* ctx = s->ctx;
   // A server needs a configuration of its own only when the client's
-  // suites change the order it should prefer.
+  // suites change the order it should prefer, or its signature algorithms
+  // the order of several certificates.
   if (client_order != nullptr) {
     int lo = 0, hi = 0;
-    if (version_range(s, &lo, &hi) &&
-        engine_suites(s, lo, hi, client_order) != engine_suites(s, lo, hi, nullptr)) {
+    if ((s->cert == nullptr && !ctx->other_slots.empty()) ||
+        (version_range(s, &lo, &hi) &&
+         engine_suites(s, lo, hi, client_order) != engine_suites(s, lo, hi, nullptr))) {
       return build(s, error, client_order);
     }
   }
   // Shared only while the SSL's copies of the context's settings are current
   // (a QUIC listener's holds its own ALPN callback).
   bool shareable =
-      s->quic == nullptr && !s->own_settings && ctx->keylog_cb == nullptr &&
+      s->quic == nullptr && !s->own_settings && ctx->keylog_cb == nullptr && s->msg_cb == nullptr &&
       s->alpn_selected.empty() && s->verify_mode == ctx->verify_mode &&
       s->ciphers.same_suites(ctx->ciphers) && s->groups == ctx->groups &&
       s->num_tickets == ctx->num_tickets && s->post_handshake_auth == ctx->post_handshake_auth &&

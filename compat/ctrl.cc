@@ -257,32 +257,15 @@ static long SSL_ctrl_body(SSL* s, int cmd, long larg, void* parg) {
       s->own_settings = true;
       return 1;
     }
-    case SSL_CTRL_GET_NEGOTIATED_GROUP: {
+    case SSL_CTRL_GET_NEGOTIATED_GROUP:
       if (s->conn == nullptr || !s->handshake_finished) return 0;
-      switch (s->conn->group()) {
-        case 0x001d:
-          return NID_X25519;
-        case 0x0017:
-          return NID_X9_62_prime256v1;
-        case 0x0018:
-          return NID_secp384r1;
-        case 0x0019:
-          return NID_secp521r1;
-        case 0x001e:
-          return NID_X448;
-        case 0x0100:
-          return NID_ffdhe2048;
-        case 0x0101:
-          return NID_ffdhe3072;
-        case 0x0102:
-          return NID_ffdhe4096;
-        case 0x0103:
-          return NID_ffdhe6144;
-        case 0x0104:
-          return NID_ffdhe8192;
-        default:
-          return 0;
-      }
+      return group_nid(s->conn->group());
+    case SSL_CTRL_GET_PEER_TMP_KEY: {
+      if (parg == nullptr) return 0;
+      EVP_PKEY* key = peer_tmp_key(s);
+      if (key == nullptr) return 0;
+      *static_cast<EVP_PKEY**>(parg) = key;
+      return 1;
     }
     case SSL_CTRL_GET_EXTMS_SUPPORT:
       return -1;

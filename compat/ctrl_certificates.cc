@@ -47,8 +47,8 @@ long certificate_ctrl(X509* cert, STACK_OF(X509) * *chain, CertificateExtras* ex
       if (parg == nullptr) return 0;
       *static_cast<STACK_OF(X509)**>(parg) = *chain;
       return 1;
-    // One certificate (docs/compat.md, deviation 8): it is the first and
-    // the last.
+    // The current certificate only (docs/compat.md, deviation 8): it is
+    // the first and the last.
     case SSL_CTRL_SET_CURRENT_CERT:
       return larg == SSL_CERT_SET_FIRST && cert != nullptr ? 1 : 0;
     case SSL_CTRL_SELECT_CURRENT_CERT:

@@ -89,10 +89,41 @@ bool read_chain_file(const SSL_CTX* ctx, const char* file, X509** leaf, STACK_OF
 
 // OpenSSL keeps one certificate and key per key type; adieu keeps one pair. A
 // key of another type than the certificate would go to another slot there.
-bool same_key_type(X509* cert, EVP_PKEY* key) {
-  if (cert == nullptr) return true;
-  EVP_PKEY* pub = X509_get0_pubkey(cert);
-  return pub == nullptr || EVP_PKEY_get_base_id(pub) == EVP_PKEY_get_base_id(key);
+// The slot a key belongs in (ssl_cert_lookup_by_pkey): its type.
+int slot_type(const EVP_PKEY* key) {
+  return key != nullptr ? EVP_PKEY_get_base_id(key) : EVP_PKEY_NONE;
+}
+int current_slot_type(const SSL_CTX* ctx) {
+  return ctx->cert != nullptr ? slot_type(X509_get0_pubkey(ctx->cert)) : slot_type(ctx->key);
+}
+
+// The certificate of the slot of `type` (nullptr when it has none).
+X509* slot_certificate(const SSL_CTX* ctx, int type) {
+  if (current_slot_type(ctx) == type) return ctx->cert;
+  for (const CertSlot& slot : ctx->other_slots) {
+    if (slot_type(X509_get0_pubkey(slot.cert)) == type) return slot.cert;
+  }
+  return nullptr;
+}
+
+// Makes the slot of `type` the current one (OpenSSL's c->key =
+// &c->pkeys[i]): the current certificate, chain and key go to their slot,
+// that slot's (empty when it has none) come to cert/chain/key. An empty
+// current slot (nothing set yet, or only chain certificates) stays as it is.
+void select_slot(SSL_CTX* ctx, int type) {
+  if ((ctx->cert == nullptr && ctx->key == nullptr) || current_slot_type(ctx) == type) return;
+  CertSlot selected;
+  for (auto it = ctx->other_slots.begin(); it != ctx->other_slots.end(); ++it) {
+    if (slot_type(it->cert != nullptr ? X509_get0_pubkey(it->cert) : it->key) == type) {
+      selected = *it;
+      ctx->other_slots.erase(it);
+      break;
+    }
+  }
+  ctx->other_slots.push_back({ctx->cert, ctx->chain, ctx->key});
+  ctx->cert = selected.cert;
+  ctx->chain = selected.chain;
+  ctx->key = selected.key;
 }
 
 // ssl_set_pkey / ssl_set_cert: a key must match the certificate it joins.
@@ -179,6 +210,11 @@ void SSL_CTX_free(SSL_CTX* ctx) {
   X509_free(ctx->cert);
   sk_X509_pop_free(ctx->chain, X509_free);
   EVP_PKEY_free(ctx->key);
+  for (CertSlot& slot : ctx->other_slots) {
+    X509_free(slot.cert);
+    sk_X509_pop_free(slot.chain, X509_free);
+    EVP_PKEY_free(slot.key);
+  }
   delete ctx;
 }
 
@@ -231,6 +267,7 @@ int SSL_CTX_use_certificate(SSL_CTX* ctx, X509* x) {
     ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
     return 0;
   }
+  select_slot(ctx, slot_type(X509_get0_pubkey(x)));
   if (ctx->key != nullptr && X509_check_private_key(x, ctx->key) != 1) {
     // OpenSSL drops a key that does not match the new certificate.
     ERR_clear_error();
@@ -303,8 +340,8 @@ int SSL_CTX_use_PrivateKey(SSL_CTX* ctx, EVP_PKEY* pkey) {
     ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
     return 0;
   }
-  if (!same_key_type(ctx->cert, pkey)) return 1;  // another of OpenSSL's slots: see docs/compat.md
-  if (!key_matches(ctx->cert, pkey)) return 0;
+  if (!key_matches(slot_certificate(ctx, slot_type(pkey)), pkey)) return 0;
+  select_slot(ctx, slot_type(pkey));
   EVP_PKEY_up_ref(pkey);
   EVP_PKEY_free(ctx->key);
   ctx->key = pkey;

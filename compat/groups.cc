@@ -6,7 +6,9 @@
 // keeps the groups adieu's engine implements; the others (the legacy binary
 // and brainpool curves) are accepted as OpenSSL accepts them and left out of
 // the handshake.
+#include <openssl/core_names.h>
 #include <openssl/objects.h>
+#include <openssl/param_build.h>
 
 #include <cstring>
 #include <vector>
@@ -181,3 +183,76 @@ const char* SSL_group_to_name(SSL* s, int id) {
 }
 
 }  // extern "C"
+
+namespace adieu::compat {
+
+int group_nid(uint16_t group) {
+  switch (group) {
+    case 0x001d:
+      return NID_X25519;
+    case 0x0017:
+      return NID_X9_62_prime256v1;
+    case 0x0018:
+      return NID_secp384r1;
+    case 0x0019:
+      return NID_secp521r1;
+    case 0x001e:
+      return NID_X448;
+    case 0x0100:
+      return NID_ffdhe2048;
+    case 0x0101:
+      return NID_ffdhe3072;
+    case 0x0102:
+      return NID_ffdhe4096;
+    case 0x0103:
+      return NID_ffdhe6144;
+    case 0x0104:
+      return NID_ffdhe8192;
+    default:
+      return 0;
+  }
+}
+
+// The share's encoding is the group's (RFC 8446 section 4.2.8.2: X25519 and
+// X448 raw keys, uncompressed NIST points; section 4.2.8.1: the ffdhe
+// groups' Y, big-endian): each becomes the EVP_PKEY OpenSSL keeps as
+// s3.peer_tmp.
+EVP_PKEY* peer_tmp_key(const SSL* s) {
+  // A TLS 1.2 server of OpenSSL 3.0 frees the client's key once it derived
+  // the premaster secret (tls_process_cke_ecdhe): it has none to give.
+  if (s->conn == nullptr || (s->server && current_version(s) == TLS1_2_VERSION)) return nullptr;
+  const std::span<const uint8_t> share = s->conn->peer_key_share();
+  const int nid = group_nid(s->conn->group());
+  if (share.empty() || nid == 0) return nullptr;
+  if (nid == NID_X25519 || nid == NID_X448) {
+    return EVP_PKEY_new_raw_public_key_ex(nullptr, OBJ_nid2sn(nid), nullptr, share.data(),
+                                          share.size());
+  }
+  const bool dh = nid >= NID_ffdhe2048 && nid <= NID_ffdhe8192;
+  ERR_set_mark();  // a share that makes no key leaves nothing on the queue
+  OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
+  BIGNUM* y = dh ? BN_bin2bn(share.data(), static_cast<int>(share.size()), nullptr) : nullptr;
+  OSSL_PARAM* params = nullptr;
+  if (bld != nullptr && (!dh || y != nullptr) &&
+      OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, OBJ_nid2sn(nid), 0) == 1 &&
+      (dh ? OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, y)
+          : OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, share.data(),
+                                             share.size())) == 1) {
+    params = OSSL_PARAM_BLD_to_param(bld);
+  }
+  EVP_PKEY* key = nullptr;
+  EVP_PKEY_CTX* pctx = EVP_PKEY_CTX_new_from_name(nullptr, dh ? "DH" : "EC", nullptr);
+  if (params == nullptr || pctx == nullptr || EVP_PKEY_fromdata_init(pctx) != 1 ||
+      EVP_PKEY_fromdata(pctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+    EVP_PKEY_free(key);
+    key = nullptr;
+  }
+  EVP_PKEY_CTX_free(pctx);
+  OSSL_PARAM_free(params);
+  OSSL_PARAM_BLD_free(bld);
+  BN_free(y);
+  ERR_pop_to_mark();
+  return key;
+}
+
+}  // namespace adieu::compat

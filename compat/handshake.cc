@@ -1,17 +1,16 @@
 // The handshake as OpenSSL's state machine presents it: SSL_do_handshake
 // drives the engine until its handshake is done and the last flight written;
-// a pending SSL_key_update is written here too. A server reads the first
-// record itself to run the servername and ALPN callbacks before its engine
-// connection is made with their answers.
+// a pending SSL_key_update is written here too. A server runs the client
+// hello, servername, certificate and ALPN callbacks on the ClientHello the
+// engine hands it, whole and parsed, and the engine goes on with the
+// configuration made from their answers.
 #include "compat/internal.h"
 #include "compat/quic.h"
-#include "messages/messages.h"
 
 namespace adieu::compat {
 namespace {
 
 constexpr uint8_t kHandshakeRecord = 22;
-constexpr uint8_t kClientHelloType = 1;
 
 constexpr char kNoCiphersForMax[] = "No ciphers enabled for max supported SSL/TLS version";
 
@@ -75,47 +74,35 @@ bool make_connection(SSL* s, std::shared_ptr<adieu::Session> offer = nullptr,
   return true;
 }
 
-// The ClientHello's body in s->record, when the record holds all of it.
-std::span<const uint8_t> client_hello_body(const SSL* s) {
-  const std::vector<uint8_t>& r = s->record;
-  if (r.size() < 9 || r[0] != kHandshakeRecord || r[5] != kClientHelloType) return {};
-  size_t length = (size_t{r[6]} << 16) | (size_t{r[7]} << 8) | r[8];
-  if (length > r.size() - 9) return {};
-  return std::span<const uint8_t>(r.data() + 9, length);
-}
-
-bool parse_client_hello(std::span<const uint8_t> body, messages::ClientHello& ch) {
-  return !body.empty() && ch.parse(body) == adieu::Error::none;
-}
-
 // The client hello, SNI, certificate and ALPN callbacks, in OpenSSL's order
 // while it processes the ClientHello. False when a callback ended the
-// handshake (the alert is sent).
-bool server_hello_callbacks(SSL* s, const messages::ClientHello& ch,
-                            std::span<const uint8_t> body) {
-  if (ch.server_name) s->peer_hostname = *ch.server_name;
-  int fatal_alert = -1;
-  int reason = 0;
+// handshake, with the alert to send and the reason.
+bool server_hello_callbacks(SSL* s, const adieu::ClientHelloInfo& ch, int* fatal_alert,
+                            int* reason) {
+  if (!ch.server_name.empty()) s->peer_hostname = ch.server_name;
   int hello_alert = SSL_AD_INTERNAL_ERROR;
-  if (!run_client_hello_cb(s, body, &hello_alert)) {
-    fatal_alert = hello_alert;
-    reason = SSL_R_CALLBACK_FAILED;
+  if (!run_client_hello_cb(s, ch, &hello_alert)) {
+    *fatal_alert = hello_alert;
+    *reason = SSL_R_CALLBACK_FAILED;
+    return false;
   }
-  if (fatal_alert < 0 && s->ctx->servername_cb != nullptr) {
+  if (s->ctx->servername_cb != nullptr) {
     int al = SSL_AD_UNRECOGNIZED_NAME;
     int r = s->ctx->servername_cb(s, &al, s->ctx->servername_arg);
     if (r == SSL_TLSEXT_ERR_ALERT_FATAL) {
-      fatal_alert = al;
-      reason = SSL_R_CALLBACK_FAILED;
+      *fatal_alert = al;
+      *reason = SSL_R_CALLBACK_FAILED;
+      return false;
     }
   }
-  if (fatal_alert < 0 && !run_cert_cb(s)) {
-    fatal_alert = SSL_AD_INTERNAL_ERROR;
-    reason = SSL_R_CERT_CB_ERROR;
+  if (!run_cert_cb(s)) {
+    *fatal_alert = SSL_AD_INTERNAL_ERROR;
+    *reason = SSL_R_CERT_CB_ERROR;
+    return false;
   }
-  if (fatal_alert < 0 && s->ctx->alpn_select_cb != nullptr && ch.alpn && !ch.alpn->empty()) {
+  if (s->ctx->alpn_select_cb != nullptr && !ch.alpn.empty()) {
     std::vector<uint8_t> wire;
-    for (const std::string& p : *ch.alpn) {
+    for (const std::string& p : ch.alpn) {
       wire.push_back(static_cast<uint8_t>(p.size()));
       wire.insert(wire.end(), p.begin(), p.end());
     }
@@ -126,14 +113,12 @@ bool server_hello_callbacks(SSL* s, const messages::ClientHello& ch,
     if (r == SSL_TLSEXT_ERR_OK && out != nullptr && out_len > 0) {
       s->alpn_selected.assign(reinterpret_cast<const char*>(out), out_len);
     } else if (r == SSL_TLSEXT_ERR_ALERT_FATAL) {
-      fatal_alert = SSL_AD_NO_APPLICATION_PROTOCOL;
-      reason = SSL_R_NO_APPLICATION_PROTOCOL;
+      *fatal_alert = SSL_AD_NO_APPLICATION_PROTOCOL;
+      *reason = SSL_R_NO_APPLICATION_PROTOCOL;
+      return false;
     }
   }
-  if (fatal_alert < 0) return true;
-  // A connection only to carry the alert, in the clear.
-  if (make_connection(s)) COMPAT_FATAL(s, reason, fatal_alert);
-  return false;
+  return true;
 }
 
 void finish_handshake(SSL* s) {
@@ -191,27 +176,62 @@ int start_server(SSL* s) {
   // kept by SSL_clear is never changed under its holders.
   SSL_SESSION_free(s->session);
   s->session = session_new();
-  messages::ClientHello ch;
-  const std::span<const uint8_t> body = client_hello_body(s);
-  const bool parsed = parse_client_hello(body, ch);  // else the engine will judge it
-  s->client_hello_version = parsed ? ch.legacy_version : TLS1_2_VERSION;
+  // What the ClientHello says is known once the engine has it whole
+  // (on_client_hello), which may take more records.
+  s->client_hello_version = TLS1_2_VERSION;
   s->client_hello_session_id.clear();
-  s->client_hello_ticket_ext = parsed && ch.session_ticket.has_value();
+  s->client_hello_ticket_ext = false;
   s->client_hello_ciphers.clear();
-  if (parsed) {
-    s->client_hello_session_id.assign(ch.legacy_session_id.begin(), ch.legacy_session_id.end());
-    s->client_hello_ciphers = ch.cipher_suites;
-  }
-  if (parsed && !server_hello_callbacks(s, ch, body)) return -1;
-  // OpenSSL takes early data only in SSL_read_early_data; its tickets allow
-  // early data either way. The engine has one limit for both: it goes with
-  // early data the client sends only when SSL_read_early_data will read it.
-  s->early_data_engine = s->early_data_call || (parsed && !ch.early_data);
-  if (!make_connection(s, nullptr, parsed ? &ch.cipher_suites : nullptr)) return -1;
+  s->client_hello_sigalgs.clear();
+  s->hello_refusal_reason = 0;
+  s->early_data_engine = s->early_data_call;
+  if (!make_connection(s)) return -1;
   feed_first_record(s);
   if (!absorb_engine_events(s)) return -1;
   return 1;
 }
+
+}  // namespace
+
+adieu::ClientHelloDecision on_client_hello(const adieu::ClientHelloInfo& ch) {
+  adieu::ClientHelloDecision decision;
+  SSL* s = engine_caller();
+  if (s == nullptr || !s->server) {  // nobody to decide: refuse
+    decision.refuse = adieu::Alert::internal_error;
+    return decision;
+  }
+  s->client_hello_version = ch.legacy_version;
+  s->client_hello_session_id.assign(ch.legacy_session_id.begin(), ch.legacy_session_id.end());
+  s->client_hello_ticket_ext = ch.session_ticket;
+  s->client_hello_ciphers = ch.cipher_suites;
+  s->client_hello_sigalgs = ch.signature_algorithms;
+  int alert = SSL_AD_INTERNAL_ERROR;
+  int reason = ERR_R_INTERNAL_ERROR;
+  if (!server_hello_callbacks(s, ch, &alert, &reason)) {
+    s->hello_refusal_reason = reason;
+    s->hello_refusal_alert = alert;
+    decision.refuse = static_cast<adieu::Alert>(alert);
+    return decision;
+  }
+  // OpenSSL takes early data only in SSL_read_early_data; its tickets allow
+  // early data either way. The engine has one limit for both: it goes with
+  // early data the client sends only when SSL_read_early_data will read it.
+  s->early_data_engine = s->early_data_call || !ch.early_data;
+  // The configuration their answers make: the certificate (of the context
+  // the servername callback may have switched to), the ALPN protocol, the
+  // suites in the order the client's preference gives.
+  std::string error;
+  decision.config = engine_config(s, &error, &ch.cipher_suites);
+  if (!decision.config) {
+    ERR_raise_data(ERR_LIB_SSL, ERR_R_INTERNAL_ERROR, "%s", error.c_str());
+    s->hello_refusal_reason = ERR_R_INTERNAL_ERROR;
+    s->hello_refusal_alert = SSL_AD_INTERNAL_ERROR;
+    decision.refuse = adieu::Alert::internal_error;
+  }
+  return decision;
+}
+
+namespace {
 
 // The handshake steps of one call (OpenSSL's state_machine).
 int handshake_steps(SSL* s) {

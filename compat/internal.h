@@ -128,6 +128,15 @@ struct CertificateExtras {
   void* status_arg = nullptr;
 };
 
+// One of OpenSSL's certificate slots (SSL_PKEY_RSA, SSL_PKEY_ECC, ...): a
+// certificate, its chain and its key, all owned; a context keeps one per
+// key type (ctx.cc).
+struct CertSlot {
+  X509* cert = nullptr;
+  STACK_OF(X509) * chain = nullptr;
+  EVP_PKEY* key = nullptr;
+};
+
 // Where an SSL is in OpenSSL's early data calls (its early_data_state).
 enum class EarlyState : uint8_t {
   none,
@@ -170,10 +179,13 @@ struct ssl_ctx_st {
   STACK_OF(X509_NAME) * ca_names = nullptr;  // SSL_CTX_set0_CA_list
   STACK_OF(X509_NAME) * client_ca_names = nullptr;  // SSL_CTX_set_client_CA_list
   adieu::compat::CertificateExtras extras;
-  // Our certificate: leaf, intermediates, key.
+  // Our certificate: leaf, intermediates, key: the current slot (OpenSSL's
+  // c->key, the last certificate or key set), and the slots of the other key
+  // types (a server chooses among all of them, by the suite: config.cc).
   X509* cert = nullptr;
   STACK_OF(X509) * chain = nullptr;
   EVP_PKEY* key = nullptr;
+  std::vector<adieu::compat::CertSlot> other_slots;
   adieu::compat::Ciphers ciphers;
   std::string groups;
   std::vector<uint8_t> alpn;  // client protocols, wire format
@@ -297,6 +309,11 @@ struct ssl_st {
   std::vector<uint8_t> client_hello_session_id;  // server: the ClientHello's
   bool client_hello_ticket_ext = false;          // server: the ClientHello had session_ticket
   std::vector<uint16_t> client_hello_ciphers;    // server: the ClientHello's suites
+  std::vector<uint16_t> client_hello_sigalgs;    // server: its signature_algorithms
+  // Server: why a callback on the ClientHello refused it (SSL_R_*; 0: none)
+  // and its alert, which the engine sent.
+  int hello_refusal_reason = 0;
+  int hello_refusal_alert = 0;
   bool own_settings = false;  // an SSL-level setter changed what the engine needs
   // Post-handshake client authentication (post_handshake_auth.cc): a
   // client's wish to offer it; a server's request waiting for the next
@@ -447,6 +464,9 @@ void drop_used_stateful_sessions(SSL_CTX* ctx);
 // Makes the engine's verification of the peer's chain call verify_peer() on
 // the SSL whose record the engine is processing (see EngineCallScope).
 void install_verify_hook(adieu::Config& cfg);
+// The SSL whose record the engine is processing on this thread (nullptr
+// outside an EngineCallScope).
+SSL* engine_caller();
 // While alive, the engine's callbacks on this thread belong to `s`.
 class EngineCallScope {
  public:
@@ -475,8 +495,12 @@ long certificate_ctrl(X509* cert, STACK_OF(X509) * *chain, CertificateExtras* ex
 bool peer_signature_nids(const SSL* s, int* digest_nid, int* type_nid);
 
 // --- ClientHello and certificate callbacks (client_hello.cc) -------------------------
-// False (with the alert to send) when the client hello callback refused.
-bool run_client_hello_cb(SSL* s, std::span<const uint8_t> body, int* alert);
+// False (with the alert to send) when the client hello callback refused;
+// the SSL_client_hello_get* accessors describe `hello` while it runs.
+bool run_client_hello_cb(SSL* s, const adieu::ClientHelloInfo& hello, int* alert);
+// The server's answer to the engine's ClientHello (handshake.cc): the
+// callbacks OpenSSL runs on it, then the configuration they chose.
+adieu::ClientHelloDecision on_client_hello(const adieu::ClientHelloInfo& hello);
 // False when the certificate callback failed.
 bool run_cert_cb(SSL* s);
 
@@ -495,6 +519,11 @@ inline constexpr char kDefaultGroups[] =
     "X25519:P-256:X448:P-521:P-384:ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192";
 bool parse_group_list(const char* list, std::string* engine_groups);
 bool parse_group_nids(const int* nids, size_t count, std::string* engine_groups);
+// The NID of a TLS NamedGroup the engine has (0 for another).
+int group_nid(uint16_t group);
+// SSL_get_peer_tmp_key: the peer's key share of the handshake as a new
+// EVP_PKEY (the caller frees it), or nullptr when there is none.
+EVP_PKEY* peer_tmp_key(const SSL* s);
 
 // --- configuration (config.cc) ------------------------------------------------------
 // `client_order`: a server's peer's suites, in its order (the ClientHello's).

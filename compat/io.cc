@@ -221,6 +221,18 @@ void feed_first_record(SSL* s) {
 
 bool absorb_engine_events(SSL* s) {
   adieu::Connection& c = *s->conn;
+  if (s->hello_refusal_reason != 0) {
+    // A callback on the ClientHello refused it (on_client_hello): SSLfatal,
+    // whose alert the engine has queued.
+    const int reason = s->hello_refusal_reason;
+    s->hello_refusal_reason = 0;
+    COMPAT_RAISE(s, reason);
+    s->fatal = true;
+    if (s->session != nullptr) ctx_remove_session(s->session_ctx, s->session);
+    info_alert(s, true, SSL3_AL_FATAL, s->hello_refusal_alert);
+    flush_output(s);
+    return false;
+  }
   adieu::Error err = c.error();
   if (err != adieu::Error::none) {
     if (err == adieu::Error::peer_alert) {

@@ -111,10 +111,14 @@ int read(SSL* s, void* buf, size_t num, size_t* readbytes, bool peek) {
     }
   }
   const auto readable_or_over = [&] {
-    return engine.readable(*id) > 0 || engine.read_state(*id) != StreamPartState::ok;
+    return engine.readable(*id) > 0 || engine.read_state(*id) != StreamPartState::ok ||
+           engine.read_finished(*id);
   };
   wait_until(s, readable_or_over);
   if (engine.readable(*id) == 0) {
+    // The peer's FIN was read: a clean end of the stream, also when the
+    // connection ended after it (never mistaken for a cut stream).
+    if (engine.read_finished(*id)) return fail(s, SSL_ERROR_ZERO_RETURN, 0, -1);
     const StreamPartState state = engine.read_state(*id);
     if (state == StreamPartState::ok) {
       if (object(c)->connection.network_error) return fail(s, SSL_ERROR_SYSCALL, 0, -1);
@@ -229,19 +233,36 @@ adieu::quic::Connection* engine_for(SSL* s) {
   return c != nullptr ? object(c)->connection.engine.get() : nullptr;
 }
 
+// The engine of connection object `s` once its handshake is done (run here
+// if need be), for the calls that make stream objects; nullptr (an error
+// raised) for another kind of object or a handshake that did not complete.
+adieu::quic::Connection* connected(SSL* s) {
+  Object* o = object(s);
+  if (o == nullptr || o->kind != Kind::connection) {
+    COMPAT_RAISE(s, SSL_R_CONN_USE_ONLY);
+    return nullptr;
+  }
+  if (quic::do_handshake(s) != 1) return nullptr;
+  return o->connection.engine.get();
+}
+
+// OpenSSL: once the application makes or accepts streams itself, the
+// connection has no default stream to make (unless it already has one).
+SSL* take_over_streams(SSL* c, uint64_t id) {
+  ConnectionObject& co = object(c)->connection;
+  if (!co.default_stream) co.default_stream_gone = true;
+  return stream_object(c, id);
+}
+
 }  // namespace
 
 extern "C" {
 
 SSL* SSL_new_stream(SSL* s, uint64_t flags) {
   return guard<SSL*>(s, nullptr, [&]() -> SSL* {
-    Object* o = object(s);
-    if (o == nullptr || o->kind != Kind::connection) {
-      COMPAT_RAISE(s, SSL_R_CONN_USE_ONLY);
-      return nullptr;
-    }
-    if (quic::do_handshake(s) != 1) return nullptr;
-    adieu::quic::Connection& engine = *o->connection.engine;
+    adieu::quic::Connection* connection = connected(s);
+    if (connection == nullptr) return nullptr;
+    adieu::quic::Connection& engine = *connection;
     const bool bidi = (flags & SSL_STREAM_FLAG_UNI) == 0;
     std::optional<uint64_t> id = engine.open_stream(bidi);
     if (!id && (flags & SSL_STREAM_FLAG_NO_BLOCK) == 0) {
@@ -251,22 +272,15 @@ SSL* SSL_new_stream(SSL* s, uint64_t flags) {
       COMPAT_RAISE(s, SSL_R_STREAM_COUNT_LIMITED);
       return nullptr;
     }
-    // OpenSSL: once the application makes streams itself, the connection
-    // has no default stream to make (unless it already has one).
-    if (!o->connection.default_stream) o->connection.default_stream_gone = true;
-    return stream_object(s, *id);
+    return take_over_streams(s, *id);
   });
 }
 
 SSL* SSL_accept_stream(SSL* s, uint64_t flags) {
   return guard<SSL*>(s, nullptr, [&]() -> SSL* {
-    Object* o = object(s);
-    if (o == nullptr || o->kind != Kind::connection) {
-      COMPAT_RAISE(s, SSL_R_CONN_USE_ONLY);
-      return nullptr;
-    }
-    if (quic::do_handshake(s) != 1) return nullptr;
-    adieu::quic::Connection& engine = *o->connection.engine;
+    adieu::quic::Connection* connection = connected(s);
+    if (connection == nullptr) return nullptr;
+    adieu::quic::Connection& engine = *connection;
     std::optional<uint64_t> id;
     const auto take = [&] { return (id = engine.accept_stream()).has_value() || ended(engine); };
     if ((flags & SSL_ACCEPT_STREAM_NO_BLOCK) != 0) {
@@ -276,8 +290,7 @@ SSL* SSL_accept_stream(SSL* s, uint64_t flags) {
       wait_until(s, take);
     }
     if (!id) return nullptr;
-    if (!o->connection.default_stream) o->connection.default_stream_gone = true;
-    return stream_object(s, *id);
+    return take_over_streams(s, *id);
   });
 }
 

@@ -58,6 +58,7 @@ void reset_connection(SSL* s) {
   s->version_override = 0;
   s->client_hello_session_id.clear();
   s->client_hello_ciphers.clear();
+  s->client_hello_sigalgs.clear();
   s->client_hello_ticket_ext = false;
 }
 
@@ -582,6 +583,22 @@ size_t SSL_get_client_random(const SSL* s, unsigned char* out, size_t outlen) {
 size_t SSL_get_server_random(const SSL* s, unsigned char* out, size_t outlen) {
   return copy_random(s != nullptr && s->conn != nullptr ? &s->conn->server_random() : nullptr, out,
                      outlen);
+}
+
+// The verify_data of the last Finished sent / received (tls-unique, RFC
+// 5929), as ssl_lib.c: its whole length is returned, at most `count` bytes
+// copied; 0 before there is one.
+static size_t copy_finished(const SSL* s, bool local, void* buf, size_t count) {
+  if (s == nullptr || s->conn == nullptr) return 0;
+  const std::span<const uint8_t> fin = s->conn->finished(local);
+  if (buf != nullptr && !fin.empty()) memcpy(buf, fin.data(), std::min(count, fin.size()));
+  return fin.size();
+}
+size_t SSL_get_finished(const SSL* s, void* buf, size_t count) {
+  return copy_finished(s, true, buf, count);
+}
+size_t SSL_get_peer_finished(const SSL* s, void* buf, size_t count) {
+  return copy_finished(s, false, buf, count);
 }
 
 // RFC 5705 (TLS 1.2: no context and an empty one differ) and RFC 8446

@@ -6,14 +6,13 @@
 // naming the SSL inside it; then OpenSSL's rule: a client goes on after a
 // failure only with SSL_VERIFY_NONE, a server never.
 //
-// The engine has no verification hook of its own: it verifies the chain with
-// its Config's X509_STORE as the Certificate message arrives. compat leaves
-// that store empty and gives it a verify callback (install_verify_hook). The
-// first time the callback is called for a chain it runs the verification
-// above and from then on answers with its verdict, so the engine fails the
-// handshake at that point (before anything else is sent) or goes on, and its
-// own check of the SNI name never decides anything: host checks come only
-// from the X509_VERIFY_PARAM.
+// The engine verifies the chain as the Certificate message arrives, with
+// its Config's trust store; compat hands that store a verifier
+// (install_verify_hook) that runs the verification above, once, for the SSL
+// whose record the engine is processing, and answers with its verdict: the
+// engine fails the handshake at that point (before anything else is sent) or
+// goes on, and its own check of the SNI name never decides anything: host
+// checks come only from the X509_VERIFY_PARAM.
 #include <openssl/x509_vfy.h>
 
 #include <mutex>
@@ -167,32 +166,42 @@ void verify_peer(SSL* s, X509* leaf, STACK_OF(X509) * untrusted) {
   keep_in_session(s, leaf, untrusted);
 }
 
-// The engine's X509_STORE verify callback (see the top of this file).
-int engine_verify_callback(int, X509_STORE_CTX* ectx) {
+crypto::VerifyResult refused(long x509_error) {
+  crypto::VerifyResult result;
+  result.x509_error = static_cast<int>(x509_error);
+  result.message = X509_verify_cert_error_string(x509_error);
+  return result;
+}
+
+// The engine's verifier (see the top of this file): the chain is the
+// peer's, leaf first.
+crypto::VerifyResult verify_for_engine(std::span<const crypto::Certificate> chain) {
   SSL* s = t_engine_caller;
-  const int idx = SSL_get_ex_data_X509_STORE_CTX_idx();
-  if (s == nullptr || idx < 0) return 0;  // nobody to decide: refuse
-  void* owner = X509_STORE_CTX_get_ex_data(ectx, idx);
-  if (owner == nullptr) {
-    if (X509_STORE_CTX_set_ex_data(ectx, idx, s) != 1) return 0;
-    verify_peer(s, X509_STORE_CTX_get0_cert(ectx), X509_STORE_CTX_get0_untrusted(ectx));
-  } else if (owner != s) {
-    return 0;
+  if (s == nullptr || chain.empty()) return refused(X509_V_ERR_UNSPECIFIED);  // nobody to decide
+  std::unique_ptr<STACK_OF(X509), CertStackDeleter> untrusted(sk_X509_new_null());
+  if (!untrusted) return refused(X509_V_ERR_OUT_OF_MEM);
+  for (const crypto::Certificate& c : chain.subspan(1)) {
+    if (sk_X509_push(untrusted.get(), static_cast<X509*>(c.x509())) <= 0) {
+      return refused(X509_V_ERR_OUT_OF_MEM);
+    }
   }
-  if (s->verify_accepted) {
-    X509_STORE_CTX_set_error(ectx, X509_V_OK);
-    return 1;
-  }
-  X509_STORE_CTX_set_error(ectx, engine_code_for(s->verify_result));
-  return 0;
+  verify_peer(s, static_cast<X509*>(chain.front().x509()), untrusted.get());
+  if (!s->verify_accepted) return refused(engine_code_for(s->verify_result));
+  crypto::VerifyResult accepted;
+  accepted.ok = true;
+  accepted.message = X509_verify_cert_error_string(X509_V_OK);
+  return accepted;
 }
 
 }  // namespace
 
 void install_verify_hook(adieu::Config& cfg) {
-  auto* store = static_cast<X509_STORE*>(cfg.impl().trust.x509_store());
-  // Without a store the engine refuses every chain: still closed.
-  if (store != nullptr) X509_STORE_set_verify_cb(store, engine_verify_callback);
+  cfg.impl().trust.set_verifier([](std::span<const crypto::Certificate> chain, bool,
+                                   const std::string&) { return verify_for_engine(chain); });
+}
+
+SSL* engine_caller() {
+  return t_engine_caller;
 }
 
 EngineCallScope::EngineCallScope(SSL* s) : previous_(t_engine_caller) {

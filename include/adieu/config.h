@@ -8,6 +8,8 @@
 // algorithm name); the Config is unchanged on failure.
 #pragma once
 
+#include <adieu/alert.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -19,6 +21,7 @@
 
 namespace adieu {
 
+class Config;
 class SessionCache;
 class TicketKeys;
 class EarlyDataReplayGuard;  // opaque here
@@ -52,6 +55,53 @@ enum class Tls12CloseNotify : uint8_t {
   half_close,
 };
 
+// A protocol message as it crosses the record layer, for diagnostics
+// (OpenSSL's message callback): see Config::set_message_observer.
+struct ProtocolMessage {
+  bool sent = false;         // we sent it (else it was received)
+  uint8_t content_type = 0;  // 20 change_cipher_spec, 21 alert, 22 handshake (RFC 8446 section 5.1)
+  // A whole handshake message (its 4-byte header included), the
+  // ChangeCipherSpec's byte, or an alert's level and description. Valid
+  // during the call only.
+  std::span<const uint8_t> bytes;
+};
+
+// A ClientHello as a server received it (RFC 8446 section 4.1.2; RFC 5246
+// section 7.4.1.2), for Config::set_client_hello_hook. Its spans point into
+// the message and are valid during the hook's call only.
+struct ClientHelloInfo {
+  std::span<const uint8_t> message;  // the whole message, its 4-byte header included
+  uint16_t legacy_version = 0;
+  std::span<const uint8_t> random;
+  std::span<const uint8_t> legacy_session_id;
+  std::span<const uint8_t> cipher_suites_raw;  // the suites as on the wire, 2 bytes each
+  std::span<const uint8_t> compression_methods;
+  struct Extension {
+    uint16_t type = 0;
+    std::span<const uint8_t> data;
+  };
+  std::vector<Extension> extensions;  // in the ClientHello's order
+  // What the handshake reads from it.
+  std::vector<uint16_t> cipher_suites;
+  std::string server_name;  // the SNI host name; empty when none was sent
+  std::vector<std::string> alpn;
+  std::vector<uint16_t> supported_versions;
+  std::vector<uint16_t> supported_groups;
+  std::vector<uint16_t> signature_algorithms;
+  bool early_data = false;      // it offers 0-RTT data
+  bool session_ticket = false;  // it has the TLS 1.2 session_ticket extension
+};
+
+// What a client hello hook decides.
+struct ClientHelloDecision {
+  // Another server configuration for this connection (another certificate
+  // for the name, ALPN, suites, ...); null: this one.
+  std::shared_ptr<const Config> config;
+  // Set: the handshake ends at once with this fatal alert (sent in the
+  // clear); the connection's error() is then Error::aborted.
+  std::optional<Alert> refuse;
+};
+
 class Config {
  public:
   explicit Config(Role role);
@@ -64,9 +114,12 @@ class Config {
   // --- Our certificate -----------------------------------------------------
   // Loads a PEM certificate chain (leaf first; more certificates may follow)
   // and its PEM private key; `chain_file`, if not empty, adds intermediates.
-  // A server may add several: it picks the one whose names match the client's
-  // SNI (the first one when none does or no SNI was sent). Fails if the key
-  // does not match the leaf.
+  // A server may add several: it takes those whose names match the client's
+  // SNI (all of them when none does or no SNI was sent), and of those, in
+  // the order added, the first that can sign with a scheme the client
+  // accepts (TLS 1.3) or that the suite it chooses needs (TLS 1.2: its
+  // preferred suite the client offers that one of them can serve). Fails if
+  // the key does not match the leaf.
   bool add_certificate(const std::string& cert_file, const std::string& key_file,
                        const std::string& chain_file, std::string* error);
   // The same from PEM text in memory.
@@ -222,6 +275,19 @@ class Config {
   bool add_external_psk(const std::string& identity, std::span<const uint8_t> key,
                         const std::string& hash, std::string* error);
 
+  // --- The client's hello (server) ----------------------------------------------
+  // Called once the first ClientHello has arrived whole (it may span several
+  // records) and parsed, before the server chooses anything (version, suite,
+  // certificate, ALPN); the connection goes on as it decides (see
+  // ClientHelloDecision): with this configuration, another one (SNI
+  // switching), or a refusal. Until then the server holds the client's
+  // bytes; a first message that is not a well-formed ClientHello is judged by
+  // the connection as without a hook (the hook is not called). A second
+  // ClientHello (after HelloRetryRequest) is not shown. It runs inside
+  // receive() on its thread and must not call the connection. None by
+  // default; no effect on a client.
+  void set_client_hello_hook(std::function<ClientHelloDecision(const ClientHelloInfo&)> hook);
+
   // --- Diagnostics -------------------------------------------------------------
   // Receives one NSS key log line (no newline) per secret. No key log by
   // default: the secrets are written only where the application says.
@@ -233,6 +299,13 @@ class Config {
   // false otherwise (`error` set only when it was set but could not be
   // opened). adieu never reads the variable on its own (nor does OpenSSL).
   bool set_keylog_from_environment(std::string* error);
+  // Told of each handshake message, ChangeCipherSpec and alert a connection
+  // sends or receives, in order: a message sent as it is queued for its
+  // record, one received once it is whole (a handshake message may span
+  // records) and before it is processed. It runs inside the connection's
+  // call (creation, receive(), close(), ...) on its thread, and must not
+  // call the connection. None by default.
+  void set_message_observer(std::function<void(const ProtocolMessage&)> observer);
 
   // Internal state, for the engine.
   struct Impl;

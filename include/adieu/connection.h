@@ -236,11 +236,17 @@ class Connection {
   std::optional<Alert> alert_received() const;
 
   // --- Negotiated parameters (valid once handshake_done()) ----------------------
-  uint16_t version() const;                // 0x0304 (TLS 1.3) or 0x0303 (TLS 1.2)
-  uint16_t cipher_suite() const;           // 0x1301...
-  const char* cipher_suite_name() const;   // "TLS_AES_128_GCM_SHA256"
-  uint16_t group() const;                  // 0x001d...
-  const char* group_name() const;          // "x25519", "secp256r1", "secp384r1"
+  uint16_t version() const;               // 0x0304 (TLS 1.3) or 0x0303 (TLS 1.2)
+  uint16_t cipher_suite() const;          // 0x1301...
+  const char* cipher_suite_name() const;  // "TLS_AES_128_GCM_SHA256"
+  uint16_t group() const;                 // 0x001d...
+  const char* group_name() const;         // "x25519", "secp256r1", "secp384r1"
+  // The peer's public key share for group(), as it was on the wire (RFC
+  // 8446 section 4.2.8.2: an uncompressed point for the NIST curves, the raw
+  // key for X25519 and X448; section 4.2.8.1 for the ffdhe groups), as
+  // OpenSSL's SSL_get_peer_tmp_key. Empty when there was none (a psk_ke
+  // resumption, a TLS 1.2 resumption) or before it arrived.
+  std::span<const uint8_t> peer_key_share() const;
   uint16_t peer_signature_scheme() const;  // 0 when the peer did not sign
   const std::string& alpn() const;         // empty when none
   const std::string& server_name() const;  // the SNI sent (client) or received (server)
@@ -266,6 +272,13 @@ class Connection {
   // resumption master secret (as OpenSSL's SSL_SESSION_get_master_key).
   // Empty before the handshake completed.
   std::span<const uint8_t> master_secret() const;
+  // The verify_data of the last Finished message we sent (`local`) or
+  // received and verified (RFC 5246 section 7.4.9: 12 bytes; RFC 8446
+  // section 4.4.4: the suite's hash length), as OpenSSL's SSL_get_finished /
+  // SSL_get_peer_finished; tls-unique (RFC 5929) is the first Finished of
+  // the handshake. Empty until that Finished was sent / verified. A TLS 1.3
+  // post-handshake authentication's Finished replaces it.
+  std::span<const uint8_t> finished(bool local) const;
   // Number of KeyUpdates received from the peer / sent by us.
   uint64_t key_updates_received() const;
   uint64_t key_updates_sent() const;
@@ -297,6 +310,7 @@ class Connection {
  private:
   friend struct testing::ConnectionProbe;
   explicit Connection(std::unique_ptr<Impl> impl);
+  Error open_gate();
   std::unique_ptr<Impl> impl_;
 };
 

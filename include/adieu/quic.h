@@ -248,6 +248,10 @@ class Connection {
   std::size_t readable(std::uint64_t stream) const;
   StreamPartState read_state(std::uint64_t stream) const;
   StreamPartState write_state(std::uint64_t stream) const;
+  // The peer's FIN arrived and every byte before it was read: the stream
+  // ended cleanly, even if the connection ended afterwards (read_state()
+  // then says connection_closed, as OpenSSL's order of precedence has it).
+  bool read_finished(std::uint64_t stream) const;
   // The peer's RESET_STREAM / STOP_SENDING code, once received.
   std::optional<std::uint64_t> read_error_code(std::uint64_t stream) const;
   std::optional<std::uint64_t> write_error_code(std::uint64_t stream) const;

@@ -3,6 +3,7 @@
 // against a host name or an IP address.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -47,11 +48,21 @@ class TrustStore {
   VerifyResult verify(std::span<const Certificate> chain, bool is_server_cert,
                       const std::string& name) const;
 
+  // Hands verify() over to `verifier`, called with its arguments, whose
+  // answer is verify()'s: for a layer with a store and rules of its own
+  // (compat/: OpenSSL's X509_STORE, verify callback and X509_VERIFY_PARAM),
+  // so that a chain is verified once. An empty function restores the
+  // verification above.
+  using Verifier = std::function<VerifyResult(std::span<const Certificate> chain,
+                                              bool is_server_cert, const std::string& name)>;
+  void set_verifier(Verifier verifier);
+
   void* x509_store() const;  // the X509_STORE*
 
  private:
   struct Store;
   std::unique_ptr<Store> store_;
+  Verifier verifier_;
 };
 
 }  // namespace adieu::crypto

@@ -466,6 +466,15 @@ void Config::set_keylog(std::function<void(std::string_view)> sink) {
   impl_->keylog = std::move(sink);
 }
 
+void Config::set_client_hello_hook(
+    std::function<ClientHelloDecision(const ClientHelloInfo&)> hook) {
+  impl_->client_hello_hook = std::move(hook);
+}
+
+void Config::set_message_observer(std::function<void(const ProtocolMessage&)> observer) {
+  impl_->message_observer = std::move(observer);
+}
+
 bool Config::set_keylog_file(const std::string& path, std::string* error) {
   auto sink = file_keylog(path, error);
   if (!sink) return false;

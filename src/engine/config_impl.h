@@ -52,6 +52,8 @@ struct Config::Impl {
   UncleanSessionPolicy unclean_session_policy = UncleanSessionPolicy::remove;
   Tls12CloseNotify tls12_close_notify = Tls12CloseNotify::answer;
   std::function<void(std::string_view)> keylog;
+  std::function<void(const ProtocolMessage&)> message_observer;
+  std::function<ClientHelloDecision(const ClientHelloInfo&)> client_hello_hook;
   std::shared_ptr<SessionCache> session_cache;
   std::shared_ptr<TicketKeys> ticket_keys;
   bool psk_ke = false;

@@ -34,14 +34,39 @@ std::unique_ptr<Connection> Connection::client(std::shared_ptr<const Config> con
 std::unique_ptr<Connection> Connection::server(std::shared_ptr<const Config> config) {
   auto impl = std::make_unique<Impl>(Role::server, std::move(config));
   impl->core.start(std::make_unique<ServerStart>(impl->ctx, impl->core));
+  if (impl->ctx.config.client_hello_hook) impl->gate.emplace();
   return std::unique_ptr<Connection>(new Connection(std::move(impl)));
 }
 
 Error Connection::receive(std::span<const uint8_t> bytes) {
-  return impl_->core.receive(bytes);
+  if (!impl_->gate) return impl_->core.receive(bytes);
+  if (impl_->gate->take(bytes) == ClientHelloGate::Status::waiting) return Error::none;
+  return open_gate();
 }
 void Connection::receive_eof() {
+  if (impl_->gate) open_gate();  // what was held goes first
   impl_->core.receive_eof();
+}
+
+// The client hello hook's decision, then the held bytes to the connection
+// (Config::set_client_hello_hook).
+Error Connection::open_gate() {
+  std::optional<ClientHelloGate> gate = std::move(impl_->gate);
+  impl_->gate.reset();
+  if (gate->status() == ClientHelloGate::Status::complete) {
+    ClientHelloDecision decision = impl_->ctx.config.client_hello_hook(gate->info());
+    if (decision.refuse) {
+      impl_->core.abort(*decision.refuse);
+      return impl_->core.error();
+    }
+    if (decision.config && decision.config.get() != impl_->ctx.config_owner.get() &&
+        decision.config->role() == Role::server) {
+      // Nothing has been processed yet: the connection starts afresh with it.
+      impl_ = std::make_unique<Impl>(Role::server, std::move(decision.config));
+      impl_->core.start(std::make_unique<ServerStart>(impl_->ctx, impl_->core));
+    }
+  }
+  return impl_->core.receive(gate->held());
 }
 std::span<const uint8_t> Connection::pending_output() const {
   return impl_->core.pending_output();
@@ -127,11 +152,17 @@ const char* Connection::group_name() const {
   const char* name = crypto::group_name(impl_->ctx.group);
   return name != nullptr ? name : "none";
 }
+std::span<const uint8_t> Connection::peer_key_share() const {
+  return impl_->ctx.peer_key_share;
+}
 uint16_t Connection::peer_signature_scheme() const {
   return impl_->ctx.peer_scheme;
 }
 const std::string& Connection::alpn() const {
   return impl_->ctx.alpn;
+}
+std::span<const uint8_t> Connection::finished(bool local) const {
+  return local ? impl_->ctx.finished_sent : impl_->ctx.finished_received;
 }
 const std::string& Connection::server_name() const {
   return impl_->ctx.server_name;

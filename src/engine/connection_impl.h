@@ -6,7 +6,9 @@
 #include <adieu/connection.h>
 
 #include <memory>
+#include <optional>
 
+#include "engine/client_hello_gate.h"
 #include "engine/core/connection_core.h"
 #include "engine/handshake/handshake.h"
 
@@ -22,6 +24,8 @@ struct Connection::Impl {
 
   HandshakeContext ctx;
   ConnectionCore core;
+  // Server with a client hello hook: the bytes held until it has run.
+  std::optional<ClientHelloGate> gate;
 };
 
 }  // namespace adieu

@@ -7,6 +7,10 @@
  *   quic_api DATA_DIR blocking      several streams, blocking calls
  *   quic_api DATA_DIR nonblocking   the default stream, non-blocking calls
  *                                   driven by SSL_get_event_timeout and poll
+ *   quic_api DATA_DIR rapid         SSL_shutdown_ex with SSL_SHUTDOWN_FLAG_RAPID
+ *   quic_api DATA_DIR wait_peer     the server closes; the client waits for it
+ *                                   with SSL_SHUTDOWN_FLAG_WAIT_PEER
+ *   quic_api DATA_DIR idle          a 300 ms idle timeout ends the connection
  *
  * The server echoes each stream it accepts, then concludes it; once the
  * client has closed the connection, the server checks how it sees the end.
@@ -84,7 +88,7 @@ static size_t read_all(SSL* s, char* buf, size_t cap, int* last_error) {
 }
 
 /* --- the server: one connection, echoing every stream */
-static int run_server(const char* data, int fd) {
+static int run_server(const char* data, int fd, const char* mode) {
   who = "server";
   char cert[512], key[512];
   snprintf(cert, sizeof cert, "%s/ecdsa-fullchain.pem", data);
@@ -128,16 +132,32 @@ static int run_server(const char* data, int fd) {
             "stream write state FINISHED after conclude");
     }
     SSL_free(stream);
+    if (strcmp(mode, "wait_peer") == 0) {
+      /* This side closes; the client waits for it (SSL_SHUTDOWN_FLAG_WAIT_PEER). */
+      SSL_SHUTDOWN_EX_ARGS args = {7, "server done"};
+      CHECK(SSL_shutdown_ex(conn, 0, &args, sizeof args) == 1,
+            "the server's SSL_shutdown_ex (blocking) returns 1 once terminated");
+      break;
+    }
   }
-  /* The client closed: we drain, then the connection is terminated. */
   SSL_CONN_CLOSE_INFO info;
   CHECK(SSL_get_conn_close_info(conn, &info, sizeof info) == 1, "SSL_get_conn_close_info");
-  CHECK((info.flags & SSL_CONN_CLOSE_FLAG_LOCAL) == 0 && info.error_code == 42 &&
-            info.reason_len == 3 && memcmp(info.reason, "bye", 3) == 0,
-        "closed by the peer with code 42 and reason \"bye\" (flags %u, code %llu)", info.flags,
-        (unsigned long long)info.error_code);
+  if (strcmp(mode, "wait_peer") == 0) {
+    CHECK((info.flags & SSL_CONN_CLOSE_FLAG_LOCAL) != 0 && info.error_code == 7,
+          "closed by this side with code 7");
+  } else if (strcmp(mode, "idle") == 0) {
+    CHECK((info.flags & SSL_CONN_CLOSE_FLAG_LOCAL) == 0 && info.error_code == 0 &&
+              info.reason_len == 0,
+          "ended by the idle timeout: no code, no reason (flags %u)", info.flags);
+  } else {
+    /* The client closed: we drain, then the connection is terminated. */
+    CHECK((info.flags & SSL_CONN_CLOSE_FLAG_LOCAL) == 0 && info.error_code == 42 &&
+              info.reason_len == 3 && memcmp(info.reason, "bye", 3) == 0,
+          "closed by the peer with code 42 and reason \"bye\" (flags %u, code %llu)", info.flags,
+          (unsigned long long)info.error_code);
+  }
   CHECK(SSL_get_shutdown(conn) == (SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN),
-        "SSL_get_shutdown is SENT|RECEIVED once the peer closed (R48): %d", SSL_get_shutdown(conn));
+        "SSL_get_shutdown is SENT|RECEIVED once terminated (R48): %d", SSL_get_shutdown(conn));
   SSL_set_shutdown(conn, 0);
   CHECK(SSL_get_shutdown(conn) == (SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN),
         "SSL_set_shutdown does nothing on a QUIC connection (R50)");
@@ -272,9 +292,79 @@ static void client_nonblocking(SSL* ssl, int fd) {
         "then SENT|RECEIVED once terminated");
 }
 
+/* One stream echoed, blocking: what the close modes below start from. */
+static void one_echo(SSL* ssl) {
+  CHECK(SSL_connect(ssl) == 1, "SSL_connect");
+  SSL* stream = SSL_new_stream(ssl, 0);
+  CHECK(stream != NULL, "SSL_new_stream");
+  if (stream == NULL) return;
+  size_t written = 0;
+  CHECK(SSL_write_ex(stream, "ping", 4, &written) == 1 && SSL_stream_conclude(stream, 0) == 1,
+        "wrote and concluded a stream");
+  char echo[16];
+  int err = 0;
+  size_t n = read_all(stream, echo, sizeof echo, &err);
+  CHECK(n == 4 && memcmp(echo, "ping", 4) == 0 && err == SSL_ERROR_ZERO_RETURN, "echoed");
+  SSL_free(stream);
+}
+
+/* SSL_SHUTDOWN_FLAG_RAPID: CONNECTION_CLOSE sent, 1 at once, no wait for
+ * the closing period (R49): SSL_get_shutdown reads SENT alone meanwhile. */
+static void client_rapid(SSL* ssl) {
+  one_echo(ssl);
+  SSL_SHUTDOWN_EX_ARGS args = {42, "bye"};
+  CHECK(SSL_shutdown_ex(ssl, SSL_SHUTDOWN_FLAG_RAPID, &args, sizeof args) == 1,
+        "SSL_shutdown_ex(RAPID) returns 1 at once");
+  CHECK(SSL_get_shutdown(ssl) == SSL_SENT_SHUTDOWN,
+        "SSL_get_shutdown is SENT while our close is in progress (R48): %d", SSL_get_shutdown(ssl));
+  CHECK(SSL_shutdown_ex(ssl, 0, &args, sizeof args) == 1,
+        "a later call without RAPID waits out the closing period");
+  CHECK(SSL_get_shutdown(ssl) == (SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN), "then SENT|RECEIVED");
+}
+
+/* SSL_SHUTDOWN_FLAG_WAIT_PEER: no CONNECTION_CLOSE of ours; the call
+ * returns once the peer's arrived (R49). */
+static void client_wait_peer(SSL* ssl) {
+  one_echo(ssl);
+  CHECK(SSL_shutdown_ex(ssl, SSL_SHUTDOWN_FLAG_WAIT_PEER, NULL, 0) == 1,
+        "SSL_shutdown_ex(WAIT_PEER) returns 1 once the peer closed");
+  CHECK(SSL_get_shutdown(ssl) == (SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN),
+        "SSL_get_shutdown is SENT|RECEIVED while draining (R48): %d", SSL_get_shutdown(ssl));
+  SSL_CONN_CLOSE_INFO info;
+  CHECK(SSL_get_conn_close_info(ssl, &info, sizeof info) == 1 &&
+            (info.flags & SSL_CONN_CLOSE_FLAG_LOCAL) == 0 && info.error_code == 7 &&
+            info.reason_len == 11 && memcmp(info.reason, "server done", 11) == 0,
+        "closed by the peer with code 7 and its reason");
+}
+
+/* The idle timeout (SSL_VALUE_QUIC_IDLE_TIMEOUT, 300 ms asked) ends the
+ * connection with nothing sent: SENT|RECEIVED (R48) on both sides. */
+static void client_idle(SSL* ssl, int fd) {
+  CHECK(SSL_set_feature_request_uint(ssl, SSL_VALUE_QUIC_IDLE_TIMEOUT, 300) == 1,
+        "idle timeout of 300 ms asked");
+  uint64_t value = 0;
+  CHECK(SSL_get_feature_request_uint(ssl, SSL_VALUE_QUIC_IDLE_TIMEOUT, &value) == 1 && value == 300,
+        "and read back");
+  one_echo(ssl);
+  CHECK(SSL_set_feature_request_uint(ssl, SSL_VALUE_QUIC_IDLE_TIMEOUT, 100) == 0,
+        "no change once connected");
+  for (int i = 0; i < 200 && SSL_get_shutdown(ssl) == 0; i++) {
+    struct pollfd p = {fd, POLLIN, 0};
+    poll(&p, 1, 50);
+    SSL_handle_events(ssl);
+  }
+  CHECK(SSL_get_shutdown(ssl) == (SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN),
+        "terminated by the idle timeout: SENT|RECEIVED (R48): %d", SSL_get_shutdown(ssl));
+  SSL_CONN_CLOSE_INFO info;
+  CHECK(SSL_get_conn_close_info(ssl, &info, sizeof info) == 1 && info.error_code == 0 &&
+            (info.flags & SSL_CONN_CLOSE_FLAG_LOCAL) == 0,
+        "close info: no code, not local");
+  CHECK(SSL_shutdown(ssl) == 1, "SSL_shutdown on a terminated connection returns 1");
+}
+
 int main(int argc, char** argv) {
   if (argc != 3) {
-    fprintf(stderr, "usage: %s DATA_DIR blocking|nonblocking\n", argv[0]);
+    fprintf(stderr, "usage: %s DATA_DIR blocking|nonblocking|rapid|wait_peer|idle\n", argv[0]);
     return 2;
   }
   const char* data = argv[1];
@@ -283,7 +373,7 @@ int main(int argc, char** argv) {
   int server_fd = udp_socket(&server_address);
   if (server_fd < 0) return 2;
   pid_t pid = fork();
-  if (pid == 0) _exit(run_server(data, server_fd));
+  if (pid == 0) _exit(run_server(data, server_fd, argv[2]));
   close(server_fd);
 
   struct sockaddr_in client_address;
@@ -295,7 +385,13 @@ int main(int argc, char** argv) {
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
   CHECK(SSL_CTX_load_verify_locations(ctx, ca, NULL) == 1, "trust the test root");
   SSL* ssl = client_connection(ctx, fd, &server_address);
-  if (blocking) {
+  if (strcmp(argv[2], "rapid") == 0) {
+    client_rapid(ssl);
+  } else if (strcmp(argv[2], "wait_peer") == 0) {
+    client_wait_peer(ssl);
+  } else if (strcmp(argv[2], "idle") == 0) {
+    client_idle(ssl, fd);
+  } else if (blocking) {
     client_blocking(ssl);
   } else {
     client_nonblocking(ssl, fd);

@@ -101,6 +101,9 @@ static const Scenario kScenarios[] = {
     SCENARIO(cipher_accessors),
     SCENARIO(negotiated_suites),
     SCENARIO(randoms_and_keys),
+    SCENARIO(finished_messages),
+    SCENARIO(peer_tmp_key),
+    SCENARIO(dual_certificates),
     SCENARIO(hello_request_after_close),
     SCENARIO(hello_request_read_after_close),
     SCENARIO(hello_request_refused),
@@ -120,6 +123,7 @@ static const Scenario kScenarios[] = {
     SCENARIO(verify_depth),
     SCENARIO(verify_app_callback),
     SCENARIO(verify_client_cert),
+    SCENARIO(automatic_chain),
     SCENARIO(post_handshake_auth),
     SCENARIO(session_bytes),
     SCENARIO(early_data_accepted),
@@ -139,6 +143,7 @@ static const Scenario kScenarios[] = {
     SCENARIO(conf_commands),
     SCENARIO(server_callbacks),
     SCENARIO(msg_callback),
+    SCENARIO(client_hello_split),
     SCENARIO(max_fragment_length),
 };
 

@@ -128,8 +128,8 @@ void sc_groups_list(void) {
 
 /* A handshake with each group the client offers first (or only). */
 void sc_groups_handshake(void) {
-  static const char* const kLists[] = {"X25519",    "P-256",     "P-384",           "P-521",
-                                       "X448",      "ffdhe2048", "ffdhe3072:X25519", "P-384:X25519"};
+  static const char* const kLists[] = {
+      "X25519", "P-256", "P-384", "P-521", "X448", "ffdhe2048", "ffdhe3072:X25519", "P-384:X25519"};
   size_t i;
   for (i = 0; i < sizeof(kLists) / sizeof(kLists[0]); ++i) {
     Pair p;
@@ -502,20 +502,125 @@ void sc_server_callbacks(void) {
   }
 }
 
+static int alpn_select_cb(SSL* s, const unsigned char** out, unsigned char* outlen,
+                          const unsigned char* in, unsigned int inlen, void* arg) {
+  static const unsigned char kWanted[] = "http/1.1";
+  unsigned int i;
+  for (i = 0; i < inlen; i += 1 + in[i]) {
+    if (in[i] == 8 && i + 9 <= inlen && memcmp(in + i + 1, kWanted, 8) == 0) {
+      *out = in + i + 1;
+      *outlen = 8;
+      return SSL_TLSEXT_ERR_OK;
+    }
+  }
+  return SSL_TLSEXT_ERR_NOACK;
+}
+
+/* The server's ClientHello callbacks (client hello, servername switching
+ * the context, ALPN) see a ClientHello that comes in three records: the
+ * client's first record is cut before it reaches the server. */
+void sc_client_hello_split(void) {
+  Pair p;
+  PairOptions o = pair_defaults();
+  PairOptions rsa = pair_defaults();
+  SSL_CTX* other;
+  unsigned char hello[4096], framed[4096 + 15];
+  int n;
+  size_t body, at, out = 0, i;
+  static const unsigned char kProtos[] = "\x02h2\x08http/1.1";
+  const unsigned char* alpn = NULL;
+  unsigned int alpn_len = 0;
+  o.rsa_server = 1; /* the client trusts the RSA root; the server starts with ECDSA */
+  rsa.rsa_server = 1;
+  pair_new(&p, &o);
+  other = server_ctx(&rsa);
+  SETUP(SSL_CTX_use_certificate_chain_file(p.sctx, data_file("ecdsa-fullchain.pem")) == 1);
+  SETUP(SSL_CTX_use_PrivateKey_file(p.sctx, data_file("ecdsa-leaf.key"), SSL_FILETYPE_PEM) == 1);
+  SSL_free(p.s);
+  SETUP((p.s = SSL_new(p.sctx)) != NULL);
+  {
+    BIO *s_ssl, *net;
+    SETUP(BIO_new_bio_pair(&s_ssl, 0, &net, 0) == 1);
+    BIO_free(p.s_net);
+    p.s_net = net;
+    SSL_set_bio(p.s, s_ssl, s_ssl);
+    SSL_set_accept_state(p.s);
+  }
+  SSL_CTX_set_client_hello_cb(p.sctx, hello_cb, (void*)"split");
+  SSL_CTX_set_tlsext_servername_callback(p.sctx, switch_ctx_cb);
+  SSL_CTX_set_tlsext_servername_arg(p.sctx, other);
+  SSL_CTX_set_alpn_select_cb(other, alpn_select_cb, NULL);
+  SSL_CTX_set_alpn_select_cb(p.sctx, alpn_select_cb, NULL);
+  SETUP(SSL_set_alpn_protos(p.c, kProtos, sizeof(kProtos) - 1) == 0);
+  STEP("C connect", p.c, NULL, SSL_connect(p.c));
+  n = BIO_read(p.c_net, hello, sizeof(hello));
+  SETUP(n > 5 + 30 && hello[0] == 22 && (size_t)n == 5 + ((size_t)hello[3] << 8 | hello[4]));
+  body = (size_t)n - 5;
+  for (i = 0, at = 5; i < 3; ++i) {
+    size_t len = i == 2 ? (size_t)n - at : body / 3;
+    framed[out++] = hello[0];
+    framed[out++] = hello[1];
+    framed[out++] = hello[2];
+    framed[out++] = (unsigned char)(len >> 8);
+    framed[out++] = (unsigned char)len;
+    memcpy(framed + out, hello + at, len);
+    out += len;
+    at += len;
+  }
+  SETUP(BIO_write(p.s_net, framed, (int)out) == (int)out);
+  hello_cb_calls = 0;
+  {
+    int hs = pair_handshake(&p);
+    X509* peer = SSL_get0_peer_certificate(p.c);
+    char name[256] = "-";
+    if (peer != NULL) X509_NAME_oneline(X509_get_issuer_name(peer), name, sizeof(name));
+    SSL_get0_alpn_selected(p.c, &alpn, &alpn_len);
+    say("handshake=%d verify=%ld peer issuer=%s ctx switched=%d", hs, SSL_get_verify_result(p.c),
+        name, SSL_get_SSL_CTX(p.s) == other);
+    say("server name=%s alpn=%.*s client hello cb calls=%d",
+        SSL_get_servername(p.s, TLSEXT_NAMETYPE_host_name), (int)alpn_len,
+        alpn != NULL ? (const char*)alpn : "", hello_cb_calls);
+    print_queue();
+  }
+  pair_free(&p);
+  SSL_CTX_free(other);
+}
+
 static int headers_read, headers_written;
+static char messages_seen[600];
 static void msg_cb(int write_p, int version, int content_type, const void* buf, size_t len,
                    SSL* ssl, void* arg) {
-  if (content_type != SSL3_RT_HEADER || len != 5 || strcmp((const char*)arg, "mine") != 0) return;
-  if (write_p) {
-    ++headers_written;
-  } else {
-    ++headers_read;
+  const unsigned char* b = (const unsigned char*)buf;
+  if (strcmp((const char*)arg, "mine") != 0) return;
+  if (content_type == SSL3_RT_HEADER && len == 5) {
+    if (write_p) {
+      ++headers_written;
+    } else {
+      ++headers_read;
+    }
+    return;
+  }
+  /* Handshake messages (their type), ChangeCipherSpec and alerts: the
+   * direction, the version and what it is. */
+  if (content_type == SSL3_RT_HANDSHAKE && len >= 4 &&
+      len == 4 + ((size_t)b[1] << 16 | (size_t)b[2] << 8 | b[3])) {
+    snprintf(messages_seen + strlen(messages_seen), sizeof(messages_seen) - strlen(messages_seen),
+             " %s%x:hs%d", write_p ? "w" : "r", (unsigned)version, b[0]);
+  } else if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && len == 1 && version != TLS1_3_VERSION) {
+    /* TLS 1.3's middlebox-compatibility one goes where each library sends
+     * it (RFC 8446 Appendix D.4 allows two places): not printed. */
+    snprintf(messages_seen + strlen(messages_seen), sizeof(messages_seen) - strlen(messages_seen),
+             " %s%x:ccs", write_p ? "w" : "r", (unsigned)version);
+  } else if (content_type == SSL3_RT_ALERT && len == 2) {
+    snprintf(messages_seen + strlen(messages_seen), sizeof(messages_seen) - strlen(messages_seen),
+             " %s%x:alert%d.%d", write_p ? "w" : "r", (unsigned)version, b[0], b[1]);
   }
 }
 
 /* The message callback, set on the context and through SSL_callback_ctrl,
  * hears of record headers both ways (how many records a flight takes
- * differs between the libraries: only their presence is printed). */
+ * differs between the libraries: only their presence is printed), and of
+ * each handshake message, ChangeCipherSpec and alert, in order. */
 void sc_msg_callback(void) {
   Pair p;
   PairOptions o = pair_defaults();
@@ -535,6 +640,8 @@ void sc_msg_callback(void) {
   s2c(&p);
   SETUP(SSL_read(p.c, buf, sizeof(buf)) == 2);
   say("client headers read=%d written=%d", headers_read > 0, headers_written > 0);
+  SSL_shutdown(p.c);
+  say("client messages:%s", messages_seen);
   pair_free(&p);
 }
 

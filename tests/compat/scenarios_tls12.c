@@ -651,6 +651,180 @@ void sc_randoms_and_keys(void) {
   pair_free(&p);
 }
 
+/* --- the Finished messages (tls-unique, RFC 5929) ------------------------------------- */
+
+/* Each side's own Finished is the other's peer Finished; lengths and a short
+ * copy as ssl_lib.c; tls-unique (Python's rule: the client's Finished unless
+ * resumed) agrees at both ends. */
+static void print_finished(Pair* p, const char* label) {
+  unsigned char cf[80], cpf[80], sf[80], spf[80], shortbuf[4];
+  size_t n;
+  size_t ncf = SSL_get_finished(p->c, cf, sizeof(cf));
+  size_t ncpf = SSL_get_peer_finished(p->c, cpf, sizeof(cpf));
+  size_t nsf = SSL_get_finished(p->s, sf, sizeof(sf));
+  size_t nspf = SSL_get_peer_finished(p->s, spf, sizeof(spf));
+  int reused = SSL_session_reused(p->c);
+  say("%s: reused=%d C finished=%zu peer=%zu S finished=%zu peer=%zu", label, reused, ncf, ncpf,
+      nsf, nspf);
+  say("%s: C finished = S peer %d, S finished = C peer %d, C finished != C peer %d", label,
+      ncf == nspf && memcmp(cf, spf, ncf) == 0, nsf == ncpf && memcmp(sf, cpf, nsf) == 0,
+      ncf != ncpf || memcmp(cf, cpf, ncf) != 0);
+  n = SSL_get_finished(p->c, shortbuf, sizeof(shortbuf));
+  say("%s: short copy returns %zu, copies the start %d", label, n, memcmp(shortbuf, cf, 4) == 0);
+  say("%s: NULL buffer returns %zu", label, SSL_get_peer_finished(p->s, NULL, 0));
+}
+
+void sc_finished_messages(void) {
+  Pair p;
+  PairOptions o = pair_defaults();
+  SSL_SESSION* sess;
+  BIO *c_ssl, *s_ssl;
+  unsigned char b[64];
+  pair_new(&p, &o);
+  say("before: C finished=%zu peer=%zu S finished=%zu peer=%zu", SSL_get_finished(p.c, b, 64),
+      SSL_get_peer_finished(p.c, b, 64), SSL_get_finished(p.s, b, 64),
+      SSL_get_peer_finished(p.s, b, 64));
+  SETUP(pair_handshake(&p));
+  print_finished(&p, "full");
+  SSL_read(p.c, buf, sizeof(buf)); /* TLS 1.3 tickets */
+  ERR_clear_error();
+  SETUP((sess = SSL_get1_session(p.c)) != NULL);
+  SSL_shutdown(p.c);
+  c2s(&p);
+  SSL_read(p.s, buf, sizeof(buf));
+  SSL_shutdown(p.s);
+  s2c(&p);
+  SSL_shutdown(p.c);
+  ERR_clear_error();
+  SSL_free(p.c);
+  SSL_free(p.s);
+  BIO_free(p.c_net);
+  BIO_free(p.s_net);
+  SETUP((p.c = SSL_new(p.cctx)) != NULL);
+  SETUP((p.s = SSL_new(p.sctx)) != NULL);
+  SETUP(BIO_new_bio_pair(&c_ssl, 0, &p.c_net, 0) == 1);
+  SETUP(BIO_new_bio_pair(&s_ssl, 0, &p.s_net, 0) == 1);
+  SSL_set_bio(p.c, c_ssl, c_ssl);
+  SSL_set_bio(p.s, s_ssl, s_ssl);
+  SSL_set_connect_state(p.c);
+  SSL_set_accept_state(p.s);
+  SETUP(SSL_set_tlsext_host_name(p.c, "localhost") == 1);
+  SETUP(SSL_set_session(p.c, sess) == 1);
+  SETUP(pair_handshake(&p));
+  print_finished(&p, "resumed");
+  SSL_SESSION_free(sess);
+  pair_free(&p);
+}
+
+/* --- one certificate per key type (OpenSSL's SSL_PKEY_* slots) ------------------------ */
+
+static const char* key_type_name(X509* x) {
+  EVP_PKEY* k = x != NULL ? X509_get0_pubkey(x) : NULL;
+  if (k == NULL) return "none";
+  switch (EVP_PKEY_get_base_id(k)) {
+    case EVP_PKEY_RSA:
+      return "RSA";
+    case EVP_PKEY_EC:
+      return "EC";
+    default:
+      return "other";
+  }
+}
+
+/* A context with an ECDSA and an RSA certificate: the current one is the
+ * last set; a TLS 1.2 server takes the one its suite needs. */
+void sc_dual_certificates(void) {
+  const char* lists[] = {"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+                         "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256"};
+  size_t i;
+  for (i = 0; i < sizeof(lists) / sizeof(lists[0]); ++i) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    X509* peer;
+    pair_new(&p, &o);
+    SETUP(SSL_CTX_use_certificate_chain_file(p.sctx, data_file("rsa-fullchain.pem")) == 1);
+    say("-- client suites %s", lists[i]);
+    say("after the RSA certificate: current=%s check=%d",
+        key_type_name(SSL_CTX_get0_certificate(p.sctx)), SSL_CTX_check_private_key(p.sctx));
+    print_queue();
+    SETUP(SSL_CTX_use_PrivateKey_file(p.sctx, data_file("rsa-leaf.key"), SSL_FILETYPE_PEM) == 1);
+    say("after its key: current=%s check=%d", key_type_name(SSL_CTX_get0_certificate(p.sctx)),
+        SSL_CTX_check_private_key(p.sctx));
+    say("the ECDSA key on the RSA certificate's context: %d",
+        SSL_CTX_use_PrivateKey_file(p.sctx, data_file("ecdsa-leaf.key"), SSL_FILETYPE_PEM));
+    say("now current=%s check=%d", key_type_name(SSL_CTX_get0_certificate(p.sctx)),
+        SSL_CTX_check_private_key(p.sctx));
+    say("another EC key: %d",
+        SSL_CTX_use_PrivateKey_file(p.sctx, data_file("client-leaf.key"), SSL_FILETYPE_PEM));
+    print_queue();
+    say("now current=%s", key_type_name(SSL_CTX_get0_certificate(p.sctx)));
+    say("an RSA-PSS key (a slot of its own): %d",
+        SSL_CTX_use_PrivateKey_file(p.sctx, data_file("rsa-pss-leaf.key"), SSL_FILETYPE_PEM));
+    print_queue();
+    SETUP(SSL_CTX_use_certificate_chain_file(p.sctx, data_file("rsa-fullchain.pem")) == 1);
+    say("current=%s check=%d", key_type_name(SSL_CTX_get0_certificate(p.sctx)),
+        SSL_CTX_check_private_key(p.sctx));
+    SETUP(SSL_CTX_load_verify_locations(p.cctx, data_file("ca-bundle.pem"), NULL) == 1);
+    SSL_CTX_set_verify(p.cctx, SSL_VERIFY_PEER, NULL);
+    SETUP(SSL_CTX_set_cipher_list(p.cctx, lists[i]) == 1);
+    SSL_free(p.s);
+    p.s = NULL;
+    {
+      BIO* s_ssl;
+      BIO_free(p.s_net);
+      SETUP((p.s = SSL_new(p.sctx)) != NULL);
+      SETUP(BIO_new_bio_pair(&s_ssl, 0, &p.s_net, 0) == 1);
+      SSL_set_bio(p.s, s_ssl, s_ssl);
+      SSL_set_accept_state(p.s);
+    }
+    SSL_set_cipher_list(p.c, lists[i]);
+    {
+      int hs = pair_handshake(&p);
+      peer = SSL_get0_peer_certificate(p.c);
+      say("handshake=%d verify=%ld server certificate=%s", hs, SSL_get_verify_result(p.c),
+          key_type_name(peer));
+      if (SSL_version(p.c) == TLS1_2_VERSION) say("suite=%s", SSL_get_cipher_name(p.c));
+    }
+    print_queue();
+    pair_free(&p);
+  }
+}
+
+/* --- SSL_get_peer_tmp_key: the peer's key share ---------------------------------------- */
+
+static void print_tmp_key(const char* who, SSL* ssl) {
+  EVP_PKEY* k = NULL;
+  long r = SSL_get_peer_tmp_key(ssl, &k);
+  if (r != 1 || k == NULL) {
+    say("  %s peer tmp key: ret=%ld", who, r);
+    return;
+  }
+  say("  %s peer tmp key: ret=%ld type=%s bits=%d", who, r, OBJ_nid2sn(EVP_PKEY_get_base_id(k)),
+      EVP_PKEY_get_bits(k));
+  EVP_PKEY_free(k);
+}
+
+void sc_peer_tmp_key(void) {
+  const char* groups[] = {"X25519", "P-256", "P-384", "P-521", "X448", "ffdhe2048"};
+  size_t i;
+  for (i = 0; i < sizeof(groups) / sizeof(groups[0]); ++i) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    pair_new(&p, &o);
+    SETUP(SSL_set1_groups_list(p.c, groups[i]) == 1);
+    say("-- %s", groups[i]);
+    print_tmp_key("before: C", p.c);
+    if (!pair_handshake(&p)) {
+      say("  no handshake");
+      print_queue();
+    } else {
+      print_tmp_key("C", p.c);
+      print_tmp_key("S", p.s);
+    }
+    pair_free(&p);
+  }
+}
+
 /* --- scenario 16: a TLS 1.2 HelloRequest ----------------------------------------------- */
 
 /* Seals one record as the server would (TLS 1.2, AES-GCM), from the

@@ -353,3 +353,67 @@ void sc_verify_client_cert(void) {
   client_cert_case("untrusted, accepted by the callback", 0, 1, CB_ACCEPT);
   client_cert_case("no client certificate", 1, 0, CB_PASS);
 }
+
+/* --- the chain sent with a certificate that has none (ssl_add_cert_chain) --- */
+
+/* A context whose certificate (the ECDSA leaf, or the client's) comes
+ * without a chain, and whose store holds the intermediate and the root. */
+static SSL_CTX* chainless_ctx(int server, int no_auto_chain) {
+  SSL_CTX* ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
+  X509* intermediate = NULL;
+  BIO* in;
+  SETUP(ctx != NULL);
+  SETUP(SSL_CTX_set_max_proto_version(ctx, harness_max_version()) == 1);
+  SETUP(SSL_CTX_use_certificate_file(ctx, data_file(server ? "ecdsa-leaf.pem" : "client-leaf.pem"),
+                                     SSL_FILETYPE_PEM) == 1);
+  SETUP(SSL_CTX_use_PrivateKey_file(ctx, data_file(server ? "ecdsa-leaf.key" : "client-leaf.key"),
+                                    SSL_FILETYPE_PEM) == 1);
+  SETUP(SSL_CTX_load_verify_locations(ctx, data_file("ecdsa-root.pem"), NULL) == 1);
+  SETUP((in = BIO_new_file(data_file("ecdsa-intermediate.pem"), "r")) != NULL);
+  SETUP((intermediate = PEM_read_bio_X509(in, NULL, NULL, NULL)) != NULL);
+  BIO_free(in);
+  SETUP(X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), intermediate) == 1);
+  X509_free(intermediate);
+  if (no_auto_chain) SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
+  return ctx;
+}
+
+/* Swaps one end's context for `ctx` (a new SSL on the same BIO). */
+static void replace_end(Pair* p, int server, SSL_CTX* ctx) {
+  SSL** end = server ? &p->s : &p->c;
+  SSL* ssl = SSL_new(ctx);
+  SETUP(ssl != NULL);
+  SETUP(BIO_up_ref(SSL_get_rbio(*end)) == 1);
+  SSL_set_bio(ssl, SSL_get_rbio(*end), SSL_get_wbio(*end));
+  if (server) {
+    SSL_set_accept_state(ssl);
+    SSL_CTX_free(p->sctx);
+    p->sctx = ctx;
+  } else {
+    SSL_set_connect_state(ssl);
+    SETUP(SSL_set_tlsext_host_name(ssl, "localhost") == 1);
+    SSL_CTX_free(p->cctx);
+    p->cctx = ctx;
+  }
+  SSL_free(*end);
+  *end = ssl;
+}
+
+/* Without a chain of its own, each end sends the chain its store builds for
+ * its certificate (root included), unless SSL_MODE_NO_AUTO_CHAIN. */
+void sc_automatic_chain(void) {
+  int no_auto;
+  for (no_auto = 0; no_auto < 2; ++no_auto) {
+    Pair p;
+    PairOptions o = pair_defaults();
+    say("-- %s", no_auto ? "SSL_MODE_NO_AUTO_CHAIN" : "automatic chain");
+    pair_new(&p, &o);
+    replace_end(&p, 1, chainless_ctx(1, no_auto));
+    replace_end(&p, 0, chainless_ctx(0, no_auto));
+    SSL_set_verify(p.s, SSL_VERIFY_PEER, NULL);
+    SSL_set_verify(p.c, SSL_VERIFY_PEER, NULL);
+    handshake_reported(&p);
+    print_results(&p);
+    pair_free(&p);
+  }
+}

@@ -232,6 +232,35 @@ TEST(Tls12Handshake, NoSuiteForTheCertificateIsHandshakeFailure) {
   EXPECT_EQ(p.client->read_state(), ReadState::fatal_alert_received);
 }
 
+// A server with an RSA and an ECDSA certificate: the suite is its first the
+// client offers that one of them can serve, and the certificate the one
+// that suite needs (RFC 5246 section 7.4.2), whichever was added first.
+TEST(Tls12Handshake, TwoCertificatesTheSuitePicksTheCertificate) {
+  for (const bool rsa_first : {true, false}) {
+    auto scfg = std::make_shared<Config>(Role::server);
+    only_tls12(*scfg);
+    std::string error;
+    const char* order[2] = {"rsa", "ecdsa"};
+    if (!rsa_first) std::swap(order[0], order[1]);
+    for (const char* cert : order) {
+      ASSERT_TRUE(scfg->add_certificate(data_path(std::string(cert) + "-fullchain.pem"),
+                                        data_path(std::string(cert) + "-leaf.key"), "", &error))
+          << error;
+    }
+    for (const char* suites : {"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256"}) {
+      auto ccfg = client_config12();
+      ASSERT_TRUE(ccfg->set_tls12_cipher_suites(suites, &error)) << error;
+      Pair p(ccfg, scfg);
+      p.pump();
+      ASSERT_TRUE(p.client->handshake_done()) << suites << ": " << error_string(p.client->error());
+      const bool ecdsa = std::string(suites).find("ECDSA") != std::string::npos;
+      EXPECT_EQ(p.client->cipher_suite(), ecdsa ? 0xc02b : 0xc02f);
+      EXPECT_EQ(p.client->peer_signature_scheme(), ecdsa ? 0x0403 : 0x0804);
+      ASSERT_FALSE(p.client->peer_certificates().empty());
+    }
+  }
+}
+
 TEST(Tls12Handshake, NoCommonGroupIsHandshakeFailure) {
   auto ccfg = client_config12();
   auto scfg = server_config12("ed25519");  // no curve of its own
@@ -613,6 +642,17 @@ TEST(Tls12Secrets, ExtendedMasterSecretAndFinishedAsTheRfcsSay) {
   ASSERT_TRUE(server_finished.has_value());
   EXPECT_EQ(*server_finished,
             make_message(20, expected_verify_data(info, logged, Role::server, transcript)));
+  // Connection::finished() hands out those verify_data (tls-unique, RFC 5929).
+  const auto verify_data = [](const std::vector<uint8_t>& message) {
+    return std::vector<uint8_t>(message.begin() + 4, message.end());
+  };
+  const auto as_vector = [](std::span<const uint8_t> s) {
+    return std::vector<uint8_t>(s.begin(), s.end());
+  };
+  EXPECT_EQ(as_vector(p.client->finished(true)), verify_data(*client_finished));
+  EXPECT_EQ(as_vector(p.server->finished(false)), verify_data(*client_finished));
+  EXPECT_EQ(as_vector(p.server->finished(true)), verify_data(*server_finished));
+  EXPECT_EQ(as_vector(p.client->finished(false)), verify_data(*server_finished));
 
   // Application data in both directions opens with the same keys.
   ASSERT_EQ(p.client->write(bytes("seen by the ghost")), Error::none);

@@ -123,6 +123,7 @@ bool ConnectionCore::handle_record(const record::Record& rec) {
         fail(Error::unexpected_message);
         return false;
       }
+      observe(false, ContentType::change_cipher_spec, rec.fragment);
       if (const Error err = handshake_->handle_change_cipher_spec(rec.fragment);
           err != Error::none) {
         fail(err);
@@ -156,6 +157,7 @@ void ConnectionCore::handle_alert(std::span<const uint8_t> body) {
     fail(Error::decode_error);
     return;
   }
+  observe(false, ContentType::alert, body);
   const Alert alert = static_cast<Alert>(body[1]);
   const VersionRules& version_rules = rules();
   switch (version_rules.alert_effect(body[0], alert)) {
@@ -242,6 +244,7 @@ void ConnectionCore::handle_handshake_bytes(std::span<const uint8_t> data) {
 }
 
 Error ConnectionCore::dispatch_message(messages::HandshakeType type, std::span<const uint8_t> msg) {
+  observe(false, ContentType::handshake, msg);
   const Error err = handshake_->handle_message(type, msg);
   if (std::unique_ptr<Handshake> next = handshake_->take_successor()) handshake_ = std::move(next);
   return err;
@@ -278,6 +281,7 @@ bool ConnectionCore::send_record(ContentType type, std::span<const uint8_t> data
 void ConnectionCore::send_handshake(Level /*level*/, std::span<const uint8_t> message) {
   // Over records the level is the write keys in force: install_write_secret()
   // sends what came before it under the previous keys.
+  observe(true, ContentType::handshake, message);
   flight_.insert(flight_.end(), message.begin(), message.end());
 }
 
@@ -300,6 +304,7 @@ void ConnectionCore::send_change_cipher_spec() {
   flush_flight();
   if (write_state_ != WriteState::open) return;
   static constexpr uint8_t kRecord[] = {20, 3, 3, 0, 1, 1};
+  observe(true, ContentType::change_cipher_spec, std::span<const uint8_t>(kRecord).subspan(5));
   out_.append(kRecord);
   out_total_produced_ += sizeof(kRecord);
 }
@@ -344,7 +349,14 @@ void ConnectionCore::send_warning_alert(Alert alert) {
 void ConnectionCore::send_alert(uint8_t level, Alert alert) {
   flight_.clear();
   const uint8_t body[2] = {level, static_cast<uint8_t>(alert)};
+  observe(true, ContentType::alert, body);
   send_record(ContentType::alert, body);
+}
+
+void ConnectionCore::observe(bool sent, ContentType type, std::span<const uint8_t> bytes) const {
+  if (ctx_.config.message_observer) {
+    ctx_.config.message_observer({sent, static_cast<uint8_t>(type), bytes});
+  }
 }
 
 Error ConnectionCore::fail(Error err) {

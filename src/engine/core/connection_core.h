@@ -124,6 +124,8 @@ class ConnectionCore final : public HandshakeTransport {
   // Ends the connection with `err`, sending its fatal alert when we still may.
   Error fail(Error err);
   void send_alert(uint8_t level, Alert alert);
+  // Tells the config's message observer, if any (Config::set_message_observer).
+  void observe(bool sent, record::ContentType type, std::span<const uint8_t> bytes) const;
   void queue_close_notify();
   void note_output_consumed();
 

@@ -54,6 +54,7 @@ struct HandshakeContext {
   uint16_t cipher_suite = 0;               // the negotiated suite, either version
   const char* cipher_suite_name = "none";  // its IANA name
   uint16_t group = 0;
+  std::vector<uint8_t> peer_key_share;  // the peer's public (EC)DHE share for `group`
   uint16_t peer_scheme = 0;
   std::string alpn;
   std::string server_name;  // sent (client) or received (server)
@@ -61,6 +62,10 @@ struct HandshakeContext {
   bool resumed = false;
   std::array<uint8_t, 32> client_random{};  // also names the key log's lines
   std::array<uint8_t, 32> server_random{};
+  // The verify_data of the last Finished we sent / received (RFC 5246
+  // section 7.4.9, RFC 8446 section 4.4.4), for tls-unique (RFC 5929).
+  std::vector<uint8_t> finished_sent;
+  std::vector<uint8_t> finished_received;
   std::vector<crypto::Certificate> peer_chain;
   std::vector<std::vector<uint8_t>> peer_certificates;  // DER of peer_chain, made on demand
   std::string verify_message;                           // why the peer's chain was refused

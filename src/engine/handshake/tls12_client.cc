@@ -210,6 +210,7 @@ Error Tls12Client::on_server_key_exchange(std::span<const uint8_t> msg,
   pre_master_secret_ = our_share_->derive(ske.point);
   if (!pre_master_secret_) return Error::illegal_parameter;
   ctx_.group = ske.named_curve;
+  ctx_.peer_key_share = ske.point;
   add_to_transcript(msg);
   state_ = State::wait_certificate_request_or_done;
   return Error::none;

@@ -101,6 +101,7 @@ Error Tls12Handshake::send_finished() {
   if (verify_data.empty()) return Error::internal_error;
   messages::Finished fin;
   fin.verify_data.assign(verify_data.span().begin(), verify_data.span().end());
+  ctx_.finished_sent = fin.verify_data;
   send_message(fin);
   return Error::none;
 }
@@ -116,6 +117,7 @@ Error Tls12Handshake::verify_finished(std::span<const uint8_t> body) {
   // RFC 5246 section 7.4.9: verify_data is 12 bytes for every suite here.
   if (fin.verify_data.size() != expected.size()) return Error::decode_error;
   if (!crypto::constant_time_equal(fin.verify_data, expected.span())) return Error::decrypt_error;
+  ctx_.finished_received = std::move(fin.verify_data);
   return Error::none;
 }
 

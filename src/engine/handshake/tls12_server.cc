@@ -40,6 +40,27 @@ uint16_t certificate_curve(const CertifiedKey& certified) {
   return 0;
 }
 
+// The scheme `certified` signs the ServerKeyExchange with for the client
+// of `ch`: its key's first scheme the client accepts, if the client can take
+// the certificate at all (an ECDSA certificate's curve must be in its
+// supported_groups, RFC 8422 section 5.3). nullopt otherwise.
+std::optional<crypto::SignatureScheme> signing_scheme(const CertifiedKey& certified,
+                                                      const messages::ClientHello& ch,
+                                                      const Config::Impl& config) {
+  if (const uint16_t curve = certificate_curve(certified);
+      curve != 0 && ch.supported_groups && !contains(*ch.supported_groups, curve)) {
+    return std::nullopt;
+  }
+  for (crypto::SignatureScheme scheme : certified.key.tls12_schemes()) {
+    if (contains(*ch.signature_algorithms, static_cast<uint16_t>(scheme)) &&
+        crypto::handshake_scheme_allowed(scheme, messages::kTls12) &&
+        config.scheme_allowed(static_cast<uint16_t>(scheme))) {
+      return scheme;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Error Tls12Server::start(const messages::ClientHello& ch, std::span<const uint8_t> msg) {
@@ -174,39 +195,36 @@ Error Tls12Server::issue_session() {
 
 Error Tls12Server::choose_parameters(const messages::ClientHello& ch) {
   const Config::Impl& config = ctx_.config;
-  our_certificate_ = config.certificate_for(ctx_.server_name, &server_name_matched_);
-  if (!our_certificate_) return Error::handshake_failure;
-  const std::optional<crypto::Tls12Auth> auth = tls12_auth_of(our_certificate_->key);
-  // RFC 8422 section 5.3: an ECDSA certificate's curve must be one the
-  // client listed (its supported_groups names the curves it can verify).
-  if (const uint16_t curve = certificate_curve(*our_certificate_);
-      curve != 0 && ch.supported_groups && !contains(*ch.supported_groups, curve)) {
-    return Error::handshake_failure;
-  }
-  // Suite: our preference among the client's, for our certificate's key.
-  for (crypto::Tls12CipherSuite s : config.tls12_suites) {
-    const crypto::Tls12SuiteInfo& info = crypto::tls12_suite_info(s);
-    if (auth && info.auth == *auth && contains(ch.cipher_suites, static_cast<uint16_t>(s))) {
-      suite_ = &info;
-      break;
-    }
-  }
-  if (suite_ == nullptr) return Error::handshake_failure;
-  // Signature: our key's first scheme the client accepts. Without
-  // signature_algorithms the client would take SHA-1 (RFC 5246 section
-  // 7.4.1.4.1), which we do not sign with.
+  // Without signature_algorithms the client would take SHA-1 (RFC 5246
+  // section 7.4.1.4.1), which we do not sign with.
   if (!ch.signature_algorithms) return Error::handshake_failure;
-  bool scheme_found = false;
-  for (crypto::SignatureScheme s : our_certificate_->key.tls12_schemes()) {
-    if (contains(*ch.signature_algorithms, static_cast<uint16_t>(s)) &&
-        crypto::handshake_scheme_allowed(s, messages::kTls12) &&
-        ctx_.config.scheme_allowed(static_cast<uint16_t>(s))) {
-      our_scheme_ = s;
-      scheme_found = true;
-      break;
+  const std::vector<const CertifiedKey*> candidates =
+      config.certificates_for(ctx_.server_name, &server_name_matched_);
+  if (candidates.empty()) return Error::handshake_failure;
+  // Suite: our preference among the client's, with a certificate for it:
+  // the first for the server name whose key the suite's authentication
+  // needs (RFC 5246 section 7.4.2), whose curve, for ECDSA, the client
+  // listed in supported_groups and which can sign with a scheme the client
+  // accepts (signing_scheme). OpenSSL's ssl3_choose_cipher chooses so too.
+  for (crypto::Tls12CipherSuite s : config.tls12_suites) {
+    if (!contains(ch.cipher_suites, static_cast<uint16_t>(s))) continue;
+    const crypto::Tls12SuiteInfo& info = crypto::tls12_suite_info(s);
+    for (const CertifiedKey* certified : candidates) {
+      const std::optional<crypto::Tls12Auth> auth = tls12_auth_of(certified->key);
+      if (!auth || *auth != info.auth) continue;
+      const std::optional<crypto::SignatureScheme> scheme = signing_scheme(*certified, ch, config);
+      if (!scheme) continue;
+      suite_ = &info;
+      our_certificate_ = certified;
+      our_scheme_ = *scheme;
+      return choose_group(ch);
     }
   }
-  if (!scheme_found) return Error::handshake_failure;
+  return Error::handshake_failure;
+}
+
+Error Tls12Server::choose_group(const messages::ClientHello& ch) {
+  const Config::Impl& config = ctx_.config;
   // Group: our preference among the client's elliptic curves (an ffdhe group
   // would need a DHE suite); a client without supported_groups gets P-256 if
   // we have it (RFC 8422 section 4).
@@ -317,6 +335,7 @@ Error Tls12Server::on_client_key_exchange(std::span<const uint8_t> msg,
   if (Error err = cke.parse(body); err != Error::none) return err;
   const std::optional<crypto::SharedSecret> pre_master_secret = our_share_->derive(cke.point);
   if (!pre_master_secret) return Error::illegal_parameter;
+  ctx_.peer_key_share = std::move(cke.point);
   our_share_.reset();
   add_to_transcript(msg);
   if (Error err = derive_keys(pre_master_secret->span()); err != Error::none) return err;

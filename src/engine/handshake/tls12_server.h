@@ -31,6 +31,7 @@ class Tls12Server final : public Tls12Handshake {
 
   // What the ClientHello allows: suite, certificate, signature scheme, group.
   Error choose_parameters(const messages::ClientHello& ch);
+  Error choose_group(const messages::ClientHello& ch);
   // The TLS 1.2 session the client asks to resume (ticket or session id),
   // if we may: nullptr for a full handshake.
   std::shared_ptr<Session> find_session(const messages::ClientHello& ch) const;

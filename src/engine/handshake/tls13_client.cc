@@ -132,6 +132,7 @@ Error Tls13Client::on_server_hello(std::span<const uint8_t> msg, std::span<const
     shared = ours.derive(sh.key_share->key_exchange);
     if (!shared) return Error::illegal_parameter;
     ctx_.group = sh.key_share->group;
+    ctx_.peer_key_share = sh.key_share->key_exchange;
   } else if (!ctx_.resumed || !ctx_.config.psk_ke) {
     return Error::missing_extension;
   }

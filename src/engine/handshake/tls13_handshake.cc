@@ -113,6 +113,7 @@ Error Tls13Handshake::verify_finished(std::span<const uint8_t> body,
   if (expected.empty()) return Error::internal_error;
   if (fin.verify_data.size() != expected.size()) return Error::decode_error;
   if (!crypto::constant_time_equal(fin.verify_data, expected.span())) return Error::decrypt_error;
+  ctx_.finished_received = std::move(fin.verify_data);
   return Error::none;
 }
 
@@ -152,6 +153,7 @@ Error Tls13Handshake::send_finished(const crypto::Secret& finished_key) {
   if (verify_data.empty()) return Error::internal_error;
   messages::Finished fin;
   fin.verify_data.assign(verify_data.span().begin(), verify_data.span().end());
+  ctx_.finished_sent = fin.verify_data;
   std::vector<uint8_t> msg;
   wire::Writer w(msg);
   fin.serialize(w);

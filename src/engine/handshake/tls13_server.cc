@@ -189,6 +189,7 @@ Error Tls13Server::on_client_hello(const messages::ClientHello& ch, std::span<co
     shared = ours->derive(share->key_exchange);
     if (!shared) return Error::illegal_parameter;
     ctx_.group = share->group;
+    ctx_.peer_key_share = share->key_exchange;
   }
 
   messages::ServerHello sh;

@@ -422,6 +422,9 @@ std::size_t Connection::readable(std::uint64_t stream) const {
 StreamPartState Connection::read_state(std::uint64_t stream) const {
   return part_state(impl_->streams.read_state(StreamId{stream}), !impl_->active());
 }
+bool Connection::read_finished(std::uint64_t stream) const {
+  return impl_->streams.read_state(StreamId{stream}) == StreamIoState::finished;
+}
 StreamPartState Connection::write_state(std::uint64_t stream) const {
   return part_state(impl_->streams.write_state(StreamId{stream}), !impl_->active());
 }

@@ -200,5 +200,37 @@ TEST(TrustStoreLoading, SystemDefaults) {
   EXPECT_FALSE(store.verify(load_certs("ecdsa-fullchain.pem"), true, "localhost").ok);
 }
 
+// A verifier set on the store decides alone: it is called once per chain,
+// with verify()'s arguments, and the store's own anchors are not consulted.
+TEST(TrustStoreVerifier, DecidesInsteadOfTheStore) {
+  TrustStore store;  // no anchors: its own verification would refuse
+  const std::vector<Certificate> chain = load_certs("ecdsa-fullchain.pem");
+  ASSERT_EQ(chain.size(), 2u);
+  int calls = 0;
+  store.set_verifier(
+      [&](std::span<const Certificate> c, bool is_server_cert, const std::string& name) {
+        ++calls;
+        EXPECT_EQ(c.size(), 2u);
+        EXPECT_TRUE(is_server_cert);
+        EXPECT_EQ(name, "localhost");
+        VerifyResult r;
+        r.ok = true;
+        return r;
+      });
+  EXPECT_TRUE(store.verify(chain, true, "localhost").ok);
+  EXPECT_EQ(calls, 1);
+  store.set_verifier([](std::span<const Certificate>, bool, const std::string&) {
+    VerifyResult r;
+    r.x509_error = X509_V_ERR_CERT_REVOKED;
+    return r;
+  });
+  const VerifyResult refused = store.verify(chain, true, "localhost");
+  EXPECT_FALSE(refused.ok);
+  EXPECT_EQ(refused.x509_error, X509_V_ERR_CERT_REVOKED);
+  store.set_verifier({});
+  EXPECT_EQ(store.verify(chain, true, "localhost").x509_error,
+            X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+}
+
 }  // namespace
 }  // namespace adieu::crypto
