@@ -27,6 +27,7 @@
 #include <string>
 
 #include "tool_common.h"
+#include "quic_common.h"
 
 namespace adieu::tools {
 namespace {
@@ -74,6 +75,10 @@ const std::vector<OptionSpec> kOptions = {
      "send file's contents as 0-RTT data with -sess_in's session (s_client's); sent again"
      " after the handshake if the server does not take it"},
     {"quiet", "", "do not print the handshake parameters"},
+    {"quic", "",
+     "QUIC (RFC 9000) and HTTP/3 instead of TLS over TCP: GET -get's path, write the"
+     " response body (and nothing else) to stdout; -alpn defaults to h3"},
+    {"get", "path", "with -quic: the path to GET (default /)"},
     {"help", "", "print this help"},
 };
 
@@ -81,7 +86,13 @@ constexpr const char* kUsage =
     "A TLS 1.3 client for tests. Verifies the server with -CAfile (or the system's\n"
     "trust store) unless -noverify. Exit status: 0 when both close_notify alerts\n"
     "crossed, 1 on a failure or an unclean end (truncation, alert, timeout), 2 on\n"
-    "a usage error.";
+    "a usage error.\n"
+    "\n"
+    "With -quic: one HTTP/3 GET over QUIC (-connect, -servername, -CAfile, -alpn,\n"
+    "-get PATH); the body goes to stdout, the parameters, the status and how the\n"
+    "connection ended (who sent CONNECTION_CLOSE, its code and reason, the\n"
+    "SSL_get_shutdown value) to stderr. Exit status 0 only for a complete response\n"
+    "and a clean close (CONNECTION_CLOSE with no error).";
 
 using Clock = std::chrono::steady_clock;
 
@@ -290,6 +301,10 @@ int exchange(Socket& socket, const std::string& session_out, int timeout_ms) {
 
 int run(int argc, char** argv) {
   Options options = parse_options(argc, argv, kProgram, kUsage, kOptions);
+  if (options.has("quic")) {
+    return run_quic_client(kProgram, options);
+  }
+  if (options.has("get")) fail(kProgram, "-get needs -quic", kExitUsage);
   int timeout_ms = 10000;
   if (options.has("timeout")) {
     timeout_ms =

@@ -74,6 +74,7 @@
 #include "store/resumption_keys.h"
 #include "store/ticket_key_source.h"
 #include "tool_common.h"
+#include "quic_common.h"
 
 namespace adieu::tools {
 namespace {
@@ -110,7 +111,14 @@ const std::vector<OptionSpec> kOptions = {
      "TLS 1.3: ask for the client certificate after the handshake (post-handshake auth),"
      " not in it, and print the result; with -verify (default) or -Verify's rules"},
     {"post_handshake_auth", "", "same as -verify_post_handshake"},
-    {"www", "", "answer a GET with a small HTTP/1.0 page and our close_notify (one write)"},
+    {"www", "",
+     "answer a GET with a small HTTP/1.0 page and our close_notify (one write); with -quic,"
+     " an HTTP/3 status page"},
+    {"WWW", "",
+     "with -quic: serve files relative to the working directory (no '..', no absolute"
+     " paths; 404 for a missing file)"},
+    {"quic", "", "QUIC (RFC 9000) and HTTP/3 on UDP instead of TLS over TCP; -alpn defaults to h3"},
+    {"retry", "", "with -quic: validate each client's address with a Retry first (RFC 9000 8.1.2)"},
     {"alpn", "list", "ALPN protocols, comma-separated, in preference order"},
     {"naccept", "n", "accept n connections, then exit once they have ended (default: forever)"},
     {"ciphersuites", "list", "TLS 1.3 cipher suites, colon-separated"},
@@ -159,7 +167,14 @@ constexpr const char* kUsage =
     "A TLS 1.3 / 1.2 server for tests and load. Echoes what each client sends until\n"
     "the client's close_notify, then sends its own. Prints the totals on exit (stdout)\n"
     "and, with -verbose, one line per connection with the negotiated parameters and\n"
-    "how the connection ended.";
+    "how the connection ended.\n"
+    "\n"
+    "With -quic: HTTP/3 over QUIC on a UDP port (-accept, -cert, -key, -cert_chain,\n"
+    "-alpn, -naccept, -retry); every GET gets a status page (-www, the default) or,\n"
+    "with -WWW, the file its path names. Prints each connection's parameters, its\n"
+    "requests and how it ended (who sent CONNECTION_CLOSE, its code and reason, the\n"
+    "SSL_get_shutdown value) on stderr; SIGTERM closes the open connections and exits\n"
+    "0 once they have ended.";
 
 // How connections ended, counted by kind for the totals line. A connection
 // whose handshake did not complete counts under "handshake_<kind>".
@@ -939,6 +954,11 @@ Fleet setup_fleet(const Options& options, Config& config) {
 
 int run(int argc, char** argv) {
   Options options = parse_options(argc, argv, kProgram, kUsage, kOptions);
+  if (options.has("quic")) {
+    return run_quic_server(kProgram, options);
+  }
+  if (options.has("WWW")) fail(kProgram, "-WWW needs -quic", kExitUsage);
+  if (options.has("retry")) fail(kProgram, "-retry needs -quic", kExitUsage);
   if ((!options.has("cert") || !options.has("key")) && !options.has("psk")) {
     fail(kProgram, "-cert and -key are required, or -psk (see -help)", kExitUsage);
   }
