@@ -259,14 +259,37 @@ void release(SSL* s) {
   }
 }
 
-void handle_events(SSL* s) {
-  SSL* owner = io_owner(s);
-  if (owner == nullptr) return;
+// SSL_INCOMING_STREAM_POLICY_REJECT: each stream the peer opens is refused
+// at once: STOP_SENDING, and RESET_STREAM on a bidirectional one, with the
+// policy's application error code. True if one was.
+bool reject_incoming(SSL* c) {
+  ConnectionObject& co = object(c)->connection;
+  if (co.incoming_policy != SSL_INCOMING_STREAM_POLICY_REJECT || co.engine == nullptr) {
+    return false;
+  }
+  bool rejected = false;
+  while (const std::optional<uint64_t> id = co.engine->accept_stream()) {
+    co.engine->stop_sending(*id, co.incoming_aec);
+    if ((*id & 2) == 0) co.engine->reset_stream(*id, co.incoming_aec);
+    rejected = true;
+  }
+  return rejected;
+}
+
+void pump(SSL* owner) {
   if (object(owner)->kind == Kind::listener) {
     pump_listener(owner);
   } else {
     pump_connection(owner);
   }
+}
+
+void handle_events(SSL* s) {
+  SSL* owner = io_owner(s);
+  if (owner == nullptr) return;
+  pump(owner);
+  SSL* c = connection_of(s);
+  if (c != nullptr && reject_incoming(c)) pump(owner);  // the refusals go out at once
 }
 
 bool can_block(SSL* s) {

@@ -62,6 +62,13 @@ typedef struct bio_poll_descriptor_st {
  * what the other writes, one datagram per BIO_write / BIO_read. */
 int BIO_new_bio_dgram_pair(BIO** bio1, size_t writebuf1, BIO** bio2, size_t writebuf2);
 
+/* --- Datagram BIO pair (bio.h in 3.2+): two BIOs, each reading what the
+ * other writes, one datagram per BIO_write / BIO_read, each direction
+ * holding at most `writebufN` bytes (0: a default of 9 x 64 KiB). A
+ * datagram larger than the reader's buffer is cut, as recv() cuts one.
+ * Provided by adieu's libssl, since libcrypto 3.0 has none. */
+int BIO_new_bio_dgram_pair(BIO **bio1, size_t writebuf1, BIO **bio2, size_t writebuf2);
+
 /* --- Event handling */
 int SSL_handle_events(SSL* s);
 int SSL_get_event_timeout(SSL* s, struct timeval* tv, int* is_infinite);
