@@ -136,7 +136,8 @@ int SSL_get_conn_close_info(SSL* s, SSL_CONN_CLOSE_INFO* info, size_t info_len) 
 
 // The values adieu keeps: the idle timeout asked for (before the
 // connection starts) and, once connected, the one in effect as asked; the
-// event handling mode is accepted and always behaves as implicit.
+// streams each side may still open; the event handling mode is accepted and
+// always behaves as implicit.
 int SSL_get_value_uint(SSL* s, uint32_t class_, uint32_t id, uint64_t* v) {
   SSL* c = connection_of(s);
   if (c == nullptr || v == nullptr) {
@@ -153,6 +154,19 @@ int SSL_get_value_uint(SSL* s, uint32_t class_, uint32_t id, uint64_t* v) {
   }
   if (id == SSL_VALUE_EVENT_HANDLING_MODE && class_ == SSL_VALUE_CLASS_GENERIC) {
     *v = SSL_VALUE_EVENT_HANDLING_MODE_IMPLICIT;
+    return 1;
+  }
+  if (id >= SSL_VALUE_QUIC_STREAM_BIDI_LOCAL_AVAIL &&
+      id <= SSL_VALUE_QUIC_STREAM_UNI_REMOTE_AVAIL && class_ == SSL_VALUE_CLASS_GENERIC) {
+    if (co.engine == nullptr) {
+      ERR_raise(ERR_LIB_SSL, SSL_R_FEATURE_NEGOTIATION_NOT_COMPLETE);
+      return 0;
+    }
+    const bool bidi = id == SSL_VALUE_QUIC_STREAM_BIDI_LOCAL_AVAIL ||
+                      id == SSL_VALUE_QUIC_STREAM_BIDI_REMOTE_AVAIL;
+    const bool local =
+        id == SSL_VALUE_QUIC_STREAM_BIDI_LOCAL_AVAIL || id == SSL_VALUE_QUIC_STREAM_UNI_LOCAL_AVAIL;
+    *v = co.engine->streams_available(bidi, local);
     return 1;
   }
   ERR_raise(ERR_LIB_SSL, SSL_R_UNSUPPORTED_CONFIG_VALUE);

@@ -218,6 +218,7 @@ int SSL_set_value_uint(SSL* s, uint32_t class_, uint32_t id, uint64_t v);
 #define SSL_R_QUIC_HANDSHAKE_LAYER_ERROR 393
 #define SSL_R_STREAM_COUNT_LIMITED 411
 #define SSL_R_FEATURE_NOT_RENEGOTIABLE 413
+#define SSL_R_FEATURE_NEGOTIATION_NOT_COMPLETE 417
 #define SSL_R_UNSUPPORTED_CONFIG_VALUE 414
 
 #ifdef __cplusplus

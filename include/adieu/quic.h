@@ -251,6 +251,10 @@ class Connection {
   std::size_t readable(std::uint64_t stream) const;
   StreamPartState read_state(std::uint64_t stream) const;
   StreamPartState write_state(std::uint64_t stream) const;
+  // How many more streams of a kind can be opened now: by us (`local`: the
+  // peer's MAX_STREAMS less the streams we opened) or by the peer (our limit
+  // less the streams it opened). OpenSSL's SSL_VALUE_QUIC_STREAM_*_AVAIL.
+  std::uint64_t streams_available(bool bidirectional, bool local) const;
   // The peer's FIN arrived and every byte before it was read: the stream
   // ended cleanly, even if the connection ended afterwards (read_state()
   // then says connection_closed, as OpenSSL's order of precedence has it).

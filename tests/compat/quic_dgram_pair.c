@@ -97,7 +97,14 @@ int main(int argc, char** argv) {
   CHECK(connected == 1 && server != NULL, "handshake over the pair");
   if (server == NULL) return 1;
 
+  uint64_t avail = 0;
+  CHECK(SSL_get_quic_stream_bidi_local_avail(client, &avail) == 1 && avail == 100,
+        "the client may open 100 bidirectional streams (%llu)", (unsigned long long)avail);
+  CHECK(SSL_get_quic_stream_uni_remote_avail(server, &avail) == 1 && avail == 100,
+        "the client may open 100 unidirectional streams, as the server sees it");
   SSL* first = SSL_new_stream(client, SSL_STREAM_FLAG_NO_BLOCK);
+  CHECK(SSL_get_quic_stream_bidi_local_avail(client, &avail) == 1 && avail == 99,
+        "99 once one is open");
   size_t written = 0;
   CHECK(first != NULL && SSL_write_ex(first, "echo me", 7, &written) == 1 &&
             SSL_stream_conclude(first, 0) == 1,

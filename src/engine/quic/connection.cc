@@ -423,6 +423,17 @@ std::size_t Connection::readable(std::uint64_t stream) const {
 StreamPartState Connection::read_state(std::uint64_t stream) const {
   return part_state(impl_->streams.read_state(StreamId{stream}), !impl_->active());
 }
+std::uint64_t Connection::streams_available(bool bidirectional, bool local) const {
+  const StreamDirection d =
+      bidirectional ? StreamDirection::bidirectional : StreamDirection::unidirectional;
+  const StreamMap& map = impl_->streams.streams();
+  if (local) {
+    const LocalStreamLimit& limit = map.local_limit(d);
+    return limit.max() > limit.opened() ? limit.max() - limit.opened() : 0;
+  }
+  const RemoteStreamLimit& limit = map.remote_limit(d);
+  return limit.max() > limit.opened() ? limit.max() - limit.opened() : 0;
+}
 bool Connection::read_finished(std::uint64_t stream) const {
   return impl_->streams.read_state(StreamId{stream}) == StreamIoState::finished;
 }
