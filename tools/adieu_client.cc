@@ -26,8 +26,8 @@
 #include <memory>
 #include <string>
 
-#include "tool_common.h"
 #include "quic_common.h"
+#include "tool_common.h"
 
 namespace adieu::tools {
 namespace {

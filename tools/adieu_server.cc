@@ -68,13 +68,13 @@
 #include <thread>
 #include <vector>
 
+#include "quic_common.h"
 #include "store/async_session_store.h"
 #include "store/redis.h"
 #include "store/redis_session_store.h"
 #include "store/resumption_keys.h"
 #include "store/ticket_key_source.h"
 #include "tool_common.h"
-#include "quic_common.h"
 
 namespace adieu::tools {
 namespace {

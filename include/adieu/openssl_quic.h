@@ -67,7 +67,7 @@ int BIO_new_bio_dgram_pair(BIO** bio1, size_t writebuf1, BIO** bio2, size_t writ
  * holding at most `writebufN` bytes (0: a default of 9 x 64 KiB). A
  * datagram larger than the reader's buffer is cut, as recv() cuts one.
  * Provided by adieu's libssl, since libcrypto 3.0 has none. */
-int BIO_new_bio_dgram_pair(BIO **bio1, size_t writebuf1, BIO **bio2, size_t writebuf2);
+int BIO_new_bio_dgram_pair(BIO** bio1, size_t writebuf1, BIO** bio2, size_t writebuf2);
 
 /* --- Event handling */
 int SSL_handle_events(SSL* s);
