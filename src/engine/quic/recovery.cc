@@ -311,8 +311,7 @@ TimeoutOutcome Recovery::on_timeout(Instant now) {
   return out;
 }
 
-std::vector<SentPacket> Recovery::discard_space(PacketNumberSpace s, Instant now) {
-  Space& sp = space(s);
+std::vector<SentPacket> Recovery::forget_space(Space& sp, Instant now) {
   std::vector<SentPacket> outstanding;
   outstanding.reserve(sp.sent.size());
   for (auto& [pn, p] : sp.sent) {
@@ -323,27 +322,19 @@ std::vector<SentPacket> Recovery::discard_space(PacketNumberSpace s, Instant now
   sp.acked.clear();
   sp.ack_eliciting_in_flight = 0;
   sp.loss_time = kNever;
-  sp.discarded = true;
   pto_count_ = 0;
   set_timer(now);
   return outstanding;
 }
 
+std::vector<SentPacket> Recovery::discard_space(PacketNumberSpace s, Instant now) {
+  Space& sp = space(s);
+  sp.discarded = true;
+  return forget_space(sp, now);
+}
+
 std::vector<SentPacket> Recovery::on_retry(Instant now) {
-  Space& sp = space(PacketNumberSpace::initial);
-  std::vector<SentPacket> outstanding;
-  outstanding.reserve(sp.sent.size());
-  for (auto& [pn, p] : sp.sent) {
-    if (p.in_flight) congestion_.remove_from_flight(p.size);
-    outstanding.push_back(p);
-  }
-  sp.sent.clear();
-  sp.acked.clear();
-  sp.ack_eliciting_in_flight = 0;
-  sp.loss_time = kNever;
-  pto_count_ = 0;
-  set_timer(now);
-  return outstanding;
+  return forget_space(space(PacketNumberSpace::initial), now);
 }
 
 std::optional<std::uint64_t> Recovery::largest_acked(PacketNumberSpace s) const {

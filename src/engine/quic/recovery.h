@@ -160,6 +160,9 @@ class Recovery {
   bool on_packets_lost(PacketNumberSpace s, const std::vector<SentPacket>& lost, Instant now);
   bool in_persistent_congestion(const Space& sp, const std::vector<SentPacket>& lost) const;
   void forget_acked_below_outstanding(Space& sp);
+  // Takes `sp`'s sent packets out of flight and returns them (its keys are
+  // gone, or a Retry made them moot); the timer is set again.
+  std::vector<SentPacket> forget_space(Space& sp, Instant now);
   // RFC 9002 Appendix A.8, GetPtoTimeAndSpace.
   std::pair<Instant, PacketNumberSpace> pto_time_and_space(Instant now) const;
   std::pair<Instant, PacketNumberSpace> earliest_loss_time() const;
